@@ -1,0 +1,1 @@
+"""The pure domain core of Helix: plain Python over plain data. Imports no Django, no database, no web."""

@@ -1,0 +1,1 @@
+"""Registry rules that need no database: legal identifiers, the engagement ladder, import rows."""

@@ -1,0 +1,1 @@
+"""The ecosystem registry: organisations, people, sites, sectors, clusters, domains and memberships."""

@@ -1,0 +1,182 @@
+"""Registry services: load objects, apply a rule from helix.core, save in one transaction.
+
+Views, API handlers, CLI commands and tasks call these; none of them holds business logic. The acting
+user is passed explicitly, never the HTTP request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from helix.core.registry.ladder import MEMBER_USER, MEMBERSHIP_WORKFLOW, STAFF, EngagementLevel
+from helix.core.registry.nace import nace_entries
+from helix.registry.models import (
+    AdvisoryGroup,
+    Cluster,
+    Helix,
+    LetterOfIntent,
+    Membership,
+    MembershipChange,
+    Organisation,
+    Person,
+    Sector,
+)
+from helix.registry.permissions import can_edit_organisation, can_manage_cluster, own_organisation_id
+
+
+def load_nace_sectors() -> int:
+    """Create the NACE Rev. 2.1 sector table (idempotent). Returns the number of sectors created."""
+    existing = set(Sector.objects.values_list("code", flat=True))
+    created = 0
+    by_code: dict[str, Sector] = {s.code: s for s in Sector.objects.all()}
+    for entry in nace_entries():
+        if entry.code in existing:
+            continue
+        sector = Sector.objects.create(
+            code=entry.code, level=entry.level, label=entry.label, parent=by_code.get(entry.parent or "")
+        )
+        by_code[entry.code] = sector
+        created += 1
+    return created
+
+
+def unique_slug(name: str, model: Any = Organisation, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:200] or "organisation"
+    slug, n = base, 1
+    qs = model.objects.all()
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    while qs.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def refresh_search_text(organisation: Organisation) -> None:
+    """Recompute the denormalised search text after the organisation or its relations changed."""
+    codes = list(organisation.sectors.values_list("code", flat=True))
+    keywords = list(organisation.keywords.values_list("name", flat=True))
+    regions = [r for r in organisation.sites.values_list("region", flat=True) if r]
+    cities = list(organisation.sites.values_list("city", flat=True))
+    text = organisation.build_search_text(codes, keywords, regions + cities)
+    Organisation.objects.filter(pk=organisation.pk).update(search_text=text)
+    organisation.search_text = text
+
+
+def workflow_roles(user: Any, organisation: Organisation, cluster: Cluster) -> set[str]:
+    roles: set[str] = set()
+    if can_manage_cluster(user, cluster):
+        roles.add(STAFF)
+    if own_organisation_id(user) == organisation.pk:
+        roles.add(MEMBER_USER)
+    return roles
+
+
+@transaction.atomic
+def join_cluster(
+    organisation: Organisation,
+    cluster: Cluster,
+    *,
+    user: Any,
+    level: str = EngagementLevel.INTERESTED,
+    on: dt.date | None = None,
+    note: str = "",
+) -> Membership:
+    """Record that ``organisation`` enters ``cluster``'s ladder at ``level`` (staff only above interested)."""
+    roles = workflow_roles(user, organisation, cluster)
+    if not roles or (level != EngagementLevel.INTERESTED and STAFF not in roles):
+        raise PermissionDenied("only cluster staff may add an organisation to this cluster at that level")
+    day = on or timezone.localdate()
+    membership, created = Membership.objects.get_or_create(
+        organisation=organisation, cluster=cluster, defaults={"level": level, "since": day}
+    )
+    if not created:
+        raise ValueError(f"{organisation} already has a membership in {cluster}")
+    MembershipChange.objects.create(
+        membership=membership, from_level="", to_level=level, changed_on=day, changed_by=_user_or_none(user),
+        note=note,
+    )
+    return membership
+
+
+@transaction.atomic
+def change_engagement(
+    membership: Membership, target: str, *, user: Any, on: dt.date | None = None, note: str = ""
+) -> Membership:
+    """Move a membership along the engagement ladder, as the workflow table allows, and log the step."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    roles = workflow_roles(user, membership.organisation, membership.cluster)
+    MEMBERSHIP_WORKFLOW.check(membership.level, target, roles)
+    day = on or timezone.localdate()
+    MembershipChange.objects.create(
+        membership=membership, from_level=membership.level, to_level=target, changed_on=day,
+        changed_by=_user_or_none(user), note=note,
+    )
+    membership.level = target
+    membership.since = day
+    membership.save(update_fields=["level", "since"])
+    return membership
+
+
+@transaction.atomic
+def record_letter_of_intent(
+    organisation: Organisation,
+    cluster: Cluster,
+    *,
+    user: Any,
+    signed_on: dt.date,
+    signatory: Person | None = None,
+    signatory_name: str = "",
+    document: Any = None,
+) -> LetterOfIntent:
+    """Store a signed letter of intent and move the membership to 'letter of intent signed' if lower."""
+    if not (can_manage_cluster(user, cluster) or can_edit_organisation(user, organisation)):
+        raise PermissionDenied("you may not record a letter of intent for this organisation")
+    letter = LetterOfIntent(
+        organisation=organisation, cluster=cluster, signed_on=signed_on, signatory=signatory,
+        signatory_name=signatory_name or (signatory.full_name if signatory else ""),
+    )
+    if document is not None:
+        letter.document = document
+    letter.save()
+    membership = Membership.objects.filter(organisation=organisation, cluster=cluster).first()
+    if membership is None:
+        membership = join_cluster(organisation, cluster, user=user, on=signed_on, note="letter of intent")
+    if membership.level in (EngagementLevel.INTERESTED, EngagementLevel.LEFT):
+        if membership.level == EngagementLevel.LEFT:
+            change_engagement(membership, EngagementLevel.INTERESTED, user=user, on=signed_on)
+        change_engagement(
+            membership, EngagementLevel.LOI_SIGNED, user=user, on=signed_on, note="letter of intent signed"
+        )
+    return letter
+
+
+def advisory_balance(group: AdvisoryGroup) -> dict[str, int]:
+    """Seats per triple-helix strand (industry / research / public / intermediary)."""
+    counts = Counter(seat.person.organisation.helix for seat in group.seats.select_related("person__organisation"))
+    return {strand.value: counts.get(strand.value, 0) for strand in Helix}
+
+
+def triple_helix_composition(cluster: Cluster) -> dict[str, int]:
+    """Organisations with an active membership of ``cluster`` per triple-helix strand."""
+    counts = Counter(
+        m.organisation.helix
+        for m in cluster.memberships.exclude(level=EngagementLevel.LEFT).select_related("organisation")
+    )
+    return {strand.value: counts.get(strand.value, 0) for strand in Helix}
+
+
+def check_can_edit(user: Any, organisation: Organisation) -> None:
+    if not can_edit_organisation(user, organisation):
+        raise PermissionDenied(f"you may not edit {organisation}")
+
+
+def _user_or_none(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
