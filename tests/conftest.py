@@ -8,3 +8,9 @@ import pytest
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):  # type: ignore[no-untyped-def]
+    """Tests run background tasks in-process; the worker path is tested on its own."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

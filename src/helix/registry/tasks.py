@@ -1,0 +1,37 @@
+"""Background tasks of the registry. Each takes a Job id and reports progress on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django_tasks import task
+
+from helix.jobs.services import run_job
+
+
+@task()
+def import_registry_file(job_id: int, path: str, user_id: int | None, dry_run: bool, kind: str | None) -> dict[str, Any]:
+    """Import (or preview) a CSV/XLSX registry file; the Job's result holds the report."""
+    from helix.registry.transfer import import_file
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+
+    def work(progress: Any) -> dict[str, Any]:
+        report = import_file(path, user=user, dry_run=dry_run, kind=kind, progress=progress)
+        return report_summary(report)
+
+    return run_job(job_id, work)
+
+
+def report_summary(report: Any) -> dict[str, Any]:
+    """A JSON-ready summary of an ImportReport, for the Job result and the API."""
+    return {
+        "ok": report.ok,
+        "dry_run": getattr(report, "dry_run", False),
+        "created": dict(report.created),
+        "updated": dict(report.updated),
+        "unchanged": dict(report.unchanged),
+        "errors": [str(e) for e in report.errors[:500]],
+        "error_count": len(report.errors),
+    }
