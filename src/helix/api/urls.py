@@ -1,8 +1,42 @@
+"""The Helix REST API: one router per app, an OpenAPI 3 schema at /api/openapi.json, docs at /api/docs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from helix.api import docs, registry
 
 api = NinjaAPI(
     title="Helix API",
     version="1",
-    description="The Helix registry: organisations, people, sites, clusters and memberships.",
+    description=(
+        "The Helix registry: organisations, people, sites, clusters and memberships.\n\n"
+        "Reads need no credentials and show what the public pages show. To see more, or to change data, "
+        "send `Authorization: Bearer <token>` (create one with `helix api token create USERNAME`), or use "
+        "the session of a logged-in browser, which must send the CSRF token with writes."
+    ),
+    docs=docs.LocalSwagger(),
     docs_url="/docs",
 )
+api.add_router("/registry/", registry.router)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    response["WWW-Authenticate"] = 'Bearer realm="helix"'
+    return response
+
+
+@api.get("/docs/assets/{name}", include_in_schema=False, url_name="docs_asset", auth=None)
+def docs_file(request: HttpRequest, name: str) -> FileResponse:
+    """A file of the docs page; not part of the API, so not in the schema."""
+    return docs.docs_asset(request, name)

@@ -26,7 +26,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from helix.cli import demo, registry, server
+    from helix.cli import api, demo, registry, server
+
+    main.add_command(api.api)
 
     main.add_command(registry.registry)
     main.add_command(demo.demo)

@@ -1,0 +1,460 @@
+"""The registry API: organisations with their sites and people, clusters, memberships, NACE sectors.
+
+Every handler asks helix.registry.permissions who may see or change what, and searches with
+helix.registry.search, so the API shows exactly what the pages show to the same user.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Status
+from ninja.errors import HttpError, ValidationError
+from ninja.pagination import paginate
+
+from helix.api.auth import READ_AUTH, READ_SECURITY, WRITE_AUTH, acting_user
+from helix.api.pagination import HelixPagination
+from helix.api.schemas import (
+    ClusterDetail,
+    ClusterOut,
+    LevelChangeIn,
+    MembershipDetail,
+    MembershipFilters,
+    MembershipIn,
+    MembershipOut,
+    Message,
+    OrganisationFilters,
+    OrganisationIn,
+    OrganisationOut,
+    OrganisationPatch,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    SectorFilters,
+    SectorOut,
+    SiteIn,
+    SiteOut,
+    SitePatch,
+    person_out,
+)
+from helix.core.registry.identifiers import InvalidIdentifier, normalise_identifier
+from helix.core.registry.ladder import MEMBERSHIP_WORKFLOW
+from helix.core.workflow import TransitionNotAllowed
+from helix.registry import services
+from helix.registry.models import (
+    Cluster,
+    Keyword,
+    Membership,
+    MembershipChange,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Sector,
+    Site,
+)
+from helix.registry.permissions import (
+    can_create_organisation,
+    can_edit_organisation,
+    is_cluster_staff,
+    own_organisation_id,
+    visible_organisations,
+)
+from helix.registry.search import DirectoryQuery, search_organisations
+
+router = Router()
+
+ORGANISATIONS = ["organisations"]
+CLUSTERS = ["clusters"]
+MEMBERSHIPS = ["memberships"]
+SECTORS = ["sectors"]
+
+READ = {"auth": READ_AUTH, "openapi_extra": READ_SECURITY}
+WRITE_ERRORS = {401: Message, 403: Message, 404: Message}
+
+
+# --- loading ------------------------------------------------------------------------------------------
+
+
+def with_relations(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """Everything OrganisationOut shows, in a fixed number of queries whatever the page size."""
+    return organisations.prefetch_related(
+        "sectors",
+        "keywords",
+        Prefetch("sites", queryset=Site.objects.order_by("-is_headquarters", "name")),
+        Prefetch(
+            "memberships", queryset=Membership.objects.select_related("cluster").order_by("cluster__slug")
+        ),
+        "memberships__cluster__names",
+    )
+
+
+def visible_organisation(user: Any, slug: str) -> Organisation:
+    return get_object_or_404(with_relations(visible_organisations(user)), slug=slug)
+
+
+def editable_organisation(user: Any, slug: str) -> Organisation:
+    organisation = visible_organisation(user, slug)
+    if not can_edit_organisation(user, organisation):
+        raise PermissionDenied(f"You may not edit {organisation}.")
+    return organisation
+
+
+def sees_contact_data(user: Any, organisation: Organisation) -> bool:
+    """The cluster staff responsible for the organisation and its own people see e-mail, phone and
+    consents of its people: the rule of the organisation page (registry.views), until it moves to
+    registry.permissions for both."""
+    responsible_staff = is_cluster_staff(user) and can_edit_organisation(user, organisation)
+    return responsible_staff or own_organisation_id(user) == organisation.pk
+
+
+def invalid(field: str, message: str, *, at: tuple[Any, ...] = ()) -> dict[str, Any]:
+    """One 422 error in ninja's own shape, for rules checked after the schema."""
+    return {"type": "value_error", "loc": ["body", "payload", field, *at], "msg": message}
+
+
+# --- organisations ------------------------------------------------------------------------------------
+
+
+@router.get("/organisations", response=list[OrganisationOut], tags=ORGANISATIONS, **READ)
+@paginate(HelixPagination)
+def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]) -> Any:
+    """The directory: organisations you may see that match the query, best match first."""
+    query = DirectoryQuery.from_params(filters.model_dump(mode="json"))
+    return with_relations(search_organisations(acting_user(request), query))
+
+
+@router.post(
+    "/organisations", response={201: OrganisationOut, **WRITE_ERRORS}, tags=ORGANISATIONS, auth=WRITE_AUTH
+)
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
+    """Register an organisation (cluster staff). Its slug is made from the name."""
+    user = acting_user(request)
+    if not can_create_organisation(user):
+        raise PermissionDenied("Only cluster staff may register organisations.")
+    organisation = Organisation(slug=services.unique_slug(payload.name))
+    save_organisation(organisation, payload.model_dump())
+    return Status(201, visible_organisation(user, organisation.slug))
+
+
+@router.get(
+    "/organisations/{slug}", response={200: OrganisationOut, 404: Message}, tags=ORGANISATIONS, **READ
+)
+def get_organisation(request: HttpRequest, slug: str) -> Any:
+    return visible_organisation(acting_user(request), slug)
+
+
+@router.patch(
+    "/organisations/{slug}",
+    response={200: OrganisationOut, **WRITE_ERRORS},
+    tags=ORGANISATIONS,
+    auth=WRITE_AUTH,
+)
+def update_organisation(request: HttpRequest, slug: str, payload: OrganisationPatch) -> Any:
+    """Change the fields you send; the others stay as they are. Lists (sectors, keywords) are replaced."""
+    user = acting_user(request)
+    organisation = editable_organisation(user, slug)
+    save_organisation(organisation, payload.model_dump(exclude_unset=True))
+    return visible_organisation(user, slug)
+
+
+@transaction.atomic
+def save_organisation(organisation: Organisation, changes: dict[str, Any]) -> None:
+    """Check the changes against the stored organisation, then save them and refresh the search text."""
+    sector_codes = changes.pop("sectors", None)
+    keywords = changes.pop("keywords", None)
+    languages = changes.pop("working_languages", None)
+    for field, value in changes.items():
+        setattr(organisation, field, value)
+    if languages is not None:
+        organisation.working_languages = ",".join(languages)
+
+    errors = organisation_errors(organisation, touched=set(changes))
+    sectors = list(Sector.objects.filter(code__in=sector_codes)) if sector_codes else []
+    if sector_codes and len(sectors) != len(sector_codes):
+        known = {s.code for s in sectors}
+        errors += [
+            invalid("sectors", f"{code!r} is not in the sector table", at=(i,))
+            for i, code in enumerate(sector_codes)
+            if code not in known
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+    organisation.save()
+    if sector_codes is not None:
+        organisation.sectors.set(sectors)
+    if keywords is not None:
+        organisation.keywords.set([Keyword.objects.get_or_create(name=k)[0] for k in keywords])
+    services.refresh_search_text(organisation)
+
+
+def organisation_errors(organisation: Organisation, *, touched: set[str]) -> list[dict[str, Any]]:
+    errors = []
+    if organisation.size_class and organisation.kind != OrganisationKind.COMPANY:
+        errors.append(invalid("size_class", "only companies have a size class; send an empty string"))
+    if organisation.government_level and organisation.kind != OrganisationKind.GOVERNMENT:
+        errors.append(
+            invalid("government_level", "only government bodies have a level; send an empty string")
+        )
+    if touched & {"identifier_scheme", "legal_identifier"} and organisation.legal_identifier:
+        if not organisation.identifier_scheme:
+            errors.append(invalid("legal_identifier", "choose the identifier_scheme it belongs to"))
+            return errors
+        try:
+            identifier = normalise_identifier(organisation.identifier_scheme, organisation.legal_identifier)
+        except InvalidIdentifier as exc:
+            errors.append(invalid("legal_identifier", str(exc)))
+            return errors
+        organisation.legal_identifier = identifier.value
+        taken = Organisation.objects.filter(
+            identifier_scheme=organisation.identifier_scheme, legal_identifier=identifier.value
+        ).exclude(pk=organisation.pk)
+        if taken.exists():
+            errors.append(invalid("legal_identifier", f"{identifier.value} is already registered"))
+    return errors
+
+
+# --- sites --------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/organisations/{slug}/sites", response={200: list[SiteOut], 404: Message}, tags=ORGANISATIONS, **READ
+)
+def list_sites(request: HttpRequest, slug: str) -> Any:
+    """The organisation's sites, headquarters first."""
+    return list(visible_organisation(acting_user(request), slug).sites.all())
+
+
+@router.post(
+    "/organisations/{slug}/sites",
+    response={201: SiteOut, **WRITE_ERRORS},
+    tags=ORGANISATIONS,
+    auth=WRITE_AUTH,
+)
+def create_site(request: HttpRequest, slug: str, payload: SiteIn) -> Any:
+    organisation = editable_organisation(acting_user(request), slug)
+    site = Site(organisation=organisation)
+    save_site(site, payload.model_dump())
+    return Status(201, site)
+
+
+@router.patch(
+    "/organisations/{slug}/sites/{site_id}",
+    response={200: SiteOut, **WRITE_ERRORS},
+    tags=ORGANISATIONS,
+    auth=WRITE_AUTH,
+)
+def update_site(request: HttpRequest, slug: str, site_id: int, payload: SitePatch) -> Any:
+    organisation = editable_organisation(acting_user(request), slug)
+    site = get_object_or_404(Site, organisation=organisation, pk=site_id)
+    save_site(site, payload.model_dump(exclude_unset=True))
+    return site
+
+
+@transaction.atomic
+def save_site(site: Site, changes: dict[str, Any]) -> None:
+    for field, value in changes.items():
+        setattr(site, field, value)
+    if Site.objects.filter(organisation=site.organisation, name=site.name).exclude(pk=site.pk).exists():
+        raise ValidationError([invalid("name", f"the organisation already has a site called {site.name!r}")])
+    site.save()
+    services.refresh_search_text(site.organisation)
+
+
+# --- people -------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/organisations/{slug}/people", response={200: list[PersonOut], 404: Message}, tags=ORGANISATIONS, **READ
+)
+def list_people(request: HttpRequest, slug: str) -> Any:
+    """The organisation's people. Cluster staff and the organisation's own people see everyone with contact
+    data; others see only those who agreed to appear on the public profile, without e-mail and phone."""
+    user = acting_user(request)
+    organisation = visible_organisation(user, slug)
+    people = organisation.people.all()
+    with_contact = sees_contact_data(user, organisation)
+    if not with_contact:
+        people = people.filter(consent_public=True)
+    return [person_out(p, with_contact=with_contact) for p in people]
+
+
+@router.post(
+    "/organisations/{slug}/people",
+    response={201: PersonOut, **WRITE_ERRORS},
+    tags=ORGANISATIONS,
+    auth=WRITE_AUTH,
+)
+def create_person(request: HttpRequest, slug: str, payload: PersonIn) -> Any:
+    user = acting_user(request)
+    organisation = editable_organisation(user, slug)
+    person = Person(organisation=organisation)
+    save_person(person, payload.model_dump())
+    return Status(201, person_out(person, with_contact=sees_contact_data(user, organisation)))
+
+
+@router.patch(
+    "/organisations/{slug}/people/{person_id}",
+    response={200: PersonOut, **WRITE_ERRORS},
+    tags=ORGANISATIONS,
+    auth=WRITE_AUTH,
+)
+def update_person(request: HttpRequest, slug: str, person_id: int, payload: PersonPatch) -> Any:
+    user = acting_user(request)
+    organisation = editable_organisation(user, slug)
+    person = get_object_or_404(Person, organisation=organisation, pk=person_id)
+    save_person(person, payload.model_dump(exclude_unset=True))
+    return person_out(person, with_contact=sees_contact_data(user, organisation))
+
+
+def save_person(person: Person, changes: dict[str, Any]) -> None:
+    roles = changes.pop("roles", None)
+    for field, value in changes.items():
+        setattr(person, field, value)
+    if roles is not None:
+        person.roles = ", ".join(roles)
+    if (
+        person.email
+        and Person.objects.filter(organisation=person.organisation, email__iexact=person.email)
+        .exclude(pk=person.pk)
+        .exists()
+    ):
+        raise ValidationError([invalid("email", f"someone at this organisation already uses {person.email}")])
+    person.save()
+
+
+# --- clusters -----------------------------------------------------------------------------------------
+
+
+@router.get("/clusters", response=list[ClusterOut], tags=CLUSTERS, **READ)
+@paginate(HelixPagination)
+def list_clusters(request: HttpRequest) -> Any:
+    return Cluster.objects.select_related("operator").prefetch_related("names").order_by("slug")
+
+
+@router.get("/clusters/{slug}", response={200: ClusterDetail, 404: Message}, tags=CLUSTERS, **READ)
+def get_cluster(request: HttpRequest, slug: str) -> Any:
+    """A cluster with its names over time, its domains and its triple-helix composition."""
+    cluster = get_object_or_404(
+        Cluster.objects.select_related("operator").prefetch_related("names", "domains"), slug=slug
+    )
+    cluster.composition = services.triple_helix_composition(cluster)  # type: ignore[attr-defined]
+    return cluster
+
+
+# --- memberships --------------------------------------------------------------------------------------
+
+
+def visible_memberships(user: Any) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation__in=visible_organisations(user))
+        .select_related("organisation", "cluster")
+        .prefetch_related("cluster__names", "domains")
+    )
+
+
+@router.get("/memberships", response=list[MembershipOut], tags=MEMBERSHIPS, **READ)
+@paginate(HelixPagination)
+def list_memberships(request: HttpRequest, filters: Query[MembershipFilters]) -> Any:
+    """Memberships of the organisations you may see, by cluster then organisation."""
+    memberships = visible_memberships(acting_user(request))
+    if filters.cluster:
+        memberships = memberships.filter(cluster__slug=filters.cluster)
+    if filters.organisation:
+        memberships = memberships.filter(organisation__slug=filters.organisation)
+    if filters.level:
+        memberships = memberships.filter(level__in=filters.level)
+    return memberships.order_by("cluster__slug", "organisation__name", "pk")
+
+
+@router.get(
+    "/memberships/{membership_id}", response={200: MembershipDetail, 404: Message}, tags=MEMBERSHIPS, **READ
+)
+def get_membership(request: HttpRequest, membership_id: int) -> Any:
+    """A membership with every dated step on the engagement ladder (the steps and their notes are for the
+    cluster's staff and the organisation's own people)."""
+    user = acting_user(request)
+    changes = Prefetch(
+        "changes", queryset=MembershipChange.objects.order_by("changed_on", "recorded_at", "pk")
+    )
+    membership = get_object_or_404(visible_memberships(user).prefetch_related(changes), pk=membership_id)
+    roles = services.workflow_roles(user, membership.organisation, membership.cluster)
+    membership.history_visible = bool(roles)  # type: ignore[attr-defined]
+    return membership
+
+
+@router.post(
+    "/memberships",
+    response={201: MembershipOut, 409: Message, **WRITE_ERRORS},
+    tags=MEMBERSHIPS,
+    auth=WRITE_AUTH,
+)
+def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
+    """Put an organisation on a cluster's engagement ladder. An organisation's own people may register
+    interest; only the cluster's staff may start it higher up."""
+    user = acting_user(request)
+    organisation = visible_organisations(user).filter(slug=payload.organisation).first()
+    cluster = Cluster.objects.filter(slug=payload.cluster).first()
+    errors = []
+    if organisation is None:
+        errors.append(invalid("organisation", f"no organisation {payload.organisation!r}"))
+    if cluster is None:
+        errors.append(invalid("cluster", f"no cluster {payload.cluster!r}"))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        membership = services.join_cluster(
+            organisation, cluster, user=user, level=payload.level, note=payload.note
+        )
+    except ValueError as exc:
+        raise HttpError(409, str(exc)) from None
+    return Status(201, visible_memberships(user).get(pk=membership.pk))
+
+
+@router.post(
+    "/memberships/{membership_id}/level",
+    response={200: MembershipOut, 409: Message, **WRITE_ERRORS},
+    tags=MEMBERSHIPS,
+    auth=WRITE_AUTH,
+)
+def change_level(request: HttpRequest, membership_id: int, payload: LevelChangeIn) -> Any:
+    """Move a membership along the engagement ladder. 409 when the ladder has no such step (e.g. interested
+    straight to member); 403 when the step exists but is not yours to take (only staff move members)."""
+    user = acting_user(request)
+    membership = get_object_or_404(visible_memberships(user), pk=membership_id)
+    if not services.workflow_roles(user, membership.organisation, membership.cluster):
+        raise PermissionDenied(f"You may not change the engagement of {membership.organisation}.")
+    try:
+        services.change_engagement(membership, payload.level, user=user, note=payload.note)
+    except TransitionNotAllowed as exc:
+        step_exists = any(
+            t.source == membership.level and t.target == payload.level
+            for t in MEMBERSHIP_WORKFLOW.transitions
+        )
+        if step_exists:
+            raise PermissionDenied(
+                f"Only cluster staff may move {membership.organisation} to {payload.level}."
+            ) from exc
+        raise HttpError(
+            409, f"The engagement ladder has no step from {membership.level} to {payload.level}."
+        ) from exc
+    return visible_memberships(user).get(pk=membership.pk)
+
+
+# --- sectors ------------------------------------------------------------------------------------------
+
+
+@router.get("/sectors", response=list[SectorOut], tags=SECTORS, **READ)
+@paginate(HelixPagination)
+def list_sectors(request: HttpRequest, filters: Query[SectorFilters]) -> Any:
+    """NACE Rev. 2.1 headings, in code order."""
+    sectors = Sector.objects.select_related("parent")
+    text = filters.q.strip()
+    if text:
+        sectors = sectors.filter(Q(code__istartswith=text) | Q(label__icontains=text))
+    if filters.level:
+        sectors = sectors.filter(level=filters.level)
+    return sectors.order_by("code")

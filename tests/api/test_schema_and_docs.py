@@ -1,0 +1,120 @@
+"""Integration: the OpenAPI schema is valid OpenAPI 3, and the docs page loads nothing from other sites."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+READ = [{"ApiTokenAuth": []}, {"SessionCookieAuth": []}, {}]
+WRITE = [{"ApiTokenAuth": []}, {"SessionCookieAuth": []}]
+
+OPERATIONS = {
+    ("get", "/api/registry/organisations"): READ,
+    ("post", "/api/registry/organisations"): WRITE,
+    ("get", "/api/registry/organisations/{slug}"): READ,
+    ("patch", "/api/registry/organisations/{slug}"): WRITE,
+    ("get", "/api/registry/organisations/{slug}/sites"): READ,
+    ("post", "/api/registry/organisations/{slug}/sites"): WRITE,
+    ("patch", "/api/registry/organisations/{slug}/sites/{site_id}"): WRITE,
+    ("get", "/api/registry/organisations/{slug}/people"): READ,
+    ("post", "/api/registry/organisations/{slug}/people"): WRITE,
+    ("patch", "/api/registry/organisations/{slug}/people/{person_id}"): WRITE,
+    ("get", "/api/registry/clusters"): READ,
+    ("get", "/api/registry/clusters/{slug}"): READ,
+    ("get", "/api/registry/memberships"): READ,
+    ("post", "/api/registry/memberships"): WRITE,
+    ("get", "/api/registry/memberships/{membership_id}"): READ,
+    ("post", "/api/registry/memberships/{membership_id}/level"): WRITE,
+    ("get", "/api/registry/sectors"): READ,
+}
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def references(node):
+    """Every ``$ref`` anywhere in a JSON document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from references(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from references(value)
+
+
+@pytest.fixture
+def schema() -> dict:
+    response = Client().get("/api/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_schema_is_openapi_3_with_every_operation_and_its_security(schema):
+    assert schema["openapi"].startswith("3.")
+    assert (schema["info"]["title"], schema["info"]["version"]) == ("Helix API", "1")
+    found = {
+        (method, path): operation.get("security")
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    }
+    assert found == OPERATIONS
+    assert schema["components"]["securitySchemes"]["ApiTokenAuth"]["type"] == "http"
+    assert schema["components"]["securitySchemes"]["ApiTokenAuth"]["scheme"] == "bearer"
+    cookie = schema["components"]["securitySchemes"]["SessionCookieAuth"]
+    assert (cookie["type"], cookie["in"], cookie["name"]) == ("apiKey", "cookie", "sessionid")
+
+
+def test_the_schema_is_well_formed(schema):
+    """The structural rules of OpenAPI 3 that a generator can get wrong (no validator package installed)."""
+    operation_ids = []
+    for path, item in schema["paths"].items():
+        assert path.startswith("/")
+        for method, operation in item.items():
+            assert method in HTTP_METHODS
+            assert operation["responses"], (method, path)
+            assert all(re.fullmatch(r"[1-5]\d\d", code) for code in operation["responses"])
+            operation_ids.append(operation["operationId"])
+            declared = {
+                p["name"] for p in operation.get("parameters", []) if p["in"] == "path" and p["required"]
+            }
+            assert declared == set(re.findall(r"{(\w+)}", path)), (method, path)
+            assert {p["in"] for p in operation.get("parameters", [])} <= {"path", "query", "header", "cookie"}
+            assert operation.get("tags") in (["organisations"], ["clusters"], ["memberships"], ["sectors"])
+    assert len(operation_ids) == len(set(operation_ids))
+    refs = set(references(schema))
+    assert "#/components/schemas/OrganisationOut" in refs
+    assert {
+        ref
+        for ref in refs
+        if ref.removeprefix("#/components/schemas/") not in schema["components"]["schemas"]
+    } == set()
+
+
+def test_the_docs_page_loads_only_files_of_this_site():
+    response = Client().get("/api/docs")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.findall(r"https?://", html) == []
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert [a.split("?")[0] for a in assets] == [
+        "/api/docs/assets/swagger-ui.css",
+        "/api/docs/assets/favicon.svg",
+        "/api/docs/assets/favicon.png",
+        "/api/docs/assets/swagger-ui-bundle.js",
+        "/api/docs/assets/swagger-ui-init.js",
+    ]
+    assert '"validatorUrl": null' in html  # else Swagger UI fetches a badge from validator.swagger.io
+    for asset in assets:
+        served = Client().get(asset)
+        assert served.status_code == 200, asset
+        assert b"".join(served.streaming_content)
+
+
+def test_only_the_docs_files_are_served():
+    assert Client().get("/api/docs/assets/swagger-ui-bundle.js.map").status_code == 404
+    assert Client().get("/api/docs/assets/..%2F..%2F__init__.py").status_code == 404
