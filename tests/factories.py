@@ -76,14 +76,19 @@ class ClusterFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"cluster-{n}")
-    operator = factory.SubFactory(OrganisationFactory, kind=models.OrganisationKind.CLUSTER_ORGANISATION, size_class="")
+    operator = factory.SubFactory(
+        OrganisationFactory, kind=models.OrganisationKind.CLUSTER_ORGANISATION, size_class=""
+    )
     founded_on = dt.date(2017, 5, 10)
 
     @factory.post_generation
     def name(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
-            models.ClusterName.objects.create(cluster=obj, name=extracted or f"Cluster {obj.slug}",
-                                              valid_from=obj.founded_on or dt.date(2000, 1, 1))
+            models.ClusterName.objects.create(
+                cluster=obj,
+                name=extracted or f"Cluster {obj.slug}",
+                valid_from=obj.founded_on or dt.date(2000, 1, 1),
+            )
 
 
 class DomainFactory(factory.django.DjangoModelFactory):

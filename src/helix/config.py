@@ -38,7 +38,9 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Database URL (postgres://user@host:5432/name). Empty: SQLite at $HELIX_VAR_DIR/helix.sqlite3.",
     ),
-    Setting("HELIX_VAR_DIR", str(PROJECT_DIR / "var"), "Folder for the SQLite database, uploads and indexes."),
+    Setting(
+        "HELIX_VAR_DIR", str(PROJECT_DIR / "var"), "Folder for the SQLite database, uploads and indexes."
+    ),
     Setting("HELIX_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the site answers to."),
     Setting(
         "HELIX_EMAIL_BACKEND",

@@ -39,7 +39,13 @@ def test_worker_runs_a_queued_job_to_completion(settings):
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
     job.refresh_from_db()
-    assert (job.status, job.done, job.total, job.result, job.percent) == (JobStatus.SUCCEEDED, 5, 5, {"counted": 5}, 100)
+    assert (job.status, job.done, job.total, job.result, job.percent) == (
+        JobStatus.SUCCEEDED,
+        5,
+        5,
+        {"counted": 5},
+        100,
+    )
     assert Keyword.objects.filter(name__startswith=f"kw-{job.pk}-").count() == 5
 
 

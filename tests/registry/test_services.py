@@ -20,7 +20,11 @@ def test_staff_climb_the_ladder_and_every_step_is_dated():
     membership = services.join_cluster(org, cluster, user=staff, on=dt.date(2016, 5, 26))
     services.change_engagement(membership, "loi_signed", user=staff, on=dt.date(2016, 6, 1))
     services.change_engagement(membership, "member", user=staff, on=dt.date(2017, 5, 10))
-    history = list(MembershipChange.objects.filter(membership=membership).values_list("from_level", "to_level", "changed_on"))
+    history = list(
+        MembershipChange.objects.filter(membership=membership).values_list(
+            "from_level", "to_level", "changed_on"
+        )
+    )
     assert history == [
         ("", "interested", dt.date(2016, 5, 26)),
         ("interested", "loi_signed", dt.date(2016, 6, 1)),
@@ -43,7 +47,9 @@ def test_letter_of_intent_moves_interested_to_loi_signed():
     org = OrganisationFactory()
     user = member_user(org)
     services.join_cluster(org, cluster, user=user)
-    services.record_letter_of_intent(org, cluster, user=user, signed_on=dt.date(2016, 6, 3), signatory_name="An Peeters")
+    services.record_letter_of_intent(
+        org, cluster, user=user, signed_on=dt.date(2016, 6, 3), signatory_name="An Peeters"
+    )
     assert org.memberships.get().level == "loi_signed"
     assert org.letters_of_intent.get().signed_by == "An Peeters"
 

@@ -58,8 +58,7 @@ from helix.registry.models import (
 from helix.registry.permissions import (
     can_create_organisation,
     can_edit_organisation,
-    is_cluster_staff,
-    own_organisation_id,
+    can_see_contact_data,
     visible_organisations,
 )
 from helix.registry.search import DirectoryQuery, search_organisations
@@ -100,14 +99,6 @@ def editable_organisation(user: Any, slug: str) -> Organisation:
     if not can_edit_organisation(user, organisation):
         raise PermissionDenied(f"You may not edit {organisation}.")
     return organisation
-
-
-def sees_contact_data(user: Any, organisation: Organisation) -> bool:
-    """The cluster staff responsible for the organisation and its own people see e-mail, phone and
-    consents of its people: the rule of the organisation page (registry.views), until it moves to
-    registry.permissions for both."""
-    responsible_staff = is_cluster_staff(user) and can_edit_organisation(user, organisation)
-    return responsible_staff or own_organisation_id(user) == organisation.pk
 
 
 def invalid(field: str, message: str, *, at: tuple[Any, ...] = ()) -> dict[str, Any]:
@@ -276,7 +267,7 @@ def list_people(request: HttpRequest, slug: str) -> Any:
     user = acting_user(request)
     organisation = visible_organisation(user, slug)
     people = organisation.people.all()
-    with_contact = sees_contact_data(user, organisation)
+    with_contact = can_see_contact_data(user, organisation)
     if not with_contact:
         people = people.filter(consent_public=True)
     return [person_out(p, with_contact=with_contact) for p in people]
@@ -293,7 +284,7 @@ def create_person(request: HttpRequest, slug: str, payload: PersonIn) -> Any:
     organisation = editable_organisation(user, slug)
     person = Person(organisation=organisation)
     save_person(person, payload.model_dump())
-    return Status(201, person_out(person, with_contact=sees_contact_data(user, organisation)))
+    return Status(201, person_out(person, with_contact=can_see_contact_data(user, organisation)))
 
 
 @router.patch(
@@ -307,7 +298,7 @@ def update_person(request: HttpRequest, slug: str, person_id: int, payload: Pers
     organisation = editable_organisation(user, slug)
     person = get_object_or_404(Person, organisation=organisation, pk=person_id)
     save_person(person, payload.model_dump(exclude_unset=True))
-    return person_out(person, with_contact=sees_contact_data(user, organisation))
+    return person_out(person, with_contact=can_see_contact_data(user, organisation))
 
 
 def save_person(person: Person, changes: dict[str, Any]) -> None:

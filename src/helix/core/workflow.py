@@ -35,7 +35,9 @@ class Workflow:
             raise ValueError(f"{self.name}: initial state {self.initial!r} is not a state")
         for t in self.transitions:
             if t.source not in known or t.target not in known:
-                raise ValueError(f"{self.name}: transition {t.source!r} -> {t.target!r} names an unknown state")
+                raise ValueError(
+                    f"{self.name}: transition {t.source!r} -> {t.target!r} names an unknown state"
+                )
 
     def available(self, source: str, roles: Iterable[str]) -> list[Transition]:
         """Transitions out of ``source`` that an actor holding any of ``roles`` may trigger."""

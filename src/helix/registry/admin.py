@@ -16,7 +16,16 @@ class SiteInline(admin.TabularInline):
 class PersonInline(admin.TabularInline):
     model = models.Person
     extra = 0
-    fields = ("first_name", "last_name", "email", "phone", "job_title", "roles", "consent_contact", "consent_public")
+    fields = (
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "job_title",
+        "roles",
+        "consent_contact",
+        "consent_public",
+    )
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,7 +37,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(models.Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "size_class", "legal_identifier", "is_published", "is_sample", "updated_at")
+    list_display = (
+        "name",
+        "kind",
+        "size_class",
+        "legal_identifier",
+        "is_published",
+        "is_sample",
+        "updated_at",
+    )
     list_filter = ("kind", "size_class", "government_level", "is_published", "is_sample")
     search_fields = ("name", "legal_identifier", "search_text")
     prepopulated_fields = {"slug": ("name",)}

@@ -69,7 +69,9 @@ class Sector(models.Model):
     code = models.CharField(max_length=6, unique=True)
     level = models.PositiveSmallIntegerField()
     label = models.CharField(max_length=300)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -107,7 +109,9 @@ class Organisation(models.Model):
     working_languages = models.CharField(
         _("working languages"), max_length=20, blank=True, help_text=_("Comma-separated: nl,fr,de,en")
     )
-    sectors = models.ManyToManyField(Sector, blank=True, related_name="organisations", verbose_name=_("sectors"))
+    sectors = models.ManyToManyField(
+        Sector, blank=True, related_name="organisations", verbose_name=_("sectors")
+    )
     keywords = models.ManyToManyField(Keyword, blank=True, related_name="organisations")
     description_en = models.TextField(_("description (English)"), blank=True)
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
@@ -204,7 +208,9 @@ class Site(models.Model):
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=12, blank=True)
     city = models.CharField(_("city"), max_length=100)
-    country = models.CharField(_("country"), max_length=2, default="BE", help_text=_("ISO 3166 code, e.g. BE, LU"))
+    country = models.CharField(
+        _("country"), max_length=2, default="BE", help_text=_("ISO 3166 code, e.g. BE, LU")
+    )
     region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -213,9 +219,12 @@ class Site(models.Model):
     class Meta:
         ordering = ["organisation__name", "-is_headquarters", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="site_unique_name_per_organisation"),
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="site_unique_name_per_organisation"
+            ),
             models.CheckConstraint(
-                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90), name="site_latitude"
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="site_latitude",
             ),
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
@@ -254,7 +263,9 @@ class Person(models.Model):
         verbose_name_plural = _("people")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "email"], condition=~Q(email=""), name="person_unique_email_per_organisation"
+                fields=["organisation", "email"],
+                condition=~Q(email=""),
+                name="person_unique_email_per_organisation",
             )
         ]
 
@@ -332,7 +343,9 @@ class Domain(models.Model):
 
     class Meta:
         ordering = ["cluster", "name"]
-        constraints = [models.UniqueConstraint(fields=["cluster", "slug"], name="domain_unique_slug_per_cluster")]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "slug"], name="domain_unique_slug_per_cluster")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -350,7 +363,11 @@ class Membership(models.Model):
     since = models.DateField(_("at this level since"), default=timezone.localdate)
     domains = models.ManyToManyField(Domain, blank=True, related_name="memberships")
     relationship_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_memberships"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_memberships",
     )
 
     class Meta:
@@ -421,7 +438,9 @@ class Interaction(models.Model):
     """A contact logged by a relationship manager."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="interactions")
-    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions")
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=InteractionKind.choices)
     happened_on = models.DateField(_("date"), default=timezone.localdate)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -468,7 +487,9 @@ class AdvisorySeat(models.Model):
 class StaffAssignment(models.Model):
     """Cluster staff: a user who edits everything in the clusters assigned here."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_assignments"
+    )
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="staff_assignments")
 
     class Meta:

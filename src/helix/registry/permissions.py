@@ -50,11 +50,7 @@ def visible_organisations(user: Any) -> QuerySet[Organisation]:
 
 
 def can_view_organisation(user: Any, organisation: Organisation) -> bool:
-    return (
-        organisation.is_published
-        or is_cluster_staff(user)
-        or own_organisation_id(user) == organisation.pk
-    )
+    return organisation.is_published or is_cluster_staff(user) or own_organisation_id(user) == organisation.pk
 
 
 def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
@@ -67,7 +63,9 @@ def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
     clusters = staff_cluster_ids(user)
     if not clusters:
         return False
-    return organisation.memberships.filter(cluster_id__in=clusters).exists() or not organisation.memberships.exists()
+    # Staff also edit organisations that are in no cluster yet, so they can onboard them.
+    memberships = organisation.memberships
+    return memberships.filter(cluster_id__in=clusters).exists() or not memberships.exists()
 
 
 def can_manage_cluster(user: Any, cluster: Cluster) -> bool:
@@ -78,3 +76,13 @@ def can_manage_cluster(user: Any, cluster: Cluster) -> bool:
 
 def can_create_organisation(user: Any) -> bool:
     return is_cluster_staff(user)
+
+
+def is_responsible_staff(user: Any, organisation: Organisation) -> bool:
+    """Staff responsible for ``organisation``: it is in one of their clusters (or they are superuser)."""
+    return is_cluster_staff(user) and can_edit_organisation(user, organisation)
+
+
+def can_see_contact_data(user: Any, organisation: Organisation) -> bool:
+    """E-mail, phone and consents of an organisation's people: its responsible staff and its own people."""
+    return is_responsible_staff(user, organisation) or own_organisation_id(user) == organisation.pk

@@ -76,18 +76,24 @@ def _apply_text(qs: QuerySet[Organisation], text: str) -> QuerySet[Organisation]
     return qs.annotate(name_rank=name_rank).order_by("name_rank", "name")
 
 
-def _apply_facets(qs: QuerySet[Organisation], query: DirectoryQuery, skip: str = "") -> QuerySet[Organisation]:
+def _apply_facets(
+    qs: QuerySet[Organisation], query: DirectoryQuery, skip: str = ""
+) -> QuerySet[Organisation]:
     if query.kinds and skip != "kind":
         qs = qs.filter(kind__in=query.kinds)
     if query.sectors and skip != "sector":
         cond = Q()
         for code in query.sectors:
-            cond |= Q(sectors__code=code) | Q(sectors__code__startswith=f"{code}.") | Q(
-                sectors__parent__code=code
+            cond |= (
+                Q(sectors__code=code)
+                | Q(sectors__code__startswith=f"{code}.")
+                | Q(sectors__parent__code=code)
             )
         qs = qs.filter(pk__in=Organisation.objects.filter(cond).values("pk"))
     if query.clusters and skip != "cluster":
-        qs = qs.filter(pk__in=Membership.objects.filter(cluster__slug__in=query.clusters).values("organisation"))
+        qs = qs.filter(
+            pk__in=Membership.objects.filter(cluster__slug__in=query.clusters).values("organisation")
+        )
     if query.domains and skip != "domain":
         qs = qs.filter(pk__in=Membership.objects.filter(domains__in=query.domains).values("organisation"))
     if query.levels and skip != "level":
@@ -132,50 +138,76 @@ def directory_facets(user: Any, query: DirectoryQuery) -> dict[str, list[FacetVa
     ]
     region_labels = dict(Region.choices)
     regions = (
-        base("region").filter(sites__region__gt="").values("sites__region")
-        .annotate(n=Count("pk", distinct=True)).order_by("sites__region")
+        base("region")
+        .filter(sites__region__gt="")
+        .values("sites__region")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("sites__region")
     )
     facets["region"] = [
-        FacetValue(r["sites__region"], str(region_labels.get(r["sites__region"], r["sites__region"])), r["n"],
-                   r["sites__region"] in query.regions)
+        FacetValue(
+            r["sites__region"],
+            str(region_labels.get(r["sites__region"], r["sites__region"])),
+            r["n"],
+            r["sites__region"] in query.regions,
+        )
         for r in regions
     ]
     # Classes roll up to their division (two digits): a useful grain for a facet.
     divisions = (
-        base("sector").filter(sectors__isnull=False).annotate(division=Substr("sectors__code", 1, 2))
-        .values("division").annotate(n=Count("pk", distinct=True)).order_by("-n", "division")[:20]
+        base("sector")
+        .filter(sectors__isnull=False)
+        .annotate(division=Substr("sectors__code", 1, 2))
+        .values("division")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "division")[:20]
     )
     division_counts = {r["division"]: r["n"] for r in divisions}
     labels = dict(Sector.objects.filter(code__in=list(division_counts)).values_list("code", "label"))
     facets["sector"] = sorted(
-        (FacetValue(code, f"{code} {labels.get(code, '')}".strip(), n, code in query.sectors)
-         for code, n in division_counts.items()),
+        (
+            FacetValue(code, f"{code} {labels.get(code, '')}".strip(), n, code in query.sectors)
+            for code, n in division_counts.items()
+        ),
         key=lambda f: (-f.count, f.value),
     )[:20]
     clusters = (
         Membership.objects.filter(organisation__in=base("cluster"))
-        .values("cluster__slug", "cluster_id").annotate(n=Count("organisation", distinct=True)).order_by("cluster__slug")
+        .values("cluster__slug", "cluster_id")
+        .annotate(n=Count("organisation", distinct=True))
+        .order_by("cluster__slug")
     )
     names = {c.pk: c.current_name for c in Cluster.objects.prefetch_related("names")}
     facets["cluster"] = [
-        FacetValue(r["cluster__slug"], names.get(r["cluster_id"], r["cluster__slug"]), r["n"],
-                   r["cluster__slug"] in query.clusters)
+        FacetValue(
+            r["cluster__slug"],
+            names.get(r["cluster_id"], r["cluster__slug"]),
+            r["n"],
+            r["cluster__slug"] in query.clusters,
+        )
         for r in clusters
     ]
     domains = (
         Membership.objects.filter(organisation__in=base("domain"), domains__isnull=False)
-        .values("domains").annotate(n=Count("organisation", distinct=True)).order_by("-n")
+        .values("domains")
+        .annotate(n=Count("organisation", distinct=True))
+        .order_by("-n")
     )
     domain_names = dict(Domain.objects.values_list("pk", "name"))
     facets["domain"] = [
-        FacetValue(str(r["domains"]), domain_names.get(r["domains"], ""), r["n"], r["domains"] in query.domains)
+        FacetValue(
+            str(r["domains"]), domain_names.get(r["domains"], ""), r["n"], r["domains"] in query.domains
+        )
         for r in domains
     ]
     levels = (
         Membership.objects.filter(organisation__in=base("level"))
-        .values("level").annotate(n=Count("organisation", distinct=True)).order_by("level")
+        .values("level")
+        .annotate(n=Count("organisation", distinct=True))
+        .order_by("level")
     )
     facets["level"] = [
-        FacetValue(r["level"], r["level"].replace("_", " "), r["n"], r["level"] in query.levels) for r in levels
+        FacetValue(r["level"], r["level"].replace("_", " "), r["n"], r["level"] in query.levels)
+        for r in levels
     ]
     return facets

@@ -100,7 +100,11 @@ def join_cluster(
     if not created:
         raise ValueError(f"{organisation} already has a membership in {cluster}")
     MembershipChange.objects.create(
-        membership=membership, from_level="", to_level=level, changed_on=day, changed_by=_user_or_none(user),
+        membership=membership,
+        from_level="",
+        to_level=level,
+        changed_on=day,
+        changed_by=_user_or_none(user),
         note=note,
     )
     return membership
@@ -116,8 +120,12 @@ def change_engagement(
     MEMBERSHIP_WORKFLOW.check(membership.level, target, roles)
     day = on or timezone.localdate()
     MembershipChange.objects.create(
-        membership=membership, from_level=membership.level, to_level=target, changed_on=day,
-        changed_by=_user_or_none(user), note=note,
+        membership=membership,
+        from_level=membership.level,
+        to_level=target,
+        changed_on=day,
+        changed_by=_user_or_none(user),
+        note=note,
     )
     membership.level = target
     membership.since = day
@@ -140,7 +148,10 @@ def record_letter_of_intent(
     if not (can_manage_cluster(user, cluster) or can_edit_organisation(user, organisation)):
         raise PermissionDenied("you may not record a letter of intent for this organisation")
     letter = LetterOfIntent(
-        organisation=organisation, cluster=cluster, signed_on=signed_on, signatory=signatory,
+        organisation=organisation,
+        cluster=cluster,
+        signed_on=signed_on,
+        signatory=signatory,
         signatory_name=signatory_name or (signatory.full_name if signatory else ""),
     )
     if document is not None:
@@ -160,7 +171,9 @@ def record_letter_of_intent(
 
 def advisory_balance(group: AdvisoryGroup) -> dict[str, int]:
     """Seats per triple-helix strand (industry / research / public / intermediary)."""
-    counts = Counter(seat.person.organisation.helix for seat in group.seats.select_related("person__organisation"))
+    counts = Counter(
+        seat.person.organisation.helix for seat in group.seats.select_related("person__organisation")
+    )
     return {strand.value: counts.get(strand.value, 0) for strand in Helix}
 
 

@@ -11,7 +11,9 @@ from helix.jobs.services import run_job
 
 
 @task()
-def import_registry_file(job_id: int, path: str, user_id: int | None, dry_run: bool, kind: str | None) -> dict[str, Any]:
+def import_registry_file(
+    job_id: int, path: str, user_id: int | None, dry_run: bool, kind: str | None
+) -> dict[str, Any]:
     """Import (or preview) a CSV/XLSX registry file; the Job's result holds the report."""
     from helix.registry.transfer import import_file
 

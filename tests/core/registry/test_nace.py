@@ -13,7 +13,9 @@ def test_table_has_every_level_of_nace_rev_2_1():
     assert levels.count(4) > 600
 
 
-@pytest.mark.parametrize(("raw", "code"), [("6210", "62.10"), ("62.10", "62.10"), ("621", "62.1"), (" j ", "J")])
+@pytest.mark.parametrize(
+    ("raw", "code"), [("6210", "62.10"), ("62.10", "62.10"), ("621", "62.1"), (" j ", "J")]
+)
 def test_codes_are_printed_with_a_dot(raw, code):
     assert normalise_nace(raw) == code
 

@@ -69,19 +69,21 @@ def normalise_identifier(scheme: str, raw: str) -> LegalIdentifier:
         except stdnum_exceptions.InvalidChecksum:
             raise InvalidIdentifier(f"{text!r}: check digits do not match (mod 97)") from None
         except stdnum_exceptions.ValidationError as exc:
-            raise InvalidIdentifier(f"{text!r}: not a Belgian enterprise number ({exc.message})") from None
+            raise InvalidIdentifier(f"{text!r}: not a Belgian enterprise number ({exc})") from None
         return LegalIdentifier(kind, f"{compact[:4]}.{compact[4:7]}.{compact[7:]}")
     if kind is IdentifierScheme.LU_RCS:
         match = _RCS.match(text.upper().replace("RCS", "").replace("LUXEMBOURG", "").strip())
         if not match:
-            raise InvalidIdentifier(f"{text!r}: not a Luxembourg RCS number (a letter then digits, e.g. B123456)")
+            raise InvalidIdentifier(
+                f"{text!r}: not a Luxembourg RCS number (a letter then digits, e.g. B123456)"
+            )
         return LegalIdentifier(kind, f"{match.group(1)}{int(match.group(2))}")
     try:
         compact = eu_vat.validate(text)
     except stdnum_exceptions.InvalidChecksum:
         raise InvalidIdentifier(f"{text!r}: check digits do not match") from None
     except stdnum_exceptions.ValidationError as exc:
-        raise InvalidIdentifier(f"{text!r}: not an EU VAT number ({exc.message})") from None
+        raise InvalidIdentifier(f"{text!r}: not an EU VAT number ({exc})") from None
     return LegalIdentifier(kind, compact)
 
 

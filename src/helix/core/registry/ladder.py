@@ -8,6 +8,7 @@ up, and the organisation's own member user may record that.
 from __future__ import annotations
 
 from enum import StrEnum
+from itertools import pairwise
 
 from helix.core.workflow import Transition, Workflow
 
@@ -41,15 +42,13 @@ MEMBER_USER = "member_user"
 
 def _ladder_transitions() -> tuple[Transition, ...]:
     rows: list[Transition] = []
-    for lower, upper in zip(LADDER, LADDER[1:], strict=False):
+    for lower, upper in pairwise(LADDER):
         roles = {STAFF, MEMBER_USER} if lower is EngagementLevel.INTERESTED else {STAFF}
         rows.append(Transition(lower, upper, frozenset(roles), f"Move up to {LEVEL_LABELS[upper]}"))
         rows.append(Transition(upper, lower, frozenset({STAFF}), f"Move down to {LEVEL_LABELS[lower]}"))
     for level in LADDER:
         rows.append(Transition(level, EngagementLevel.LEFT, frozenset({STAFF}), "Record that it left"))
-    rows.append(
-        Transition(EngagementLevel.LEFT, EngagementLevel.INTERESTED, frozenset({STAFF}), "Re-engage")
-    )
+    rows.append(Transition(EngagementLevel.LEFT, EngagementLevel.INTERESTED, frozenset({STAFF}), "Re-engage"))
     return tuple(rows)
 
 
