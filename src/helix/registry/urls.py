@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helix.registry import views
+from helix.registry import transfer_views, views
 
 app_name = "registry"
 
@@ -8,6 +8,13 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<slug:slug>/interactions/", views.interaction_create, name="interaction_create"),
+    path("registry/import/", transfer_views.import_registry, name="import"),
+    path("registry/export/", transfer_views.export_registry_view, name="export"),
+    path("clusters/", views.cluster_list, name="cluster_list"),
     path("clusters/<slug:slug>/", views.cluster_detail, name="cluster"),
     path("clusters/<slug:slug>/pipeline/", views.pipeline, name="pipeline"),
+    path(
+        "clusters/<slug:slug>/pipeline/<int:membership_id>/move/", views.pipeline_move, name="pipeline_move"
+    ),
 ]

@@ -1,0 +1,78 @@
+"""Staff pages to import and export the registry. The import runs as a background job."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from helix.jobs.services import create_job
+from helix.registry.permissions import is_cluster_staff
+from helix.registry.tasks import import_registry_file
+
+KINDS = [
+    ("", _("Detect from the header")),
+    ("organisations", _("Organisations")),
+    ("sites", _("Sites")),
+    ("people", _("People")),
+    ("memberships", _("Memberships")),
+]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"))
+    kind = forms.ChoiceField(label=_("What the CSV file holds"), choices=KINDS, required=False)
+    dry_run = forms.BooleanField(
+        label=_("Dry run: preview only, write nothing"), required=False, initial=True
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in (".csv", ".xlsx"):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload
+
+
+@login_required
+def import_registry(request: HttpRequest) -> HttpResponse:
+    if not is_cluster_staff(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        folder = Path(settings.MEDIA_ROOT) / "imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=folder, prefix="import-", suffix=Path(upload.name).suffix.lower(), delete=False
+        ) as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        dry_run = form.cleaned_data["dry_run"]
+        job = create_job(
+            "registry.import", f"{'Preview' if dry_run else 'Import'} of {upload.name}", request.user
+        )
+        import_registry_file.enqueue(
+            job.pk, handle.name, request.user.pk, dry_run, form.cleaned_data["kind"] or None
+        )
+        return redirect("jobs:detail", job.pk)
+    return render(request, "registry/transfer/import.html", {"form": form})
+
+
+@login_required
+def export_registry_view(request: HttpRequest) -> HttpResponse:
+    if not is_cluster_staff(request.user):
+        raise PermissionDenied
+    from helix.registry.transfer import export_registry
+
+    folder = Path(tempfile.mkdtemp(prefix="helix-export-"))
+    target = folder / "helix-registry.xlsx"
+    export_registry(target, fmt="xlsx", user=request.user)
+    return FileResponse(target.open("rb"), as_attachment=True, filename="helix-registry.xlsx")
