@@ -351,13 +351,30 @@ class Domain(models.Model):
         return self.name
 
 
+ENGAGEMENT_LABELS = {
+    EngagementLevel.INTERESTED: _("Interested"),
+    EngagementLevel.LOI_SIGNED: _("Letter of intent signed"),
+    EngagementLevel.MEMBER: _("Member"),
+    EngagementLevel.STRATEGIC_PARTNER: _("Strategic partner"),
+    EngagementLevel.LEFT: _("Left"),
+}
+
+
+def engagement_label(level: str) -> str:
+    """The engagement level in the reader's language; unknown values are shown as they are."""
+    try:
+        return str(ENGAGEMENT_LABELS[EngagementLevel(level)])
+    except ValueError:
+        return level
+
+
 class Membership(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
     level = models.CharField(
         _("engagement level"),
         max_length=20,
-        choices=[(lvl.value, lvl.value.replace("_", " ")) for lvl in EngagementLevel],
+        choices=[(level.value, label) for level, label in ENGAGEMENT_LABELS.items()],
         default=EngagementLevel.INTERESTED,
     )
     since = models.DateField(_("at this level since"), default=timezone.localdate)

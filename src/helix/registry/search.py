@@ -22,6 +22,7 @@ from helix.registry.models import (
     OrganisationKind,
     Region,
     Sector,
+    engagement_label,
     normalise_search_text,
 )
 from helix.registry.permissions import visible_organisations
@@ -207,7 +208,7 @@ def directory_facets(user: Any, query: DirectoryQuery) -> dict[str, list[FacetVa
         .order_by("level")
     )
     facets["level"] = [
-        FacetValue(r["level"], r["level"].replace("_", " "), r["n"], r["level"] in query.levels)
+        FacetValue(r["level"], engagement_label(r["level"]), r["n"], r["level"] in query.levels)
         for r in levels
     ]
     return facets

@@ -31,6 +31,7 @@ from helix.core.workflow import TransitionNotAllowed
 from helix.registry import permissions, services
 from helix.registry.forms import InteractionForm, OrganisationForm, SiteFormSet, version_token
 from helix.registry.models import (
+    ENGAGEMENT_LABELS,
     LANGUAGES,
     AdvisorySeat,
     Cluster,
@@ -44,16 +45,9 @@ from helix.registry.models import (
     Organisation,
     OrganisationKind,
     Region,
+    engagement_label,
 )
 from helix.registry.search import DirectoryQuery, FacetValue, directory_facets, search_organisations
-
-LEVEL_LABELS = {
-    EngagementLevel.INTERESTED: gettext_lazy("Interested"),
-    EngagementLevel.LOI_SIGNED: gettext_lazy("Letter of intent signed"),
-    EngagementLevel.MEMBER: gettext_lazy("Member"),
-    EngagementLevel.STRATEGIC_PARTNER: gettext_lazy("Strategic partner"),
-    EngagementLevel.LEFT: gettext_lazy("Left"),
-}
 
 FACETS = (
     ("kind", gettext_lazy("Kind")),
@@ -77,13 +71,6 @@ def _wants_fragment(request: HttpRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
-def _level_label(level: str) -> str:
-    try:
-        return str(LEVEL_LABELS[EngagementLevel(level)])
-    except ValueError:
-        return level
-
-
 # Directory ------------------------------------------------------------------------------------------------
 
 
@@ -104,7 +91,7 @@ def _facet_groups(request: HttpRequest, query: DirectoryQuery) -> list[FacetGrou
     known_labels: dict[str, dict[str, str]] = {
         "kind": {k: str(v) for k, v in OrganisationKind.choices},
         "region": {k: str(v) for k, v in Region.choices},
-        "level": {k.value: str(v) for k, v in LEVEL_LABELS.items()},
+        "level": {k.value: str(v) for k, v in ENGAGEMENT_LABELS.items()},
     }
     selected = {
         "kind": query.kinds,
@@ -118,7 +105,7 @@ def _facet_groups(request: HttpRequest, query: DirectoryQuery) -> list[FacetGrou
     for param, title in FACETS:
         values = list(facets.get(param, []))
         if param == "level":
-            values = [FacetValue(v.value, _level_label(v.value), v.count, v.selected) for v in values]
+            values = [FacetValue(v.value, engagement_label(v.value), v.count, v.selected) for v in values]
         shown = {v.value for v in values}
         missing = [v for v in selected[param] if v not in shown]
         if param == "domain" and missing:
@@ -226,7 +213,7 @@ def _profile_context(
         else "",
         "languages": [LANGUAGE_NAMES.get(code, code) for code in organisation.language_list],
         "descriptions": _descriptions(organisation),
-        "memberships": [(m, _level_label(m.level)) for m in memberships],
+        "memberships": [(m, engagement_label(m.level)) for m in memberships],
         "people": people,
         "show_contacts": show_contacts,
         "is_staff": staff,
@@ -450,7 +437,7 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     for membership in members:
         by_level.setdefault(membership.level, []).append(membership)
     member_groups = [
-        (level.value, str(LEVEL_LABELS[level]), by_level[level.value])
+        (level.value, str(ENGAGEMENT_LABELS[level]), by_level[level.value])
         for level in reversed(LADDER)
         if level.value in by_level
     ]
@@ -508,7 +495,7 @@ def _moves(user: Any, membership: Membership) -> list[Move]:
     moves = []
     for transition in MEMBERSHIP_WORKFLOW.available(membership.level, roles):
         target, here = transition.target, rung(membership.level)
-        label = _level_label(target)
+        label = engagement_label(target)
         if target == EngagementLevel.LEFT:
             moves.append(Move(target, _("Mark as left"), "leave"))
         elif here < 0:
@@ -529,7 +516,7 @@ def _board_context(user: Any, cluster: Cluster) -> dict[str, Any]:
             {"membership": membership, "moves": _moves(user, membership)}
         )
     columns = [
-        {"level": level.value, "label": str(LEVEL_LABELS[level]), "cards": cards.get(level.value, [])}
+        {"level": level.value, "label": str(ENGAGEMENT_LABELS[level]), "cards": cards.get(level.value, [])}
         for level in LADDER
     ]
     return {"cluster": cluster, "columns": columns, "left": cards.get(EngagementLevel.LEFT, [])}
@@ -577,8 +564,8 @@ def pipeline_move(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
     source = membership.level
     names = {
         "organisation": membership.organisation.name,
-        "source": _level_label(source),
-        "target": _level_label(target),
+        "source": engagement_label(source),
+        "target": engagement_label(target),
     }
     try:
         services.change_engagement(membership, target, user=request.user)
