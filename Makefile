@@ -12,7 +12,6 @@ $(STAMP): requirements/dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	$(BIN)/python -m django compilemessages --settings=helix.settings --ignore=.venv -v 0 || true
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -47,9 +46,10 @@ lock:
 	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements/base.txt pyproject.toml
 	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements/dev.txt requirements/dev.in
 
-## make messages: refresh the translation catalogues (nl, fr, de)
+## make messages: refresh the translation catalogues (nl, fr, de) and compile them (needs GNU gettext)
 messages: install
-	cd src/helix && ../../$(BIN)/python -m django makemessages --settings=helix.settings -l nl -l fr -l de --no-obsolete
+	cd src/helix && ../../$(BIN)/helix manage makemessages -l nl -l fr -l de --no-obsolete --ignore 'core/*'
+	cd src/helix && ../../$(BIN)/helix manage compilemessages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

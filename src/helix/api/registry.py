@@ -46,7 +46,6 @@ from helix.core.workflow import TransitionNotAllowed
 from helix.registry import services
 from helix.registry.models import (
     Cluster,
-    Keyword,
     Membership,
     MembershipChange,
     Organisation,
@@ -175,10 +174,7 @@ def save_organisation(organisation: Organisation, changes: dict[str, Any]) -> No
         raise ValidationError(errors)
 
     organisation.save()
-    if sector_codes is not None:
-        organisation.sectors.set(sectors)
-    if keywords is not None:
-        organisation.keywords.set([Keyword.objects.get_or_create(name=k)[0] for k in keywords])
+    services.set_classification(organisation, sector_codes=sector_codes, keywords=keywords)
     services.refresh_search_text(organisation)
 
 
@@ -200,10 +196,9 @@ def organisation_errors(organisation: Organisation, *, touched: set[str]) -> lis
             errors.append(invalid("legal_identifier", str(exc)))
             return errors
         organisation.legal_identifier = identifier.value
-        taken = Organisation.objects.filter(
-            identifier_scheme=organisation.identifier_scheme, legal_identifier=identifier.value
-        ).exclude(pk=organisation.pk)
-        if taken.exists():
+        if services.legal_identifier_taken(
+            organisation.identifier_scheme, identifier.value, exclude_pk=organisation.pk
+        ):
             errors.append(invalid("legal_identifier", f"{identifier.value} is already registered"))
     return errors
 

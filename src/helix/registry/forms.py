@@ -28,6 +28,7 @@ from helix.registry.models import (
     Sector,
     Site,
 )
+from helix.registry.services import legal_identifier_taken, set_classification
 
 _LIST_SEPARATORS = re.compile(r"[,;\n]+")
 _KEYWORD_MAX_LENGTH = Keyword._meta.get_field("name").max_length or 80
@@ -208,12 +209,7 @@ class OrganisationForm(forms.ModelForm):
                 ),
             )
             return
-        taken = (
-            Organisation.objects.filter(identifier_scheme=scheme, legal_identifier=identifier.value)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        )
-        if taken:
+        if legal_identifier_taken(scheme, identifier.value, exclude_pk=self.instance.pk):
             self.add_error("legal_identifier", _("Another organisation in the registry has this identifier."))
             return
         data["legal_identifier"] = identifier.value
@@ -225,9 +221,9 @@ class OrganisationForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Organisation:
         organisation: Organisation = super().save(commit=commit)
         if commit:
-            organisation.sectors.set(self._sectors)
-            keywords = [Keyword.objects.get_or_create(name=name)[0] for name in self._keywords]
-            organisation.keywords.set(keywords)
+            set_classification(
+                organisation, sector_codes=[s.code for s in self._sectors], keywords=self._keywords
+            )
         return organisation
 
 

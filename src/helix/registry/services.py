@@ -7,11 +7,12 @@ user is passed explicitly, never the HTTP request.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -21,12 +22,14 @@ from helix.registry.models import (
     AdvisoryGroup,
     Cluster,
     Helix,
+    Keyword,
     LetterOfIntent,
     Membership,
     MembershipChange,
     Organisation,
     Person,
     Sector,
+    Site,
 )
 from helix.registry.permissions import can_edit_organisation, can_manage_cluster, own_organisation_id
 
@@ -61,13 +64,80 @@ def unique_slug(name: str, model: Any = Organisation, exclude_pk: int | None = N
 
 def refresh_search_text(organisation: Organisation) -> None:
     """Recompute the denormalised search text after the organisation or its relations changed."""
-    codes = list(organisation.sectors.values_list("code", flat=True))
-    keywords = list(organisation.keywords.values_list("name", flat=True))
-    regions = [r for r in organisation.sites.values_list("region", flat=True) if r]
-    cities = list(organisation.sites.values_list("city", flat=True))
-    text = organisation.build_search_text(codes, keywords, regions + cities)
-    Organisation.objects.filter(pk=organisation.pk).update(search_text=text)
-    organisation.search_text = text
+    refresh_search_texts([organisation])
+
+
+def refresh_search_texts(organisations: Sequence[Organisation]) -> None:
+    """Recompute the search text of many organisations in a few queries (imports, generators)."""
+    codes: dict[int, list[str]] = defaultdict(list)
+    words: dict[int, list[str]] = defaultdict(list)
+    places: dict[int, list[str]] = defaultdict(list)
+    ids = [o.pk for o in organisations]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        sectors = Organisation.sectors.through.objects.filter(organisation_id__in=chunk)
+        for org_id, code in sectors.order_by("sector__code").values_list("organisation_id", "sector__code"):
+            codes[org_id].append(code)
+        keywords = Organisation.keywords.through.objects.filter(organisation_id__in=chunk)
+        for org_id, name in keywords.order_by("keyword__name").values_list(
+            "organisation_id", "keyword__name"
+        ):
+            words[org_id].append(name)
+        sites = Site.objects.filter(organisation_id__in=chunk).order_by(
+            "organisation_id", "-is_headquarters", "name"
+        )
+        regions: dict[int, list[str]] = defaultdict(list)
+        cities: dict[int, list[str]] = defaultdict(list)
+        for org_id, region, city in sites.values_list("organisation_id", "region", "city"):
+            if region:
+                regions[org_id].append(region)
+            cities[org_id].append(city)
+        for org_id in chunk:
+            places[org_id] = regions[org_id] + cities[org_id]
+    for org in organisations:
+        org.search_text = org.build_search_text(codes[org.pk], words[org.pk], places[org.pk])
+    update_column(Organisation, "search_text", [(org.search_text, org.pk) for org in organisations])
+
+
+def update_column(model: Any, column: str, rows: Sequence[tuple[Any, int]]) -> None:
+    """Set ``column`` to a value per primary key; rows are (value, pk) pairs. Plain executemany: for tens of
+    thousands of rows, bulk_update's CASE WHEN statements cost more than the database work itself."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    sql = f"UPDATE {table} SET {quote(column)} = %s WHERE {pk} = %s"  # noqa: S608 (names, not data)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def set_classification(
+    organisation: Organisation, *, sector_codes: Sequence[str] | None, keywords: Sequence[str] | None
+) -> None:
+    """Replace the organisation's NACE sectors and technology keywords (None leaves one as it is).
+
+    Codes must be normalised NACE Rev. 2.1 codes (helix.core.registry.nace.normalise_nace); keywords are
+    stored in lower case and created when new.
+    """
+    if sector_codes is not None:
+        sectors = list(Sector.objects.filter(code__in=list(sector_codes)))
+        missing = sorted(set(sector_codes) - {s.code for s in sectors})
+        if missing:
+            raise ValueError(f"not in the sector table: {', '.join(missing)}")
+        organisation.sectors.set(sectors)
+    if keywords is not None:
+        names = list(dict.fromkeys(k.strip().lower() for k in keywords if k.strip()))
+        existing = {k.name: k for k in Keyword.objects.filter(name__in=names)}
+        organisation.keywords.set([existing.get(n) or Keyword.objects.create(name=n) for n in names])
+
+
+def legal_identifier_taken(scheme: str, value: str, *, exclude_pk: int | None = None) -> bool:
+    """True when another organisation already holds this (normalised) legal identifier."""
+    return (
+        Organisation.objects.filter(identifier_scheme=scheme, legal_identifier=value)
+        .exclude(pk=exclude_pk)
+        .exists()
+    )
 
 
 def workflow_roles(user: Any, organisation: Organisation, cluster: Cluster) -> set[str]:
@@ -170,10 +240,13 @@ def record_letter_of_intent(
 
 
 def advisory_balance(group: AdvisoryGroup) -> dict[str, int]:
-    """Seats per triple-helix strand (industry / research / public / intermediary)."""
-    counts = Counter(
-        seat.person.organisation.helix for seat in group.seats.select_related("person__organisation")
-    )
+    """Seats per triple-helix strand (industry / research / public / intermediary).
+
+    Uses the group's prefetched seats when the caller prefetched them (with person__organisation).
+    """
+    prefetched = getattr(group, "_prefetched_objects_cache", {}).get("seats")
+    seats = prefetched if prefetched is not None else group.seats.select_related("person__organisation")
+    counts = Counter(seat.person.organisation.helix for seat in seats)
     return {strand.value: counts.get(strand.value, 0) for strand in Helix}
 
 

@@ -58,6 +58,7 @@ from helix.core.registry.records import (
     parse_table,
     read_csv,
 )
+from helix.registry import services
 from helix.registry.models import (
     LANGUAGE_CODES,
     Cluster,
@@ -670,7 +671,7 @@ class _Plan:
         for item in self.planned[RecordKind.SITES]:
             if item.action != "unchanged":
                 touched.setdefault(item.owner.pk, item.owner)
-        refresh_search_texts(list(touched.values()))
+        services.refresh_search_texts(list(touched.values()))
 
     def _write_rows(
         self, model: Any, items: Sequence[_Planned], fields: Sequence[str], touch: str = ""
@@ -739,37 +740,6 @@ class _Plan:
         MembershipChange.objects.bulk_create(history, batch_size=500)
 
 
-def refresh_search_texts(organisations: Sequence[Organisation]) -> None:
-    """What ``services.refresh_search_text`` does for one organisation, for many in a few queries."""
-    codes: dict[int, list[str]] = defaultdict(list)
-    words: dict[int, list[str]] = defaultdict(list)
-    regions: dict[int, list[str]] = defaultdict(list)
-    cities: dict[int, list[str]] = defaultdict(list)
-    ids = [o.pk for o in organisations]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        sectors = Organisation.sectors.through.objects.filter(organisation_id__in=chunk)
-        for org_id, code in sectors.order_by("sector__code").values_list("organisation_id", "sector__code"):
-            codes[org_id].append(code)
-        keywords = Organisation.keywords.through.objects.filter(organisation_id__in=chunk)
-        for org_id, name in keywords.order_by("keyword__name").values_list(
-            "organisation_id", "keyword__name"
-        ):
-            words[org_id].append(name)
-        sites = Site.objects.filter(organisation_id__in=chunk).order_by(
-            "organisation_id", "-is_headquarters", "name"
-        )
-        for org_id, region, city in sites.values_list("organisation_id", "region", "city"):
-            if region:
-                regions[org_id].append(region)
-            cities[org_id].append(city)
-    for org in organisations:
-        org.search_text = org.build_search_text(
-            codes[org.pk], words[org.pk], regions[org.pk] + cities[org.pk]
-        )
-    _update_many(Organisation, "search_text", [(org.search_text, org.pk) for org in organisations])
-
-
 # Plain executemany: for tens of thousands of narrow rows, building model objects (bulk_create) and
 # CASE WHEN statements (bulk_update) costs more than the database work itself.
 
@@ -782,17 +752,6 @@ def _insert_many(model: Any, columns: Sequence[str], rows: Sequence[tuple[Any, .
     marks = ", ".join(["%s"] * len(columns))
     table = quote(model._meta.db_table)
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (names, not data)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def _update_many(model: Any, column: str, rows: Sequence[tuple[Any, int]]) -> None:
-    """Set ``column`` to a value per primary key: rows are (value, pk) pairs."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    sql = f"UPDATE {table} SET {quote(column)} = %s WHERE {pk} = %s"  # noqa: S608 (names, not data)
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
