@@ -124,7 +124,7 @@ def test_directory_result_shows_kind_place_sectors_and_description_in_the_curren
         '<span class="code">20.30</span> Manufacture of paints, varnishes and similar coatings, '
         "printing ink and mastics</li>"
     ) in html
-    assert 'class="tag tag--industry">Company</span>' in html
+    assert 'class="tag tag--industry">Bedrijf</span>' in html
 
 
 @pytest.mark.parametrize(
@@ -267,7 +267,7 @@ def test_profile_shows_facts_sectors_sites_clusters_and_public_people_only(clien
 def test_profile_shows_the_description_in_the_current_language_first(client, world):
     html = client.get(world["acme"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert html.index("Anticorrosiecoatings") < html.index("Anti-corrosion coatings")
-    assert "Description in English" in html
+    assert "Beschrijving (English)" in html
 
 
 def test_unpublished_profile_is_404_for_anonymous_and_other_members(client, world):

@@ -72,3 +72,11 @@ def test_staff_export_is_an_xlsx_workbook_with_the_four_sheets(client):
     assert set(workbook.sheetnames) == {"organisations", "sites", "people", "memberships"}
     cells = [cell for row in workbook["organisations"].iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
+
+
+def test_import_errors_name_the_uploaded_file(client):
+    client.force_login(staff_user(ClusterFactory()))
+    client.post("/registry/import/", {"file": upload("bad_check_digit.csv"), "kind": "organisations"})
+    job = Job.objects.get()
+    assert job.title == "Import of bad_check_digit.csv"
+    assert all(e.startswith("bad_check_digit.csv, row ") for e in job.result["errors"])

@@ -196,9 +196,9 @@ class Region(models.TextChoices):
     OOST_VLAANDEREN = "oost-vlaanderen", "Oost-Vlaanderen"
     VLAAMS_BRABANT = "vlaams-brabant", "Vlaams-Brabant"
     WEST_VLAANDEREN = "west-vlaanderen", "West-Vlaanderen"
-    BRUSSELS = "brussels", "Brussels"
-    WALLONIA = "wallonia", "Wallonia"
-    LUXEMBOURG = "luxembourg", "Luxembourg"
+    BRUSSELS = "brussels", _("Brussels")
+    WALLONIA = "wallonia", _("Wallonia")
+    LUXEMBOURG = "luxembourg", _("Luxembourg")
     OTHER = "other", _("Other")
 
 

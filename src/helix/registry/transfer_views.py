@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
 from helix.jobs.services import create_job
@@ -41,6 +42,12 @@ class ImportForm(forms.Form):
         return upload
 
 
+def _imports_folder() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @login_required
 def import_registry(request: HttpRequest) -> HttpResponse:
     if not is_cluster_staff(request.user):
@@ -48,20 +55,17 @@ def import_registry(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        folder = Path(settings.MEDIA_ROOT) / "imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            dir=folder, prefix="import-", suffix=Path(upload.name).suffix.lower(), delete=False
-        ) as handle:
+        # A folder of its own per upload, so the file keeps the name the user knows: errors name it.
+        folder = Path(tempfile.mkdtemp(prefix="import-", dir=_imports_folder()))
+        target = folder / (get_valid_filename(Path(upload.name).name) or f"upload{Path(upload.name).suffix}")
+        with target.open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
         dry_run = form.cleaned_data["dry_run"]
-        job = create_job(
-            "registry.import", f"{'Preview' if dry_run else 'Import'} of {upload.name}", request.user
-        )
-        import_registry_file.enqueue(
-            job.pk, handle.name, request.user.pk, dry_run, form.cleaned_data["kind"] or None
-        )
+        title = (_("Preview of %(file)s") if dry_run else _("Import of %(file)s")) % {"file": target.name}
+        job = create_job("registry.import", str(title), request.user)
+        kind = form.cleaned_data["kind"] or None
+        import_registry_file.enqueue(job.pk, str(target), request.user.pk, dry_run, kind)
         return redirect("jobs:detail", job.pk)
     return render(request, "registry/transfer/import.html", {"form": form})
 
