@@ -3,9 +3,57 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models as db_models
+from django.db.models import Q
 
 from helix.registry import models
+from helix.registry.permissions import can_edit_organisation, can_manage_cluster, staff_cluster_ids
 from helix.registry.services import refresh_search_text
+
+
+class ClusterScopedAdmin(admin.ModelAdmin):
+    """Cluster staff see and change only rows of their clusters; superusers see everything.
+
+    ``organisation_path`` names the organisation a row belongs to (``""`` for Organisation itself);
+    ``cluster_path`` names the cluster for rows that belong to a cluster directly.
+    """
+
+    organisation_path: str | None = None
+    cluster_path: str | None = None
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        clusters = staff_cluster_ids(request.user)
+        if self.cluster_path is not None:
+            return qs.filter(**{f"{self.cluster_path}__in": clusters})
+        if self.organisation_path is not None:
+            prefix = f"{self.organisation_path}__" if self.organisation_path else ""
+            in_cluster = models.Organisation.objects.filter(memberships__cluster__in=clusters)
+            unaffiliated = models.Organisation.objects.filter(memberships__isnull=True)
+            return qs.filter(
+                Q(**{f"{prefix}pk__in": in_cluster.values("pk")})
+                | Q(**{f"{prefix}pk__in": unaffiliated.values("pk")})
+            )
+        return qs
+
+    def _scoped_object_allowed(self, request, obj) -> bool:  # type: ignore[no-untyped-def]
+        if obj is None or request.user.is_superuser:
+            return True
+        if self.cluster_path is not None:
+            cluster = obj if self.cluster_path == "pk" else getattr(obj, self.cluster_path)
+            return can_manage_cluster(request.user, cluster)
+        if self.organisation_path is not None:
+            organisation = getattr(obj, self.organisation_path) if self.organisation_path else obj
+            return can_edit_organisation(request.user, organisation)
+        return True
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return super().has_change_permission(request, obj) and self._scoped_object_allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return super().has_delete_permission(request, obj) and self._scoped_object_allowed(request, obj)
 
 
 class SiteInline(admin.TabularInline):
@@ -36,7 +84,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(models.Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ClusterScopedAdmin):
+    organisation_path = ""
+    formfield_overrides = {db_models.URLField: {"assume_scheme": "https"}}
     list_display = (
         "name",
         "kind",
@@ -70,7 +120,8 @@ class KeywordAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ClusterScopedAdmin):
+    organisation_path = "organisation"
     list_display = ("__str__", "organisation", "email", "job_title", "consent_contact", "consent_public")
     search_fields = ("first_name", "last_name", "email", "organisation__name")
     list_filter = ("consent_contact", "consent_newsletter", "consent_public", "is_sample")
@@ -89,7 +140,8 @@ class DomainInline(admin.TabularInline):
 
 
 @admin.register(models.Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(ClusterScopedAdmin):
+    cluster_path = "pk"
     list_display = ("__str__", "slug", "operator", "founded_on", "is_sample")
     search_fields = ("slug", "names__name")
     autocomplete_fields = ("operator",)
@@ -107,7 +159,8 @@ class MembershipChangeInline(admin.TabularInline):
 
 
 @admin.register(models.Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ClusterScopedAdmin):
+    organisation_path = "organisation"
     list_display = ("organisation", "cluster", "level", "since")
     list_filter = ("cluster", "level")
     search_fields = ("organisation__name",)
@@ -116,14 +169,16 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Domain)
-class DomainAdmin(admin.ModelAdmin):
+class DomainAdmin(ClusterScopedAdmin):
+    cluster_path = "cluster"
     list_display = ("name", "cluster", "kind")
     list_filter = ("kind", "cluster")
     search_fields = ("name",)
 
 
 @admin.register(models.LetterOfIntent)
-class LetterOfIntentAdmin(admin.ModelAdmin):
+class LetterOfIntentAdmin(ClusterScopedAdmin):
+    organisation_path = "organisation"
     list_display = ("organisation", "cluster", "signed_on", "signed_by")
     list_filter = ("cluster",)
     search_fields = ("organisation__name", "signatory_name")
@@ -131,7 +186,8 @@ class LetterOfIntentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(ClusterScopedAdmin):
+    organisation_path = "organisation"
     list_display = ("organisation", "kind", "happened_on", "logged_by", "follow_up_on", "follow_up_done")
     list_filter = ("kind", "follow_up_done", "cluster")
     search_fields = ("organisation__name", "summary", "needs_identified")
@@ -145,7 +201,8 @@ class AdvisorySeatInline(admin.TabularInline):
 
 
 @admin.register(models.AdvisoryGroup)
-class AdvisoryGroupAdmin(admin.ModelAdmin):
+class AdvisoryGroupAdmin(ClusterScopedAdmin):
+    cluster_path = "cluster"
     list_display = ("name", "cluster", "target_size")
     inlines = (AdvisorySeatInline,)
 
@@ -156,4 +213,10 @@ class StaffAssignmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("cluster",)
 
 
-admin.site.register(models.Site)
+@admin.register(models.Site)
+class SiteAdmin(ClusterScopedAdmin):
+    organisation_path = "organisation"
+    list_display = ("name", "organisation", "city", "region", "is_headquarters")
+    list_filter = ("region", "country")
+    search_fields = ("name", "organisation__name", "city")
+    autocomplete_fields = ("organisation",)

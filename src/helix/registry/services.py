@@ -266,3 +266,56 @@ def check_can_edit(user: Any, organisation: Organisation) -> None:
 
 def _user_or_none(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
+
+
+CLUSTER_STAFF_GROUP = "Cluster staff"
+# What cluster staff may do in the admin (rows are further limited to their clusters by the admin).
+CLUSTER_STAFF_PERMISSIONS = {
+    "registry": {
+        "organisation": ("add", "change", "view"),
+        "site": ("add", "change", "delete", "view"),
+        "person": ("add", "change", "delete", "view"),
+        "membership": ("add", "change", "view"),
+        "membershipchange": ("view",),
+        "letterofintent": ("add", "change", "view"),
+        "interaction": ("add", "change", "delete", "view"),
+        "advisorygroup": ("add", "change", "view"),
+        "advisoryseat": ("add", "change", "delete", "view"),
+        "cluster": ("change", "view"),
+        "clustername": ("add", "change", "view"),
+        "domain": ("add", "change", "view"),
+        "keyword": ("add", "view"),
+        "sector": ("view",),
+    },
+    "jobs": {"job": ("view",)},
+}
+
+
+def cluster_staff_group() -> Any:
+    """The permission group of cluster staff, created (or completed) on first use."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=CLUSTER_STAFF_GROUP)
+    wanted = [
+        f"{action}_{model}"
+        for models_ in CLUSTER_STAFF_PERMISSIONS.values()
+        for model, actions in models_.items()
+        for action in actions
+    ]
+    perms = Permission.objects.filter(
+        content_type__app_label__in=list(CLUSTER_STAFF_PERMISSIONS), codename__in=wanted
+    )
+    group.permissions.add(*perms)
+    return group
+
+
+@transaction.atomic
+def assign_cluster_staff(user: Any, cluster: Cluster) -> None:
+    """Make ``user`` staff of ``cluster``: edit everything about it in the pages, the API and the admin."""
+    from helix.registry.models import StaffAssignment
+
+    StaffAssignment.objects.get_or_create(user=user, cluster=cluster)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.groups.add(cluster_staff_group())
