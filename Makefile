@@ -40,6 +40,10 @@ lint: install
 bench: install
 	$(BIN)/python -m bench
 
+## make bench-quick: the same at a small scale, to check the benchmarks run
+bench-quick: install
+	$(BIN)/python -m bench --quick
+
 ## make lock: re-pin every dependency with hashes after editing pyproject.toml or requirements/dev.in
 lock:
 	test -x $(BIN)/pip-compile || $(BIN)/python -m pip install pip-tools

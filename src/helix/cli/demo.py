@@ -1,8 +1,83 @@
-"""``helix demo``: the demo ecosystem (placeholder until the demo work lands)."""
+"""``helix demo``: load the demo ecosystem, or generate a synthetic one at scale."""
+
+from __future__ import annotations
 
 import click
+
+from helix.cli import setup_django
 
 
 @click.group()
 def demo() -> None:
     """Load the demo ecosystem or generate a synthetic one at scale."""
+
+
+@demo.command("load")
+def load() -> None:
+    """Load the demo ecosystem (Flux50, the Luxembourg clusters, Smart Energy Cities) and demo logins.
+
+    Idempotent: running it again changes nothing.
+    """
+    setup_django()
+    from helix.registry.demo.load import load_demo
+    from helix.registry.demo.seeds import DEMO_PASSWORD, LOGIN_URL
+
+    report = load_demo()
+    for username, what in report.logins:
+        click.echo(f"  {username:<14} {DEMO_PASSWORD}   {what}")
+    click.echo(report.summary())
+    click.echo(f"Log in at {LOGIN_URL} as staff / {DEMO_PASSWORD}")
+
+
+@demo.command("generate")
+@click.option(
+    "--organisations",
+    "-n",
+    "count",
+    type=click.IntRange(min=1),
+    required=True,
+    help="How many organisations to add.",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="The same seed gives the same ecosystem."
+)
+@click.option(
+    "--clusters",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Spread memberships over this many clusters (demo clusters first; more are invented). "
+    "Default: every existing cluster.",
+)
+@click.option("--replace", is_flag=True, help="Delete the organisations an earlier run generated first.")
+def generate(count: int, seed: int, clusters: int | None, replace: bool) -> None:
+    """Add a synthetic ecosystem (all sample data): organisations, sites, people and memberships."""
+    setup_django()
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from helix.registry.demo.load import generate_into_database
+
+    with Progress(
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+        console=Console(stderr=True),
+    ) as bar:
+        tasks = {
+            "generate": bar.add_task("Generating", total=count),
+            "write": bar.add_task("Writing", total=count),
+        }
+
+        def progress(phase: str, done: int, total: int) -> None:
+            bar.update(tasks[phase], completed=done, total=total)
+
+        report = generate_into_database(
+            count, seed=seed, clusters=clusters, replace=replace, progress=progress
+        )
+    click.echo(report.summary())
+    if report.demo_loaded:
+        from helix.registry.demo.seeds import DEMO_PASSWORD, LOGIN_URL
+
+        click.echo(f"Log in at {LOGIN_URL} as staff / {DEMO_PASSWORD}")

@@ -1,0 +1,1 @@
+"""Registry benchmark: directory search latency and import throughput (see bench_registry)."""
