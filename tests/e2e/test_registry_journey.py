@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import ClusterFactory, MembershipFactory, OrganisationFactory, SiteFactory, member_user
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

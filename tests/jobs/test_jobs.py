@@ -30,6 +30,9 @@ def count_to(job_id: int, n: int, fail_at: int | None = None) -> dict[str, int]:
     return run_job(job_id, work)
 
 
+# The worker closes database connections between tasks, as a long-running process should, so these
+# tests run outside the per-test transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_runs_a_queued_job_to_completion(settings):
     settings.TASKS = DB_BACKEND
     job = create_job("test.count", "Count to five")
@@ -49,6 +52,7 @@ def test_worker_runs_a_queued_job_to_completion(settings):
     assert Keyword.objects.filter(name__startswith=f"kw-{job.pk}-").count() == 5
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_failed_job_records_the_error_and_writes_nothing(settings):
     settings.TASKS = DB_BACKEND
     job = create_job("test.count", "Count and fail")

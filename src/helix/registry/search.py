@@ -61,12 +61,23 @@ class DirectoryQuery:
         )
 
 
+# Facet counting passes up to this many matching ids as query parameters instead of re-running the
+# text scan per facet (SQLite allows 32,766 parameters; PostgreSQL 65,535).
+MATERIALISE_LIMIT = 5000
+
+
+def _with_text(qs: QuerySet[Organisation], text: str) -> QuerySet[Organisation]:
+    """Keep organisations whose search text contains every word of ``text``."""
+    for term in normalise_search_text(text).split():
+        qs = qs.filter(search_text__contains=term)
+    return qs
+
+
 def _apply_text(qs: QuerySet[Organisation], text: str) -> QuerySet[Organisation]:
     terms = normalise_search_text(text).split()
     if not terms:
         return qs
-    for term in terms:
-        qs = qs.filter(search_text__contains=term)
+    qs = _with_text(qs, text)
     first = terms[0]
     name_rank = Case(
         When(name__istartswith=text.strip(), then=Value(0)),
@@ -123,16 +134,30 @@ class FacetValue:
 def directory_facets(user: Any, query: DirectoryQuery) -> dict[str, list[FacetValue]]:
     """Counts per facet value. Each facet is counted with the other facets applied, not itself."""
 
+    selected = {
+        "kind": query.kinds,
+        "sector": query.sectors,
+        "cluster": query.clusters,
+        "domain": query.domains,
+        "level": query.levels,
+        "region": query.regions,
+    }
+    shared = _with_text(_apply_facets(visible_organisations(user), query), query.text)
+    if query.text:
+        # The text filter is a scan; run it once and let every facet without a selection of its own
+        # count over the matching ids (when they are few enough to pass as parameters).
+        ids = list(shared.values_list("pk", flat=True)[: MATERIALISE_LIMIT + 1])
+        if len(ids) <= MATERIALISE_LIMIT:
+            shared = Organisation.objects.filter(pk__in=ids)
+
     def base(skip: str) -> QuerySet[Organisation]:
-        qs = _apply_facets(visible_organisations(user), query, skip=skip)
-        if query.text:
-            for term in normalise_search_text(query.text).split():
-                qs = qs.filter(search_text__contains=term)
-        return qs
+        if not selected[skip]:
+            return shared
+        return _with_text(_apply_facets(visible_organisations(user), query, skip=skip), query.text)
 
     facets: dict[str, list[FacetValue]] = {}
     kind_labels = dict(OrganisationKind.choices)
-    kinds = base("kind").values("kind").annotate(n=Count("pk", distinct=True)).order_by("kind")
+    kinds = base("kind").values("kind").annotate(n=Count("pk")).order_by("kind")
     facets["kind"] = [
         FacetValue(r["kind"], str(kind_labels.get(r["kind"], r["kind"])), r["n"], r["kind"] in query.kinds)
         for r in kinds
