@@ -13,8 +13,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 @pytest.fixture
 def ecosystem():  # type: ignore[no-untyped-def]
     cluster = ClusterFactory(name="Flux50")
-    own = OrganisationFactory(name="Enervalis", slug="enervalis", description_en="Smart charging and energy flexibility software.")
-    other = OrganisationFactory(name="Niko", slug="niko", description_en="Home automation and switching material.")
+    own = OrganisationFactory(
+        name="Enervalis", slug="enervalis", description_en="Smart charging and energy flexibility software."
+    )
+    other = OrganisationFactory(
+        name="Niko", slug="niko", description_en="Home automation and switching material."
+    )
     for org, city in ((own, "Houthalen"), (other, "Sint-Niklaas")):
         SiteFactory(organisation=org, city=city)
         MembershipFactory(organisation=org, cluster=cluster)
@@ -49,6 +53,7 @@ def test_member_searches_opens_profile_edits_own_and_is_refused_another(page, ec
 
     # … and is refused another organisation's edit page.
     response = page.goto("/organisations/niko/edit/")
-    assert response is not None and response.status == 403
+    assert response is not None
+    assert response.status == 403
     other.refresh_from_db()
     assert other.description_en == "Home automation and switching material."

@@ -14,9 +14,15 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 def add_groups(cluster, count):  # type: ignore[no-untyped-def]
     for g in range(count):
         group = AdvisoryGroup.objects.create(cluster=cluster, name=f"Advisory group {g}")
-        for kind in (OrganisationKind.COMPANY, OrganisationKind.KNOWLEDGE_INSTITUTION, OrganisationKind.GOVERNMENT):
+        for kind in (
+            OrganisationKind.COMPANY,
+            OrganisationKind.KNOWLEDGE_INSTITUTION,
+            OrganisationKind.GOVERNMENT,
+        ):
             org = OrganisationFactory(kind=kind, size_class="sme" if kind == OrganisationKind.COMPANY else "")
-            AdvisorySeat.objects.create(group=group, person=PersonFactory(organisation=org, consent_public=True))
+            AdvisorySeat.objects.create(
+                group=group, person=PersonFactory(organisation=org, consent_public=True)
+            )
 
 
 def queries_for_cluster_page(client, cluster):  # type: ignore[no-untyped-def]

@@ -26,7 +26,9 @@ def upload(name: str) -> io.BytesIO:
 def test_staff_import_runs_as_a_job_and_its_page_shows_the_summary(client):
     client.force_login(staff_user(ClusterFactory()))
     before = Organisation.objects.count()
-    response = client.post("/registry/import/", {"file": upload("organisations.csv"), "kind": "organisations"})
+    response = client.post(
+        "/registry/import/", {"file": upload("organisations.csv"), "kind": "organisations"}
+    )
     job = Job.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/jobs/{job.pk}/"
@@ -41,9 +43,15 @@ def test_staff_import_runs_as_a_job_and_its_page_shows_the_summary(client):
 def test_dry_run_job_writes_nothing(client):
     client.force_login(staff_user(ClusterFactory()))
     before = Organisation.objects.count()
-    client.post("/registry/import/", {"file": upload("organisations.csv"), "kind": "organisations", "dry_run": "on"})
+    client.post(
+        "/registry/import/", {"file": upload("organisations.csv"), "kind": "organisations", "dry_run": "on"}
+    )
     job = Job.objects.get()
-    assert (job.status, job.result["dry_run"], Organisation.objects.count()) == (JobStatus.SUCCEEDED, True, before)
+    assert (job.status, job.result["dry_run"], Organisation.objects.count()) == (
+        JobStatus.SUCCEEDED,
+        True,
+        before,
+    )
 
 
 def test_broken_file_job_lists_errors_with_row_and_column_and_writes_nothing(client):
@@ -65,7 +73,7 @@ def test_member_user_may_not_import_or_export(client):
 
 
 def test_staff_export_is_an_xlsx_workbook_with_the_four_sheets(client):
-    OrganisationFactory(name="=HYPERLINK(\"http://evil\")")
+    OrganisationFactory(name='=HYPERLINK("http://evil")')
     client.force_login(staff_user(ClusterFactory()))
     response = client.get("/registry/export/")
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))

@@ -25,7 +25,7 @@ def serve(host: str, port: int, threads: int, no_worker: bool) -> None:
 
     worker = None
     if not no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "helix.cli", "worker"])  # noqa: S603
+        worker = subprocess.Popen([sys.executable, "-m", "helix.cli", "worker"])
     click.echo(f"Helix is serving on http://{host}:{port}/  (Ctrl+C to stop)")
     try:
         waitress_serve(application, host=host, port=port, threads=threads, ident="helix")
