@@ -100,15 +100,52 @@ def refresh_search_texts(organisations: Sequence[Organisation]) -> None:
 
 
 def update_column(model: Any, column: str, rows: Sequence[tuple[Any, int]]) -> None:
-    """Set ``column`` to a value per primary key; rows are (value, pk) pairs. Plain executemany: for tens of
-    thousands of rows, bulk_update's CASE WHEN statements cost more than the database work itself."""
+    """Set ``column`` to a value per primary key; rows are (value, pk) pairs.
+
+    For tens of thousands of rows bulk_update's CASE WHEN statements cost more than the work itself:
+    PostgreSQL gets one UPDATE … FROM (VALUES …) per chunk, other databases an executemany.
+    """
     if not rows:
         return
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    sql = f"UPDATE {table} SET {quote(column)} = %s WHERE {pk} = %s"  # noqa: S608 (names, not data)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for start in range(0, len(rows), 1000):
+                chunk = rows[start : start + 1000]
+                values = ", ".join(["(%s, %s::bigint)"] * len(chunk))
+                sql = (
+                    f"UPDATE {table} SET {quote(column)} = v.value "  # noqa: S608 (names, not data)
+                    f"FROM (VALUES {values}) AS v(value, id) WHERE {table}.{pk} = v.id"
+                )
+                cursor.execute(sql, [item for row in chunk for item in row])
+            return
+        sql = f"UPDATE {table} SET {quote(column)} = %s WHERE {pk} = %s"  # noqa: S608 (names, not data)
         cursor.executemany(sql, rows)
+
+
+def insert_rows(model: Any, fields: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert plain rows without building a model instance per row (imports, generators): COPY on
+    PostgreSQL, multi-row INSERTs elsewhere. For rows whose primary keys are not needed (sites, people,
+    link tables). ``fields`` are field names or attnames (``organisation`` or ``organisation_id``)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        row_sql = f"({', '.join(['%s'] * len(fields))})"
+        per_statement = max(1, min(500, 30_000 // len(fields)))  # SQLite allows 32,766 parameters
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = ", ".join([row_sql] * len(chunk))
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608 (names from the model)
+            cursor.execute(sql, [value for row in chunk for value in row])
 
 
 def set_classification(

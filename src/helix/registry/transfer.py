@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -720,7 +720,7 @@ class _Plan:
             fresh.extend((item.instance.pk, t) for t in sorted(item.sets[name] - set(have)))
         for start in range(0, len(stale), 500):
             through.objects.filter(id__in=stale[start : start + 500]).delete()
-        _insert_many(through, (owner, target), fresh)
+        services.insert_rows(through, (owner, target), fresh)
 
     def _write_memberships(self, items: list[_Planned]) -> None:
         self._write_rows(Membership, items, ("level", "since"))
@@ -742,18 +742,6 @@ class _Plan:
 
 # Plain executemany: for tens of thousands of narrow rows, building model objects (bulk_create) and
 # CASE WHEN statements (bulk_update) costs more than the database work itself.
-
-
-def _insert_many(model: Any, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    table = quote(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (names, not data)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 # --- export ---------------------------------------------------------------------------------------

@@ -545,28 +545,6 @@ PERSON_COLUMNS = (
 )
 
 
-def _insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert plain rows without building a model instance per row, several times faster than
-    bulk_create: COPY on PostgreSQL, multi-row INSERTs elsewhere. For rows whose primary keys are not
-    needed (sites, people, link tables)."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        row_sql = f"({', '.join(['%s'] * len(fields))})"
-        per_statement = max(1, min(500, 30_000 // len(fields)))  # SQLite allows 32,766 parameters
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            values = ", ".join([row_sql] * len(chunk))
-            sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608 (names from the model)
-            cursor.execute(sql, [value for row in chunk for value in row])
-
-
 def _write(
     made: Sequence[generate.GeneratedOrganisation],
     batch_size: int,
@@ -653,10 +631,10 @@ def _write(
                     )
                 )
                 membership_specs.append(m)
-        _insert(Site, SITE_COLUMNS, site_rows)
-        _insert(Person, PERSON_COLUMNS, person_rows)
-        _insert(sector_link, ("organisation", "sector"), sector_rows)
-        _insert(keyword_link, ("organisation", "keyword"), keyword_rows)
+        services.insert_rows(Site, SITE_COLUMNS, site_rows)
+        services.insert_rows(Person, PERSON_COLUMNS, person_rows)
+        services.insert_rows(sector_link, ("organisation", "sector"), sector_rows)
+        services.insert_rows(keyword_link, ("organisation", "keyword"), keyword_rows)
         Membership.objects.bulk_create(membership_rows, batch_size=batch_size)
         change_rows, domain_rows = [], []
         for membership, m in zip(membership_rows, membership_specs, strict=True):
@@ -665,12 +643,12 @@ def _write(
                 for c in m.history
             ]
             domain_rows += [(membership.pk, domain_ids[m.cluster, d]) for d in m.domains]
-        _insert(
+        services.insert_rows(
             MembershipChange,
             ("membership", "from_level", "to_level", "changed_on", "note", "recorded_at"),
             change_rows,
         )
-        _insert(domain_link, ("membership", "domain"), domain_rows)
+        services.insert_rows(domain_link, ("membership", "domain"), domain_rows)
         services.refresh_search_texts(orgs)
         totals.update(sites=len(site_rows), people=len(person_rows), memberships=len(membership_rows))
         if progress:
