@@ -311,3 +311,34 @@ def test_only_staff_log_interactions(client, ladder):
     )
     assert response.status_code == 403
     assert Interaction.objects.count() == 0
+
+
+def test_staff_mark_a_follow_up_done_and_it_leaves_the_list(client):
+    cluster = ClusterFactory()
+    org = MembershipFactory(cluster=cluster).organisation
+    interaction = Interaction.objects.create(
+        organisation=org,
+        cluster=cluster,
+        kind="call",
+        summary="Heat pump pilot",
+        follow_up_on=dt.date.today(),
+    )
+    client.force_login(staff_user(cluster, username="fiona"))
+    assert "Heat pump pilot" in client.get(f"/clusters/{cluster.slug}/pipeline/").content.decode()
+    response = client.post(f"/clusters/{cluster.slug}/follow-ups/{interaction.pk}/done/")
+    assert response.status_code == 302
+    interaction.refresh_from_db()
+    assert interaction.follow_up_done is True
+    assert "Heat pump pilot" not in client.get(f"/clusters/{cluster.slug}/pipeline/").content.decode()
+
+
+def test_staff_of_another_cluster_cannot_close_a_follow_up(client):
+    cluster, other = ClusterFactory(), ClusterFactory()
+    org = MembershipFactory(cluster=cluster).organisation
+    interaction = Interaction.objects.create(
+        organisation=org, cluster=cluster, kind="call", summary="x", follow_up_on=dt.date.today()
+    )
+    client.force_login(staff_user(other, username="otto"))
+    assert client.post(f"/clusters/{other.slug}/follow-ups/{interaction.pk}/done/").status_code == 403
+    interaction.refresh_from_db()
+    assert interaction.follow_up_done is False

@@ -22,6 +22,7 @@ from helix.registry.models import (
     AdvisoryGroup,
     Cluster,
     Helix,
+    Interaction,
     Keyword,
     LetterOfIntent,
     Membership,
@@ -31,7 +32,12 @@ from helix.registry.models import (
     Sector,
     Site,
 )
-from helix.registry.permissions import can_edit_organisation, can_manage_cluster, own_organisation_id
+from helix.registry.permissions import (
+    can_edit_organisation,
+    can_manage_cluster,
+    is_responsible_staff,
+    own_organisation_id,
+)
 
 
 def load_nace_sectors() -> int:
@@ -274,6 +280,17 @@ def record_letter_of_intent(
             membership, EngagementLevel.LOI_SIGNED, user=user, on=signed_on, note="letter of intent signed"
         )
     return letter
+
+
+def complete_follow_up(interaction: Interaction, *, user: Any) -> Interaction:
+    """Record that the follow-up of an interaction is done (staff responsible for the organisation)."""
+    if not is_responsible_staff(user, interaction.organisation):
+        raise PermissionDenied(
+            "only cluster staff responsible for this organisation may close its follow-ups"
+        )
+    Interaction.objects.filter(pk=interaction.pk).update(follow_up_done=True)
+    interaction.follow_up_done = True
+    return interaction
 
 
 def advisory_balance(group: AdvisoryGroup) -> dict[str, int]:

@@ -15,6 +15,11 @@ urlpatterns = [
     path("clusters/<slug:slug>/", views.cluster_detail, name="cluster"),
     path("clusters/<slug:slug>/pipeline/", views.pipeline, name="pipeline"),
     path(
+        "clusters/<slug:slug>/follow-ups/<int:interaction_id>/done/",
+        views.follow_up_done,
+        name="follow_up_done",
+    ),
+    path(
         "clusters/<slug:slug>/pipeline/<int:membership_id>/move/", views.pipeline_move, name="pipeline_move"
     ),
 ]

@@ -587,3 +587,16 @@ def pipeline_move(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
         return render(request, "registry/_pipeline_board.html", context)
     messages.add_message(request, level, text)
     return redirect("registry:pipeline", slug=cluster.slug)
+
+
+@login_required
+@require_POST
+def follow_up_done(request: HttpRequest, slug: str, interaction_id: int) -> HttpResponse:
+    """Close a follow-up from the pipeline page."""
+    cluster = _managed_cluster(request.user, slug)
+    interaction = get_object_or_404(Interaction.objects.select_related("organisation"), pk=interaction_id)
+    services.complete_follow_up(interaction, user=request.user)
+    messages.success(
+        request, _("Follow-up with %(name)s marked done.") % {"name": interaction.organisation.name}
+    )
+    return redirect("registry:pipeline", cluster.slug)
