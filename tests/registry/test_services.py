@@ -60,3 +60,24 @@ def test_outsider_cannot_add_an_organisation_to_a_cluster():
     outsider = member_user(OrganisationFactory(), username="outsider")
     with pytest.raises(PermissionDenied):
         services.join_cluster(org, cluster, user=outsider)
+
+
+def test_letter_of_intent_keeps_its_signed_document():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    cluster = ClusterFactory()
+    org = OrganisationFactory()
+    letter = services.record_letter_of_intent(
+        org,
+        cluster,
+        user=staff_user(cluster),
+        signed_on=dt.date(2016, 9, 12),
+        signatory_name="An Peeters",
+        document=SimpleUploadedFile("loi.pdf", b"%PDF-1.4 signed", content_type="application/pdf"),
+    )
+    letter.refresh_from_db()
+    assert letter.document.name.startswith("letters-of-intent/")
+    assert letter.document.name.endswith(".pdf")
+    with letter.document.open("rb") as handle:
+        assert handle.read() == b"%PDF-1.4 signed"
+    assert org.memberships.get(cluster=cluster).level == "loi_signed"
