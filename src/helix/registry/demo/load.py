@@ -43,6 +43,7 @@ from helix.registry.models import (
     Site,
     StaffAssignment,
 )
+from helix.registry.transfer import PERSON_FIELDS, SITE_FIELDS
 
 M = TypeVar("M", bound=models.Model)
 
@@ -517,32 +518,9 @@ def generate_into_database(
     )
 
 
-SITE_COLUMNS = (
-    "organisation",
-    "name",
-    "street",
-    "postcode",
-    "city",
-    "country",
-    "region",
-    "latitude",
-    "longitude",
-    "is_headquarters",
-)
-PERSON_COLUMNS = (
-    "organisation",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "job_title",
-    "roles",
-    "consent_contact",
-    "consent_newsletter",
-    "consent_public",
-    "consent_recorded_on",
-    "is_sample",
-)
+# Same fields, same order as the import/export layout, with the owning organisation first.
+SITE_COLUMNS = ("organisation", *SITE_FIELDS)
+PERSON_COLUMNS = ("organisation", *PERSON_FIELDS)
 
 
 def _write(
