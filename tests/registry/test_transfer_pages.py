@@ -23,7 +23,7 @@ def upload(name: str) -> io.BytesIO:
     return handle
 
 
-def test_staff_import_runs_as_a_job_and_its_page_shows_the_summary(client):
+def test_staff_import_runs_as_a_job_and_its_page_shows_the_summary(client, settings):
     client.force_login(staff_user(ClusterFactory()))
     before = Organisation.objects.count()
     response = client.post(
@@ -35,6 +35,7 @@ def test_staff_import_runs_as_a_job_and_its_page_shows_the_summary(client):
     assert job.status == JobStatus.SUCCEEDED
     assert job.result["ok"] is True
     assert Organisation.objects.count() == before + job.result["created"]["organisations"]
+    assert list((Path(settings.MEDIA_ROOT) / "imports").iterdir()) == []  # the upload is not kept
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert "organisations" in page
     assert "100" in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -23,7 +25,14 @@ def import_registry_file(
         report = import_file(path, user=user, dry_run=dry_run, kind=kind, progress=progress)
         return report_summary(report)
 
-    return run_job(job_id, work)
+    try:
+        return run_job(job_id, work)
+    finally:
+        # The upload lives in a folder of its own (transfer_views); it holds personal data, so it goes.
+        upload = Path(path)
+        upload.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            upload.parent.rmdir()
 
 
 def report_summary(report: Any) -> dict[str, Any]:
