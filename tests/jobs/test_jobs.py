@@ -78,3 +78,16 @@ def test_job_page_shows_progress_and_polls_until_finished(client, django_user_mo
     body = page.content.decode()
     assert 'value="100"' in body
     assert "hx-trigger" not in body
+
+
+def test_job_page_is_only_for_its_owner_and_staff(client, django_user_model):
+    owner = django_user_model.objects.create_user("owner", password="pw-123456-long")
+    other = django_user_model.objects.create_user("other", password="pw-123456-long")
+    staff = django_user_model.objects.create_user("stafford", password="pw-123456-long", is_staff=True)
+    owned, system = create_job("test.count", "Owned", owner), create_job("test.count", "System")
+    client.force_login(other)
+    assert [client.get(f"/jobs/{job.pk}/").status_code for job in (owned, system)] == [404, 404]
+    client.force_login(owner)
+    assert [client.get(f"/jobs/{job.pk}/").status_code for job in (owned, system)] == [200, 404]
+    client.force_login(staff)
+    assert [client.get(f"/jobs/{job.pk}/").status_code for job in (owned, system)] == [200, 200]
