@@ -26,9 +26,10 @@ def main() -> None:
 
 
 def _register() -> None:
-    from helix.cli import api, demo, registry, server
+    from helix.cli import api, demo, match, registry, server
 
     main.add_command(api.api)
+    main.add_command(match.match)
 
     main.add_command(registry.registry)
     main.add_command(demo.demo)

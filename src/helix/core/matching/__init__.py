@@ -1,0 +1,1 @@
+"""Needs and offers matchmaking: text embeddings, ranking, explanations and evaluation."""
