@@ -76,7 +76,11 @@ def test_member_user_may_not_import_or_export(client):
 def test_staff_export_is_an_xlsx_workbook_with_the_four_sheets(client):
     OrganisationFactory(name='=HYPERLINK("http://evil")')
     client.force_login(staff_user(ClusterFactory()))
-    response = client.get("/registry/export/")
+    started = client.post("/registry/export/")
+    job = Job.objects.get(kind="registry.export")
+    assert started["Location"] == f"/jobs/{job.pk}/"
+    assert f"/registry/export/{job.pk}/download/" in client.get(started["Location"]).content.decode()
+    response = client.get(f"/registry/export/{job.pk}/download/")
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert set(workbook.sheetnames) == {"organisations", "sites", "people", "memberships"}
     cells = [cell for row in workbook["organisations"].iter_rows() for cell in row]
@@ -89,3 +93,12 @@ def test_import_errors_name_the_uploaded_file(client):
     job = Job.objects.get()
     assert job.title == "Import of bad_check_digit.csv"
     assert all(e.startswith("bad_check_digit.csv, row ") for e in job.result["errors"])
+
+
+def test_export_download_is_only_for_the_staff_member_who_started_it(client):
+    cluster = ClusterFactory()
+    client.force_login(staff_user(cluster, username="first"))
+    client.post("/registry/export/")
+    job = Job.objects.get(kind="registry.export")
+    client.force_login(staff_user(cluster, username="second"))
+    assert client.get(f"/registry/export/{job.pk}/download/").status_code == 404

@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
@@ -33,6 +34,28 @@ def import_registry_file(
         upload.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             upload.parent.rmdir()
+
+
+def export_path(job_id: int) -> Path:
+    """Where the export of a job is written; only the download view reads it (with permission checks)."""
+    return Path(settings.MEDIA_ROOT) / "exports" / f"job-{job_id}" / "helix-registry.xlsx"
+
+
+@task()
+def export_registry_file(job_id: int, user_id: int | None) -> dict[str, Any]:
+    """Write the whole registry as one XLSX workbook for the job's owner to download."""
+    from helix.registry.transfer import export_registry
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+
+    def work(progress: Any) -> dict[str, Any]:
+        target = export_path(job_id)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        progress(0, 1, "writing the workbook")
+        report = export_registry(target, fmt="xlsx", user=user)
+        return {"download": True, "exported": dict(report.counts)}
+
+    return run_job(job_id, work)
 
 
 def report_summary(report: Any) -> dict[str, Any]:

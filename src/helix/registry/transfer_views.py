@@ -9,14 +9,15 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
+from helix.jobs.models import Job, JobStatus
 from helix.jobs.services import create_job
 from helix.registry.permissions import is_cluster_staff
-from helix.registry.tasks import import_registry_file
+from helix.registry.tasks import export_path, export_registry_file, import_registry_file
 
 KINDS = [
     ("", _("Detect from the header")),
@@ -72,11 +73,23 @@ def import_registry(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export_registry_view(request: HttpRequest) -> HttpResponse:
+    """Start an export job (a large registry takes seconds to write); its page offers the download."""
     if not is_cluster_staff(request.user):
         raise PermissionDenied
-    from helix.registry.transfer import export_registry
+    if request.method != "POST":
+        return render(request, "registry/transfer/export.html")
+    job = create_job("registry.export", str(_("Export of the registry")), request.user)
+    export_registry_file.enqueue(job.pk, request.user.pk)
+    return redirect("jobs:detail", job.pk)
 
-    folder = Path(tempfile.mkdtemp(prefix="helix-export-"))
-    target = folder / "helix-registry.xlsx"
-    export_registry(target, fmt="xlsx", user=request.user)
-    return FileResponse(target.open("rb"), as_attachment=True, filename="helix-registry.xlsx")
+
+@login_required
+def download_export(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The workbook of a finished export job, for the staff member who started it."""
+    job = get_object_or_404(Job, pk=job_id, kind="registry.export", status=JobStatus.SUCCEEDED)
+    if job.created_by_id != request.user.pk or not is_cluster_staff(request.user):
+        raise Http404
+    path = export_path(job.pk)
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename="helix-registry.xlsx")

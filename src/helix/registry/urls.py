@@ -11,6 +11,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/interactions/", views.interaction_create, name="interaction_create"),
     path("registry/import/", transfer_views.import_registry, name="import"),
     path("registry/export/", transfer_views.export_registry_view, name="export"),
+    path("registry/export/<int:job_id>/download/", transfer_views.download_export, name="export_download"),
     path("clusters/", views.cluster_list, name="cluster_list"),
     path("clusters/<slug:slug>/", views.cluster_detail, name="cluster"),
     path("clusters/<slug:slug>/pipeline/", views.pipeline, name="pipeline"),

@@ -67,3 +67,10 @@ def test_ranked_text_carries_ids_and_score():
     first = ranker().rank([("q", "LED lighting municipalities")], top=1)[0]
     assert isinstance(first, RankedText)
     assert (first.query_id, first.rank, first.corpus_id) == ("q", 1, "light")
+
+
+def test_small_score_chunks_give_the_same_ranking():
+    queries = [("q1", "warmtenet"), ("q2", "street lighting"), ("q3", "recharge electriques")]
+    whole = ranker().rank(queries, top=4)
+    chunked = HybridTextRanker(HashingEncoder(dim=256), lexical_weight=0.3, max_chunk_cells=4).fit(CORPUS)
+    assert chunked.rank(queries, top=4) == whole

@@ -39,12 +39,12 @@ class HybridTextRanker:
         *,
         lexical_weight: float = 0.3,
         lexical_candidates: int = 100,
-        chunk: int = 1024,
+        max_chunk_cells: int = 2**25,
     ) -> None:
         self.encoder = encoder
         self.lexical_weight = lexical_weight
         self.lexical_candidates = lexical_candidates
-        self.chunk = chunk
+        self.max_chunk_cells = max_chunk_cells  # queries x corpus scores held at once (128 MB of float32)
         self._ids: list[str] = []
         self._position: dict[str, int] = {}
         self._vectors: npt.NDArray[np.float32] = np.zeros((0, encoder.dim), dtype=np.float32)
@@ -83,8 +83,9 @@ class HybridTextRanker:
         if n == 0 or top <= 0:
             return out
         k = min(top, n)
-        for start in range(0, len(queries), self.chunk):
-            part = queries[start : start + self.chunk]
+        chunk = max(1, self.max_chunk_cells // n)
+        for start in range(0, len(queries), chunk):
+            part = queries[start : start + chunk]
             fused = self.scores([text for _, text in part])
             for row, (query_id, _) in enumerate(part):
                 scores = fused[row]
