@@ -42,6 +42,7 @@ from helix.api.schemas import (
 )
 from helix.core.registry.identifiers import InvalidIdentifier, normalise_identifier
 from helix.core.registry.ladder import MEMBERSHIP_WORKFLOW
+from helix.core.registry.records import check_organisation
 from helix.core.workflow import TransitionNotAllowed
 from helix.registry import services
 from helix.registry.models import (
@@ -49,7 +50,6 @@ from helix.registry.models import (
     Membership,
     MembershipChange,
     Organisation,
-    OrganisationKind,
     Person,
     Sector,
     Site,
@@ -178,14 +178,15 @@ def save_organisation(organisation: Organisation, changes: dict[str, Any]) -> No
     services.refresh_search_text(organisation)
 
 
+KIND_RULE_MESSAGES = {
+    "size_class": "only companies have a size class; send an empty string",
+    "government_level": "only government bodies have a level; send an empty string",
+}
+
+
 def organisation_errors(organisation: Organisation, *, touched: set[str]) -> list[dict[str, Any]]:
-    errors = []
-    if organisation.size_class and organisation.kind != OrganisationKind.COMPANY:
-        errors.append(invalid("size_class", "only companies have a size class; send an empty string"))
-    if organisation.government_level and organisation.kind != OrganisationKind.GOVERNMENT:
-        errors.append(
-            invalid("government_level", "only government bodies have a level; send an empty string")
-        )
+    problems = check_organisation(organisation.kind, organisation.size_class, organisation.government_level)
+    errors = [invalid(column, KIND_RULE_MESSAGES[column]) for column, _reason in problems]
     if touched & {"identifier_scheme", "legal_identifier"} and organisation.legal_identifier:
         if not organisation.identifier_scheme:
             errors.append(invalid("legal_identifier", "choose the identifier_scheme it belongs to"))

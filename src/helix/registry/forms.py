@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helix.core.registry.identifiers import InvalidIdentifier, normalise_identifier
 from helix.core.registry.nace import UnknownNaceCode, normalise_nace
+from helix.core.registry.records import check_organisation
 from helix.registry.models import (
     LANGUAGES,
     Cluster,
@@ -23,7 +24,6 @@ from helix.registry.models import (
     Interaction,
     Keyword,
     Organisation,
-    OrganisationKind,
     Person,
     Sector,
     Site,
@@ -47,6 +47,12 @@ def split_list(text: str) -> list[str]:
 def version_token(updated_at: dt.datetime | None) -> str:
     """The optimistic-concurrency token of an organisation: its last save time, to the microsecond, in UTC."""
     return updated_at.astimezone(dt.UTC).isoformat() if updated_at else ""
+
+
+KIND_RULE_MESSAGES = {
+    "size_class": _("Only companies have a size class."),
+    "government_level": _("Only government bodies have a government level."),
+}
 
 
 class OrganisationForm(forms.ModelForm):
@@ -177,11 +183,11 @@ class OrganisationForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        kind = data.get("kind")
-        if data.get("size_class") and kind != OrganisationKind.COMPANY:
-            self.add_error("size_class", _("Only companies have a size class."))
-        if data.get("government_level") and kind != OrganisationKind.GOVERNMENT:
-            self.add_error("government_level", _("Only government bodies have a government level."))
+        problems = check_organisation(
+            data.get("kind") or "", data.get("size_class") or "", data.get("government_level") or ""
+        )
+        for column, _reason in problems:  # the rule is core's; the wording is the page's
+            self.add_error(column, KIND_RULE_MESSAGES[column])
         self._clean_legal_identifier(data)
         return data
 
