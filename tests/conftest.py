@@ -14,3 +14,15 @@ def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
 def _tasks_run_immediately(settings):  # type: ignore[no-untyped-def]
     """Tests run background tasks in-process; the worker path is tested on its own."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_match_engine(settings):  # type: ignore[no-untyped-def]
+    """Each test starts with no cached match engine and the model-free encoder; tests that need the
+    multilingual model set HELIX_TEXT_ENCODER = "use" themselves."""
+    from helix.market.engine import reset_engine
+
+    settings.HELIX_TEXT_ENCODER = "hashing"
+    reset_engine()
+    yield
+    reset_engine()

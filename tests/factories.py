@@ -121,3 +121,23 @@ def member_user(organisation: models.Organisation, username: str = "member") -> 
     user = UserFactory(username=username)
     PersonFactory(organisation=organisation, user=user, first_name="Mia", last_name=username.title())
     return user
+
+
+def make_listing(organisation: models.Organisation, side: str = "offer", **fields: object) -> object:
+    """A published listing saved through the market service (language detected, search text, indexing)."""
+    from helix.market import services
+    from helix.market.models import Listing
+
+    domains = fields.pop("domains", None)
+    keywords = fields.pop("keywords", None)
+    sectors = fields.pop("sectors", None)
+    values: dict[str, object] = {
+        "side": side,
+        "category": "solution",
+        "title": f"{side} of {organisation.name}",
+        "description": "A description.",
+        "status": "published",
+    }
+    values.update(fields)
+    listing = Listing(organisation=organisation, **values)
+    return services.save_listing(listing, domains=domains, keywords=keywords, sectors=sectors)

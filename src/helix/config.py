@@ -54,6 +54,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Run background tasks inside the calling process instead of the worker (tests, one-off scripts).",
     ),
     Setting("HELIX_PAGE_SIZE", "25", "Rows per page in the directory and API lists."),
+    Setting(
+        "HELIX_TEXT_ENCODER",
+        "use",
+        "Sentence encoder for matching: 'use' (multilingual Universal Sentence Encoder, shipped in its "
+        "package) or 'hashing' (character 3-grams, no model: tests only, no cross-language matching).",
+    ),
 )
 
 

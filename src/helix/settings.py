@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "helix.jobs",
     "helix.registry",
+    "helix.market",
     "helix.api",
 ]
 
@@ -121,6 +122,9 @@ TASKS = {
 }
 
 HELIX_PAGE_SIZE = int(setting("HELIX_PAGE_SIZE").read())
+HELIX_TEXT_ENCODER = setting("HELIX_TEXT_ENCODER").read()
+if HELIX_TEXT_ENCODER not in {"use", "hashing"}:
+    raise ValueError(f"HELIX_TEXT_ENCODER must be 'use' or 'hashing', not {HELIX_TEXT_ENCODER!r}")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,236 @@
+"""The process's match engine, kept in step with the database.
+
+Each process (web server thread pool, worker, CLI) holds one helix.core.matching.engine.MatchEngine
+with the active listings. Every save bumps IndexState.seq and stamps the listing with it
+(Listing.index_seq); ``get_engine()`` compares the counter with the one it loaded and applies only the
+listings stamped since, and drops those no longer active. Vectors come from ListingVector (written once
+per text by the ``index_listing`` background task); a listing whose vector is not stored yet is
+embedded in memory, so a fresh listing is matched at once, before the worker has run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+
+from helix.core.matching import fit
+from helix.core.matching.embedding import HashingEncoder, TextEncoder, default_encoder
+from helix.core.matching.engine import MatchEngine
+from helix.market.models import IndexState, Listing, ListingVector, RankerWeights
+from helix.registry.models import Membership, Site
+
+_lock = threading.Lock()
+_engine: MatchEngine | None = None
+_engine_seq = -1
+_engine_key = ""
+_weights_id: int | None = None
+
+
+@cache
+def _hashing_encoder() -> HashingEncoder:
+    return HashingEncoder(256)
+
+
+def current_encoder() -> TextEncoder:
+    """The encoder named by HELIX_TEXT_ENCODER: ``use`` (default) or ``hashing`` (tests, no model)."""
+    if settings.HELIX_TEXT_ENCODER == "hashing":
+        return _hashing_encoder()
+    return default_encoder()
+
+
+def encoder_label(encoder: TextEncoder) -> str:
+    return f"{encoder.name}:{encoder.version}:{encoder.dim}"
+
+
+def text_hash(encoder: TextEncoder, text: str) -> str:
+    return hashlib.sha256(f"{encoder_label(encoder)}\n{text}".encode()).hexdigest()
+
+
+def vector_to_bytes(vector: npt.NDArray[np.float32]) -> bytes:
+    return np.ascontiguousarray(vector, dtype="<f4").tobytes()
+
+
+def vector_from_bytes(raw: bytes | memoryview, dim: int) -> npt.NDArray[np.float32]:
+    vector = np.frombuffer(bytes(raw), dtype="<f4")
+    if vector.shape != (dim,):
+        raise ValueError(f"stored vector has {vector.size} numbers, expected {dim}")
+    return vector.astype(np.float32)
+
+
+def _listing_queryset(qs: QuerySet[Listing]) -> QuerySet[Listing]:
+    return qs.select_related("organisation", "site", "vector").prefetch_related(
+        "domains",
+        "sectors",
+        "keywords",
+        "organisation__sectors",
+        Prefetch(
+            "organisation__sites", queryset=Site.objects.only("organisation_id", "latitude", "longitude")
+        ),
+        Prefetch(
+            "organisation__memberships",
+            queryset=Membership.objects.only("organisation_id", "cluster_id", "level"),
+        ),
+    )
+
+
+def core_listing(listing: Listing) -> fit.Listing:
+    """The matcher's plain-data view of a listing (uses prefetched relations when present)."""
+    from helix.market.services import AUDIENCE_LEVELS
+
+    organisation = listing.organisation
+    if listing.site is not None and listing.site.latitude is not None and listing.site.longitude is not None:
+        locations: tuple[tuple[float, float], ...] = ((listing.site.latitude, listing.site.longitude),)
+    else:
+        locations = tuple(
+            (site.latitude, site.longitude)
+            for site in organisation.sites.all()
+            if site.latitude is not None and site.longitude is not None
+        )
+    domains = list(listing.domains.all())
+    return fit.Listing(
+        key=listing.pk,
+        side=listing.side,  # type: ignore[arg-type]
+        owner=organisation.pk,
+        owner_kind=organisation.kind,
+        category=listing.category,
+        title=listing.title,
+        description=listing.description,
+        language=listing.language or "en",
+        domains=frozenset(d.pk for d in domains),
+        sectors=frozenset(s.code for s in listing.sectors.all()),
+        owner_sectors=frozenset(s.code for s in organisation.sectors.all()),
+        keywords=frozenset(k.name.lower() for k in listing.keywords.all()),
+        trl=listing.trl,
+        locations=locations,
+        budget_min=float(listing.budget_min) if listing.budget_min is not None else None,
+        budget_max=float(listing.budget_max) if listing.budget_max is not None else None,
+        visibility=listing.visibility,  # type: ignore[arg-type]
+        clusters=frozenset(
+            m.cluster_id for m in organisation.memberships.all() if m.level in AUDIENCE_LEVELS
+        ),
+        owner_name=organisation.name,
+        domain_names={d.pk: d.name for d in domains},
+    )
+
+
+def _stored_vector(listing: Listing, encoder: TextEncoder) -> npt.NDArray[np.float32] | None:
+    row: ListingVector | None = getattr(listing, "vector", None) if hasattr(listing, "vector") else None
+    if (
+        row is None
+        or row.encoder != encoder_label(encoder)
+        or row.text_hash != text_hash(encoder, listing.text)
+    ):
+        return None
+    return vector_from_bytes(row.vector, row.dim)
+
+
+def vectors_for(listings: Sequence[Listing], encoder: TextEncoder) -> npt.NDArray[np.float32]:
+    """Stored vectors where current; the rest embedded now, in one batch."""
+    out = np.zeros((len(listings), encoder.dim), dtype=np.float32)
+    missing = []
+    for row, listing in enumerate(listings):
+        stored = _stored_vector(listing, encoder)
+        if stored is None:
+            missing.append(row)
+        else:
+            out[row] = stored
+    if missing:
+        out[missing] = encoder.encode([listings[row].text for row in missing], role="passage")
+    return out
+
+
+def current_seq() -> int:
+    return IndexState.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
+
+
+def _latest_weights() -> tuple[int | None, Any]:
+    from helix.market.services import current_weights
+
+    row_id = RankerWeights.objects.order_by("-created_at", "-pk").values_list("pk", flat=True).first()
+    return row_id, current_weights()
+
+
+def get_engine() -> MatchEngine:
+    """The engine with every active listing as of now (loading or catching up when needed)."""
+    global _engine, _engine_seq, _engine_key, _weights_id
+    encoder = current_encoder()
+    key = encoder_label(encoder)
+    seq = current_seq()
+    with _lock:
+        if _engine is None or _engine_key != key:
+            engine = MatchEngine(encoder)
+            listings = list(_listing_queryset(Listing.objects.active()).order_by("pk"))
+            engine.load([core_listing(x) for x in listings], vectors_for(listings, encoder))
+            _engine, _engine_seq, _engine_key = engine, seq, key
+            _weights_id = None
+        elif seq != _engine_seq:
+            _apply_changes(_engine, since=_engine_seq)
+            _engine_seq = seq
+        else:
+            return _engine
+        weights_id, weights = _latest_weights()
+        if weights_id != _weights_id:
+            _engine.weights = weights
+            _weights_id = weights_id
+        return _engine
+
+
+def _apply_changes(engine: MatchEngine, *, since: int) -> None:
+    active = set(Listing.objects.active().values_list("pk", flat=True))
+    present = engine.keys()
+    for key in present - active:
+        engine.remove(key)
+    changed = set(Listing.objects.filter(index_seq__gt=since).values_list("pk", flat=True)) & active
+    changed |= active - present
+    if not changed:
+        return
+    listings = list(_listing_queryset(Listing.objects.filter(pk__in=changed)).order_by("pk"))
+    vectors = vectors_for(listings, engine.encoder)
+    for row, listing in enumerate(listings):
+        engine.upsert(core_listing(listing), vectors[row])
+
+
+def reset_engine() -> None:
+    """Forget the process's engine (tests; after a restore of the database)."""
+    global _engine, _engine_seq, _engine_key, _weights_id
+    with _lock:
+        _engine, _engine_seq, _engine_key, _weights_id = None, -1, "", None
+
+
+def pair_features(need: Listing, offer: Listing) -> dict[str, float]:
+    """The features of a (need, offer) pair as the ranker scores them now."""
+    engine = get_engine()
+    if need.pk in engine and offer.pk in engine:
+        return engine.pair(need.pk, offer.pk).features
+    n, o = core_listing(need), core_listing(offer)
+    vectors = engine.encoder.encode([n.text, o.text], role="passage")
+    return {"text": float(vectors[0] @ vectors[1]), **{f.name: f.value for f in fit.structured_factors(n, o)}}
+
+
+def store_vectors(listings: Iterable[Listing], encoder: TextEncoder | None = None) -> int:
+    """Embed and store the vectors of ``listings`` whose text changed; returns how many were embedded."""
+    encoder = encoder or current_encoder()
+    label = encoder_label(encoder)
+    todo = [x for x in listings if _stored_vector(x, encoder) is None]
+    if not todo:
+        return 0
+    vectors = encoder.encode([x.text for x in todo], role="passage")
+    for listing, vector in zip(todo, vectors, strict=True):
+        ListingVector.objects.update_or_create(
+            listing=listing,
+            defaults={
+                "encoder": label,
+                "dim": encoder.dim,
+                "text_hash": text_hash(encoder, listing.text),
+                "vector": vector_to_bytes(vector),
+            },
+        )
+    return len(todo)
