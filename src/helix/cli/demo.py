@@ -26,6 +26,12 @@ def load() -> None:
     for username, what in report.logins:
         click.echo(f"  {username:<14} {DEMO_PASSWORD}   {what}")
     click.echo(report.summary())
+    listings = report.listings
+    click.echo(
+        f"Needs and offers: {listings['needs']} needs and {listings['offers']} offers "
+        f"({listings['created']} created, {listings['updated']} updated; "
+        f"{listings['embedded']} vectors stored)."
+    )
     click.echo(f"Log in at {LOGIN_URL} as staff / {DEMO_PASSWORD}")
 
 

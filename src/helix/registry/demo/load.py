@@ -57,6 +57,7 @@ class DemoReport:
     organisations: int = 0
     clusters: int = 0
     memberships: int = 0
+    listings: dict[str, int] = field(default_factory=dict)  # needs and offers (helix.market.demo)
 
     def summary(self) -> str:
         return (
@@ -290,6 +291,10 @@ def load_demo(ecosystem: DemoEcosystem = DEMO) -> DemoReport:
     report.organisations = len(organisations)
     report.clusters = len(clusters)
     report.memberships = len(ecosystem.memberships)
+
+    from helix.market.demo import load_demo_listings  # the market builds on the registry, not the reverse
+
+    report.listings = load_demo_listings()
     return report
 
 
