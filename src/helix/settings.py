@@ -131,4 +131,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
+    # bm25s sets its own logger to DEBUG and would print a line per index build.
+    "loggers": {"bm25s": {"level": "WARNING"}},
 }

@@ -30,6 +30,18 @@ OPERATIONS = {
     ("get", "/api/registry/memberships/{membership_id}"): READ,
     ("post", "/api/registry/memberships/{membership_id}/level"): WRITE,
     ("get", "/api/registry/sectors"): READ,
+    ("get", "/api/market/listings"): READ,
+    ("post", "/api/market/listings"): WRITE,
+    ("get", "/api/market/listings/{listing_id}"): READ,
+    ("patch", "/api/market/listings/{listing_id}"): WRITE,
+    ("post", "/api/market/listings/{listing_id}/status"): WRITE,
+    ("get", "/api/market/listings/{listing_id}/matches"): READ,
+    ("post", "/api/market/listings/{listing_id}/feedback"): WRITE,
+    ("get", "/api/market/organisations/{slug}/matches"): READ,
+    ("get", "/api/market/who-meets-whom"): WRITE,
+    ("get", "/api/market/meeting-requests"): WRITE,
+    ("post", "/api/market/meeting-requests"): WRITE,
+    ("post", "/api/market/meeting-requests/{meeting_id}/answer"): WRITE,
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -84,7 +96,15 @@ def test_the_schema_is_well_formed(schema):
             }
             assert declared == set(re.findall(r"{(\w+)}", path)), (method, path)
             assert {p["in"] for p in operation.get("parameters", [])} <= {"path", "query", "header", "cookie"}
-            assert operation.get("tags") in (["organisations"], ["clusters"], ["memberships"], ["sectors"])
+            assert operation.get("tags") in (
+                ["organisations"],
+                ["clusters"],
+                ["memberships"],
+                ["sectors"],
+                ["listings"],
+                ["matches"],
+                ["meeting requests"],
+            )
     assert len(operation_ids) == len(set(operation_ids))
     refs = set(references(schema))
     assert "#/components/schemas/OrganisationOut" in refs

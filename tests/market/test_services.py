@@ -111,7 +111,9 @@ def test_reindex_reports_progress_and_counts(city) -> None:  # type: ignore[no-u
 
 
 def test_engine_follows_edits_withdrawals_and_new_listings(city, supplier) -> None:  # type: ignore[no-untyped-def]
-    need = make_listing(city, "need", title="Public lighting with LED lanterns", description="Dimmable at night.")
+    need = make_listing(
+        city, "need", title="Public lighting with LED lanterns", description="Dimmable at night."
+    )
     lamps = make_listing(supplier, title="LED lanterns for public lighting", description="Dimmable, smart.")
     other = make_listing(OrganisationFactory(), title="Insulation of row houses", description="Facades.")
     user = UserFactory(is_superuser=True)
@@ -129,7 +131,9 @@ def test_engine_follows_edits_withdrawals_and_new_listings(city, supplier) -> No
     assert suggested()[0] == other.pk
     services.set_status(other, Status.WITHDRAWN)
     assert other.pk not in suggested()
-    fresh = make_listing(OrganisationFactory(), title="LED lanterns: public lighting", description="Dimmable.")
+    fresh = make_listing(
+        OrganisationFactory(), title="LED lanterns: public lighting", description="Dimmable."
+    )
     assert suggested()[0] == fresh.pk
     Listing.objects.filter(pk=fresh.pk).update(expires_on=timezone.localdate() - dt.timedelta(days=1))
     services.bump_index_seq()
@@ -183,7 +187,9 @@ def test_who_should_meet_whom_is_for_staff_and_scoped(city, supplier) -> None:  
     with pytest.raises(PermissionDenied):
         services.who_should_meet_whom(member_user(city))
     pairs = services.who_should_meet_whom(staff, domain=heat)
-    assert [(s.need.title, s.offer.organisation) for s in pairs] == [("Heat network", supplier)]  # one per org pair
+    assert [(s.need.title, s.offer.organisation) for s in pairs] == [
+        ("Heat network", supplier)
+    ]  # one per org pair
     lights = OrganisationFactory(name="Lights Ltd")
     MembershipFactory(organisation=lights, cluster=cluster)
     make_listing(lights, title="Street lights", description="LED", domains=[light])
@@ -260,3 +266,21 @@ def test_renew_extends_from_the_later_of_today_and_expiry(city) -> None:  # type
     services.renew(listing)
     assert listing.expires_on == timezone.localdate() + dt.timedelta(days=180)
     assert listing.is_active
+
+
+def test_organisation_suggestions_do_not_leak_hidden_listings(city, supplier) -> None:  # type: ignore[no-untyped-def]
+    cluster = ClusterFactory()
+    MembershipFactory(organisation=city, cluster=cluster)
+    make_listing(city, "need", title="Heat pumps for schools", visibility="staff")
+    make_listing(supplier, title="Heat pumps for schools and offices")
+    assert services.organisation_suggestions(city, AnonymousUser()) == []
+    assert services.organisation_suggestions(city, member_user(supplier, "supplier")) == []
+    found = services.organisation_suggestions(city, staff_user(cluster))
+    assert [row["organisation"] for row in found] == [supplier]
+
+
+def test_unknown_choice_values_are_refused(city) -> None:  # type: ignore[no-untyped-def]
+    for field, value in (("visibility", "everyone"), ("status", "live")):
+        with pytest.raises(ValidationError) as error:
+            make_listing(city, **{field: value})
+        assert field in error.value.message_dict

@@ -7,13 +7,16 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from helix.api import docs, registry
+from helix.api import docs, market, registry
 
 api = NinjaAPI(
     title="Helix API",
     version="1",
     description=(
         "The Helix registry: organisations, people, sites, clusters and memberships.\n\n"
+        "Needs and offers (under /market/): organisations post what they seek and what they provide, in "
+        "Dutch, French, German or English; each listing gets suggested counterparts with the reasons for "
+        "them, and leads to feedback and meeting requests.\n\n"
         "Reads need no credentials and show what the public pages show. To see more, or to change data, "
         "send `Authorization: Bearer <token>` (create one with `helix api token create USERNAME`), or use "
         "the session of a logged-in browser, which must send the CSRF token with writes."
@@ -22,6 +25,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/registry/", registry.router)
+api.add_router("/market/", market.router)
 
 
 @api.exception_handler(PermissionDenied)

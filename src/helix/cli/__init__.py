@@ -26,9 +26,10 @@ def main() -> None:
 
 
 def _register() -> None:
-    from helix.cli import api, demo, match, registry, server
+    from helix.cli import api, demo, listings, match, registry, server
 
     main.add_command(api.api)
+    main.add_command(listings.listings)
     main.add_command(match.match)
 
     main.add_command(registry.registry)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import json
 import sys
 import time
 from pathlib import Path
 
 import click
+
+from helix.cli import setup_django
 
 
 class InputError(click.ClickException):
@@ -54,7 +57,7 @@ def read_id_text(path: Path) -> list[tuple[str, str]]:
 
 @click.group()
 def match() -> None:
-    """Match needs and offers."""
+    """Match needs and offers: rank texts from files, or suggest, pair and re-index the listings."""
 
 
 @match.command("rank")
@@ -90,3 +93,254 @@ def rank(corpus_path: Path, queries_path: Path, top: int, output_path: Path, lex
         f"-> {output_path}",
         file=sys.stderr,
     )
+
+
+# --- needs and offers in the database -------------------------------------------------------------
+
+
+@match.command("reindex")
+def reindex_command() -> None:
+    """Embed every listing whose text changed since it was last embedded and store the vectors, so web
+    processes and workers load them instead of embedding again. Runs here, not in the worker."""
+    setup_django()
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from helix.market.tasks import reindex
+
+    started = time.perf_counter()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    console = Console(stderr=True)
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("loading the encoder", total=None)
+
+        def progress(done: int, total: int, message: str) -> None:
+            bar.update(task, completed=done, total=total or None, description=message)
+
+        result = reindex(progress)
+    seconds = time.perf_counter() - started
+    current = result["listings"] - result["embedded"]
+    click.echo(
+        f"Re-indexed {result['listings']:,} listings in {seconds:.1f} s: embedded {result['embedded']:,}, "
+        f"{current:,} already current (encoder {result['encoder']})"
+    )
+
+
+@match.command("learn")
+def learn_command() -> None:
+    """Fit the ranker's weights to the feedback on suggestions. New weights are kept (and used at once)
+    only with enough verdicts, and only if they order the feedback at least as well as the current ones."""
+    setup_django()
+    from helix.core.matching.weights import FEATURES, MIN_PER_CLASS, NEGATIVE_VERDICTS, POSITIVE_VERDICTS
+    from helix.market import services
+    from helix.market.models import Feedback
+
+    before = services.current_weights()
+    row = services.learn_from_feedback()
+    if row is None:
+        verdicts = list(Feedback.objects.values_list("verdict", flat=True))
+        positive = sum(v in POSITIVE_VERDICTS for v in verdicts)
+        negative = sum(v in NEGATIVE_VERDICTS for v in verdicts)
+        reason = (
+            f"{positive} positive and {negative} negative verdicts, {MIN_PER_CLASS} of each are needed"
+            if positive < MIN_PER_CLASS or negative < MIN_PER_CLASS
+            else "the learned weights would not order the feedback better"
+        )
+        click.echo(f"Weights unchanged ({before.note}): {reason}.")
+        return
+    after = services.current_weights()
+    click.echo(f"{'feature':<10} {'old':>8} {'new':>8}")
+    for feature in FEATURES:
+        click.echo(f"{feature:<10} {before.get(feature):>8.3f} {after.get(feature):>8.3f}")
+    click.echo(
+        f"Accuracy on the feedback (share of relevant/not relevant pairs ordered right): "
+        f"{_percent(row.accuracy_before)} before, {_percent(row.accuracy_after)} after"
+    )
+    click.echo(f"New weights in use: {row.note}.")
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def _reasons(match: object, weights: object, count: int = 3) -> list[tuple[str, float, str]]:
+    from helix.core.matching.engine import FACTOR_LABELS
+
+    rows = match.contributions(weights)[:count]  # type: ignore[attr-defined]
+    return [(FACTOR_LABELS.get(feature, feature), value, detail) for feature, value, detail in rows]
+
+
+@match.command("suggest")
+@click.argument("listing_id", type=int)
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--as", "username", metavar="USERNAME", help="See what this user sees (default: the public).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def suggest_command(listing_id: int, top: int, username: str | None, fmt: str) -> None:
+    """The best counterparts of a listing (offers for a need, needs for an offer), with the reasons."""
+    setup_django()
+    from django.contrib.auth.models import AnonymousUser
+
+    from helix.cli.listings import load_user
+    from helix.market import services
+    from helix.market.models import Listing
+
+    user = load_user(username) if username else AnonymousUser()
+    listings = services.visible_listings(user) if username else Listing.objects.all()
+    listing = listings.select_related("organisation").filter(pk=listing_id).first()
+    if listing is None:
+        seen_by = f" that {username} may see" if username else ""
+        raise click.ClickException(f"no listing {listing_id}{seen_by}")
+    weights = services.current_weights()
+    found = services.suggestions_for(listing, user, limit=top)
+    if fmt == "json":
+        data = [
+            {
+                "rank": rank,
+                "id": s.listing.pk,
+                "side": s.listing.side,
+                "title": s.listing.title,
+                "organisation": s.listing.organisation.slug,
+                "score": s.match.score,
+                "dense": s.match.dense,
+                "lexical": s.match.lexical,
+                "terms": list(s.match.terms),
+                "reasons": [
+                    {"feature": f, "contribution": round(v, 6), "detail": d}
+                    for f, v, d in s.match.contributions(weights)
+                ],
+            }
+            for rank, s in enumerate(found, start=1)
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        owner = listing.organisation.name
+        click.echo(f"{listing.get_side_display()} #{listing.pk}: {listing.title} ({owner})")
+        for rank, s in enumerate(found, start=1):
+            click.echo(
+                f"{rank:>3}. {s.match.score:.3f}  {s.listing.side} #{s.listing.pk}  {s.listing.title} "
+                f"({s.listing.organisation.name})"
+            )
+            for label, value, detail in _reasons(s.match, weights):
+                click.echo(f"       +{value:.3f} {label}: {detail}")
+    who = f"as {username} sees them" if username else "as the public sees them (give --as USERNAME for more)"
+    click.echo(f"{len(found)} suggestion(s) for listing {listing_id}, {who}", err=True)
+
+
+PAIR_COLUMNS = (
+    "score",
+    "need_id",
+    "need_title",
+    "need_organisation",
+    "offer_id",
+    "offer_title",
+    "offer_organisation",
+    "meaning_similarity",
+    "shared_words",
+    "reasons",
+)
+
+
+@match.command("pairs")
+@click.option("--cluster", metavar="SLUG", help="Needs in the cluster's domains or of its organisations.")
+@click.option("--domain", metavar="SLUG", help="Needs in this domain (of --cluster, when given).")
+@click.option("--per-need", default=3, show_default=True, type=click.IntRange(1, 20), help="Offers per need.")
+@click.option("--min-score", type=float, help="Leave out pairs scoring below this.")
+@click.option(
+    "--output",
+    "output_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the pairs to a .csv or .xlsx file (default: print them).",
+)
+@click.option("--as", "username", metavar="STAFF_USERNAME", help="The cluster staff member asking.")
+def pairs_command(
+    cluster: str | None,
+    domain: str | None,
+    per_need: int,
+    min_score: float | None,
+    output_path: Path | None,
+    username: str | None,
+) -> None:
+    """Who should meet whom: for every published need in scope, its best offers; one pair per
+    organisation pair, best first. For cluster staff."""
+    if output_path is not None and output_path.suffix.lower() not in (".csv", ".xlsx"):
+        raise click.BadParameter("give a file name ending in .csv or .xlsx", param_hint="--output")
+    if not username:
+        raise click.UsageError("pairs is for cluster staff: add --as STAFF_USERNAME.")
+    setup_django()
+    from helix.cli.listings import load_user
+    from helix.market import services
+    from helix.registry.models import Cluster, Domain
+    from helix.registry.permissions import is_cluster_staff
+
+    user = load_user(username)
+    if not is_cluster_staff(user):
+        raise click.ClickException(f"{username} is not cluster staff; pairs is for cluster staff")
+    cluster_row = domain_row = None
+    if cluster:
+        cluster_row = Cluster.objects.filter(slug=cluster).first()
+        if cluster_row is None:
+            raise click.BadParameter(f"no cluster {cluster!r}", param_hint="--cluster")
+    if domain:
+        domains = Domain.objects.filter(slug=domain)
+        if cluster_row is not None:
+            domains = domains.filter(cluster=cluster_row)
+        found_domains = list(domains[:2])
+        if not found_domains:
+            raise click.BadParameter(f"no domain {domain!r}", param_hint="--domain")
+        if len(found_domains) > 1:
+            message = f"several clusters have a domain {domain!r}; add --cluster"
+            raise click.BadParameter(message, param_hint="--domain")
+        domain_row = found_domains[0]
+    weights = services.current_weights()
+    found = services.who_should_meet_whom(
+        user, cluster=cluster_row, domain=domain_row, per_need=per_need, min_score=min_score
+    )
+    rows = [
+        {
+            "score": round(s.match.score, 4),
+            "need_id": s.need.pk,
+            "need_title": s.need.title,
+            "need_organisation": s.need.organisation.name,
+            "offer_id": s.offer.pk,
+            "offer_title": s.offer.title,
+            "offer_organisation": s.offer.organisation.name,
+            "meaning_similarity": round(s.match.dense, 4),
+            "shared_words": ", ".join(s.match.terms),
+            "reasons": "; ".join(f"{label}: {detail}" for label, _v, detail in _reasons(s.match, weights)),
+        }
+        for s in found
+    ]
+    if output_path is None:
+        for row in rows:
+            click.echo(
+                f"{row['score']:.3f}  need #{row['need_id']} {row['need_title']} ({row['need_organisation']})"
+                f"  <->  offer #{row['offer_id']} {row['offer_title']} ({row['offer_organisation']})"
+            )
+            click.echo(f"       {row['reasons']}")
+    elif output_path.suffix.lower() == ".csv":
+        from helix.cli.listings import write_csv
+
+        with output_path.open("w", newline="", encoding="utf-8-sig") as handle:
+            write_csv(handle, PAIR_COLUMNS, rows)
+    else:
+        _write_pairs_workbook(output_path, rows)
+    target = f" -> {output_path}" if output_path else ""
+    click.echo(f"{len(rows)} pair(s) of organisations that should meet{target}", err=True)
+
+
+def _write_pairs_workbook(path: Path, rows: list[dict[str, object]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from helix.core.registry.records import escape_cell
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "pairs"
+    sheet.append(list(PAIR_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for row in rows:
+        sheet.append([escape_cell(v) if isinstance(v, str) else v for v in (row[c] for c in PAIR_COLUMNS)])
+    workbook.save(path)

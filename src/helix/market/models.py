@@ -132,6 +132,10 @@ class Listing(models.Model):
                 name="listing_budget_range_ordered",
             ),
             models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values), name="listing_visibility_known"
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="listing_status_known"),
+            models.CheckConstraint(
                 condition=(Q(side="need") & Q(category__in=[c.value for c in NEED_CATEGORIES]))
                 | (Q(side="offer") & Q(category__in=[c.value for c in OFFER_CATEGORIES])),
                 name="listing_category_fits_side",

@@ -154,6 +154,13 @@ class StaleEdit(ValidationError):
 def check_listing(listing: Listing) -> None:
     """The rules a listing must keep, whatever the entry point; ValidationError names the field."""
     errors: dict[str, list[str]] = {}
+    for name, choices in (("side", Side), ("visibility", Visibility), ("status", Status)):
+        value = getattr(listing, name)
+        if value not in choices.values:
+            errors.setdefault(name, []).append(
+                _("“%(value)s” is not one of: %(choices)s.")
+                % {"value": value, "choices": ", ".join(choices.values)}
+            )
     allowed = NEED_CATEGORIES if listing.side == Side.NEED else OFFER_CATEGORIES
     if listing.category not in allowed:
         errors.setdefault("category", []).append(
@@ -325,7 +332,13 @@ def organisation_suggestions(organisation: Organisation, user: Any, *, limit: in
     meet. Without listings of its own, nothing is suggested (the page says to publish one)."""
     from helix.market.engine import core_listing, get_engine
 
-    own = list(Listing.objects.active().filter(organisation=organisation).prefetch_related("domains"))
+    # Only the organisation's listings this user may see stand in for it: a members-only or staff-only
+    # need must not show through the pairs it produces.
+    own = list(
+        visible_listings(user)
+        .filter(organisation=organisation, status=Status.PUBLISHED, expires_on__gte=timezone.localdate())
+        .prefetch_related("domains")
+    )
     if not own:
         return []
     engine = get_engine()

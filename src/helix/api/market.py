@@ -1,0 +1,534 @@
+"""The needs and offers API: listings, their suggested counterparts, feedback and meeting requests.
+
+Every handler goes through helix.market.services: ``visible_listings`` says who sees what (as the pages
+do), ``save_listing`` / ``set_status`` / ``renew`` write, ``suggestions_for`` and friends match. The
+router itself only parses input, resolves references and turns service errors into HTTP answers:
+ValidationError -> 422 naming each field, StaleEdit -> 409, PermissionDenied -> 403.
+"""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Status
+from ninja.errors import HttpError, ValidationError
+from ninja.pagination import paginate
+
+from helix.api.auth import READ_AUTH, READ_SECURITY, WRITE_AUTH, acting_user
+from helix.api.market_schemas import (
+    AnswerIn,
+    FeedbackIn,
+    FeedbackOut,
+    ListingFilters,
+    ListingIn,
+    ListingOut,
+    ListingPatch,
+    MeetingFilters,
+    MeetingIn,
+    MeetingOut,
+    OrganisationMatchOut,
+    PairFilters,
+    PairOut,
+    StatusIn,
+    SuggestionOut,
+)
+from helix.api.pagination import HelixPagination
+from helix.api.registry import invalid
+from helix.api.schemas import Message
+from helix.core.matching.engine import Match
+from helix.core.matching.weights import Weights
+from helix.market import services
+from helix.market.models import Listing, MeetingRequest, Side
+from helix.market.models import Status as ListingStatus
+from helix.registry.models import Cluster, Domain, Keyword, Membership, Sector, Site, normalise_search_text
+from helix.registry.permissions import is_cluster_staff, own_organisation_id, visible_organisations
+
+router = Router()
+
+LISTINGS = ["listings"]
+MATCHES = ["matches"]
+MEETINGS = ["meeting requests"]
+
+READ = {"auth": READ_AUTH, "openapi_extra": READ_SECURITY}
+WRITE_ERRORS = {401: Message, 403: Message, 404: Message}
+
+
+# --- loading ------------------------------------------------------------------------------------------
+
+
+def with_relations(listings: QuerySet[Listing]) -> QuerySet[Listing]:
+    """Everything ListingOut shows, in a fixed number of queries whatever the page size."""
+    return listings.select_related("organisation", "site").prefetch_related(
+        Prefetch(
+            "domains", queryset=Domain.objects.select_related("cluster").order_by("cluster__slug", "slug")
+        ),
+        Prefetch("sectors", queryset=Sector.objects.order_by("code")),
+        Prefetch("keywords", queryset=Keyword.objects.order_by("name")),
+    )
+
+
+def visible_listing(user: Any, listing_id: int) -> Listing:
+    return get_object_or_404(with_relations(services.visible_listings(user)), pk=listing_id)
+
+
+def editable_listing(user: Any, listing_id: int) -> Listing:
+    listing = visible_listing(user, listing_id)
+    if not services.can_edit_listing(user, listing):
+        raise PermissionDenied(f"You may not change the listings of {listing.organisation}.")
+    return listing
+
+
+def reloaded(listing: Listing) -> Listing:
+    """The listing as just written, with its relations (the writer may edit what they cannot browse)."""
+    return with_relations(Listing.objects.all()).get(pk=listing.pk)
+
+
+def summaries(listings: QuerySet[Listing]) -> QuerySet[Listing]:
+    return listings.select_related("organisation")
+
+
+# --- errors -------------------------------------------------------------------------------------------
+
+
+def service_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:
+    """A service's field-keyed ValidationError as 422 entries, one per message."""
+    if not hasattr(exc, "error_dict"):
+        return [{"type": "value_error", "loc": ["body", "payload"], "msg": m} for m in exc.messages]
+    errors = []
+    for field, messages in exc.message_dict.items():
+        for message in messages:
+            if field == NON_FIELD_ERRORS:
+                errors.append({"type": "value_error", "loc": ["body", "payload"], "msg": message})
+            else:
+                errors.append(invalid(field, message))
+    return errors
+
+
+# --- listings -----------------------------------------------------------------------------------------
+
+
+def filter_listings(listings: QuerySet[Listing], filters: ListingFilters, user: Any) -> QuerySet[Listing]:
+    through = Listing.domains.through.objects
+    if filters.side:
+        listings = listings.filter(side=filters.side)
+    if filters.category:
+        listings = listings.filter(category__in=filters.category)
+    if filters.cluster:
+        in_domain = through.filter(domain__cluster__slug=filters.cluster).values("listing_id")
+        members = Membership.objects.filter(cluster__slug=filters.cluster).values("organisation_id")
+        listings = listings.filter(Q(pk__in=in_domain) | Q(organisation__in=members))
+    if filters.domain:
+        domain = Q(domain__slug=filters.domain)
+        if filters.cluster:
+            domain &= Q(domain__cluster__slug=filters.cluster)
+        listings = listings.filter(pk__in=through.filter(domain).values("listing_id"))
+    if filters.language:
+        listings = listings.filter(language__in=filters.language)
+    if filters.region:
+        sited = Site.objects.filter(region__in=filters.region).values("organisation_id")
+        listings = listings.filter(
+            Q(site__region__in=filters.region) | Q(site__isnull=True, organisation__in=sited)
+        )
+    if filters.trl_min is not None:
+        listings = listings.filter(trl__gte=filters.trl_min)
+    for word in normalise_search_text(filters.q).split():
+        listings = listings.filter(search_text__contains=word)
+    if filters.organisation:
+        listings = listings.filter(organisation__slug=filters.organisation)
+    if filters.status:
+        listings = listings.filter(status__in=filters.status)
+    if filters.mine:
+        if not getattr(user, "is_authenticated", False):
+            return listings.none()
+        own = own_organisation_id(user)
+        listings = listings.filter(Q(created_by=user) | Q(organisation_id=own) if own else Q(created_by=user))
+    return listings
+
+
+@router.get("/listings", response=list[ListingOut], tags=LISTINGS, **READ)
+@paginate(HelixPagination)
+def list_listings(request: HttpRequest, filters: Query[ListingFilters]) -> Any:
+    """Needs and offers you may see, most recently changed first: published ones by their visibility
+    (public, members of the owner's clusters, cluster staff), and every listing of your own organisation."""
+    user = acting_user(request)
+    return with_relations(filter_listings(services.visible_listings(user), filters, user))
+
+
+@router.get("/listings/{listing_id}", response={200: ListingOut, 404: Message}, tags=LISTINGS, **READ)
+def get_listing(request: HttpRequest, listing_id: int) -> Any:
+    return visible_listing(acting_user(request), listing_id)
+
+
+@router.post(
+    "/listings", response={201: ListingOut, 409: Message, **WRITE_ERRORS}, tags=LISTINGS, auth=WRITE_AUTH
+)
+def create_listing(request: HttpRequest, payload: ListingIn) -> Any:
+    """Post a need or an offer for an organisation you act for (your own; staff: those of their clusters).
+    Its language is detected from the text. A draft is seen by its organisation and cluster staff only."""
+    user = acting_user(request)
+    organisation = visible_organisations(user).filter(slug=payload.organisation).first()
+    if organisation is None:
+        raise ValidationError([invalid("organisation", f"no organisation {payload.organisation!r}")])
+    if not services.can_create_listing_for(user, organisation):
+        raise PermissionDenied(f"You may not post needs or offers for {organisation}.")
+    changes = payload.model_dump(exclude={"organisation"})
+    listing = Listing(organisation=organisation)
+    save(listing, changes, user=user)
+    return Status(201, reloaded(listing))
+
+
+@router.patch(
+    "/listings/{listing_id}",
+    response={200: ListingOut, 409: Message, **WRITE_ERRORS},
+    tags=LISTINGS,
+    auth=WRITE_AUTH,
+)
+def update_listing(request: HttpRequest, listing_id: int, payload: ListingPatch) -> Any:
+    """Change the fields you send; lists (domains, sectors, keywords) are replaced. Send the ``revision``
+    you loaded: if someone saved in between, nothing changes and the answer is 409. Status changes go
+    through ``POST /listings/{id}/status``."""
+    user = acting_user(request)
+    listing = editable_listing(user, listing_id)
+    changes = payload.model_dump(exclude_unset=True)
+    revision = changes.pop("revision", None)
+    save(listing, changes, user=user, expected_revision=revision)
+    return reloaded(listing)
+
+
+def save(
+    listing: Listing, changes: dict[str, Any], *, user: Any, expected_revision: int | None = None
+) -> None:
+    """Resolve the references in ``changes``, check the whole listing, then save it through the service."""
+    domain_keys = changes.pop("domains", None)
+    sector_codes = changes.pop("sectors", None)
+    keywords = changes.pop("keywords", None)
+    site_id = changes.pop("site", listing.site_id)
+    for field, value in changes.items():
+        setattr(listing, field, value)
+
+    errors: list[dict[str, Any]] = []
+    domains = resolve_domains(domain_keys, errors) if domain_keys is not None else None
+    sectors = resolve_sectors(sector_codes, errors) if sector_codes is not None else None
+    if site_id is None:
+        listing.site = None
+    elif site_id != listing.site_id or listing.site is None:
+        site = Site.objects.filter(pk=site_id).first()
+        if site is None:
+            errors.append(invalid("site", f"no site {site_id}"))
+        else:
+            listing.site = site
+    try:
+        services.check_listing(listing)
+    except DjangoValidationError as exc:
+        errors += service_errors(exc)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        services.save_listing(
+            listing,
+            user=user,
+            domains=domains,
+            sectors=sectors,
+            keywords=keywords,
+            expected_revision=expected_revision,
+        )
+    except services.StaleEdit as exc:
+        raise HttpError(409, " ".join(exc.messages)) from None
+    except DjangoValidationError as exc:
+        raise ValidationError(service_errors(exc)) from None
+
+
+def resolve_domains(keys: Sequence[dict[str, str]], errors: list[dict[str, Any]]) -> list[Domain]:
+    if not keys:
+        return []
+    wanted = Q()
+    for key in keys:
+        wanted |= Q(cluster__slug=key["cluster"], slug=key["slug"])
+    found = {(d.cluster.slug, d.slug): d for d in Domain.objects.select_related("cluster").filter(wanted)}
+    domains = []
+    for i, key in enumerate(keys):
+        domain = found.get((key["cluster"], key["slug"]))
+        if domain is None:
+            errors.append(
+                invalid("domains", f"no domain {key['slug']!r} in cluster {key['cluster']!r}", at=(i,))
+            )
+        elif domain not in domains:
+            domains.append(domain)
+    return domains
+
+
+def resolve_sectors(codes: Sequence[str], errors: list[dict[str, Any]]) -> list[Sector]:
+    found = {s.code: s for s in Sector.objects.filter(code__in=codes)}
+    for i, code in enumerate(codes):
+        if code not in found:
+            errors.append(invalid("sectors", f"{code!r} is not in the sector table", at=(i,)))
+    return [found[c] for c in codes if c in found]
+
+
+@router.post(
+    "/listings/{listing_id}/status",
+    response={200: ListingOut, **WRITE_ERRORS},
+    tags=LISTINGS,
+    auth=WRITE_AUTH,
+)
+def change_status(request: HttpRequest, listing_id: int, payload: StatusIn) -> Any:
+    """Publish (an expired listing gets a new lifetime), withdraw, mark fulfilled, or renew for another
+    180 days from today or from its expiry, whichever is later."""
+    user = acting_user(request)
+    listing = editable_listing(user, listing_id)
+    try:
+        if payload.action == "renew":
+            services.renew(listing, user=user)
+        else:
+            status = {
+                "publish": ListingStatus.PUBLISHED,
+                "withdraw": ListingStatus.WITHDRAWN,
+                "fulfil": ListingStatus.FULFILLED,
+            }[payload.action]
+            services.set_status(listing, status, user=user)
+    except DjangoValidationError as exc:
+        raise ValidationError(service_errors(exc)) from None
+    return reloaded(listing)
+
+
+# --- matches ------------------------------------------------------------------------------------------
+
+
+def scored(match: Match, weights: Weights) -> dict[str, Any]:
+    return {
+        "score": match.score,
+        "dense": match.dense,
+        "lexical": match.lexical,
+        "text": match.text,
+        "terms": list(match.terms),
+        "factors": [{"name": f.name, "value": f.value, "detail": f.detail} for f in match.factors],
+        "reasons": [
+            {"feature": feature, "contribution": round(value, 6), "detail": detail}
+            for feature, value, detail in match.contributions(weights)
+        ],
+    }
+
+
+def pair_out(suggestion: services.Suggestion, weights: Weights) -> dict[str, Any]:
+    return {**scored(suggestion.match, weights), "need": suggestion.need, "offer": suggestion.offer}
+
+
+@router.get(
+    "/listings/{listing_id}/matches",
+    response={200: list[SuggestionOut], 404: Message},
+    tags=MATCHES,
+    **READ,
+)
+def listing_matches(
+    request: HttpRequest, listing_id: int, top: int = Query(10, ge=1, le=50, description="How many")
+) -> Any:
+    """The best counterparts of a listing that you may see (offers for a need, needs for an offer), with
+    why: shared words, the factors and what each contributed. Listings of the same organisation are never
+    suggested."""
+    user = acting_user(request)
+    listing = visible_listing(user, listing_id)
+    weights = services.current_weights()
+    return [
+        {**scored(s.match, weights), "listing": s.listing, "need": s.match.need, "offer": s.match.offer}
+        for s in services.suggestions_for(listing, user, limit=top)
+    ]
+
+
+@router.get(
+    "/organisations/{slug}/matches",
+    response={200: list[OrganisationMatchOut], 404: Message},
+    tags=MATCHES,
+    **READ,
+)
+def organisation_matches(
+    request: HttpRequest, slug: str, limit: int = Query(10, ge=1, le=50, description="How many organisations")
+) -> Any:
+    """Organisations that complement this one: whose offers meet its needs, or whose needs its offers meet,
+    with the best listing pairs behind each. Empty while the organisation has no published listing."""
+    user = acting_user(request)
+    organisation = get_object_or_404(visible_organisations(user), slug=slug)
+    found = services.organisation_suggestions(organisation, user, limit=limit)
+    # The organisation's own side of each pair must be a listing the caller may see (see the report:
+    # organisation_suggestions matches all of its active listings, whatever their visibility).
+    own_ids = own_listing_ids(found, organisation.pk)
+    allowed = set(services.visible_listings(user).filter(pk__in=own_ids).values_list("pk", flat=True))
+    weights = services.current_weights()
+    out = []
+    for entry in found:
+        pairs = [
+            pair_out(s, weights)
+            for s in entry["suggestions"]
+            if (s.need.pk if s.need.organisation_id == organisation.pk else s.offer.pk) in allowed
+        ]
+        if pairs:
+            out.append({"organisation": entry["organisation"], "score": pairs[0]["score"], "pairs": pairs})
+    out.sort(key=lambda e: (-e["score"], e["organisation"].slug))
+    return out
+
+
+def own_listing_ids(found: Iterable[dict[str, Any]], organisation_id: int) -> set[int]:
+    return {
+        s.need.pk if s.need.organisation_id == organisation_id else s.offer.pk
+        for entry in found
+        for s in entry["suggestions"]
+    }
+
+
+@router.get(
+    "/who-meets-whom",
+    response={200: list[PairOut], 401: Message, 403: Message},
+    tags=MATCHES,
+    auth=WRITE_AUTH,
+)
+def who_meets_whom(request: HttpRequest, filters: Query[PairFilters]) -> Any:
+    """For cluster staff: for each published need in scope, its best offers; pairs best first, one pair
+    per (need organisation, offer organisation)."""
+    user = acting_user(request)
+    if not is_cluster_staff(user):
+        raise PermissionDenied("Only cluster staff see who should meet whom.")
+    errors: list[dict[str, Any]] = []
+    cluster = domain = None
+    if filters.cluster:
+        cluster = Cluster.objects.filter(slug=filters.cluster).first()
+        if cluster is None:
+            errors.append(query_error("cluster", f"no cluster {filters.cluster!r}"))
+    if filters.domain:
+        domains = Domain.objects.filter(slug=filters.domain)
+        if filters.cluster:
+            domains = domains.filter(cluster__slug=filters.cluster)
+        found = list(domains[:2])
+        if not found:
+            errors.append(query_error("domain", f"no domain {filters.domain!r}"))
+        elif len(found) > 1:
+            errors.append(
+                query_error("domain", f"several clusters have a domain {filters.domain!r}; give cluster")
+            )
+        else:
+            domain = found[0]
+    if errors:
+        raise ValidationError(errors)
+    suggestions = services.who_should_meet_whom(
+        user,
+        cluster=cluster,
+        domain=domain,
+        region=filters.region or "",
+        kind=filters.kind or "",
+        per_need=filters.per_need,
+        min_score=filters.min_score,
+        limit=filters.limit,
+    )
+    weights = services.current_weights()
+    return [pair_out(s, weights) for s in suggestions]
+
+
+def query_error(parameter: str, message: str) -> dict[str, Any]:
+    """A 422 entry for a query parameter, located as ninja locates its own errors on a single value."""
+    return {"type": "value_error", "loc": ["query", parameter], "msg": message}
+
+
+# --- feedback -----------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/listings/{listing_id}/feedback",
+    response={201: FeedbackOut, **WRITE_ERRORS},
+    tags=MATCHES,
+    auth=WRITE_AUTH,
+)
+def give_feedback(request: HttpRequest, listing_id: int, payload: FeedbackIn) -> Any:
+    """Say whether a suggested pair was relevant (or led to contact, a meeting, an agreement). The ranker
+    learns its weights from these verdicts."""
+    user = acting_user(request)
+    listing = visible_listing(user, listing_id)
+    other_side = Side.OFFER if listing.side == Side.NEED else Side.NEED
+    other_id = payload.offer if other_side == Side.OFFER else payload.need
+    if other_id is None:
+        raise ValidationError([invalid(other_side, f"name the {other_side} of the pair")])
+    other = services.visible_listings(user).filter(pk=other_id, side=other_side).first()
+    if other is None:
+        raise ValidationError([invalid(other_side, f"no {other_side} {other_id} that you may see")])
+    need, offer = (listing, other) if listing.side == Side.NEED else (other, listing)
+    try:
+        feedback = services.record_feedback(user, need, offer, payload.verdict)
+    except DjangoValidationError as exc:
+        raise ValidationError(service_errors(exc)) from None
+    return Status(201, feedback)
+
+
+# --- meeting requests ---------------------------------------------------------------------------------
+
+
+def my_meetings(user: Any) -> QuerySet[MeetingRequest]:
+    """Requests asked by or of an organisation the user acts for."""
+    organisations = services.organisations_user_may_post_for(user).values("pk")
+    return MeetingRequest.objects.filter(
+        Q(from_organisation__in=organisations) | Q(to_organisation__in=organisations)
+    ).select_related("need__organisation", "offer__organisation", "from_organisation", "to_organisation")
+
+
+@router.get("/meeting-requests", response=list[MeetingOut], tags=MEETINGS, auth=WRITE_AUTH)
+@paginate(HelixPagination)
+def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
+    """Meeting requests asked by or of the organisations you act for, newest first."""
+    user = acting_user(request)
+    meetings = my_meetings(user)
+    if filters.direction:
+        organisations = services.organisations_user_may_post_for(user).values("pk")
+        side = "to_organisation" if filters.direction == "incoming" else "from_organisation"
+        meetings = meetings.filter(**{f"{side}__in": organisations})
+    if filters.status:
+        meetings = meetings.filter(status__in=filters.status)
+    return meetings.order_by("-created_at", "-pk")
+
+
+@router.post(
+    "/meeting-requests",
+    response={200: MeetingOut, 201: MeetingOut, **WRITE_ERRORS},
+    tags=MEETINGS,
+    auth=WRITE_AUTH,
+)
+def request_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
+    """Ask that the organisations of a need and an offer meet; you act for one of them and the other
+    answers. Asking again while a request is open returns that request (200) instead of a new one (201)."""
+    user = acting_user(request)
+    visible = summaries(services.visible_listings(user))
+    need = visible.filter(pk=payload.need, side=Side.NEED).first()
+    offer = visible.filter(pk=payload.offer, side=Side.OFFER).first()
+    errors = []
+    if need is None:
+        errors.append(invalid("need", f"no need {payload.need} that you may see"))
+    if offer is None:
+        errors.append(invalid("offer", f"no offer {payload.offer} that you may see"))
+    if errors:
+        raise ValidationError(errors)
+    open_before = set(
+        MeetingRequest.objects.filter(need=need, offer=offer, status="requested").values_list("pk", flat=True)
+    )
+    try:
+        meeting = services.request_meeting(user, need, offer, message=payload.message)
+    except DjangoValidationError as exc:
+        raise ValidationError(service_errors(exc)) from None
+    return Status(200 if meeting.pk in open_before else 201, my_meetings(user).get(pk=meeting.pk))
+
+
+@router.post(
+    "/meeting-requests/{meeting_id}/answer",
+    response={200: MeetingOut, 409: Message, **WRITE_ERRORS},
+    tags=MEETINGS,
+    auth=WRITE_AUTH,
+)
+def answer_meeting(request: HttpRequest, meeting_id: int, payload: AnswerIn) -> Any:
+    """Accept or decline a request asked of your organisation. 409 when it was already answered."""
+    user = acting_user(request)
+    meeting = get_object_or_404(my_meetings(user), pk=meeting_id)
+    try:
+        services.answer_meeting(user, meeting, payload.accept)
+    except PermissionDenied:
+        raise PermissionDenied(f"Only {meeting.to_organisation} answers this request.") from None
+    except DjangoValidationError as exc:
+        raise HttpError(409, " ".join(exc.messages)) from None
+    return my_meetings(user).get(pk=meeting.pk)

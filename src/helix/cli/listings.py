@@ -1,0 +1,880 @@
+"""``helix listings``: needs and offers from the command line, one at a time or from a CSV/XLSX file.
+
+Commands that write act as a user, named with ``--as USERNAME``, with exactly that user's permissions
+(their own organisation; cluster staff: the organisations of their clusters); without ``--as`` they
+refuse. Reads without ``--as`` show every listing: whoever runs the command holds the database anyway.
+
+The import file (CSV, UTF-8, ``,`` or ``;``; or the first sheet of an XLSX workbook) has a header row
+naming its columns, in any order; ``*`` marks required ones::
+
+    id, organisation*, side*, category*, title*, description*, domains, sectors, keywords, trl,
+    budget_min, budget_max, deadline, visibility, status
+
+``organisation`` is a slug; ``domains`` are ``cluster/slug`` and, like ``sectors`` (NACE codes) and
+``keywords``, separated by ``;``; ``deadline`` is YYYY-MM-DD; ``status`` draft (default), published,
+fulfilled or withdrawn; ``visibility`` public (default), members or staff. A row with an ``id`` updates
+that listing (``helix listings list --format csv`` writes this layout); a row without creates one. Every
+row is checked first and every error is printed with its row and column; if there is any, nothing is
+written. Text a spreadsheet would run as a formula (starting with = + - @) needs a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from helix.cli import setup_django
+
+COLUMNS = (
+    "id",
+    "organisation",
+    "side",
+    "category",
+    "title",
+    "description",
+    "domains",
+    "sectors",
+    "keywords",
+    "trl",
+    "budget_min",
+    "budget_max",
+    "deadline",
+    "visibility",
+    "status",
+)
+REQUIRED = ("organisation", "side", "category", "title", "description")
+SCALARS = ("side", "category", "title", "description", "trl", "budget_min", "budget_max", "deadline")
+KEEP_WHEN_EMPTY = ("visibility", "status")  # an empty cell leaves these as they are (new: the default)
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+MAX_EUROS = 2_147_483_647
+
+
+# --- who acts -------------------------------------------------------------------------------------
+
+
+def load_user(username: str) -> Any:
+    """The active user called ``username`` (Django must be set up)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    if not user.is_active:
+        raise click.ClickException(f"user {username!r} is not active")
+    return user
+
+
+def require_user(username: str | None, command: str) -> Any:
+    if not username:
+        raise click.UsageError(
+            f"{command} changes data, so it acts as a user: add --as USERNAME "
+            "(it gets exactly that user's permissions)."
+        )
+    return load_user(username)
+
+
+AS_OPTION = click.option("--as", "username", metavar="USERNAME", help="Act with this user's permissions.")
+
+
+# --- showing listings -----------------------------------------------------------------------------
+
+
+def with_relations(listings: Any) -> Any:
+    from django.db.models import Prefetch
+
+    from helix.registry.models import Domain
+
+    return listings.select_related("organisation", "site").prefetch_related(
+        Prefetch(
+            "domains", queryset=Domain.objects.select_related("cluster").order_by("cluster__slug", "slug")
+        ),
+        "sectors",
+        "keywords",
+    )
+
+
+def listing_row(listing: Any) -> dict[str, Any]:
+    """A listing in the import layout (lists joined by ``;``), so a listed file can be imported back."""
+    return {
+        "id": listing.pk,
+        "organisation": listing.organisation.slug,
+        "side": listing.side,
+        "category": listing.category,
+        "title": listing.title,
+        "description": listing.description,
+        "domains": "; ".join(f"{d.cluster.slug}/{d.slug}" for d in listing.domains.all()),
+        "sectors": "; ".join(sorted(s.code for s in listing.sectors.all())),
+        "keywords": "; ".join(sorted(k.name for k in listing.keywords.all())),
+        "trl": listing.trl,
+        "budget_min": listing.budget_min,
+        "budget_max": listing.budget_max,
+        "deadline": listing.deadline.isoformat() if listing.deadline else None,
+        "visibility": listing.visibility,
+        "status": listing.status,
+    }
+
+
+def listing_details(listing: Any) -> dict[str, Any]:
+    """Everything about a listing, as JSON-ready data."""
+    row = listing_row(listing)
+    return {
+        **row,
+        "organisation_name": listing.organisation.name,
+        "language": listing.language,
+        "domains": [f"{d.cluster.slug}/{d.slug}" for d in listing.domains.all()],
+        "sectors": sorted(s.code for s in listing.sectors.all()),
+        "keywords": sorted(k.name for k in listing.keywords.all()),
+        "site": listing.site.name if listing.site else None,
+        "is_active": listing.is_active,
+        "published_on": listing.published_on.isoformat() if listing.published_on else None,
+        "expires_on": listing.expires_on.isoformat(),
+        "renewals": listing.renewals,
+        "revision": listing.revision,
+    }
+
+
+def readable_rows(username: str | None) -> Any:
+    from helix.market import services
+    from helix.market.models import Listing
+
+    if username:
+        return services.visible_listings(load_user(username))
+    return Listing.objects.all()
+
+
+@click.group()
+def listings() -> None:
+    """Needs and offers: list, show, create, import, renew and withdraw them."""
+
+
+@listings.command("list")
+@click.option("--side", type=click.Choice(["need", "offer"]), help="Only needs or only offers.")
+@click.option("--organisation", metavar="SLUG", help="Only the listings of this organisation.")
+@click.option(
+    "--status", "statuses", multiple=True, metavar="STATUS", help="draft, published, fulfilled, withdrawn."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+@AS_OPTION
+def list_command(
+    side: str | None, organisation: str | None, statuses: tuple[str, ...], fmt: str, username: str | None
+) -> None:
+    """List needs and offers, most recently changed first. csv writes the layout that import reads."""
+    setup_django()
+    from helix.market.models import Status
+
+    unknown = [s for s in statuses if s not in Status.values]
+    if unknown:
+        raise click.BadParameter(
+            f"{unknown[0]!r} is not one of {', '.join(Status.values)}", param_hint="--status"
+        )
+    rows = readable_rows(username)
+    if side:
+        rows = rows.filter(side=side)
+    if organisation:
+        rows = rows.filter(organisation__slug=organisation)
+    if statuses:
+        rows = rows.filter(status__in=statuses)
+    found = list(with_relations(rows).order_by("-updated_at", "-pk"))
+    if fmt == "json":
+        click.echo(json.dumps([listing_details(x) for x in found], indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        write_csv(sys.stdout, COLUMNS, (listing_row(x) for x in found))
+    else:
+        print_table(found)
+    click.echo(f"{len(found)} listing(s)", err=True)
+
+
+def print_table(found: Sequence[Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False)
+    for heading in ("id", "side", "category", "status", "lang", "expires", "organisation", "title"):
+        table.add_column(heading, justify="right" if heading == "id" else "left", overflow="fold")
+    for x in found:
+        cells = (
+            str(x.pk),
+            x.side,
+            x.category,
+            x.status,
+            x.language,
+            x.expires_on.isoformat(),
+            x.organisation.slug,
+            x.title,
+        )
+        table.add_row(*(Text(cell) for cell in cells))  # user text, never markup
+    Console(highlight=False, width=200).print(table)
+
+
+def write_csv(handle: Any, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+    from helix.core.registry.records import escape_cell
+
+    writer = csv.writer(handle)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row[c] is None else escape_cell(str(row[c])) for c in columns])
+
+
+@listings.command("show")
+@click.argument("listing_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@AS_OPTION
+def show_command(listing_id: int, fmt: str, username: str | None) -> None:
+    """Show one listing with all its fields."""
+    setup_django()
+    listing = with_relations(readable_rows(username)).filter(pk=listing_id).first()
+    if listing is None:
+        raise click.ClickException(
+            f"no listing {listing_id}" + (f" that {username} may see" if username else "")
+        )
+    details = listing_details(listing)
+    if fmt == "json":
+        click.echo(json.dumps(details, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{listing.get_side_display()} #{listing.pk}: {listing.title}")
+    for name, value in details.items():
+        if name in ("id", "title", "description"):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(value)
+        click.echo(f"  {name + ':':<18} {'' if value is None else value}".rstrip())
+    click.echo("")
+    click.echo(listing.description)
+
+
+# --- writing one listing --------------------------------------------------------------------------
+
+
+def field_messages(exc: Any, names: dict[str, str] | None = None) -> list[str]:
+    """A service's ValidationError as lines ``field: message``, fields renamed through ``names``."""
+    from django.core.exceptions import NON_FIELD_ERRORS
+
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    names = names or {}
+    return [
+        message if key == NON_FIELD_ERRORS else f"{names.get(key, key)}: {message}"
+        for key, messages in exc.message_dict.items()
+        for message in messages
+    ]
+
+
+def editable(listing_id: int, user: Any) -> Any:
+    from helix.market import services
+    from helix.market.models import Listing
+
+    listing = Listing.objects.select_related("organisation").filter(pk=listing_id).first()
+    if listing is None or not services.can_view_listing(user, listing):
+        raise click.ClickException(f"no listing {listing_id} that {user.get_username()} may see")
+    if not services.can_edit_listing(user, listing):
+        raise click.ClickException(
+            f"{user.get_username()} may not change the listings of {listing.organisation.name}"
+        )
+    return listing
+
+
+@listings.command("create")
+@click.option("--organisation", required=True, metavar="SLUG")
+@click.option("--side", required=True, type=click.Choice(["need", "offer"]))
+@click.option(
+    "--category",
+    required=True,
+    help="Need: solution, research, partner, infrastructure. "
+    "Offer: solution, competence, infrastructure, test_facility.",
+)
+@click.option("--title", required=True)
+@click.option("--description", required=True)
+@click.option("--domain", "domains", multiple=True, metavar="CLUSTER/SLUG", help="Repeat for several.")
+@click.option("--sector", "sectors", multiple=True, metavar="CODE", help="NACE code; repeat for several.")
+@click.option("--keyword", "keywords", multiple=True, help="Repeat for several.")
+@click.option("--trl", type=click.IntRange(1, 9), help="Technology readiness level 1-9.")
+@click.option("--budget-min", type=click.IntRange(0, MAX_EUROS), help="Budget or price from, in euro.")
+@click.option("--budget-max", type=click.IntRange(0, MAX_EUROS), help="Budget or price up to, in euro.")
+@click.option("--deadline", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD.")
+@click.option("--visibility", default="public", show_default=True, help="public, members or staff.")
+@click.option("--publish", is_flag=True, help="Publish at once (default: a draft).")
+@AS_OPTION
+def create_command(
+    organisation: str,
+    side: str,
+    category: str,
+    title: str,
+    description: str,
+    domains: tuple[str, ...],
+    sectors: tuple[str, ...],
+    keywords: tuple[str, ...],
+    trl: int | None,
+    budget_min: int | None,
+    budget_max: int | None,
+    deadline: dt.datetime | None,
+    visibility: str,
+    publish: bool,
+    username: str | None,
+) -> None:
+    """Create a need or an offer for an organisation. Its language is detected from the text."""
+    setup_django()
+    user = require_user(username, "create")
+    from django.core.exceptions import ValidationError
+
+    from helix.market import services
+    from helix.market.models import Listing, Status, Visibility
+    from helix.registry.models import Organisation
+
+    owner = Organisation.objects.filter(slug=organisation).first()
+    if owner is None:
+        raise click.BadParameter(f"no organisation {organisation!r}", param_hint="--organisation")
+    if not services.can_create_listing_for(user, owner):
+        raise click.ClickException(f"{user.get_username()} may not post needs or offers for {owner.name}")
+    if visibility not in Visibility.values:
+        raise click.BadParameter(
+            f"{visibility!r} is not one of {', '.join(Visibility.values)}", param_hint="--visibility"
+        )
+    problems: list[str] = []
+    domain_rows = resolve_domains(domains, problems)
+    sector_rows = resolve_sectors(sectors, problems)
+    listing = Listing(
+        organisation=owner,
+        side=side,
+        category=category,
+        title=title.strip(),
+        description=description.strip(),
+        trl=trl,
+        budget_min=budget_min,
+        budget_max=budget_max,
+        deadline=deadline.date() if deadline else None,
+        visibility=visibility,
+        status=Status.PUBLISHED if publish else Status.DRAFT,
+    )
+    options = {"budget_max": "--budget-max", "budget_min": "--budget-min"}
+    try:
+        services.check_listing(listing)
+    except ValidationError as exc:
+        problems += field_messages(exc, {k: options.get(k, f"--{k}") for k in exc.message_dict})
+    if problems:
+        raise click.ClickException("the listing was not created:\n  " + "\n  ".join(problems))
+    services.save_listing(listing, user=user, domains=domain_rows, sectors=sector_rows, keywords=keywords)
+    click.echo(
+        f"Created {listing.side} #{listing.pk} for {owner.name}: {listing.title} "
+        f"({listing.status}, language {listing.language}, expires {listing.expires_on.isoformat()})"
+    )
+
+
+def resolve_domains(keys: Sequence[str], problems: list[str]) -> list[Any]:
+    from django.db.models import Q
+
+    from helix.registry.models import Domain
+
+    pairs = []
+    for key in keys:
+        cluster, _, slug = key.strip().partition("/")
+        if not cluster or not slug:
+            problems.append(f"--domain: {key!r} is not CLUSTER/SLUG")
+        else:
+            pairs.append((cluster, slug))
+    if not pairs:
+        return []
+    wanted = Q()
+    for cluster, slug in pairs:
+        wanted |= Q(cluster__slug=cluster, slug=slug)
+    found = {(d.cluster.slug, d.slug): d for d in Domain.objects.select_related("cluster").filter(wanted)}
+    for cluster, slug in pairs:
+        if (cluster, slug) not in found:
+            problems.append(f"--domain: no domain {slug!r} in cluster {cluster!r}")
+    return [found[p] for p in dict.fromkeys(pairs) if p in found]
+
+
+def resolve_sectors(codes: Sequence[str], problems: list[str]) -> list[Any]:
+    from helix.core.registry.nace import UnknownNaceCode, normalise_nace
+    from helix.registry.models import Sector
+
+    normalised = []
+    for code in codes:
+        try:
+            normalised.append(normalise_nace(code))
+        except UnknownNaceCode as exc:
+            problems.append(f"--sector: {exc}")
+    found = {s.code: s for s in Sector.objects.filter(code__in=normalised)}
+    for code in normalised:
+        if code not in found:
+            problems.append(f"--sector: {code!r} is not in the sector table")
+    return [found[c] for c in dict.fromkeys(normalised) if c in found]
+
+
+@listings.command("renew")
+@click.argument("listing_id", type=int)
+@AS_OPTION
+def renew_command(listing_id: int, username: str | None) -> None:
+    """Keep a listing another 180 days (from today, or from its expiry if that is later)."""
+    setup_django()
+    user = require_user(username, "renew")
+    from helix.market import services
+
+    listing = services.renew(editable(listing_id, user), user=user)
+    click.echo(
+        f"Renewed {listing.side} #{listing.pk} until {listing.expires_on.isoformat()}: {listing.title}"
+    )
+
+
+@listings.command("withdraw")
+@click.argument("listing_id", type=int)
+@AS_OPTION
+def withdraw_command(listing_id: int, username: str | None) -> None:
+    """Withdraw a listing: it is no longer shown to others nor matched."""
+    setup_django()
+    user = require_user(username, "withdraw")
+    from helix.market import services
+    from helix.market.models import Status
+
+    listing = services.set_status(editable(listing_id, user), Status.WITHDRAWN, user=user)
+    click.echo(f"Withdrew {listing.side} #{listing.pk}: {listing.title}")
+
+
+# --- importing a file -----------------------------------------------------------------------------
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    listing: Any
+    action: str  # "create", "update" or "unchanged"
+    domains: list[Any] | None = None
+    sectors: list[Any] | None = None
+    keywords: list[str] | None = None
+
+
+@dataclass
+class ListingImport:
+    file: str
+    dry_run: bool
+    errors: list[Any] = field(default_factory=list)  # RowError
+    rows: list[PlannedRow] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    def summary(self) -> str:
+        if self.errors:
+            return f"{self.file}: {len(self.errors)} error(s); nothing was written"
+        created, updated, unchanged = (self.count(a) for a in ("create", "update", "unchanged"))
+        if self.dry_run:
+            return (
+                f"Dry run of {self.file}: would create {created}, update {updated}, leave {unchanged} "
+                "unchanged; nothing was written"
+            )
+        return f"Imported {self.file}: created {created}, updated {updated}, unchanged {unchanged}"
+
+
+class CellProblem(ValueError):
+    """A cell's text is not a valid value for its column."""
+
+
+def read_table(path: Path) -> tuple[Any, list[Any]]:
+    """The CSV file, or the first sheet of the workbook, as a records.Table (or None, with errors)."""
+    from helix.core.registry.records import Source, read_csv
+
+    if path.suffix.lower() not in XLSX_SUFFIXES:
+        return read_csv(path.read_bytes(), Source(path.name))
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    from helix.core.registry.records import Table
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        return None, [Source(path.name).error(None, None, f"not a readable XLSX workbook ({exc})")]
+    try:
+        sheet = workbook.worksheets[0]
+        source = Source(path.name, sheet.title)
+        rows = [
+            (number, tuple(cell_text(v) for v in values))
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+    rows = [(number, cells) for number, cells in rows if any(c.strip() for c in cells)]
+    if not rows:
+        return None, [source.error(1, None, "the sheet is empty (expected a header row, then listings)")]
+    if rows[0][0] != 1:
+        return None, [source.error(1, None, f"the header must be in row 1, not in row {rows[0][0]}")]
+    return Table(source, rows[0][1], tuple(rows[1:])), []
+
+
+def cell_text(value: Any) -> str:
+    """A workbook cell as the text a CSV file would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def clean(raw: str) -> str:
+    """The cell's text, refusing what a spreadsheet would run as a formula unless an apostrophe escapes it
+    (the rule of the registry import)."""
+    from helix.core.registry.records import FORMULA_STARTS, is_formula_like
+
+    rest = raw.lstrip("'")
+    if raw.startswith("'") and rest and rest[0] in FORMULA_STARTS:
+        return raw[1:].rstrip()
+    if is_formula_like(raw):
+        raise CellProblem(
+            f"{raw[:40]!r} starts like a formula, which is not accepted "
+            "(prefix an apostrophe if the text is meant literally)"
+        )
+    return raw.strip()
+
+
+def split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def whole_number(text: str, low: int, high: int) -> int:
+    try:
+        value = int(text.replace(" ", "").replace("_", ""))
+    except ValueError:
+        raise CellProblem(f"{text!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise CellProblem(f"{value} is not between {low} and {high}")
+    return value
+
+
+def parse_cell(column: str, text: str, choices: dict[str, Sequence[str]]) -> Any:
+    """The value of a non-empty cell of ``column``."""
+    from helix.core.registry.nace import UnknownNaceCode, normalise_nace
+
+    if column == "id":
+        return whole_number(text, 1, sys.maxsize)
+    if column in choices:
+        value = text.lower()
+        if value not in choices[column]:
+            raise CellProblem(f"{text!r} is not one of: {', '.join(choices[column])}")
+        return value
+    if column == "title" and len(text) > 200:
+        raise CellProblem(f"{len(text)} characters, at most 200 are allowed")
+    if column == "trl":
+        return whole_number(text, 1, 9)
+    if column in ("budget_min", "budget_max"):
+        return whole_number(text, 0, MAX_EUROS)
+    if column == "deadline":
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise CellProblem(f"{text!r} is not a date written YYYY-MM-DD") from None
+    if column == "domains":
+        keys = []
+        for part in split(text):
+            cluster, _, slug = part.partition("/")
+            if not cluster.strip() or not slug.strip():
+                raise CellProblem(f"{part!r} is not cluster/slug")
+            keys.append((cluster.strip(), slug.strip()))
+        return list(dict.fromkeys(keys))
+    if column == "sectors":
+        codes, problems = [], []
+        for part in split(text):
+            try:
+                codes.append(normalise_nace(part))
+            except UnknownNaceCode as exc:
+                problems.append(str(exc))
+        if problems:
+            raise CellProblem("; ".join(problems))
+        return list(dict.fromkeys(codes))
+    if column == "keywords":
+        words = list(dict.fromkeys(" ".join(part.lower().split()) for part in split(text)))
+        long = [w for w in words if len(w) > 80]
+        if long:
+            raise CellProblem(f"keyword {long[0]!r} is longer than 80 characters")
+        return words
+    return text
+
+
+EMPTY: dict[str, Any] = {"domains": [], "sectors": [], "keywords": []}
+
+
+class ImportPlan:
+    """Checks every row of a listings table against the database and the user's permissions."""
+
+    def __init__(self, table: Any, user: Any) -> None:
+        from helix.market.models import Category, Side, Status, Visibility
+
+        self.table = table
+        self.user = user
+        self.errors: list[Any] = []
+        self.rows: list[PlannedRow] = []
+        self.choices = {
+            "side": Side.values,
+            "category": Category.values,
+            "visibility": Visibility.values,
+            "status": Status.values,
+        }
+        self._may_post: dict[int, bool] = {}
+
+    def error(self, row: int | None, column: str | None, message: str) -> None:
+        self.errors.append(self.table.source.error(row, column, message))
+
+    def positions(self) -> dict[str, int] | None:
+        from helix.core.registry.records import column_name
+
+        found: dict[str, int] = {}
+        for index, raw in enumerate(self.table.header):
+            name = column_name(raw).rstrip("*")
+            if not name:
+                continue
+            if name in found:
+                self.error(1, raw, f"the column {name!r} appears twice")
+            elif name not in COLUMNS:
+                self.error(1, raw, f"unknown column (known: {', '.join(COLUMNS)})")
+            else:
+                found[name] = index
+        for name in REQUIRED:
+            if name not in found:
+                self.error(1, name, f"missing required column {name!r}")
+        return None if self.errors else found
+
+    def parse(self, positions: dict[str, int]) -> list[tuple[int, dict[str, Any]]]:
+        parsed = []
+        for number, cells in self.table.rows:
+            values: dict[str, Any] = {}
+            ok = True
+            for index, cell in enumerate(cells):
+                if index not in positions.values() and cell.strip():
+                    self.error(number, f"#{index + 1}", "a value in a column without a name")
+                    ok = False
+            for column, index in positions.items():
+                raw = cells[index] if index < len(cells) else ""
+                try:
+                    text = clean(raw)
+                    if not text:
+                        if column in REQUIRED:
+                            raise CellProblem("required, but empty")
+                        values[column] = EMPTY.get(column)
+                    else:
+                        values[column] = parse_cell(column, text, self.choices)
+                except CellProblem as exc:
+                    self.error(number, column, str(exc))
+                    ok = False
+            if ok:
+                parsed.append((number, values))
+        return parsed
+
+    def check(self) -> None:
+        positions = self.positions()
+        if positions is None:
+            return
+        parsed = self.parse(positions)
+        present = set(positions)
+        lookups = self.load(parsed)
+        seen_ids: dict[int, int] = {}
+        seen_keys: dict[tuple[Any, ...], int] = {}
+        for number, values in parsed:
+            planned = self.plan_row(number, values, present, lookups, seen_ids, seen_keys)
+            if planned is not None:
+                self.rows.append(planned)
+        self.errors.sort(key=lambda e: e.row or 0)
+
+    def load(self, parsed: list[tuple[int, dict[str, Any]]]) -> dict[str, Any]:
+        """Everything the rows refer to, in a few queries."""
+        from django.db.models import Q
+
+        from helix.market.models import Listing
+        from helix.registry.models import Domain, Organisation, Sector
+
+        slugs = {v["organisation"] for _, v in parsed}
+        domain_keys = {k for _, v in parsed for k in v.get("domains") or ()}
+        codes = {c for _, v in parsed for c in v.get("sectors") or ()}
+        ids = {v["id"] for _, v in parsed if v.get("id")}
+        wanted = Q(pk__in=[])
+        for cluster, slug in domain_keys:
+            wanted |= Q(cluster__slug=cluster, slug=slug)
+        organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=slugs)}
+        titles = Listing.objects.filter(organisation__in=organisations.values()).values_list(
+            "organisation_id", "side", "title", "pk"
+        )
+        return {
+            "organisations": organisations,
+            "domains": {
+                (d.cluster.slug, d.slug): d for d in Domain.objects.select_related("cluster").filter(wanted)
+            },
+            "sectors": {s.code: s for s in Sector.objects.filter(code__in=codes)},
+            "listings": {
+                x.pk: x
+                for x in Listing.objects.select_related("organisation", "site")
+                .prefetch_related("domains", "sectors", "keywords")
+                .filter(pk__in=ids)
+            },
+            "titles": {(org, side, title.lower()): pk for org, side, title, pk in titles},
+        }
+
+    def may_post(self, organisation: Any) -> bool:
+        from helix.market import services
+
+        if organisation.pk not in self._may_post:
+            self._may_post[organisation.pk] = services.can_create_listing_for(self.user, organisation)
+        return self._may_post[organisation.pk]
+
+    def plan_row(
+        self,
+        number: int,
+        values: dict[str, Any],
+        present: set[str],
+        lookups: dict[str, Any],
+        seen_ids: dict[int, int],
+        seen_keys: dict[tuple[Any, ...], int],
+    ) -> PlannedRow | None:
+        from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+        from helix.market import services
+        from helix.market.models import Listing
+
+        errors_before = len(self.errors)
+        organisation = lookups["organisations"].get(values["organisation"])
+        if organisation is None:
+            self.error(number, "organisation", f"no organisation {values['organisation']!r}")
+        elif not self.may_post(organisation):
+            self.error(
+                number, "organisation", f"{self.user.get_username()} may not post for {organisation.name}"
+            )
+        domains = sectors = None
+        if "domains" in present:
+            missing = [f"{c}/{s}" for c, s in values["domains"] if (c, s) not in lookups["domains"]]
+            if missing:
+                self.error(number, "domains", f"no domain {', '.join(missing)}")
+            domains = [lookups["domains"][k] for k in values["domains"] if k in lookups["domains"]]
+        if "sectors" in present:
+            missing = [c for c in values["sectors"] if c not in lookups["sectors"]]
+            if missing:
+                self.error(number, "sectors", f"sector {', '.join(missing)} is not in the sector table")
+            sectors = [lookups["sectors"][c] for c in values["sectors"] if c in lookups["sectors"]]
+        listing_id = values.get("id")
+        if listing_id:
+            listing = lookups["listings"].get(listing_id)
+            if listing is None:
+                self.error(number, "id", f"no listing {listing_id}")
+            elif listing_id in seen_ids:
+                self.error(number, "id", f"row {seen_ids[listing_id]} updates the same listing")
+            elif organisation is not None and listing.organisation_id != organisation.pk:
+                self.error(
+                    number, "organisation", f"listing {listing_id} belongs to {listing.organisation.slug}"
+                )
+            seen_ids.setdefault(listing_id, number)
+        else:
+            listing = Listing(organisation=organisation) if organisation is not None else None
+            if organisation is not None:
+                key = (organisation.pk, values["side"], values["title"].lower())
+                if key in seen_keys:
+                    self.error(
+                        number, "title", f"row {seen_keys[key]} has the same organisation, side and title"
+                    )
+                elif key in lookups["titles"]:
+                    self.error(
+                        number,
+                        "title",
+                        f"{organisation.slug} already has this {values['side']} "
+                        f"(listing {lookups['titles'][key]}); give its id to update it",
+                    )
+                seen_keys.setdefault(key, number)
+        if listing is None or len(self.errors) > errors_before:
+            return None
+
+        changed = self.apply(listing, values, present)
+        keywords = values.get("keywords") if "keywords" in present else None
+        if listing.pk is not None:
+            changed |= self.sets_changed(listing, domains, sectors, keywords)
+        try:
+            services.check_listing(listing)
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                for message in messages:
+                    self.error(number, None if key in (NON_FIELD_ERRORS, "site") else key, message)
+            return None
+        action = "create" if listing.pk is None else ("update" if changed else "unchanged")
+        return PlannedRow(number, listing, action, domains, sectors, keywords)
+
+    @staticmethod
+    def apply(listing: Any, values: dict[str, Any], present: set[str]) -> bool:
+        changed = False
+        for name in (*SCALARS, *KEEP_WHEN_EMPTY):
+            if name not in present or (name in KEEP_WHEN_EMPTY and values[name] is None):
+                continue
+            if getattr(listing, name) != values[name]:
+                setattr(listing, name, values[name])
+                changed = True
+        return changed
+
+    @staticmethod
+    def sets_changed(listing: Any, domains: Any, sectors: Any, keywords: Any) -> bool:
+        return (
+            (domains is not None and {d.pk for d in domains} != {d.pk for d in listing.domains.all()})
+            or (sectors is not None and {s.pk for s in sectors} != {s.pk for s in listing.sectors.all()})
+            or (keywords is not None and set(keywords) != {k.name for k in listing.keywords.all()})
+        )
+
+
+def import_listings(path: Path, user: Any, *, dry_run: bool = False) -> ListingImport:
+    """Check every row of the file; unless there is an error or it is a dry run, write all in one
+    transaction through services.save_listing."""
+    from django.db import transaction
+
+    from helix.market import services
+
+    report = ListingImport(path.name, dry_run)
+    table, report.errors = read_table(path)
+    if table is None:
+        return report
+    plan = ImportPlan(table, user)
+    plan.check()
+    report.errors += plan.errors
+    report.rows = plan.rows
+    if report.errors or dry_run:
+        return report
+    with transaction.atomic():
+        for row in report.rows:
+            if row.action != "unchanged":
+                services.save_listing(
+                    row.listing, user=user, domains=row.domains, sectors=row.sectors, keywords=row.keywords
+                )
+    return report
+
+
+@listings.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and say what would change; write nothing.")
+@AS_OPTION
+def import_command(path: Path, dry_run: bool, username: str | None) -> None:
+    """Import needs and offers from a CSV file or an XLSX workbook (the first sheet).
+
+    Columns: id, organisation*, side*, category*, title*, description*, domains (cluster/slug;…),
+    sectors (NACE;…), keywords (;…), trl, budget_min, budget_max, deadline (YYYY-MM-DD), visibility,
+    status. A row with an id updates that listing; one without creates a listing. Every row is
+    checked first; if any has an error, each error is printed with its row and column and nothing is
+    written.
+    """
+    setup_django()
+    user = require_user(username, "import")
+    report = import_listings(path, user, dry_run=dry_run)
+    for error in report.errors:
+        click.echo(str(error), err=True)
+    if not report.errors:
+        for row in report.rows:
+            if row.action != "unchanged":
+                verb = f"would {row.action}" if dry_run else f"{row.action}d"
+                click.echo(f"row {row.row}: {verb} {row.listing.side} {row.listing.title!r}")
+    click.echo(report.summary())
+    if report.errors:
+        raise SystemExit(1)
