@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from helix.core.matching.ranker import DEFAULT_LEXICAL_WEIGHT
+
 from helix.cli import setup_django
 
 
@@ -67,10 +69,10 @@ def match() -> None:
 @click.option("--output", "output_path", required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--lexical-weight",
-    default=0.3,
+    default=DEFAULT_LEXICAL_WEIGHT,
     show_default=True,
-    type=float,
-    help="Weight of BM25 beside the embedding.",
+    type=click.FloatRange(min=0.0),
+    help="Weight of BM25 (between texts of one language) beside the embedding; 0: embedding only.",
 )
 def rank(corpus_path: Path, queries_path: Path, top: int, output_path: Path, lexical_weight: float) -> None:
     """Rank CORPUS rows for each QUERIES row (both CSV with columns id,text) into OUTPUT

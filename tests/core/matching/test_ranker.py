@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from helix.core.matching.embedding import HashingEncoder
-from helix.core.matching.ranker import DuplicateIdError, HybridTextRanker, RankedText
+from helix.core.matching.ranker import DuplicateIdError, HybridTextRanker, RankedText, fuse
 
 pytestmark = pytest.mark.unit
 
@@ -46,12 +46,50 @@ def test_ranking_is_deterministic():
     assert ranker().rank(queries, top=4) == ranker().rank(queries, top=4)
 
 
-def test_lexical_weight_adds_bm25_to_dense_scores():
+def test_lexical_weight_adds_nothing_without_enough_same_language_documents():
     dense_only = ranker(weight=0.0).scores(["warmtenet restwarmte"])
     hybrid = ranker(weight=0.3).scores(["warmtenet restwarmte"])
-    boost = hybrid - dense_only
-    assert boost[0, 0] == pytest.approx(0.3, abs=1e-5)  # the best BM25 hit gets the full weight
+    assert np.allclose(hybrid, dense_only)  # too few Dutch documents here to calibrate on
+
+
+def test_lexical_weight_adds_bm25_between_texts_of_one_language():
+    corpus = [
+        ("heat", "District heating network with residual heat from the port"),
+        ("pump", "Heat pumps for schools and offices"),
+        ("light", "Street lighting with dimmable LED lanterns"),
+        ("roof", "Solar panels on school roofs"),
+        ("bike", "Shared electric bikes for commuters"),
+        ("water", "Rainwater reuse in business parks"),
+    ]
+    dense_only = HybridTextRanker(HashingEncoder(dim=64), lexical_weight=0.0).fit(corpus)
+    hybrid = HybridTextRanker(HashingEncoder(dim=64), lexical_weight=0.3).fit(corpus)
+    query = ["residual heat network for the port district"]
+    boost = hybrid.scores(query) - dense_only.scores(query)
+    assert boost[0, 0] == pytest.approx(0.3, abs=1e-5)  # the best same-language BM25 hit gets the full weight
     assert np.all(boost >= -1e-6)
+
+
+def test_fuse_observes_same_language_and_imputes_the_rest():
+    dense = np.array([0.9, 0.7, 0.5, 0.3, 0.1, 0.8, 0.2], dtype=np.float32)
+    same = np.array([True, True, True, True, True, False, False])
+    bm25 = np.array([9.0, 7.0, 5.0, 3.0, 1.0, 50.0, 0.0], dtype=np.float32)  # lexical = dense / 0.9 at home
+    lexical = fuse(dense, bm25, same)
+    assert lexical[0] == pytest.approx(1.0)
+    assert lexical[1] == pytest.approx(7 / 9)
+    # Other-language rows get what a same-language row of equal dense similarity gets; their own BM25
+    # (cognates, numbers) is not taken as evidence.
+    assert lexical[5] == pytest.approx(0.8 / 0.9, abs=1e-5)
+    assert lexical[6] == pytest.approx(0.2 / 0.9, abs=1e-5)
+
+
+def test_fuse_adds_nothing_it_cannot_calibrate():
+    dense = np.linspace(0.9, 0.1, 8).astype(np.float32)
+    bm25 = np.arange(8, dtype=np.float32)
+    few = np.array([True, True, True, True, False, False, False, False])
+    assert not fuse(dense, bm25, few).any()  # 4 same-language rows < MIN_SAME_LANGUAGE
+    assert not fuse(dense, np.zeros(8, dtype=np.float32), np.ones(8, dtype=bool)).any()
+    none_at_home = np.where(few, 0.0, bm25).astype(np.float32)
+    assert not fuse(dense, none_at_home, np.ones(8, dtype=bool) & few).any()
 
 
 def test_duplicate_corpus_ids_are_refused():

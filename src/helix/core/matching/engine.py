@@ -6,16 +6,16 @@ with one embedding each, in two sides. Asked for the counterparts of a listing, 
 1. gathers candidates from the other side: the nearest vectors (exact or approximate index, see
    helix.core.matching.vector_index) and the best BM25 hits, keeping only those the viewer may see and
    that the asking organisation does not own;
-2. scores each candidate: ``text = cosine + lexical_weight * bm25 / best_bm25`` (the formula of the
-   HybridTextRanker) and the structured factors of helix.core.matching.fit, combined with
-   :class:`~helix.core.matching.weights.Weights`;
+2. scores each candidate: ``text = cosine + lexical_weight * lexical`` with the language-fair lexical
+   part of helix.core.matching.ranker.fuse (the HybridTextRanker's formula), and the structured
+   factors of helix.core.matching.fit, combined with :class:`~helix.core.matching.weights.Weights`;
 3. explains the best: the words both texts share (by stem, across languages), shared domains and
    keywords, and the factors that counted most.
 
 Matching is reciprocal: a need's offers and an offer's needs are scored by the same pair function. The
-dense and structured parts of a pair are the same whichever side asks; the lexical part is normalised by
-the asking listing's best BM25 hit, so the two directions differ by at most ``lexical_weight`` times the
-text weight. Everything is deterministic for equal inputs: ties are broken by listing key.
+dense and structured parts of a pair are the same whichever side asks; the lexical part is normalised
+per asking listing, so the two directions differ by at most ``lexical_weight`` times the text weight.
+Everything is deterministic for equal inputs: ties are broken by listing key.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ import numpy.typing as npt
 
 from helix.core.matching.embedding import TextEncoder
 from helix.core.matching.fit import Factor, Listing, Side, Viewer, can_see, structured_factors
+from helix.core.matching.language import detect_language
 from helix.core.matching.lexical import LexicalIndex
+from helix.core.matching.ranker import DEFAULT_LEXICAL_WEIGHT, fuse
 from helix.core.matching.vector_index import VectorIndex, build_index
 from helix.core.matching.weights import Weights
 
@@ -54,7 +56,7 @@ class Match:
     offer: int
     score: float
     dense: float  # cosine of the two embeddings
-    lexical: float  # BM25 of the candidate for the query, over the best BM25 of that query (0..1)
+    lexical: float  # language-fair lexical part, 0..1 (helix.core.matching.ranker.fuse)
     text: float
     factors: tuple[Factor, ...]
     terms: tuple[str, ...]  # words of the candidate whose stems the query shares
@@ -134,7 +136,7 @@ class MatchEngine:
         encoder: TextEncoder,
         *,
         weights: Weights | None = None,
-        lexical_weight: float = 0.3,
+        lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
         dense_candidates: int = 200,
         lexical_candidates: int = 100,
         index_factory: Callable[..., VectorIndex] = build_index,
@@ -238,15 +240,23 @@ class MatchEngine:
                 return listing.owner != query.owner and can_see(listing, viewer)
 
             candidates = self._dense_candidates(side, qv, allowed, max(limit, self.dense_candidates))
-            lexical_hits = side.lexical.search(query.text, self.lexical_candidates, language=None)
-            best = max((score for _, score in lexical_hits), default=0.0) or 1.0
-            lexical = {int(doc_id): score / best for doc_id, score in lexical_hits}
-            for key in lexical:
+            language = detect_language(query.text)
+            lexical_hits = side.lexical.search(query.text, self.lexical_candidates, language=language)
+            bm25_of = {int(doc_id): score for doc_id, score in lexical_hits}
+            for key in bm25_of:
                 if key not in candidates and allowed(side.listings[key]):
                     candidates.add(key)
+            keys = sorted(candidates)
+            if not keys:
+                return []
+            matrix = np.stack([side.vectors[key] for key in keys])
+            dense = (matrix @ qv).astype(np.float32)
+            bm25 = np.array([bm25_of.get(key, 0.0) for key in keys], dtype=np.float32)
+            same = np.array([side.lexical.language_of(str(key)) == language for key in keys], dtype=bool)
+            lexical = fuse(dense, bm25, same)
             scored = [
-                self._pair(query, side.listings[key], qv, side.vectors[key], lexical.get(key, 0.0))
-                for key in candidates
+                self._pair(query, side.listings[key], float(dense[i]), float(lexical[i]))
+                for i, key in enumerate(keys)
             ]
             scored.sort(key=lambda m: (-m.score, m.candidate))
             top = scored[:limit]
@@ -268,16 +278,8 @@ class MatchEngine:
                 return chosen
             k = min(len(side.listings), k * 4)
 
-    def _pair(
-        self,
-        query: Listing,
-        candidate: Listing,
-        qv: npt.NDArray[np.float32],
-        cv: npt.NDArray[np.float32],
-        lexical: float,
-    ) -> Match:
+    def _pair(self, query: Listing, candidate: Listing, dense: float, lexical: float) -> Match:
         need, offer = (query, candidate) if query.side == "need" else (candidate, query)
-        dense = float(np.dot(qv, cv))
         text = dense + self.lexical_weight * lexical
         factors = structured_factors(need, offer)
         features = {"text": text, **{f.name: f.value for f in factors}}
@@ -299,22 +301,19 @@ class MatchEngine:
         return Match(**{**match.__dict__, "terms": terms})
 
     def pair(self, need_key: int, offer_key: int) -> Match:
-        """Score and explain one stored (need, offer) pair, from the need's side."""
+        """Score and explain one stored (need, offer) pair, as the need sees it."""
         with self._lock:
             need = self._sides["need"].listings.get(need_key)
-            offer = self._sides["offer"].listings.get(offer_key)
             if need is None:
                 raise UnknownListing(need_key)
-            if offer is None:
+            if offer_key not in self._sides["offer"].listings:
                 raise UnknownListing(offer_key)
-            side = self._sides["offer"]
-            hits = side.lexical.search(need.text, self.lexical_candidates)
-            best = max((score for _, score in hits), default=0.0) or 1.0
-            lexical = dict(hits).get(str(offer_key), 0.0) / best
-            match = self._pair(
-                need, offer, self._sides["need"].vectors[need_key], side.vectors[offer_key], lexical
-            )
-            return self._with_terms(match, need, side)
+            for match in self.matches(
+                need, Viewer(is_superuser=True), limit=len(self._sides["offer"].listings)
+            ):
+                if match.offer == offer_key:
+                    return match
+            raise UnknownListing(offer_key)  # pragma: no cover - every indexed offer is a candidate
 
     def organisation_matches(
         self, queries: Iterable[Listing], viewer: Viewer, *, limit: int = 10, per_listing: int = 20
