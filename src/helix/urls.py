@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("jobs/", include("helix.jobs.urls")),
+    path("", include("helix.market.urls")),
     path("", include("helix.registry.urls")),
 ]
 if settings.DEBUG:

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import click
 
-from helix.core.matching.ranker import DEFAULT_LEXICAL_WEIGHT
-
 from helix.cli import setup_django
+from helix.core.matching.ranker import DEFAULT_LEXICAL_WEIGHT
 
 
 class InputError(click.ClickException):

@@ -113,7 +113,9 @@ class LexicalIndex:
         row = self._positions[doc_id]
         query_terms = set(tokenize(query_text, language or detect_language(query_text)))
         shared: list[str] = []
+        seen: set[str] = set()
         for surface, term in _terms(self._texts[row], self._languages[row]):
-            if term in query_terms and surface not in shared:
+            if term in query_terms and surface.casefold() not in seen:
+                seen.add(surface.casefold())
                 shared.append(surface)
         return shared
