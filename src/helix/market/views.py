@@ -33,6 +33,7 @@ from helix.core.matching.weights import FEATURES, Weights
 from helix.core.registry.records import escape_cell
 from helix.jobs.services import create_job
 from helix.market import services, tasks
+from helix.market.explain import translated_detail
 from helix.market.forms import BrowseFilter, ListingForm, WhoMeetsWhomFilter, initial_of
 from helix.market.models import Feedback, Listing, MeetingRequest, MeetingStatus, Side, Status, Verdict
 from helix.registry import permissions
@@ -87,12 +88,15 @@ class Reason:
 def reasons_for(match: Match, weights: Weights, shown: int = REASONS_SHOWN) -> list[Reason]:
     """The factors that counted most for ``match``, largest first; neutral (unknown) factors are left out."""
     values = {f.name: f.value for f in match.factors}
+    factors = {f.name: f for f in match.factors}
     reasons = []
     for feature, contribution, detail in match.contributions(weights):
         if contribution <= 0 or (feature != "text" and values.get(feature) == NEUTRAL):
             continue
         if feature == "text":
             detail = _("meaning similarity %(value)s") % {"value": f"{match.dense:.2f}"}
+        elif feature in factors:
+            detail = translated_detail(factors[feature])
         reasons.append(Reason(feature, str(FACTOR_LABELS.get(feature, feature)), detail, contribution))
         if len(reasons) >= shown:
             break

@@ -146,9 +146,22 @@ def can_see(listing: Listing, viewer: Viewer) -> bool:
 
 @dataclass(frozen=True)
 class Factor:
+    """One factor's value with its reason: ``detail`` in English, and ``code`` with ``args`` so a page
+    can say the same in its own language."""
+
     name: str
     value: float
     detail: str
+    code: str = ""
+    args: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def arguments(self) -> dict[str, str]:
+        return dict(self.args)
+
+
+def _f(name: str, value: float, detail: str, code: str, **args: object) -> Factor:
+    return Factor(name, value, detail, f"{name}.{code}", tuple((k, str(v)) for k, v in args.items()))
 
 
 def _section(code: str) -> str | None:
@@ -177,84 +190,104 @@ def nearest_km(left: Iterable[tuple[float, float]], right: Iterable[tuple[float,
 
 def _domain(need: Listing, offer: Listing) -> Factor:
     if not need.domains or not offer.domains:
-        return Factor("domain", NEUTRAL, "no domain on one side")
+        return _f("domain", NEUTRAL, "no domain on one side", "unknown")
     shared = need.domains & offer.domains
     if shared:
         names = sorted(need.domain_names.get(d) or offer.domain_names.get(d) or str(d) for d in shared)
-        return Factor("domain", 1.0, "same domain: " + ", ".join(names))
-    return Factor("domain", 0.0, "different domains")
+        return _f("domain", 1.0, "same domain: " + ", ".join(names), "shared", names=", ".join(names))
+    return _f("domain", 0.0, "different domains", "different")
 
 
 def _sector(need: Listing, offer: Listing) -> Factor:
     buyer = _sections(need.owner_sectors or need.sectors)
     seller = _sections(offer.sectors or offer.owner_sectors)
     if not buyer or not seller:
-        return Factor("sector", NEUTRAL, "sector unknown on one side")
+        return _f("sector", NEUTRAL, "sector unknown on one side", "unknown")
     supplying = sorted(s for s in seller if any(s in SUPPLIER_SECTIONS.get(b, ()) for b in buyer))
     if supplying:
-        return Factor("sector", 1.0, f"NACE {'/'.join(supplying)} supplies {'/'.join(sorted(buyer))}")
+        seller_text, buyer_text = "/".join(supplying), "/".join(sorted(buyer))
+        detail = f"NACE {seller_text} supplies {buyer_text}"
+        return _f("sector", 1.0, detail, "supplies", seller=seller_text, buyer=buyer_text)
     if buyer & seller:
-        return Factor("sector", 0.6, f"same NACE section {'/'.join(sorted(buyer & seller))}")
-    return Factor("sector", 0.2, "sectors do not usually trade")
+        same = "/".join(sorted(buyer & seller))
+        return _f("sector", 0.6, f"same NACE section {same}", "same", sections=same)
+    return _f("sector", 0.2, "sectors do not usually trade", "far")
 
 
 def _trl(need: Listing, offer: Listing) -> Factor:
     if need.trl is None or offer.trl is None:
-        return Factor("trl", NEUTRAL, "readiness not given on one side")
+        return _f("trl", NEUTRAL, "readiness not given on one side", "unknown")
     if offer.trl >= need.trl:
-        return Factor("trl", 1.0, f"TRL {offer.trl} meets the TRL {need.trl} asked")
+        return _f(
+            "trl",
+            1.0,
+            f"TRL {offer.trl} meets the TRL {need.trl} asked",
+            "meets",
+            offer=offer.trl,
+            asked=need.trl,
+        )
     short = need.trl - offer.trl
-    return Factor(
-        "trl", max(0.0, 1.0 - 0.25 * short), f"TRL {offer.trl}, {short} below the TRL {need.trl} asked"
-    )
+    detail = f"TRL {offer.trl}, {short} below the TRL {need.trl} asked"
+    value = max(0.0, 1.0 - 0.25 * short)
+    return _f("trl", value, detail, "short", offer=offer.trl, short=short, asked=need.trl)
 
 
 def _distance(need: Listing, offer: Listing) -> Factor:
     km = nearest_km(need.locations, offer.locations)
     if km is None:
-        return Factor("distance", NEUTRAL, "no site on one side")
-    return Factor("distance", 1.0 / (1.0 + km / 50.0), f"{km:.0f} km apart")
+        return _f("distance", NEUTRAL, "no site on one side", "unknown")
+    return _f("distance", 1.0 / (1.0 + km / 50.0), f"{km:.0f} km apart", "km", km=f"{km:.0f}")
 
 
 def _kind(need: Listing, offer: Listing) -> Factor:
     table = KIND_FIT.get((need.owner_kind, need.category))
     if table is None or offer.owner_kind not in table:
-        return Factor("kind", NEUTRAL, f"{KIND_LABELS.get(offer.owner_kind, offer.owner_kind)} offer")
+        detail = f"{KIND_LABELS.get(offer.owner_kind, offer.owner_kind)} offer"
+        return _f("kind", NEUTRAL, detail, "other", offer_kind=offer.owner_kind)
     value = table[offer.owner_kind]
     who = KIND_LABELS.get(need.owner_kind, need.owner_kind)
-    return Factor(
+    detail = f"a {who}'s {need.category} need met by a {KIND_LABELS.get(offer.owner_kind, offer.owner_kind)}"
+    return _f(
         "kind",
         value,
-        f"a {who}'s {need.category} need met by a {KIND_LABELS.get(offer.owner_kind, offer.owner_kind)}",
+        detail,
+        "fit",
+        need_kind=need.owner_kind,
+        category=need.category,
+        offer_kind=offer.owner_kind,
     )
 
 
 def _category(need: Listing, offer: Listing) -> Factor:
     value = CATEGORY_FIT.get(need.category, {}).get(offer.category)
     if value is None:
-        return Factor("category", NEUTRAL, "categories not compared")
-    return Factor("category", value, f"{need.category} asked, {offer.category.replace('_', ' ')} offered")
+        return _f("category", NEUTRAL, "categories not compared", "unknown")
+    detail = f"{need.category} asked, {offer.category.replace('_', ' ')} offered"
+    return _f("category", value, detail, "fit", asked=need.category, offered=offer.category)
 
 
 def _keywords(need: Listing, offer: Listing) -> Factor:
     if not need.keywords or not offer.keywords:
-        return Factor("keywords", NEUTRAL, "no keywords on one side")
+        return _f("keywords", NEUTRAL, "no keywords on one side", "unknown")
     shared = sorted(need.keywords & offer.keywords)
     if not shared:
-        return Factor("keywords", 0.0, "no shared keyword")
-    return Factor("keywords", min(1.0, len(shared) / 2), "shared keywords: " + ", ".join(shared))
+        return _f("keywords", 0.0, "no shared keyword", "none")
+    words = ", ".join(shared)
+    return _f("keywords", min(1.0, len(shared) / 2), "shared keywords: " + words, "shared", words=words)
 
 
 def _budget(need: Listing, offer: Listing) -> Factor:
     ceiling = need.budget_max
     price = offer.budget_min
     if ceiling is None or price is None:
-        return Factor("budget", NEUTRAL, "budget or price not given")
+        return _f("budget", NEUTRAL, "budget or price not given", "unknown")
     if price <= ceiling:
-        return Factor("budget", 1.0, f"price from €{price:,.0f} within the budget of €{ceiling:,.0f}")
+        detail = f"price from €{price:,.0f} within the budget of €{ceiling:,.0f}"
+        return _f("budget", 1.0, detail, "within", price=f"{price:.0f}", budget=f"{ceiling:.0f}")
     excess = (price - ceiling) / ceiling if ceiling > 0 else 1.0
-    return Factor(
-        "budget", max(0.0, 1.0 - excess), f"price from €{price:,.0f} above the budget of €{ceiling:,.0f}"
+    detail = f"price from €{price:,.0f} above the budget of €{ceiling:,.0f}"
+    return _f(
+        "budget", max(0.0, 1.0 - excess), detail, "above", price=f"{price:.0f}", budget=f"{ceiling:.0f}"
     )
 
 
