@@ -45,7 +45,8 @@ def test_every_coded_reason_has_a_message_and_renders_in_dutch_french_german() -
             kind = translated_detail(factors["kind"])
             assert "%(" not in kind
     with translation.override("nl"):
-        assert translated_detail(factors["budget"]) == "prijs vanaf € 120\u202f000 boven het budget van € 100\u202f000"
+        budget = translated_detail(factors["budget"])
+        assert budget == "prijs vanaf € 120\u202f000 boven het budget van € 100\u202f000"
         assert translated_detail(factors["kind"]).endswith("bedrijf")
     coded = {f.code for f in factors.values()} - {"domain.unknown", "sector.unknown"}
     assert coded <= set(MESSAGES)
