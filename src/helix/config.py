@@ -60,6 +60,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Sentence encoder for matching: 'use' (multilingual Universal Sentence Encoder, shipped in its "
         "package) or 'hashing' (character 3-grams, no model: tests only, no cross-language matching).",
     ),
+    Setting(
+        "HELIX_ANN_THRESHOLD",
+        "50000",
+        "Listings per side from which matching uses an approximate (faiss HNSW) index instead of exact "
+        "search; measured in bench/matching_scale. The HNSW index is saved under $HELIX_VAR_DIR/match-index.",
+    ),
 )
 
 

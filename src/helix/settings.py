@@ -123,6 +123,7 @@ TASKS = {
 
 HELIX_PAGE_SIZE = int(setting("HELIX_PAGE_SIZE").read())
 HELIX_TEXT_ENCODER = setting("HELIX_TEXT_ENCODER").read()
+HELIX_ANN_THRESHOLD = int(setting("HELIX_ANN_THRESHOLD").read())
 if HELIX_TEXT_ENCODER not in {"use", "hashing"}:
     raise ValueError(f"HELIX_TEXT_ENCODER must be 'use' or 'hashing', not {HELIX_TEXT_ENCODER!r}")
 

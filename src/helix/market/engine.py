@@ -11,9 +11,11 @@ embedded in memory, so a fresh listing is matched at once, before the worker has
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,9 +26,12 @@ from django.db.models import Prefetch, QuerySet
 from helix.core.matching import fit
 from helix.core.matching.embedding import HashingEncoder, TextEncoder, default_encoder
 from helix.core.matching.engine import MatchEngine
+from helix.core.matching.fit import Side
+from helix.core.matching.vector_index import IndexLoadError, VectorIndex, build_index, load_index
 from helix.market.models import IndexState, Listing, ListingVector, RankerWeights
 from helix.registry.models import Membership, Site
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _engine: MatchEngine | None = None
 _engine_seq = -1
@@ -166,9 +171,17 @@ def get_engine() -> MatchEngine:
     seq = current_seq()
     with _lock:
         if _engine is None or _engine_key != key:
-            engine = MatchEngine(encoder)
+            engine = MatchEngine(
+                encoder, index_factory=partial(build_index, ann_threshold=settings.HELIX_ANN_THRESHOLD)
+            )
             listings = list(_listing_queryset(Listing.objects.active()).order_by("pk"))
-            engine.load([core_listing(x) for x in listings], vectors_for(listings, encoder))
+            engine.load(
+                [core_listing(x) for x in listings],
+                vectors_for(listings, encoder),
+                prebuilt=_saved_indexes(encoder),
+            )
+            if any(engine.index_kind(side) != "exact" for side in ("need", "offer")):
+                _save_indexes(engine)
             _engine, _engine_seq, _engine_key = engine, seq, key
             _weights_id = None
         elif seq != _engine_seq:
@@ -196,6 +209,43 @@ def _apply_changes(engine: MatchEngine, *, since: int) -> None:
     vectors = vectors_for(listings, engine.encoder)
     for row, listing in enumerate(listings):
         engine.upsert(core_listing(listing), vectors[row])
+
+
+def index_directory(encoder: TextEncoder) -> Path:
+    """Where this encoder's saved vector indexes live (one folder per side)."""
+    label = hashlib.sha256(encoder_label(encoder).encode()).hexdigest()[:12]
+    return Path(settings.VAR_DIR) / "match-index" / label
+
+
+def _saved_indexes(encoder: TextEncoder) -> dict[Side, VectorIndex]:
+    """The approximate indexes saved by an earlier run, so a restart need not rebuild the graphs."""
+    found: dict[Side, VectorIndex] = {}
+    for side in ("need", "offer"):
+        directory = index_directory(encoder) / side
+        if not directory.exists():
+            continue
+        try:
+            index = load_index(directory, dim=encoder.dim)
+        except (IndexLoadError, OSError) as error:
+            log.warning("ignoring the saved match index: %s", error)
+            continue
+        if index.kind != "exact":
+            found[side] = index  # type: ignore[index]
+    return found
+
+
+def _save_indexes(engine: MatchEngine) -> None:
+    try:
+        engine.save_indexes(index_directory(engine.encoder))
+    except OSError as error:  # a read-only var/ must not stop matching
+        log.warning("could not save the match index: %s", error)
+
+
+def save_engine_indexes() -> None:
+    """Save the current engine's approximate indexes (the re-index task ends with this)."""
+    engine = get_engine()
+    if any(engine.index_kind(side) != "exact" for side in ("need", "offer")):
+        _save_indexes(engine)
 
 
 def reset_engine() -> None:

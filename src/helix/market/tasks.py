@@ -37,9 +37,14 @@ def reindex(progress: Any = None, batch: int = 256) -> dict[str, Any]:
             _listing_queryset(Listing.objects.filter(pk__in=ids[start : start + batch])).order_by("pk")
         )
         embedded += store_vectors(chunk, encoder)
+    bump_index_seq()
+    if progress:
+        progress(len(ids), len(ids), "updating the match index")
+    from helix.market.engine import save_engine_indexes
+
+    save_engine_indexes()
     if progress:
         progress(len(ids), len(ids), "done")
-    bump_index_seq()
     return {"listings": len(ids), "embedded": embedded, "encoder": encoder_label(encoder)}
 
 

@@ -21,8 +21,9 @@ Everything is deterministic for equal inputs: ties are broken by listing key.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -102,12 +103,36 @@ class _Side:
         )
         self._lexical: LexicalIndex | None = None
 
-    def load(self, listings: Sequence[Listing], vectors: npt.NDArray[np.float32]) -> None:
+    def load(
+        self,
+        listings: Sequence[Listing],
+        vectors: npt.NDArray[np.float32],
+        prebuilt: VectorIndex | None = None,
+    ) -> None:
         keys = np.array([listing.key for listing in listings], dtype=np.int64)
         self.listings = {listing.key: listing for listing in listings}
         self.vectors = {listing.key: vectors[row] for row, listing in enumerate(listings)}
-        self.index = self.index_factory(keys, np.ascontiguousarray(vectors, dtype=np.float32), dim=self.dim)
         self._lexical = None
+        if prebuilt is None or prebuilt.dim != self.dim:
+            self.index = self.index_factory(
+                keys, np.ascontiguousarray(vectors, dtype=np.float32), dim=self.dim
+            )
+            return
+        # A saved index: drop what is gone, add what is new or whose vector changed.
+        saved_keys, saved_vectors = prebuilt.vectors()
+        position = {int(key): row for row, key in enumerate(saved_keys)}
+        gone = np.array([key for key in position if key not in self.listings], dtype=np.int64)
+        if gone.size:
+            prebuilt.remove(gone)
+        changed = [
+            row
+            for row, listing in enumerate(listings)
+            if listing.key not in position
+            or not np.array_equal(saved_vectors[position[listing.key]], vectors[row])
+        ]
+        if changed:
+            prebuilt.add(keys[changed], np.ascontiguousarray(vectors[changed], dtype=np.float32))
+        self.index = prebuilt
 
     def upsert(self, listing: Listing, vector: npt.NDArray[np.float32]) -> None:
         self.listings[listing.key] = listing
@@ -154,8 +179,17 @@ class MatchEngine:
 
     # -- contents ---------------------------------------------------------------------------------
 
-    def load(self, listings: Sequence[Listing], vectors: npt.NDArray[np.float32] | None = None) -> None:
-        """Replace the contents; ``vectors`` row i belongs to ``listings[i]`` (encoded when None)."""
+    def load(
+        self,
+        listings: Sequence[Listing],
+        vectors: npt.NDArray[np.float32] | None = None,
+        prebuilt: Mapping[Side, VectorIndex] | None = None,
+    ) -> None:
+        """Replace the contents; ``vectors`` row i belongs to ``listings[i]`` (encoded when None).
+
+        ``prebuilt``: vector indexes saved earlier (:meth:`save_indexes`) to start from instead of
+        building; they are brought in line with ``listings`` (stale keys removed, new or changed added).
+        """
         if vectors is None:
             vectors = self.encode(listings)
         if vectors.shape != (len(listings), self.encoder.dim):
@@ -165,7 +199,7 @@ class MatchEngine:
         with self._lock:
             for side_name, side in self._sides.items():
                 rows = [i for i, listing in enumerate(listings) if listing.side == side_name]
-                side.load([listings[i] for i in rows], vectors[rows])
+                side.load([listings[i] for i in rows], vectors[rows], (prebuilt or {}).get(side_name))
 
     def encode(self, listings: Sequence[Listing]) -> npt.NDArray[np.float32]:
         return self.encoder.encode([listing.text for listing in listings], role="passage")
@@ -203,6 +237,12 @@ class MatchEngine:
 
     def index_kind(self, side: Side) -> str:
         return self._sides[side].index.kind
+
+    def save_indexes(self, directory: Path) -> None:
+        """Write each side's vector index under ``directory/need`` and ``directory/offer`` (atomically)."""
+        with self._lock:
+            for side_name, side in self._sides.items():
+                side.index.save(directory / side_name)
 
     # -- matching ---------------------------------------------------------------------------------
 
