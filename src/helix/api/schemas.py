@@ -19,7 +19,7 @@ from ninja import Field, Schema
 from pydantic import StringConstraints, field_validator
 
 from helix.core.registry.ladder import EngagementLevel
-from helix.core.registry.nace import UnknownNaceCode, normalise_nace
+from helix.core.registry.nace import normalise_nace_codes
 from helix.registry.models import (
     LANGUAGE_CODES,
     DomainKind,
@@ -367,14 +367,9 @@ class OrganisationPatch(Schema):
     @field_validator("sectors")
     @classmethod
     def _sectors(cls, value: list[str]) -> list[str]:
-        codes: list[str] = []
-        for raw in value:
-            try:
-                code = normalise_nace(raw)
-            except UnknownNaceCode as exc:
-                raise ValueError(str(exc)) from None
-            if code not in codes:
-                codes.append(code)
+        codes, unknown = normalise_nace_codes(value)
+        if unknown:
+            raise ValueError(f"{unknown[0]!r} is not a NACE Rev. 2.1 code")
         return codes
 
     @field_validator("keywords")

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from helix.core.registry.nace import UnknownNaceCode, normalise_nace
+from helix.core.registry.nace import normalise_nace_codes
 from helix.market.models import NEED_CATEGORIES, OFFER_CATEGORIES, Language, Listing, Side, Status, Visibility
 from helix.registry.forms import split_list
 from helix.registry.models import (
@@ -159,24 +159,18 @@ class ListingForm(forms.Form):
         return self.cleaned_data["domains"]
 
     def clean_sectors(self) -> str:
-        codes: list[str] = []
-        errors: list[ValidationError] = []
-        for raw in split_list(self.cleaned_data["sectors"]):
-            try:
-                code = normalise_nace(raw)
-            except UnknownNaceCode:
-                errors.append(
+        codes, unknown = normalise_nace_codes(split_list(self.cleaned_data["sectors"]))
+        if unknown:
+            raise ValidationError(
+                [
                     ValidationError(
                         _("“%(code)s” is not a NACE Rev. 2.1 code."),
                         code="unknown_nace",
                         params={"code": raw},
                     )
-                )
-                continue
-            if code not in codes:
-                codes.append(code)
-        if errors:
-            raise ValidationError(errors)
+                    for raw in unknown
+                ]
+            )
         by_code = {s.code: s for s in Sector.objects.filter(code__in=codes)}
         missing = [code for code in codes if code not in by_code]
         if missing:

@@ -15,7 +15,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from helix.core.registry.identifiers import InvalidIdentifier, normalise_identifier
-from helix.core.registry.nace import UnknownNaceCode, normalise_nace
+from helix.core.registry.nace import normalise_nace_codes
 from helix.core.registry.records import check_organisation
 from helix.registry.models import (
     LANGUAGES,
@@ -140,24 +140,18 @@ class OrganisationForm(forms.ModelForm):
         return ",".join(code for code, _label in LANGUAGES if code in chosen)
 
     def clean_sectors(self) -> str:
-        codes: list[str] = []
-        errors: list[forms.ValidationError] = []
-        for raw in split_list(self.cleaned_data["sectors"]):
-            try:
-                code = normalise_nace(raw)
-            except UnknownNaceCode:
-                errors.append(
+        codes, unknown = normalise_nace_codes(split_list(self.cleaned_data["sectors"]))
+        if unknown:
+            raise forms.ValidationError(
+                [
                     forms.ValidationError(
                         _("“%(code)s” is not a NACE Rev. 2.1 code."),
                         code="unknown_nace",
                         params={"code": raw},
                     )
-                )
-                continue
-            if code not in codes:
-                codes.append(code)
-        if errors:
-            raise forms.ValidationError(errors)
+                    for raw in unknown
+                ]
+            )
         by_code = {s.code: s for s in Sector.objects.filter(code__in=codes)}
         missing = [code for code in codes if code not in by_code]
         if missing:

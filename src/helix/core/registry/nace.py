@@ -6,6 +6,7 @@ division (``62``), a group (``62.1``) or a class (``62.10``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -79,3 +80,18 @@ def normalise_nace(raw: str) -> str:
 
 def nace_entry(code: str) -> NaceEntry:
     return _by_code()[normalise_nace(code)]
+
+
+def normalise_nace_codes(raws: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(the printed codes of ``raws`` in first-seen order without repeats, the raws that are no code)."""
+    codes: list[str] = []
+    unknown: list[str] = []
+    for raw in raws:
+        try:
+            code = normalise_nace(raw)
+        except UnknownNaceCode:
+            unknown.append(raw.strip())
+            continue
+        if code not in codes:
+            codes.append(code)
+    return codes, unknown
