@@ -779,7 +779,12 @@ def faiss_candidates(dim: int, count: int) -> list[Candidate]:
 
 
 def usearch_candidates(dim: int) -> list[Candidate]:
-    from usearch.index import Index
+    """usearch HNSW, compared only where it is installed: it is not a Helix dependency (decision 0002)."""
+    try:
+        from usearch.index import Index
+    except ImportError:
+        print("  usearch is not installed: its candidates are skipped (pip install usearch to compare)")
+        return []
 
     def build(dtype: str) -> Callable[[np.ndarray], Any]:
         def make(vectors: np.ndarray) -> Any:
