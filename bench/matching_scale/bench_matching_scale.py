@@ -680,6 +680,7 @@ class Candidate:
     search: Callable[[Any, np.ndarray, int], np.ndarray]  # -> (Q, k) keys
     nbytes: Callable[[Any], int]
     params: dict[str, Any] = field(default_factory=dict)
+    latency_setting: str | None = None  # single queries at this setting; default: fastest reaching the target
 
 
 def _threads() -> int:
@@ -846,6 +847,7 @@ def helix_candidate(dim: int) -> Candidate:
         lambda index, queries, k: index.search(queries, k)[0],
         lambda index: index.nbytes,
         {"m": probe.m, "ef_construction": probe.ef_construction, "ef_search": probe.ef_search},
+        latency_setting=f"ef={probe.ef_search}",  # as the product searches
     )
 
 
@@ -885,7 +887,7 @@ def measure(
         for label, f in figures["settings"].items()
         if f["recall_at_10"] >= TARGET_RECALL
     ]
-    chosen = (
+    chosen = candidate.latency_setting or (
         min(good)[1]
         if good
         else max(figures["settings"], key=lambda s: figures["settings"][s]["recall_at_10"])
@@ -1010,6 +1012,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     if screening < sizes.offers:
         small_truth, small_exact = exact_baseline(offers[:screening], needs, sizes)
         results["exact_screening"] = small_exact
+        _print_exact(small_exact)
     else:
         small_truth, small_exact = truth, results["exact"]
     candidates = [helix_candidate(DIM), *faiss_candidates(DIM, screening), *usearch_candidates(DIM)]

@@ -62,7 +62,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "HELIX_ANN_THRESHOLD",
-        "50000",
+        "10000",
         "Listings per side from which matching uses an approximate (faiss HNSW) index instead of exact "
         "search; measured in bench/matching_scale. The HNSW index is saved under $HELIX_VAR_DIR/match-index.",
     ),
