@@ -20,7 +20,6 @@ written. Text a spreadsheet would run as a formula (starting with = + - @) needs
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import sys
@@ -219,12 +218,9 @@ def print_table(found: Sequence[Any]) -> None:
 
 
 def write_csv(handle: Any, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
-    from helix.core.registry.records import escape_cell
+    from helix.spreadsheets import write_csv as write_table
 
-    writer = csv.writer(handle)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row[c] is None else escape_cell(str(row[c])) for c in columns])
+    write_table(handle, columns, ([row[c] for c in columns] for row in rows))
 
 
 @listings.command("show")

@@ -318,30 +318,14 @@ def pairs_command(
                 f"  <->  offer #{row['offer_id']} {row['offer_title']} ({row['offer_organisation']})"
             )
             click.echo(f"       {row['reasons']}")
-    elif output_path.suffix.lower() == ".csv":
-        from helix.cli.listings import write_csv
-
-        with output_path.open("w", newline="", encoding="utf-8-sig") as handle:
-            write_csv(handle, PAIR_COLUMNS, rows)
     else:
-        _write_pairs_workbook(output_path, rows)
+        from helix.spreadsheets import write_csv, write_workbook
+
+        table = [[row[column] for column in PAIR_COLUMNS] for row in rows]
+        if output_path.suffix.lower() == ".csv":
+            with output_path.open("w", newline="", encoding="utf-8-sig") as handle:
+                write_csv(handle, PAIR_COLUMNS, table)
+        else:
+            write_workbook(output_path, {"pairs": (PAIR_COLUMNS, table)})
     target = f" -> {output_path}" if output_path else ""
     click.echo(f"{len(rows)} pair(s) of organisations that should meet{target}", err=True)
-
-
-def _write_pairs_workbook(path: Path, rows: list[dict[str, object]]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from helix.core.registry.records import escape_cell
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "pairs"
-    sheet.append(list(PAIR_COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for row in rows:
-        sheet.append([escape_cell(v) if isinstance(v, str) else v for v in (row[c] for c in PAIR_COLUMNS)])
-    workbook.save(path)

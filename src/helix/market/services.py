@@ -407,17 +407,6 @@ def who_should_meet_whom(
     return _attach(chosen, None)
 
 
-def explain_pair(need: Listing, offer: Listing) -> Match:
-    from helix.market.engine import core_listing, get_engine
-
-    engine = get_engine()
-    matches = engine.matches(core_listing(need), Viewer(is_superuser=True), limit=len(engine) or 1)
-    for m in matches:
-        if m.offer == offer.pk:
-            return m
-    raise LookupError(f"offer {offer.pk} is not a candidate for need {need.pk}")
-
-
 # -- feedback and learning -------------------------------------------------------------------------
 
 

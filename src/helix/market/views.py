@@ -8,7 +8,6 @@ fragment that changed (``request.htmx``), except for htmx's history-restore requ
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
@@ -30,7 +29,6 @@ from django.views.decorators.vary import vary_on_headers
 from helix.core.matching.engine import Match
 from helix.core.matching.fit import NEUTRAL
 from helix.core.matching.weights import FEATURES, Weights
-from helix.core.registry.records import escape_cell
 from helix.jobs.services import create_job
 from helix.market import services, tasks
 from helix.market.explain import translated_detail
@@ -38,6 +36,7 @@ from helix.market.forms import BrowseFilter, ListingForm, WhoMeetsWhomFilter, in
 from helix.market.models import Feedback, Listing, MeetingRequest, MeetingStatus, Side, Status, Verdict
 from helix.registry import permissions
 from helix.registry.models import Cluster, Organisation, normalise_search_text
+from helix.spreadsheets import write_csv, write_workbook
 
 FACTOR_LABELS = {
     "text": gettext_lazy("similar text"),
@@ -652,43 +651,15 @@ def _export_values(row: dict[str, Any]) -> list[Any]:
 
 def _csv_response(rows: list[dict[str, Any]]) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        writer.writerow([escape_cell(v) if isinstance(v, str) else v for v in _export_values(row)])
+    write_csv(buffer, EXPORT_COLUMNS, (_export_values(row) for row in rows))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="who-should-meet-whom.csv"'
     return response
 
 
 def _xlsx_response(rows: list[dict[str, Any]]) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("pairs")
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for name in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        cells: list[Any] = []
-        for value in _export_values(row):
-            if isinstance(value, str):
-                cell = WriteOnlyCell(sheet, value=escape_cell(ILLEGAL_CHARACTERS_RE.sub("", value)))
-                cell.data_type = "s"  # never a formula, whatever the text
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_workbook(buffer, {"pairs": (EXPORT_COLUMNS, (_export_values(row) for row in rows))})
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

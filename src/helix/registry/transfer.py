@@ -27,7 +27,6 @@ unless a leading apostrophe escapes it; export always writes it so escaped.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import time
 import zipfile
@@ -54,7 +53,6 @@ from helix.core.registry.records import (
     check_organisation,
     column_name,
     detect_kind,
-    escape_cell,
     parse_table,
     read_csv,
 )
@@ -76,6 +74,7 @@ from helix.registry.models import (
     SizeClass,
 )
 from helix.registry.permissions import is_cluster_staff
+from helix.spreadsheets import write_csv, write_workbook
 
 __all__ = ["ExportReport", "ImportReport", "RowAction", "RowError", "export_registry", "import_file"]
 
@@ -767,58 +766,12 @@ def export_registry(target_path: str | Path, *, fmt: str = "xlsx", user: Any = N
         for kind, rows in tables.items():
             file = target / f"{kind.value}.csv"
             with file.open("w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(COLUMN_NAMES[kind])
-                writer.writerows([_csv_cell(v) for v in row] for row in rows)
+                write_csv(handle, COLUMN_NAMES[kind], rows)
             paths.append(file)
     else:
-        _write_workbook(target, tables)
+        write_workbook(target, {kind.value: (COLUMN_NAMES[kind], rows) for kind, rows in tables.items()})
         paths = [target]
     return ExportReport(target, paths, {kind.value: len(rows) for kind, rows in tables.items()})
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return escape_cell(str(value))
-
-
-def _write_workbook(target: Path, tables: dict[RecordKind, list[tuple[Any, ...]]]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for kind, rows in tables.items():
-        sheet = workbook.create_sheet(kind.value)
-        sheet.freeze_panes = "A2"
-        header = []
-        for name in COLUMN_NAMES[kind]:
-            cell = WriteOnlyCell(sheet, value=name)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        for row in rows:
-            sheet.append([_xlsx_cell(sheet, value) for value in row])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(target)
-
-
-def _xlsx_cell(sheet: Any, value: Any) -> Any:
-    if value is None or isinstance(value, bool | float):
-        return value
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    # Control characters other than tab, CR and LF cannot be stored in a workbook at all.
-    cell = WriteOnlyCell(sheet, value=escape_cell(ILLEGAL_CHARACTERS_RE.sub("", str(value))))
-    cell.data_type = "s"  # never a formula, whatever the text
-    return cell
 
 
 def _join(values: Iterable[str]) -> str:
