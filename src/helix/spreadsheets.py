@@ -9,11 +9,13 @@ as strings.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from helix.core.registry.records import escape_cell
+from helix.core.registry.records import RowError, Source, Table, escape_cell
 
 Rows = Iterable[Sequence[Any]]
 
@@ -69,3 +71,51 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
     cell = WriteOnlyCell(sheet, value=escape_cell(ILLEGAL_CHARACTERS_RE.sub("", str(value))))
     cell.data_type = "s"  # never a formula, whatever the text
     return cell
+
+
+def cell_text(value: Any) -> str:
+    """A workbook cell as the text a CSV file would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def read_workbook(path: Path, *, first_only: bool = False) -> tuple[list[tuple[str, Table]], list[RowError]]:
+    """Every non-empty sheet of an XLSX workbook (or only its first) as (sheet name, Table) of cell texts,
+    with the errors of the sheets that cannot be read (empty, or the header not in row 1)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        return [], [RowError(path.name, None, None, f"not a readable XLSX workbook ({exc})")]
+    sheets, errors = [], []
+    try:
+        for sheet in workbook.worksheets[:1] if first_only else workbook.worksheets:
+            source = Source(path.name, sheet.title)
+            rows = [
+                (number, tuple(cell_text(v) for v in values))
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            ]
+            rows = [(number, cells) for number, cells in rows if any(c.strip() for c in cells)]
+            if not rows:
+                errors.append(
+                    source.error(1, None, "the sheet is empty (expected a header row, then records)")
+                )
+                continue
+            if rows[0][0] != 1:
+                errors.append(source.error(1, None, f"the header must be in row 1, not in row {rows[0][0]}"))
+                continue
+            sheets.append((sheet.title, Table(source, rows[0][1], tuple(rows[1:]))))
+    finally:
+        workbook.close()
+    return sheets, errors

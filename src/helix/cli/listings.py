@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -479,46 +478,12 @@ class CellProblem(ValueError):
 def read_table(path: Path) -> tuple[Any, list[Any]]:
     """The CSV file, or the first sheet of the workbook, as a records.Table (or None, with errors)."""
     from helix.core.registry.records import Source, read_csv
+    from helix.spreadsheets import read_workbook
 
     if path.suffix.lower() not in XLSX_SUFFIXES:
         return read_csv(path.read_bytes(), Source(path.name))
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    from helix.core.registry.records import Table
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        return None, [Source(path.name).error(None, None, f"not a readable XLSX workbook ({exc})")]
-    try:
-        sheet = workbook.worksheets[0]
-        source = Source(path.name, sheet.title)
-        rows = [
-            (number, tuple(cell_text(v) for v in values))
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
-    rows = [(number, cells) for number, cells in rows if any(c.strip() for c in cells)]
-    if not rows:
-        return None, [source.error(1, None, "the sheet is empty (expected a header row, then listings)")]
-    if rows[0][0] != 1:
-        return None, [source.error(1, None, f"the header must be in row 1, not in row {rows[0][0]}")]
-    return Table(source, rows[0][1], tuple(rows[1:])), []
-
-
-def cell_text(value: Any) -> str:
-    """A workbook cell as the text a CSV file would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    sheets, errors = read_workbook(path, first_only=True)
+    return (sheets[0][1], []) if sheets else (None, errors)
 
 
 def clean(raw: str) -> str:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -74,7 +73,7 @@ from helix.registry.models import (
     SizeClass,
 )
 from helix.registry.permissions import is_cluster_staff
-from helix.spreadsheets import write_csv, write_workbook
+from helix.spreadsheets import read_workbook, write_csv, write_workbook
 
 __all__ = ["ExportReport", "ImportReport", "RowAction", "RowError", "export_registry", "import_file"]
 
@@ -265,7 +264,7 @@ def read_tables(
             if table:
                 found.append((RecordKind(file.stem), table))
     elif path.suffix.lower() in XLSX_SUFFIXES:
-        sheets, errors = _read_workbook(path)
+        sheets, errors = read_workbook(path)
         if kind is not None and any(_sheet_kind(sheet, None, 0) is kind for sheet, _table in sheets):
             sheets = [(sheet, table) for sheet, table in sheets if _sheet_kind(sheet, None, 0) is kind]
         for sheet, table in sheets:
@@ -296,52 +295,6 @@ def _sheet_kind(sheet: str, kind: RecordKind | None, sheet_count: int) -> Record
     if name in COLUMN_NAMES:
         return RecordKind(name)
     return kind if sheet_count == 1 else None
-
-
-def _read_workbook(path: Path) -> tuple[list[tuple[str, Table]], list[RowError]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        return [], [RowError(path.name, None, None, f"not a readable XLSX workbook ({exc})")]
-    sheets, errors = [], []
-    try:
-        for sheet in workbook.worksheets:
-            source = Source(path.name, sheet.title)
-            rows = [
-                (number, tuple(_cell_text(v) for v in values))
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
-            rows = [(number, cells) for number, cells in rows if any(c.strip() for c in cells)]
-            if not rows:
-                errors.append(
-                    source.error(1, None, "the sheet is empty (expected a header row, then records)")
-                )
-                continue
-            if rows[0][0] != 1:
-                errors.append(source.error(1, None, f"the header must be in row 1, not in row {rows[0][0]}"))
-                continue
-            sheets.append((sheet.title, Table(source, rows[0][1], tuple(rows[1:]))))
-    finally:
-        workbook.close()
-    return sheets, errors
-
-
-def _cell_text(value: Any) -> str:
-    """A workbook cell as the text a CSV file would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
 
 
 @dataclass
