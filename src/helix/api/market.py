@@ -44,7 +44,7 @@ from helix.core.matching.weights import Weights
 from helix.market import services
 from helix.market.models import Listing, MeetingRequest, Side
 from helix.market.models import Status as ListingStatus
-from helix.registry.models import Cluster, Domain, Keyword, Membership, Sector, Site, normalise_search_text
+from helix.registry.models import Cluster, Domain, Keyword, Sector, Site
 from helix.registry.permissions import is_cluster_staff, own_organisation_id, visible_organisations
 
 router = Router()
@@ -112,31 +112,25 @@ def service_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:
 
 
 def filter_listings(listings: QuerySet[Listing], filters: ListingFilters, user: Any) -> QuerySet[Listing]:
-    through = Listing.domains.through.objects
-    if filters.side:
-        listings = listings.filter(side=filters.side)
-    if filters.category:
-        listings = listings.filter(category__in=filters.category)
-    if filters.cluster:
-        in_domain = through.filter(domain__cluster__slug=filters.cluster).values("listing_id")
-        members = Membership.objects.filter(cluster__slug=filters.cluster).values("organisation_id")
-        listings = listings.filter(Q(pk__in=in_domain) | Q(organisation__in=members))
+    domains: list[Any] = []
     if filters.domain:
-        domain = Q(domain__slug=filters.domain)
+        found = Domain.objects.filter(slug=filters.domain)
         if filters.cluster:
-            domain &= Q(domain__cluster__slug=filters.cluster)
-        listings = listings.filter(pk__in=through.filter(domain).values("listing_id"))
-    if filters.language:
-        listings = listings.filter(language__in=filters.language)
-    if filters.region:
-        sited = Site.objects.filter(region__in=filters.region).values("organisation_id")
-        listings = listings.filter(
-            Q(site__region__in=filters.region) | Q(site__isnull=True, organisation__in=sited)
-        )
-    if filters.trl_min is not None:
-        listings = listings.filter(trl__gte=filters.trl_min)
-    for word in normalise_search_text(filters.q).split():
-        listings = listings.filter(search_text__contains=word)
+            found = found.filter(cluster__slug=filters.cluster)
+        domains = list(found)
+        if not domains:
+            return listings.none()  # an unknown domain matches nothing
+    listings = services.filter_listings(
+        listings,
+        sides=[filters.side] if filters.side else (),
+        categories=filters.category or (),
+        cluster=filters.cluster or None,
+        domains=domains,
+        languages=filters.language or (),
+        regions=filters.region or (),
+        trl_min=filters.trl_min,
+        q=filters.q or "",
+    )
     if filters.organisation:
         listings = listings.filter(organisation__slug=filters.organisation)
     if filters.status:

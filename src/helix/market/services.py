@@ -39,7 +39,7 @@ from helix.market.models import (
     Verdict,
     Visibility,
 )
-from helix.registry.models import Membership, Organisation, normalise_search_text
+from helix.registry.models import Membership, Organisation, Site, normalise_search_text
 from helix.registry.permissions import (
     can_edit_organisation,
     is_cluster_staff,
@@ -113,6 +113,54 @@ def visible_listings(user: Any, *, include_inactive_own: bool = True) -> QuerySe
             )
         )
     return qs.filter(condition)
+
+
+def filter_listings(
+    listings: QuerySet[Listing],
+    *,
+    sides: Sequence[str] = (),
+    categories: Sequence[str] = (),
+    cluster: Any = None,
+    domains: Sequence[Any] = (),
+    languages: Sequence[str] = (),
+    regions: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    trl_min: int | None = None,
+    q: str = "",
+) -> QuerySet[Listing]:
+    """``listings`` narrowed by the browse filters the pages, the API and the staff pairs share.
+
+    ``cluster``: a Cluster or its slug; a listing belongs to it by a domain of that cluster or by its
+    owner's membership. ``domains``: Domain objects or ids. ``regions``: a listing's site's region, or,
+    without a site, any of its owner's sites. ``q``: every word must occur in the accent-folded search text.
+    """
+    if sides:
+        listings = listings.filter(side__in=sides)
+    if categories:
+        listings = listings.filter(category__in=categories)
+    if cluster is not None and cluster != "":
+        key = "slug" if isinstance(cluster, str) else "pk"
+        value = cluster if isinstance(cluster, str) else cluster.pk
+        in_domain = Listing.domains.through.objects.filter(**{f"domain__cluster__{key}": value})
+        members = Membership.objects.filter(**{f"cluster__{key}": value})
+        listings = listings.filter(
+            Q(pk__in=in_domain.values("listing_id")) | Q(organisation__in=members.values("organisation_id"))
+        )
+    if domains:
+        chosen = Listing.domains.through.objects.filter(domain__in=list(domains))
+        listings = listings.filter(pk__in=chosen.values("listing_id"))
+    if languages:
+        listings = listings.filter(language__in=languages)
+    if regions:
+        sited = Site.objects.filter(region__in=regions).values("organisation_id")
+        listings = listings.filter(Q(site__region__in=regions) | Q(site__isnull=True, organisation__in=sited))
+    if kinds:
+        listings = listings.filter(organisation__kind__in=kinds)
+    if trl_min is not None:
+        listings = listings.filter(trl__gte=trl_min)
+    for word in normalise_search_text(q or "").split():
+        listings = listings.filter(search_text__contains=word)
+    return listings
 
 
 def can_view_listing(user: Any, listing: Listing) -> bool:
@@ -376,16 +424,13 @@ def who_should_meet_whom(
     needs = visible_listings(user).filter(
         side=Side.NEED, status=Status.PUBLISHED, expires_on__gte=timezone.localdate()
     )
-    if domain is not None:
-        needs = needs.filter(domains=domain)
-    elif cluster is not None:
-        needs = needs.filter(Q(domains__cluster=cluster) | Q(organisation__memberships__cluster=cluster))
-    if region:
-        needs = needs.filter(
-            Q(site__region=region) | Q(site__isnull=True, organisation__sites__region=region)
-        )
-    if kind:
-        needs = needs.filter(organisation__kind=kind)
+    needs = filter_listings(
+        needs,
+        cluster=None if domain is not None else cluster,
+        domains=[domain] if domain is not None else (),
+        regions=[region] if region else (),
+        kinds=[kind] if kind else (),
+    )
     engine = get_engine()
     matches = engine.pairs(
         sorted(set(needs.values_list("pk", flat=True))),

@@ -35,7 +35,7 @@ from helix.market.explain import translated_detail
 from helix.market.forms import BrowseFilter, ListingForm, WhoMeetsWhomFilter, initial_of
 from helix.market.models import Feedback, Listing, MeetingRequest, MeetingStatus, Side, Status, Verdict
 from helix.registry import permissions
-from helix.registry.models import Cluster, Organisation, normalise_search_text
+from helix.registry.models import Cluster, Organisation
 from helix.spreadsheets import write_csv, write_workbook
 
 FACTOR_LABELS = {
@@ -136,27 +136,20 @@ def browse_queryset(user: Any, filters: dict[str, Any]) -> QuerySet[Listing]:
         listings = listings.filter(organisation__in=_my_organisation_ids(user))
     else:
         listings = listings.active()
-    for name in ("side", "category", "language"):
-        if filters.get(name):
-            listings = listings.filter(**{name: filters[name]})
-    if filters.get("cluster"):
-        in_cluster = Listing.objects.filter(
-            Q(domains__cluster__slug=filters["cluster"])
-            | Q(organisation__memberships__cluster__slug=filters["cluster"])
-        )
-        listings = listings.filter(pk__in=in_cluster.values("pk"))
-    if filters.get("domain"):
-        listings = listings.filter(domains__pk=int(filters["domain"]))
-    if filters.get("region"):
-        region = filters["region"]
-        in_region = Listing.objects.filter(
-            Q(site__region=region) | Q(site__isnull=True, organisation__sites__region=region)
-        )
-        listings = listings.filter(pk__in=in_region.values("pk"))
-    if filters.get("trl_min"):
-        listings = listings.filter(trl__gte=filters["trl_min"])
-    for word in normalise_search_text(filters.get("q") or "").split():
-        listings = listings.filter(search_text__contains=word)
+    def chosen(name: str) -> list[Any]:
+        return [filters[name]] if filters.get(name) else []
+
+    listings = services.filter_listings(
+        listings,
+        sides=chosen("side"),
+        categories=chosen("category"),
+        cluster=filters.get("cluster") or None,
+        domains=[int(filters["domain"])] if filters.get("domain") else (),
+        languages=chosen("language"),
+        regions=chosen("region"),
+        trl_min=filters.get("trl_min") or None,
+        q=filters.get("q") or "",
+    )
     return listings.select_related("organisation").prefetch_related("domains")
 
 
