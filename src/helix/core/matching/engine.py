@@ -269,38 +269,50 @@ class MatchEngine:
         """
         if limit <= 0:
             return []
-        other: Side = "offer" if query.side == "need" else "need"
         with self._lock:
-            side = self._sides[other]
-            if not side.listings:
-                return []
-            qv = self._query_vector(query) if vector is None else vector
+            scored = self._scored(query, viewer, limit, vector)
+            side = self._sides["offer" if query.side == "need" else "need"]
+            return [self._with_terms(match, query, side) for match in scored[:limit]]
 
-            def allowed(listing: Listing) -> bool:
-                return listing.owner != query.owner and can_see(listing, viewer)
+    def _scored(
+        self,
+        query: Listing,
+        viewer: Viewer,
+        wanted: int,
+        vector: npt.NDArray[np.float32] | None = None,
+        also: int | None = None,
+    ) -> list[Match]:
+        """Every candidate of ``query`` scored, best first: the densest ``max(wanted, dense_candidates)``
+        and the best BM25 hits the viewer may see (and ``also``, a key scored whatever its rank)."""
+        side = self._sides["offer" if query.side == "need" else "need"]
+        if not side.listings:
+            return []
+        qv = self._query_vector(query) if vector is None else vector
 
-            candidates = self._dense_candidates(side, qv, allowed, max(limit, self.dense_candidates))
-            language = detect_language(query.text)
-            lexical_hits = side.lexical.search(query.text, self.lexical_candidates, language=language)
-            bm25_of = {int(doc_id): score for doc_id, score in lexical_hits}
-            for key in bm25_of:
-                if key not in candidates and allowed(side.listings[key]):
-                    candidates.add(key)
-            keys = sorted(candidates)
-            if not keys:
-                return []
-            matrix = np.stack([side.vectors[key] for key in keys])
-            dense = (matrix @ qv).astype(np.float32)
-            bm25 = np.array([bm25_of.get(key, 0.0) for key in keys], dtype=np.float32)
-            same = np.array([side.lexical.language_of(str(key)) == language for key in keys], dtype=bool)
-            lexical = fuse(dense, bm25, same)
-            scored = [
-                self._pair(query, side.listings[key], float(dense[i]), float(lexical[i]))
-                for i, key in enumerate(keys)
-            ]
-            scored.sort(key=lambda m: (-m.score, m.candidate))
-            top = scored[:limit]
-            return [self._with_terms(match, query, side) for match in top]
+        def allowed(listing: Listing) -> bool:
+            return listing.owner != query.owner and can_see(listing, viewer)
+
+        candidates = self._dense_candidates(side, qv, allowed, max(wanted, self.dense_candidates))
+        language = detect_language(query.text)
+        lexical_hits = side.lexical.search(query.text, self.lexical_candidates, language=language)
+        bm25_of = {int(doc_id): score for doc_id, score in lexical_hits}
+        for key in [*bm25_of, *([also] if also is not None else [])]:
+            if key not in candidates and key in side.listings and allowed(side.listings[key]):
+                candidates.add(key)
+        keys = sorted(candidates)
+        if not keys:
+            return []
+        matrix = np.stack([side.vectors[key] for key in keys])
+        dense = (matrix @ qv).astype(np.float32)
+        bm25 = np.array([bm25_of.get(key, 0.0) for key in keys], dtype=np.float32)
+        same = np.array([side.lexical.language_of(str(key)) == language for key in keys], dtype=bool)
+        lexical = fuse(dense, bm25, same)
+        scored = [
+            self._pair(query, side.listings[key], float(dense[i]), float(lexical[i]))
+            for i, key in enumerate(keys)
+        ]
+        scored.sort(key=lambda m: (-m.score, m.candidate))
+        return scored
 
     def _dense_candidates(
         self,
@@ -348,12 +360,11 @@ class MatchEngine:
                 raise UnknownListing(need_key)
             if offer_key not in self._sides["offer"].listings:
                 raise UnknownListing(offer_key)
-            for match in self.matches(
-                need, Viewer(is_superuser=True), limit=len(self._sides["offer"].listings)
-            ):
+            # Scored among the need's own candidates (as on its page), with this offer added to them.
+            for match in self._scored(need, Viewer(is_superuser=True), 1, also=offer_key):
                 if match.offer == offer_key:
-                    return match
-            raise UnknownListing(offer_key)  # pragma: no cover - every indexed offer is a candidate
+                    return self._with_terms(match, need, self._sides["offer"])
+            raise UnknownListing(offer_key)  # the offer belongs to the need's own organisation
 
     def organisation_matches(
         self, queries: Iterable[Listing], viewer: Viewer, *, limit: int = 10, per_listing: int = 20
