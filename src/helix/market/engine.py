@@ -127,7 +127,7 @@ def core_listing(listing: Listing) -> fit.Listing:
 
 
 def _stored_vector(listing: Listing, encoder: TextEncoder) -> npt.NDArray[np.float32] | None:
-    row: ListingVector | None = getattr(listing, "vector", None) if hasattr(listing, "vector") else None
+    row: ListingVector | None = getattr(listing, "vector", None)  # none stored: RelatedObjectDoesNotExist
     if (
         row is None
         or row.encoder != encoder_label(encoder)
