@@ -18,7 +18,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
-from helix.api.auth import READ_AUTH, READ_SECURITY, WRITE_AUTH, acting_user
+from helix.api.auth import READ, WRITE_AUTH, acting_user
 from helix.api.market_schemas import (
     AnswerIn,
     FeedbackIn,
@@ -38,7 +38,7 @@ from helix.api.market_schemas import (
 )
 from helix.api.pagination import HelixPagination
 from helix.api.registry import invalid
-from helix.api.schemas import Message
+from helix.api.schemas import WRITE_ERRORS, Message
 from helix.core.matching.engine import Match
 from helix.core.matching.weights import Weights
 from helix.market import services
@@ -52,9 +52,6 @@ router = Router()
 LISTINGS = ["listings"]
 MATCHES = ["matches"]
 MEETINGS = ["meeting requests"]
-
-READ = {"auth": READ_AUTH, "openapi_extra": READ_SECURITY}
-WRITE_ERRORS = {401: Message, 403: Message, 404: Message}
 
 
 # --- loading ------------------------------------------------------------------------------------------

@@ -18,8 +18,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import StringConstraints, field_validator
 
-from helix.api.schemas import OrganisationRef, SectorRef
-from helix.core.registry.nace import normalise_nace_codes
+from helix.api.schemas import OrganisationRef, SectorRef, nace_codes
 from helix.market.models import Category, Language, MeetingStatus, Side, Status, Verdict, Visibility
 from helix.registry.models import OrganisationKind, Region
 
@@ -243,10 +242,7 @@ class ListingFields(Schema):
     @field_validator("sectors")
     @classmethod
     def _sectors(cls, value: list[str]) -> list[str]:
-        codes, unknown = normalise_nace_codes(value)
-        if unknown:
-            raise ValueError(f"{unknown[0]!r} is not a NACE Rev. 2.1 code")
-        return codes
+        return nace_codes(value)
 
     @field_validator("keywords")
     @classmethod

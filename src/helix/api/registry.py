@@ -15,9 +15,10 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
-from helix.api.auth import READ_AUTH, READ_SECURITY, WRITE_AUTH, acting_user
+from helix.api.auth import READ, WRITE_AUTH, acting_user
 from helix.api.pagination import HelixPagination
 from helix.api.schemas import (
+    WRITE_ERRORS,
     ClusterDetail,
     ClusterOut,
     LevelChangeIn,
@@ -68,9 +69,6 @@ ORGANISATIONS = ["organisations"]
 CLUSTERS = ["clusters"]
 MEMBERSHIPS = ["memberships"]
 SECTORS = ["sectors"]
-
-READ = {"auth": READ_AUTH, "openapi_extra": READ_SECURITY}
-WRITE_ERRORS = {401: Message, 403: Message, 404: Message}
 
 
 # --- loading ------------------------------------------------------------------------------------------

@@ -55,8 +55,19 @@ CountryCode = Annotated[
 Language = Literal[LANGUAGE_CODES]  # type: ignore[valid-type]
 
 
+def nace_codes(value: list[str]) -> list[str]:
+    """A schema field's NACE codes, normalised and without repeats; ValueError names the first bad one."""
+    codes, unknown = normalise_nace_codes(value)
+    if unknown:
+        raise ValueError(f"{unknown[0]!r} is not a NACE Rev. 2.1 code")
+    return codes
+
+
 class Message(Schema):
     detail: str
+
+
+WRITE_ERRORS = {401: Message, 403: Message, 404: Message}
 
 
 # --- reads --------------------------------------------------------------------------------------------
@@ -367,10 +378,7 @@ class OrganisationPatch(Schema):
     @field_validator("sectors")
     @classmethod
     def _sectors(cls, value: list[str]) -> list[str]:
-        codes, unknown = normalise_nace_codes(value)
-        if unknown:
-            raise ValueError(f"{unknown[0]!r} is not a NACE Rev. 2.1 code")
-        return codes
+        return nace_codes(value)
 
     @field_validator("keywords")
     @classmethod
