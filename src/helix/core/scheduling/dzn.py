@@ -51,7 +51,8 @@ def _int(value: _Value) -> int:
     try:
         return int(value.text.strip())
     except ValueError:
-        raise DznError(f"line {value.line}: {value.name} must be a whole number, not {value.text.strip()!r}") from None
+        raise DznError(f"line {value.line}: {value.name} must be a whole number, "
+                       f"not {value.text.strip()!r}") from None
 
 
 def _int_list(value: _Value) -> list[int]:
@@ -62,7 +63,8 @@ def _int_list(value: _Value) -> list[int]:
     try:
         return [int(x) for x in items]
     except ValueError:
-        raise DznError(f"line {value.line}: {value.name} holds something that is not a whole number") from None
+        raise DznError(f"line {value.line}: {value.name} holds something "
+                       "that is not a whole number") from None
 
 
 def _set_list(value: _Value) -> list[set[int]]:

@@ -215,7 +215,8 @@ def solve_sat(problem: Problem, fairness: int | None = None, *, time_limit: floa
         k = 0
         while True:
             if k >= best_value:  # best_known holds a schedule with best_value breaks
-                return _done(problem, Status.OPTIMAL, found if best_known is None else best_known, k, started)
+                return _done(problem, Status.OPTIMAL, (found if best_known is None else best_known), k,
+                             started)
             if k >= len(total.rhs):
                 total.increase(ubound=min(len(enc.ends), 2 * k + 1))
                 if total.nof_new:
@@ -223,7 +224,8 @@ def solve_sat(problem: Problem, fairness: int | None = None, *, time_limit: floa
             answer = _solve_in_chunks(solver, [-total.rhs[k]], out_of_time)
             now = time.perf_counter() - started
             if answer is None:  # out of time (or cancelled)
-                return _done(problem, Status.FEASIBLE, found if best_known is None else best_known, k, started)
+                return _done(problem, Status.FEASIBLE, (found if best_known is None else best_known), k,
+                             started)
             if answer:
                 return _done(problem, Status.OPTIMAL, _model_assignment(solver, enc), k, started)
             if progress:

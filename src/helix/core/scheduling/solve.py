@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 from .check import check_schedule
 from .greedy import greedy_schedule
+from .maximise import solve_max
 from .problem import Mode, Problem, Result
 from .sat import Progress, solve_sat
 
@@ -31,14 +32,6 @@ def solve_schedule(problem: Problem, mode: Mode = Mode.ALL, fairness: int | None
     """
     started = time.perf_counter()
     if mode is Mode.MAX:
-        try:
-            from .maximise import solve_max
-        except ImportError:  # TEMP until helper A lands maximise.py
-            from .cpsat import solve_cpsat as solve_max  # type: ignore[assignment]
-            result = solve_max(problem, Mode.MAX, fairness, time_limit=time_limit, hint=hint,  # type: ignore[call-arg]
-                               progress=progress, should_stop=should_stop, workers=workers)
-            result.seconds = time.perf_counter() - started
-            return result
         result = solve_max(problem, fairness, time_limit=time_limit, hint=hint, progress=progress,
                            should_stop=should_stop, workers=workers)
         result.seconds = time.perf_counter() - started
