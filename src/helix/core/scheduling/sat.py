@@ -93,6 +93,10 @@ def encode(problem: Problem, fairness: int | None) -> Encoding:
             out.append([-var, *lits])
             out.extend([-v, var] for v in lits)
         used = [v for v in u if v is not None]
+        if len(used) < len(meetings_of[p]):
+            enc.infeasible = (f"participant {p + 1} has {len(meetings_of[p])} meetings "
+                              f"but only {len(used)} slots to hold them in")
+            continue
         out.extend(_card(used, len(meetings_of[p]), pool, "equals"))
         seen: list[int] = []  # seen[t]: p has met in some slot <= t
         ends: list[int] = []
