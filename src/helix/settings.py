@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "helix.jobs",
     "helix.registry",
     "helix.market",
+    "helix.events",
     "helix.api",
 ]
 

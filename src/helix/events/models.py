@@ -1,0 +1,249 @@
+"""Matchmaking events: sessions of time slots, rooms with tables, registrations, meeting requests and
+the schedules the optimiser writes (helix.core.scheduling does the work; services.py calls it)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from helix.registry.models import Cluster, Organisation, Person
+
+
+class EventFormat(models.TextChoices):
+    B2B = "b2b", _("B2B: one-to-one meetings at tables")
+    SPEED_DATING = "speed_dating", _("Speed-dating: host tables and rotating visitors")
+
+
+class Attendance(models.TextChoices):
+    ON_SITE = "on_site", _("On site")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open for registration")
+    CLOSED = "closed", _("Closed")
+
+
+class Event(models.Model):
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="events")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=60, default="Europe/Brussels")
+    format = models.CharField(
+        _("format"), max_length=20, choices=EventFormat.choices, default=EventFormat.B2B
+    )
+    attendance = models.CharField(
+        _("on site or online"), max_length=10, choices=Attendance.choices, default=Attendance.ON_SITE
+    )
+    request_deadline = models.DateTimeField(
+        _("requests answered by"),
+        null=True,
+        blank=True,
+        help_text=_("Unanswered meeting requests expire at this moment and never take a slot."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Session(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["event", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TimeSlot(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="slots")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="slots"
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+
+    class Meta:
+        ordering = ["event", "start", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="slot_ends_after_it_starts"),
+            models.UniqueConstraint(fields=["event", "start"], name="one_slot_per_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class Room(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("name"), max_length=100)
+    tables = models.PositiveSmallIntegerField(_("meeting tables"), default=1)
+
+    class Meta:
+        ordering = ["event", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    HOST = "host", _("Host table")
+    VISITOR = "visitor", _("Visitor")
+
+
+class Registration(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="registrations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="registrations")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+    online = models.BooleanField(_("attends online"), default=False)
+    online_link = models.URLField(_("online meeting link"), blank=True)
+    max_meetings = models.PositiveSmallIntegerField(_("most meetings"), null=True, blank=True)
+    unavailable = models.ManyToManyField(
+        TimeSlot, blank=True, related_name="+", verbose_name=_("not available")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "organisation__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person"], name="one_registration_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.organisation})"
+
+
+class RequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EventMeetingRequest(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="requests")
+    requester = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="requests_made")
+    requested = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="requests_received")
+    status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.REQUESTED)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), default=1, help_text=_("1 (normal) to 3 (high)")
+    )
+    message = models.TextField(_("message"), blank=True)
+    fixed_slot = models.ForeignKey(
+        TimeSlot,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("fixed by the organiser to"),
+    )
+    after = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("must follow"),
+    )
+    market_request = models.ForeignKey(
+        "market.MeetingRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event_requests",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["event", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(priority__gte=1, priority__lte=3), name="request_priority_1_to_3"
+            ),
+            models.CheckConstraint(condition=~Q(requester=models.F("requested")), name="request_not_to_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.requested} ({self.status})"
+
+
+class ScheduleStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Schedule(models.Model):
+    """One optimisation run and, when it succeeded, its meetings. At most one is published per event."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedules")
+    status = models.CharField(max_length=10, choices=ScheduleStatus.choices, default=ScheduleStatus.QUEUED)
+    mode = models.CharField(max_length=4, default="max")
+    fairness = models.PositiveSmallIntegerField(null=True, blank=True)
+    time_limit = models.FloatField(default=30.0)
+    cancel_requested = models.BooleanField(default=False)
+    solver_status = models.CharField(max_length=12, blank=True)
+    total_breaks = models.IntegerField(null=True, blank=True)
+    bound = models.IntegerField(null=True, blank=True)
+    held = models.IntegerField(null=True, blank=True)
+    requested = models.IntegerField(null=True, blank=True)
+    weight_held = models.IntegerField(null=True, blank=True)
+    weight_bound = models.IntegerField(null=True, blank=True)
+    moved = models.IntegerField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    message = models.TextField(blank=True)
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE of this publication")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(published=True), name="one_published_schedule"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"schedule {self.pk} of {self.event} ({self.status})"
+
+
+class ScheduledMeeting(models.Model):
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="meetings")
+    request = models.ForeignKey(EventMeetingRequest, on_delete=models.CASCADE, related_name="scheduled")
+    slot = models.ForeignKey(TimeSlot, on_delete=models.CASCADE, related_name="+")
+    table = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1-based table number")
+
+    class Meta:
+        ordering = ["schedule", "slot__start", "table"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "request"], name="request_once_per_schedule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} at {self.slot}"

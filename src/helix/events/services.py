@@ -1,0 +1,399 @@
+"""Event services: meeting requests, expiry, building the scheduling problem from the database, running
+the optimiser, publishing, and agendas. Views, API, CLI and tasks call these; the core does the work."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helix.core.scheduling import InvalidProblem, Meeting, Mode, Problem, Result, Status, solve_schedule
+from helix.core.scheduling.reschedule import reschedule
+from helix.core.scheduling.tables import assign_tables
+from helix.events.models import (
+    Event,
+    EventFormat,
+    EventMeetingRequest,
+    Registration,
+    RequestStatus,
+    Role,
+    Schedule,
+    ScheduledMeeting,
+    ScheduleStatus,
+    TimeSlot,
+)
+from helix.registry.permissions import can_manage_cluster, own_organisation_id
+
+# -- permissions -------------------------------------------------------------------------------------------
+
+
+def is_organiser(user: Any, event: Event) -> bool:
+    return bool(user and user.is_authenticated and can_manage_cluster(user, event.cluster))
+
+
+def acts_for(user: Any, registration: Registration) -> bool:
+    """The registered person themselves, someone of their organisation, or the organiser."""
+    if is_organiser(user, registration.event):
+        return True
+    person = getattr(user, "person", None) if user and user.is_authenticated else None
+    return bool(
+        person
+        and (person.pk == registration.person_id or own_organisation_id(user) == registration.organisation_id)
+    )
+
+
+# -- meeting requests --------------------------------------------------------------------------------------
+
+
+def accepted_count(registration: Registration) -> int:
+    return EventMeetingRequest.objects.filter(
+        Q(requester=registration) | Q(requested=registration), status=RequestStatus.ACCEPTED
+    ).count()
+
+
+def request_meeting(
+    user: Any, requester: Registration, requested: Registration, *, priority: int = 1, message: str = ""
+) -> EventMeetingRequest:
+    event = requester.event
+    if requested.event_id != event.pk:
+        raise ValidationError({"requested": _("Both participants must be registered for the same event.")})
+    if not acts_for(user, requester):
+        raise PermissionDenied("you do not act for this participant")
+    if requester.pk == requested.pk or requester.organisation_id == requested.organisation_id:
+        raise ValidationError({"requested": _("A meeting is between two different organisations.")})
+    if event.request_deadline and timezone.now() > event.request_deadline:
+        raise ValidationError({"event": _("The deadline for meeting requests has passed.")})
+    if not 1 <= priority <= 3:
+        raise ValidationError({"priority": _("Priority is 1 (normal) to 3 (high).")})
+    if event.format == EventFormat.SPEED_DATING and {requester.role, requested.role} != {
+        Role.HOST,
+        Role.VISITOR,
+    }:
+        raise ValidationError({"requested": _("In speed-dating, visitors meet host tables.")})
+    open_pair = EventMeetingRequest.objects.filter(
+        event=event, status__in=[RequestStatus.REQUESTED, RequestStatus.ACCEPTED]
+    ).filter(Q(requester=requester, requested=requested) | Q(requester=requested, requested=requester))
+    if open_pair.exists():
+        raise ValidationError({"requested": _("These two already have an open or accepted request.")})
+    for side in (requester, requested):
+        if side.max_meetings is not None and accepted_count(side) >= side.max_meetings:
+            raise ValidationError(
+                {
+                    "requested": _("%(name)s already has the most meetings they accept (%(n)d).")
+                    % {"name": side.person, "n": side.max_meetings}
+                }
+            )
+    return EventMeetingRequest.objects.create(
+        event=event, requester=requester, requested=requested, priority=priority, message=message
+    )
+
+
+def answer_request(user: Any, request: EventMeetingRequest, accept: bool) -> EventMeetingRequest:
+    if not acts_for(user, request.requested):
+        raise PermissionDenied("only the requested participant (or the organiser) answers")
+    expire_requests(request.event)
+    request.refresh_from_db()
+    if request.status != RequestStatus.REQUESTED:
+        raise ValidationError(
+            {
+                "status": _("This request is %(status)s and can no longer be answered.")
+                % {"status": request.get_status_display()}
+            }
+        )
+    if accept:
+        for side in (request.requester, request.requested):
+            if side.max_meetings is not None and accepted_count(side) >= side.max_meetings:
+                raise ValidationError(
+                    {
+                        "status": _("%(name)s already has the most meetings they accept (%(n)d).")
+                        % {"name": side.person, "n": side.max_meetings}
+                    }
+                )
+    request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+    request.responded_at = timezone.now()
+    request.save(update_fields=["status", "responded_at"])
+    return request
+
+
+def cancel_request(user: Any, request: EventMeetingRequest) -> EventMeetingRequest:
+    if not (acts_for(user, request.requester) or acts_for(user, request.requested)):
+        raise PermissionDenied("not your meeting")
+    request.status = RequestStatus.CANCELLED
+    request.save(update_fields=["status"])
+    return request
+
+
+def expire_requests(event: Event, now: Any = None) -> int:
+    """Unanswered requests expire at the organiser's deadline; returns how many expired now."""
+    now = now or timezone.now()
+    if not event.request_deadline or now <= event.request_deadline:
+        return 0
+    return EventMeetingRequest.objects.filter(event=event, status=RequestStatus.REQUESTED).update(
+        status=RequestStatus.EXPIRED
+    )
+
+
+# -- the scheduling problem from the database -------------------------------------------------------------
+
+
+@dataclass
+class EventProblem:
+    problem: Problem
+    requests: list[EventMeetingRequest]  # meeting index -> request
+    registrations: list[Registration]  # participant index -> registration
+    slots: list[TimeSlot]  # slot index -> slot
+    home: dict[int, int]  # host participant -> table (speed-dating)
+
+
+def build_problem(event: Event) -> EventProblem:
+    """Accepted requests of ``event`` as a core Problem (expired requests never take a slot)."""
+    expire_requests(event)
+    slots = list(event.slots.order_by("start", "pk"))
+    if not slots:
+        raise ValidationError({"slots": _("The event has no time slots yet.")})
+    slot_index = {s.pk: i for i, s in enumerate(slots)}
+    registrations = list(event.registrations.select_related("person", "organisation").order_by("pk"))
+    index = {r.pk: i for i, r in enumerate(registrations)}
+    requests = list(event.requests.filter(status=RequestStatus.ACCEPTED).order_by("pk"))
+    request_index = {r.pk: i for i, r in enumerate(requests)}
+    n_tables = sum(room.tables for room in event.rooms.all())
+    hosts = [r for r in registrations if r.role == Role.HOST]
+    home = {index[h.pk]: k for k, h in enumerate(hosts)} if event.format == EventFormat.SPEED_DATING else {}
+    if event.format == EventFormat.SPEED_DATING:
+        n_tables = max(n_tables, len(hosts))
+    online = {r.pk for r in registrations if r.online}
+    meetings = []
+    for req in requests:
+        after = (request_index[req.after_id],) if req.after_id in request_index else ()
+        meetings.append(
+            Meeting(
+                index[req.requester_id],
+                index[req.requested_id],
+                fixed=slot_index.get(req.fixed_slot_id),
+                after=after,
+                priority=req.priority,
+                needs_table=not (req.requester_id in online and req.requested_id in online),
+            )
+        )
+    unavailable: dict[int, set[int]] = {i: set() for i in range(len(registrations))}
+    through = Registration.unavailable.through.objects.filter(registration__event=event)
+    for row in through.values("registration_id", "timeslot_id"):
+        if row["timeslot_id"] in slot_index:
+            unavailable[index[row["registration_id"]]].add(slot_index[row["timeslot_id"]])
+    n_morning = None
+    sessions = list(event.sessions.all())
+    if sessions:
+        first = [i for i, s in enumerate(slots) if s.session_id == sessions[0].pk]
+        n_morning = len(first) or None
+    try:
+        problem = Problem(
+            len(registrations),
+            len(slots),
+            tuple(n_tables for _ in slots),
+            tuple(meetings),
+            tuple(frozenset(unavailable[i]) for i in range(len(registrations))),
+            n_morning,
+            event.title,
+            tuple(r.max_meetings for r in registrations),
+        )
+    except InvalidProblem as exc:
+        raise ValidationError({"requests": str(exc)}) from exc
+    return EventProblem(problem, requests, registrations, slots, home)
+
+
+# -- running and publishing schedules ---------------------------------------------------------------------
+
+
+def start_schedule(
+    user: Any, event: Event, *, mode: str = "max", fairness: int | None = None, time_limit: float = 30.0
+) -> Schedule:
+    """Queue an optimisation run (a background task); the published schedule stays as it is."""
+    from helix.events.tasks import optimise_schedule
+    from helix.jobs.services import create_job
+
+    if not is_organiser(user, event):
+        raise PermissionDenied("only the organiser schedules")
+    if mode not in ("all", "max"):
+        raise ValidationError({"mode": _("Mode is 'all' or 'max'.")})
+    build_problem(event)  # refuse bad data now, not in the background
+    job = create_job("events.schedule", _("Schedule %(event)s") % {"event": event.title}, user)
+    schedule = Schedule.objects.create(
+        event=event,
+        mode=mode,
+        fairness=fairness,
+        time_limit=time_limit,
+        job=job,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    transaction.on_commit(lambda: optimise_schedule.enqueue(schedule.pk))
+    return schedule
+
+
+def run_schedule(schedule_id: int, progress: Callable[[int, int, str], None] | None = None) -> dict[str, Any]:
+    """Optimise and, only if a schedule was found, write its meetings in one transaction."""
+    schedule = Schedule.objects.select_related("event").get(pk=schedule_id)
+    event = schedule.event
+    Schedule.objects.filter(pk=schedule_id).update(status=ScheduleStatus.RUNNING)
+    started = time.monotonic()
+
+    owner = threading.get_ident()
+    cancelled = [False]
+
+    def should_stop() -> bool:
+        """Read the cancel flag; only from this thread (CP-SAT calls back from its own threads, which
+        must not touch the database), at most every half second."""
+        if threading.get_ident() == owner and not cancelled[0]:
+            now = time.monotonic()
+            if now - last_look[0] >= 0.5:
+                last_look[0] = now
+                cancelled[0] = Schedule.objects.filter(pk=schedule_id, cancel_requested=True).exists()
+        return cancelled[0]
+
+    last_look = [-1.0]
+
+    def report(message: str, seconds: float) -> None:
+        if progress and threading.get_ident() == owner:  # the database only from this thread
+            progress(min(int(seconds), int(schedule.time_limit) - 1), int(schedule.time_limit), message)
+
+    try:
+        data = build_problem(event)
+        mode = Mode(schedule.mode)
+        published = event.schedules.filter(published=True).first()
+        previous: dict[int, int] = {}
+        if published:
+            slot_index = {s.pk: i for i, s in enumerate(data.slots)}
+            by_request = {r.pk: i for i, r in enumerate(data.requests)}
+            for sm in published.meetings.all():
+                if sm.request_id in by_request and sm.slot_id in slot_index:
+                    previous[by_request[sm.request_id]] = slot_index[sm.slot_id]
+        result: Result
+        if event.format == EventFormat.SPEED_DATING:
+            mode = Mode.MAX  # visitors rotate past host tables (data.home) as far as the rounds allow
+        if previous:
+            result = reschedule(
+                data.problem,
+                previous,
+                mode,
+                schedule.fairness,
+                time_limit=schedule.time_limit,
+                progress=report,
+                should_stop=should_stop,
+            )
+        else:
+            result = solve_schedule(
+                data.problem,
+                mode,
+                schedule.fairness,
+                time_limit=schedule.time_limit,
+                progress=report,
+                should_stop=should_stop,
+            )
+    except Exception as exc:
+        Schedule.objects.filter(pk=schedule_id).update(status=ScheduleStatus.FAILED, message=str(exc)[:2000])
+        raise
+    if should_stop():
+        Schedule.objects.filter(pk=schedule_id).update(
+            status=ScheduleStatus.CANCELLED, message=_("Cancelled by the organiser.")
+        )
+        return {"status": "cancelled"}
+    if result.status in (Status.INFEASIBLE, Status.UNKNOWN) or (
+        mode is Mode.ALL and len(result.assignment) < len(data.requests)
+    ):
+        message = (
+            _("No schedule holds every accepted meeting.")
+            if result.status is Status.INFEASIBLE
+            else _("No schedule found in the time given.")
+        )
+        Schedule.objects.filter(pk=schedule_id).update(
+            status=ScheduleStatus.FAILED,
+            solver_status=result.status,
+            message=message,
+            seconds=time.monotonic() - started,
+        )
+        return {"status": "failed", "solver_status": result.status.value}
+    tables = assign_tables(data.problem, result.assignment, home=data.home or None)
+    with transaction.atomic():
+        ScheduledMeeting.objects.filter(schedule_id=schedule_id).delete()
+        ScheduledMeeting.objects.bulk_create(
+            [
+                ScheduledMeeting(
+                    schedule_id=schedule_id,
+                    request=data.requests[m],
+                    slot=data.slots[t],
+                    table=tables[m] + 1 if m in tables else None,
+                )
+                for m, t in sorted(result.assignment.items())
+            ]
+        )
+        Schedule.objects.filter(pk=schedule_id).update(
+            status=ScheduleStatus.SUCCEEDED,
+            solver_status=result.status.value,
+            total_breaks=result.total_breaks,
+            bound=result.bound,
+            held=len(result.assignment),
+            requested=len(data.requests),
+            weight_held=result.weight_held,
+            weight_bound=result.weight_bound,
+            moved=result.moved,
+            seconds=result.seconds,
+        )
+    return {
+        "status": "succeeded",
+        "held": len(result.assignment),
+        "requested": len(data.requests),
+        "total_breaks": result.total_breaks,
+        "solver_status": result.status.value,
+    }
+
+
+def cancel_schedule(user: Any, schedule: Schedule) -> None:
+    if not is_organiser(user, schedule.event):
+        raise PermissionDenied("only the organiser")
+    Schedule.objects.filter(
+        pk=schedule.pk, status__in=[ScheduleStatus.QUEUED, ScheduleStatus.RUNNING]
+    ).update(cancel_requested=True)
+
+
+def publish_schedule(user: Any, schedule: Schedule) -> Schedule:
+    if not is_organiser(user, schedule.event):
+        raise PermissionDenied("only the organiser publishes")
+    if schedule.status != ScheduleStatus.SUCCEEDED:
+        raise ValidationError({"schedule": _("Only a successful run can be published.")})
+    with transaction.atomic():
+        last = schedule.event.schedules.select_for_update().filter(published=True).first()
+        sequence = (last.sequence + 1) if last else 0
+        schedule.event.schedules.filter(published=True).update(published=False)
+        schedule.published = True
+        schedule.published_at = timezone.now()
+        schedule.sequence = sequence
+        schedule.save(update_fields=["published", "published_at", "sequence"])
+    return schedule
+
+
+def published_schedule(event: Event) -> Schedule | None:
+    return event.schedules.filter(published=True).first()
+
+
+def agenda(registration: Registration) -> list[ScheduledMeeting]:
+    schedule = published_schedule(registration.event)
+    if not schedule:
+        return []
+    return list(
+        schedule.meetings.filter(Q(request__requester=registration) | Q(request__requested=registration))
+        .select_related(
+            "slot",
+            "request__requester__person",
+            "request__requester__organisation",
+            "request__requested__person",
+            "request__requested__organisation",
+        )
+        .order_by("slot__start")
+    )
