@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("jobs/", include("helix.jobs.urls")),
     path("", include("helix.market.urls")),
+    path("", include("helix.events.urls")),
     path("", include("helix.registry.urls")),
 ]
 if settings.DEBUG:

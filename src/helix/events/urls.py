@@ -1,0 +1,19 @@
+from django.urls import path
+
+from helix.events import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("events/", views.event_list, name="list"),
+    path("events/<int:pk>/", views.event_detail, name="detail"),
+    path("events/<int:pk>/request/", views.request_meeting, name="request"),
+    path("events/<int:pk>/schedule/", views.run_schedule, name="run_schedule"),
+    path("events/<int:pk>/grid/", views.grid, name="grid"),
+    path("events/requests/<int:pk>/answer/", views.answer_request, name="answer"),
+    path("events/schedules/<int:pk>/", views.schedule_status, name="schedule_status"),
+    path("events/schedules/<int:pk>/publish/", views.publish, name="publish"),
+    path("events/schedules/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("events/registrations/<int:pk>/agenda/", views.agenda, name="agenda"),
+    path("events/registrations/<int:pk>/agenda.ics", views.agenda_ical, name="agenda_ics"),
+]

@@ -1,0 +1,207 @@
+"""Event pages: list, detail (participants, requests, the organiser's schedule panel), agenda and its
+iCalendar file, the organiser's grid. Thin: every change goes through services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helix.events import services
+from helix.events.agenda import agenda_ics
+from helix.events.models import Event, EventMeetingRequest, Registration, Schedule, ScheduleStatus
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    events = Event.objects.select_related("cluster").exclude(status="draft") | Event.objects.filter(
+        cluster__staff_assignments__user=request.user
+    )
+    return render(request, "events/event_list.html", {"events": events.distinct(), "app": "events"})
+
+
+@login_required
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event.objects.select_related("cluster"), pk=pk)
+    organiser = services.is_organiser(request.user, event)
+    mine = (
+        [
+            r
+            for r in event.registrations.select_related("person", "organisation")
+            if services.acts_for(request.user, r) and not organiser
+        ]
+        if request.user.is_authenticated
+        else []
+    )
+    if organiser:
+        mine = []
+    registrations = event.registrations.select_related("person", "organisation").order_by(
+        "organisation__name"
+    )
+    own_ids = [r.pk for r in mine]
+    requests = EventMeetingRequest.objects.filter(event=event).select_related(
+        "requester__person", "requester__organisation", "requested__person", "requested__organisation"
+    )
+    if not organiser:
+        requests = requests.filter(Q(requester_id__in=own_ids) | Q(requested_id__in=own_ids))
+    context = {
+        "event": event,
+        "organiser": organiser,
+        "mine": mine,
+        "own_ids": own_ids,
+        "registrations": registrations,
+        "requests": requests,
+        "app": "events",
+        "slots": event.slots.all(),
+        "schedules": event.schedules.all()[:10] if organiser else [],
+        "published": services.published_schedule(event),
+    }
+    return render(request, "events/event_detail.html", context)
+
+
+@login_required
+@require_POST
+def request_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    requester = get_object_or_404(Registration, pk=request.POST.get("requester"), event=event)
+    requested = get_object_or_404(Registration, pk=request.POST.get("requested"), event=event)
+    try:
+        services.request_meeting(
+            request.user, requester, requested, priority=int(request.POST.get("priority") or 1)
+        )
+        messages.success(request, _("Meeting requested."))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    except PermissionDenied:
+        messages.error(request, _("You do not act for this participant."))
+    return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+@require_POST
+def answer_request(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(EventMeetingRequest.objects.select_related("event"), pk=pk)
+    try:
+        services.answer_request(request.user, req, accept=request.POST.get("answer") == "accept")
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    except PermissionDenied:
+        messages.error(request, _("Only the participant asked may answer."))
+    return redirect("events:detail", pk=req.event_id)
+
+
+@login_required
+@require_POST
+def run_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    fairness = request.POST.get("fairness")
+    try:
+        services.start_schedule(
+            request.user,
+            event,
+            mode=request.POST.get("mode", "max"),
+            fairness=int(fairness) if fairness not in (None, "") else None,
+            time_limit=min(600.0, max(1.0, float(request.POST.get("time_limit") or 30))),
+        )
+        messages.success(request, _("Optimisation started; the page shows its progress."))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    except PermissionDenied:
+        messages.error(request, _("Only the organiser schedules."))
+    return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+def schedule_status(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = get_object_or_404(Schedule.objects.select_related("event", "job"), pk=pk)
+    if not services.is_organiser(request.user, schedule.event):
+        raise PermissionDenied
+    return render(request, "events/_schedule_row.html", {"schedule": schedule, "event": schedule.event})
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = get_object_or_404(Schedule.objects.select_related("event"), pk=pk)
+    try:
+        services.publish_schedule(request.user, schedule)
+        messages.success(request, _("Schedule published: participants see their agendas."))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("events:detail", pk=schedule.event_id)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = get_object_or_404(Schedule.objects.select_related("event"), pk=pk)
+    services.cancel_schedule(request.user, schedule)
+    return redirect("events:detail", pk=schedule.event_id)
+
+
+def _registration_for(request: HttpRequest, pk: int) -> Registration:
+    registration = get_object_or_404(
+        Registration.objects.select_related("event", "person", "organisation"), pk=pk
+    )
+    if not services.acts_for(request.user, registration):
+        raise PermissionDenied
+    return registration
+
+
+@login_required
+def agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration_for(request, pk)
+    items = []
+    for item in services.agenda(registration):
+        req = item.request
+        other = req.requested if req.requester_id == registration.pk else req.requester
+        items.append({"slot": item.slot, "table": item.table, "other": other})
+    return render(
+        request,
+        "events/agenda.html",
+        {"registration": registration, "event": registration.event, "items": items, "app": "events"},
+    )
+
+
+@login_required
+def agenda_ical(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration_for(request, pk)
+    response = HttpResponse(agenda_ics(registration), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="agenda-{registration.event_id}-{registration.pk}.ics"'
+    )
+    return response
+
+
+@login_required
+def grid(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    if not services.is_organiser(request.user, event):
+        raise PermissionDenied
+    schedule = (
+        services.published_schedule(event) or event.schedules.filter(status=ScheduleStatus.SUCCEEDED).first()
+    )
+    tables = sum(room.tables for room in event.rooms.all())
+    rows = []
+    if schedule:
+        cells: dict[tuple[int, int], object] = {}
+        for m in schedule.meetings.select_related(
+            "request__requester__organisation", "request__requested__organisation"
+        ):
+            if m.table:
+                cells[m.slot_id, m.table] = m.request
+        rows = [(slot, [cells.get((slot.pk, t)) for t in range(1, tables + 1)]) for slot in event.slots.all()]
+    return render(
+        request,
+        "events/grid.html",
+        {"event": event, "schedule": schedule, "rows": rows, "tables": range(1, tables + 1), "app": "events"},
+    )

@@ -1,0 +1,81 @@
+"""Integration: the event pages — a participant requests a meeting, the other accepts, the organiser runs
+and publishes the schedule, the participant reads the agenda page and downloads the .ics."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from helix.events.models import (
+    Event,
+    EventMeetingRequest,
+    Registration,
+    RequestStatus,
+    Room,
+    Schedule,
+    TimeSlot,
+)
+from tests.factories import ClusterFactory, OrganisationFactory, member_user, staff_user
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+def test_request_accept_schedule_publish_and_agenda(client, django_capture_on_commit_callbacks):
+    cluster = ClusterFactory(name="Smart Energy Cities")
+    organiser = staff_user(cluster, "organiser")
+    event = Event.objects.create(cluster=cluster, title="Brokerage day", venue="Expo", status="open")
+    start = datetime(2026, 12, 3, 14, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+    for k in range(3):
+        TimeSlot.objects.create(event=event, start=start + timedelta(minutes=20 * k),
+                                end=start + timedelta(minutes=20 * k + 15))
+    Room.objects.create(event=event, name="Hall", tables=3)
+    city, company = OrganisationFactory(name="City of Genk"), OrganisationFactory(name="HeatCo")
+    u_city, u_company = member_user(city, "city"), member_user(company, "company")
+    r_city = Registration.objects.create(event=event, person=u_city.person, organisation=city)
+    r_company = Registration.objects.create(event=event, person=u_company.person, organisation=company)
+
+    client.force_login(u_company)
+    page = client.get(f"/events/{event.pk}/")
+    assert page.status_code == 200
+    assert f'name="request-{r_city.pk}"' in page.content.decode()
+    client.post(f"/events/{event.pk}/request/", {"requester": r_company.pk, "requested": r_city.pk})
+    req = EventMeetingRequest.objects.get()
+    assert req.status == RequestStatus.REQUESTED
+    # the company cannot answer its own request
+    client.post(f"/events/requests/{req.pk}/answer/", {"answer": "accept"})
+    req.refresh_from_db()
+    assert req.status == RequestStatus.REQUESTED
+
+    client.force_login(u_city)
+    client.post(f"/events/requests/{req.pk}/answer/", {"answer": "accept"})
+    req.refresh_from_db()
+    assert req.status == RequestStatus.ACCEPTED
+    assert client.get(f"/events/{event.pk}/grid/").status_code == 403  # organiser only
+
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/events/{event.pk}/schedule/", {"mode": "all", "fairness": "", "time_limit": "5"})
+    schedule = Schedule.objects.get()
+    assert schedule.status == "succeeded", schedule.message
+    client.post(f"/events/schedules/{schedule.pk}/publish/")
+    schedule.refresh_from_db()
+    assert schedule.published
+    grid = client.get(f"/events/{event.pk}/grid/").content.decode()
+    assert "HeatCo · City of Genk" in grid
+
+    client.force_login(u_company)
+    agenda = client.get(f"/events/registrations/{r_company.pk}/agenda/").content.decode()
+    slot = schedule.meetings.get().slot
+    assert "City of Genk" in agenda
+    assert f"{slot.start.astimezone(ZoneInfo('Europe/Brussels')):%H:%M}" in agenda
+    ics = client.get(f"/events/registrations/{r_company.pk}/agenda.ics")
+    assert ics["Content-Type"].startswith("text/calendar")
+    cal = Calendar.from_ical(ics.content)
+    (vevent,) = cal.walk("VEVENT")
+    assert vevent.decoded("dtstart") == slot.start
+    assert "City of Genk" in str(vevent["summary"])
+    # someone else's agenda is not visible
+    assert client.get(f"/events/registrations/{r_city.pk}/agenda/").status_code == 403
