@@ -50,6 +50,93 @@ def acts_for(user: Any, registration: Registration) -> bool:
     )
 
 
+def create_event(
+    user: Any,
+    *,
+    cluster: Any,
+    title: str,
+    day: Any,
+    first_slot: Any,
+    slot_minutes: int,
+    gap_minutes: int,
+    morning_slots: int,
+    lunch_minutes: int,
+    afternoon_slots: int,
+    tables: int,
+    venue: str = "",
+    description: str = "",
+    format: str = EventFormat.B2B,
+    attendance: str = "on_site",
+    request_deadline: Any = None,
+    time_zone: str = "Europe/Brussels",
+) -> Event:
+    """An event with a morning and an afternoon session of generated slots and one room, in one go."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from helix.events.models import Room, Session
+
+    if not can_manage_cluster(user, cluster):
+        raise PermissionDenied("only the cluster's staff organise its events")
+    zone = ZoneInfo(time_zone)
+    with transaction.atomic():
+        event = Event.objects.create(
+            cluster=cluster,
+            title=title,
+            venue=venue,
+            description=description,
+            format=format,
+            attendance=attendance,
+            request_deadline=request_deadline,
+            time_zone=time_zone,
+            status="open",
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        start = datetime.combine(day, first_slot, tzinfo=zone)
+        step = timedelta(minutes=slot_minutes + gap_minutes)
+        length = timedelta(minutes=slot_minutes)
+        for order, (name, count) in enumerate(
+            ((_("Morning"), morning_slots), (_("Afternoon"), afternoon_slots))
+        ):
+            if not count:
+                continue
+            session = Session.objects.create(event=event, name=name, order=order)
+            for _k in range(count):
+                TimeSlot.objects.create(event=event, session=session, start=start, end=start + length)
+                start += step
+            start += timedelta(minutes=lunch_minutes) - timedelta(minutes=gap_minutes)
+        Room.objects.create(event=event, name=_("Main hall"), tables=tables)
+    return event
+
+
+def register(
+    user: Any,
+    event: Event,
+    *,
+    person: Any = None,
+    role: str = Role.PARTICIPANT,
+    online: bool = False,
+    max_meetings: int | None = None,
+) -> Registration:
+    """The user registers themselves (their person record), or the organiser registers ``person``."""
+    if person is None:
+        person = getattr(user, "person", None) if user and user.is_authenticated else None
+        if person is None:
+            raise ValidationError({"person": _("Your account is not linked to a person of an organisation.")})
+    elif not is_organiser(user, event) and getattr(user, "person", None) != person:
+        raise PermissionDenied("only the organiser registers others")
+    if event.registrations.filter(person=person).exists():
+        raise ValidationError({"person": _("%(person)s is already registered.") % {"person": person}})
+    return Registration.objects.create(
+        event=event,
+        person=person,
+        organisation=person.organisation,
+        role=role,
+        online=online,
+        max_meetings=max_meetings,
+    )
+
+
 # -- meeting requests --------------------------------------------------------------------------------------
 
 

@@ -6,7 +6,9 @@ app_name = "events"
 
 urlpatterns = [
     path("events/", views.event_list, name="list"),
+    path("events/new/", views.event_create, name="create"),
     path("events/<int:pk>/", views.event_detail, name="detail"),
+    path("events/<int:pk>/register/", views.register, name="register"),
     path("events/<int:pk>/request/", views.request_meeting, name="request"),
     path("events/<int:pk>/schedule/", views.run_schedule, name="run_schedule"),
     path("events/<int:pk>/grid/", views.grid, name="grid"),

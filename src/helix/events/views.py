@@ -26,7 +26,42 @@ def event_list(request: HttpRequest) -> HttpResponse:
     events = Event.objects.select_related("cluster").exclude(status="draft") | Event.objects.filter(
         cluster__staff_assignments__user=request.user
     )
-    return render(request, "events/event_list.html", {"events": events.distinct(), "app": "events"})
+    from helix.registry.permissions import staff_cluster_ids
+
+    return render(
+        request,
+        "events/event_list.html",
+        {"events": events.distinct(), "app": "events", "can_create": bool(staff_cluster_ids(request.user))},
+    )
+
+
+@login_required
+def event_create(request: HttpRequest) -> HttpResponse:
+    from helix.events.forms import EventForm
+    from helix.registry.models import Cluster
+    from helix.registry.permissions import staff_cluster_ids
+
+    clusters = Cluster.objects.filter(pk__in=staff_cluster_ids(request.user))
+    if not clusters.exists():
+        raise PermissionDenied
+    form = EventForm(request.POST or None, clusters=clusters)
+    if request.method == "POST" and form.is_valid():
+        event = services.create_event(request.user, **form.cleaned_data)
+        messages.success(request, _("Event created with its slots; participants can now register."))
+        return redirect("events:detail", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "app": "events"})
+
+
+@login_required
+@require_POST
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event, pk=pk)
+    try:
+        services.register(request.user, event)
+        messages.success(request, _("You are registered."))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("events:detail", pk=event.pk)
 
 
 @login_required
@@ -53,7 +88,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not organiser:
         requests = requests.filter(Q(requester_id__in=own_ids) | Q(requested_id__in=own_ids))
+    person = getattr(request.user, "person", None)
+    can_register = bool(person) and not event.registrations.filter(person=person).exists()
     context = {
+        "can_register": can_register,
         "event": event,
         "organiser": organiser,
         "mine": mine,
