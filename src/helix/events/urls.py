@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from helix.events import views
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("events/<int:pk>/request/", views.request_meeting, name="request"),
     path("events/<int:pk>/schedule/", views.run_schedule, name="run_schedule"),
     path("events/<int:pk>/grid/", views.grid, name="grid"),
+    re_path(r"^events/(?P<pk>[0-9]+)/grid\.(?P<fmt>csv|xlsx)$", views.grid_export, name="grid_export"),
+    path("events/<int:pk>/table-cards.pdf", views.table_cards, name="table_cards"),
+    path("events/registrations/<int:pk>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),
     path("events/requests/<int:pk>/answer/", views.answer_request, name="answer"),
     path("events/schedules/<int:pk>/", views.schedule_status, name="schedule_status"),
     path("events/schedules/<int:pk>/publish/", views.publish, name="publish"),

@@ -3,11 +3,13 @@ iCalendar file, the organiser's grid. Thin: every change goes through services."
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -217,6 +219,93 @@ def agenda_ical(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="agenda-{registration.event_id}-{registration.pk}.ics"'
     )
+    return response
+
+
+@login_required
+def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from helix.events.pdf import agenda_pdf as render_pdf
+
+    registration = _registration_for(request, pk)
+    response = HttpResponse(render_pdf(registration), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="agenda-{registration.event_id}-{registration.pk}.pdf"'
+    )
+    return response
+
+
+def _organiser_schedule(request: HttpRequest, pk: int) -> tuple[Event, Schedule | None]:
+    event = get_object_or_404(Event, pk=pk)
+    if not services.is_organiser(request.user, event):
+        raise PermissionDenied
+    return event, services.published_schedule(event) or event.schedules.filter(
+        status=ScheduleStatus.SUCCEEDED
+    ).first()
+
+
+@login_required
+def table_cards(request: HttpRequest, pk: int) -> HttpResponse:
+    from helix.events.pdf import table_cards_pdf
+
+    event, schedule = _organiser_schedule(request, pk)
+    if schedule is None:
+        raise Http404
+    response = HttpResponse(table_cards_pdf(event, schedule), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="table-cards-{event.pk}.pdf"'
+    return response
+
+
+@login_required
+def grid_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The grid as CSV or XLSX: one row per meeting (time, table, both organisations and people)."""
+    import io
+
+    from helix.spreadsheets import write_csv, write_workbook
+
+    event, schedule = _organiser_schedule(request, pk)
+    if schedule is None:
+        raise Http404
+    zone = ZoneInfo(event.time_zone)
+    columns = [
+        "start",
+        "end",
+        "table",
+        "organisation_a",
+        "person_a",
+        "organisation_b",
+        "person_b",
+        "priority",
+    ]
+    rows = [
+        [
+            m.slot.start.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            m.slot.end.astimezone(zone).strftime("%H:%M"),
+            m.table or "",
+            m.request.requester.organisation.name,
+            str(m.request.requester.person),
+            m.request.requested.organisation.name,
+            str(m.request.requested.person),
+            m.request.priority,
+        ]
+        for m in schedule.meetings.select_related(
+            "slot",
+            "request__requester__organisation",
+            "request__requester__person",
+            "request__requested__organisation",
+            "request__requested__person",
+        ).order_by("slot__start", "table")
+    ]
+    if fmt == "csv":
+        text = io.StringIO()
+        write_csv(text, columns, rows)
+        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        data = io.BytesIO()
+        write_workbook(data, {"meetings": (columns, rows)})
+        response = HttpResponse(
+            data.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="schedule-{event.pk}.{fmt}"'
     return response
 
 
