@@ -29,8 +29,9 @@ def test_request_accept_schedule_publish_and_agenda(client, django_capture_on_co
     event = Event.objects.create(cluster=cluster, title="Brokerage day", venue="Expo", status="open")
     start = datetime(2026, 12, 3, 14, 0, tzinfo=ZoneInfo("Europe/Brussels"))
     for k in range(3):
-        TimeSlot.objects.create(event=event, start=start + timedelta(minutes=20 * k),
-                                end=start + timedelta(minutes=20 * k + 15))
+        TimeSlot.objects.create(
+            event=event, start=start + timedelta(minutes=20 * k), end=start + timedelta(minutes=20 * k + 15)
+        )
     Room.objects.create(event=event, name="Hall", tables=3)
     city, company = OrganisationFactory(name="City of Genk"), OrganisationFactory(name="HeatCo")
     u_city, u_company = member_user(city, "city"), member_user(company, "company")

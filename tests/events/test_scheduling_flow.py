@@ -181,3 +181,23 @@ def test_agenda_ics_reads_back_with_stable_uids_and_brussels_time(event_setup):
     cal2 = Calendar.from_ical(agenda_ics(regs[0]))
     assert {str(e["uid"]) for e in cal2.walk("VEVENT")} == {str(e["uid"]) for e in events}
     assert {int(e["sequence"]) for e in cal2.walk("VEVENT")} == {1}
+
+
+def test_organiser_fixes_slots_priorities_and_precedence_and_the_schedule_honours_them(event_setup):
+    event, organiser, regs, users = event_setup
+    r01, r23, r02 = accepted(event, regs, users, [(0, 1), (2, 3), (0, 2)])
+    slots = list(event.slots.order_by("start"))
+    with pytest.raises(PermissionDenied):
+        services.update_request(users[0], r01, priority=3)
+    services.update_request(organiser, r01, priority=3, fixed_slot=slots[3])
+    services.update_request(organiser, r02, after=r23)
+    with pytest.raises(ValidationError, match="each have to follow the other"):
+        services.update_request(organiser, r23, after=r02)
+    services.set_availability(users[2], regs[2], unavailable=[slots[0]], max_meetings=None)
+    schedule = run(organiser, event, mode="all", time_limit=5)
+    placed = {m.request_id: m.slot for m in schedule.meetings.all()}
+    assert placed[r01.pk] == slots[3]
+    assert placed[r23.pk].start < placed[r02.pk].start
+    assert slots[0] not in (placed[r23.pk], placed[r02.pk])
+    with pytest.raises(PermissionDenied):
+        services.set_availability(users[1], regs[2], unavailable=[], max_meetings=None)

@@ -218,6 +218,54 @@ def cancel_request(user: Any, request: EventMeetingRequest) -> EventMeetingReque
     return request
 
 
+def update_request(
+    user: Any,
+    request: EventMeetingRequest,
+    *,
+    priority: int | None = None,
+    fixed_slot: TimeSlot | None = None,
+    after: EventMeetingRequest | None = None,
+) -> EventMeetingRequest:
+    """The organiser sets a request's priority, fixes its slot, or says it must follow another meeting."""
+    if not is_organiser(user, request.event):
+        raise PermissionDenied("only the organiser")
+    if priority is not None and not 1 <= priority <= 3:
+        raise ValidationError({"priority": _("Priority is 1 (normal) to 3 (high).")})
+    if fixed_slot is not None and fixed_slot.event_id != request.event_id:
+        raise ValidationError({"fixed_slot": _("That slot belongs to another event.")})
+    if after is not None:
+        if after.event_id != request.event_id or after.pk == request.pk:
+            raise ValidationError(
+                {"after": _("A meeting can only follow another meeting of the same event.")}
+            )
+        seen, node = {request.pk}, after
+        while node is not None:  # no cycle: walking 'must follow' from `after` never reaches this request
+            if node.pk in seen:
+                raise ValidationError({"after": _("These meetings would each have to follow the other.")})
+            seen.add(node.pk)
+            node = node.after
+    if priority is not None:
+        request.priority = priority
+    request.fixed_slot = fixed_slot
+    request.after = after
+    request.save(update_fields=["priority", "fixed_slot", "after"])
+    return request
+
+
+def set_availability(
+    user: Any, registration: Registration, *, unavailable: list[TimeSlot], max_meetings: int | None
+) -> Registration:
+    if not acts_for(user, registration):
+        raise PermissionDenied("not your registration")
+    if any(slot.event_id != registration.event_id for slot in unavailable):
+        raise ValidationError({"unavailable": _("A slot belongs to another event.")})
+    with transaction.atomic():
+        registration.max_meetings = max_meetings
+        registration.save(update_fields=["max_meetings"])
+        registration.unavailable.set(unavailable)
+    return registration
+
+
 def expire_requests(event: Event, now: Any = None) -> int:
     """Unanswered requests expire at the organiser's deadline; returns how many expired now."""
     now = now or timezone.now()

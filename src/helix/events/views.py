@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from helix.events import services
 from helix.events.agenda import agenda_ics
-from helix.events.models import Event, EventMeetingRequest, Registration, Schedule, ScheduleStatus
+from helix.events.models import Event, EventMeetingRequest, Registration, Schedule, ScheduleStatus, TimeSlot
 
 
 def _errors(exc: ValidationError) -> str:
@@ -137,6 +137,45 @@ def answer_request(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied:
         messages.error(request, _("Only the participant asked may answer."))
     return redirect("events:detail", pk=req.event_id)
+
+
+@login_required
+@require_POST
+def update_request(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(EventMeetingRequest.objects.select_related("event"), pk=pk)
+    slot = TimeSlot.objects.filter(pk=request.POST.get("fixed_slot") or None, event=req.event).first()
+    after = EventMeetingRequest.objects.filter(pk=request.POST.get("after") or None, event=req.event).first()
+    try:
+        services.update_request(
+            request.user,
+            req,
+            priority=int(request.POST.get("priority") or req.priority),
+            fixed_slot=slot,
+            after=after,
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    except PermissionDenied:
+        messages.error(request, _("Only the organiser."))
+    return redirect("events:detail", pk=req.event_id)
+
+
+@login_required
+@require_POST
+def availability(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration_for(request, pk)
+    slots = list(
+        TimeSlot.objects.filter(event=registration.event, pk__in=request.POST.getlist("unavailable"))
+    )
+    limit = request.POST.get("max_meetings")
+    services.set_availability(
+        request.user,
+        registration,
+        unavailable=slots,
+        max_meetings=int(limit) if limit and limit.isdigit() else None,
+    )
+    messages.success(request, _("Availability saved."))
+    return redirect("events:detail", pk=registration.event_id)
 
 
 @login_required
