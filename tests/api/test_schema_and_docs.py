@@ -42,6 +42,15 @@ OPERATIONS = {
     ("get", "/api/market/meeting-requests"): WRITE,
     ("post", "/api/market/meeting-requests"): WRITE,
     ("post", "/api/market/meeting-requests/{meeting_id}/answer"): WRITE,
+    ("get", "/api/events/events"): READ,
+    ("get", "/api/events/events/{event_id}"): READ,
+    ("get", "/api/events/events/{event_id}/registrations"): WRITE,
+    ("post", "/api/events/events/{event_id}/requests"): WRITE,
+    ("post", "/api/events/requests/{request_id}/answer"): WRITE,
+    ("post", "/api/events/events/{event_id}/schedules"): WRITE,
+    ("get", "/api/events/schedules/{schedule_id}"): WRITE,
+    ("post", "/api/events/schedules/{schedule_id}/publish"): WRITE,
+    ("get", "/api/events/registrations/{registration_id}/agenda.ics"): WRITE,
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -104,6 +113,7 @@ def test_the_schema_is_well_formed(schema):
                 ["listings"],
                 ["matches"],
                 ["meeting requests"],
+                ["events"],
             )
     assert len(operation_ids) == len(set(operation_ids))
     refs = set(references(schema))

@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from helix.api import docs, market, registry
+from helix.api import docs, events, market, registry
 
 api = NinjaAPI(
     title="Helix API",
@@ -26,6 +26,7 @@ api = NinjaAPI(
 )
 api.add_router("/registry/", registry.router)
 api.add_router("/market/", market.router)
+api.add_router("/events/", events.router)
 
 
 @api.exception_handler(PermissionDenied)
