@@ -1,0 +1,68 @@
+"""Integration: `helix events list|schedule|agenda` against the database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+from icalendar import Calendar
+
+from helix.cli import main
+from helix.events import services
+from helix.events.models import Event, Registration, Room, TimeSlot
+from tests.factories import ClusterFactory, OrganisationFactory, member_user, staff_user
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+def test_schedule_publish_and_write_the_agenda(tmp_path):
+    cluster = ClusterFactory(name="Smart Energy Cities")
+    staff_user(cluster, "organiser")
+    event = Event.objects.create(cluster=cluster, title="Brokerage day")
+    start = datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+    for k in range(2):
+        TimeSlot.objects.create(
+            event=event, start=start + timedelta(minutes=30 * k), end=start + timedelta(minutes=30 * k + 25)
+        )
+    Room.objects.create(event=event, name="Hall", tables=1)
+    a, b = OrganisationFactory(name="HeatCo"), OrganisationFactory(name="City of Genk")
+    ua, ub = member_user(a, "ua"), member_user(b, "ub")
+    ra = Registration.objects.create(event=event, person=ua.person, organisation=a)
+    rb = Registration.objects.create(event=event, person=ub.person, organisation=b)
+    services.answer_request(ub, services.request_meeting(ua, ra, rb), accept=True)
+    runner = CliRunner()
+    listed = runner.invoke(main, ["events", "list"])
+    assert "Brokerage day" in listed.output
+    assert "2 slots, 2 participants, 1 accepted requests" in listed.output
+    refused = runner.invoke(main, ["events", "schedule", str(event.pk)])
+    assert refused.exit_code != 0
+    assert "--as USERNAME" in refused.output
+    assert runner.invoke(main, ["events", "schedule", str(event.pk), "--as", "ua"]).exit_code != 0
+    result = runner.invoke(
+        main,
+        [
+            "events",
+            "schedule",
+            str(event.pk),
+            "--mode",
+            "all",
+            "--time-limit",
+            "5",
+            "--publish",
+            "--as",
+            "organiser",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "succeeded" in result.output
+    assert "held 1/1" in result.output
+    assert "published (sequence 0)" in result.output
+    out = tmp_path / "agenda.ics"
+    assert runner.invoke(main, ["events", "agenda", str(ra.pk), "-o", str(out)]).exit_code == 0
+    (vevent,) = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    assert "City of Genk" in str(vevent["summary"])
+    pdf = tmp_path / "agenda.pdf"
+    runner.invoke(main, ["events", "agenda", str(ra.pk), "--format", "pdf", "-o", str(pdf)])
+    assert pdf.read_bytes().startswith(b"%PDF")
