@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
 import pytest
 from django.test import TestCase
 from icalendar import Calendar
 
-from helix.events.models import Event, Registration, Room, TimeSlot
-from tests.factories import ClusterFactory, OrganisationFactory, member_user, staff_user
+from tests.events.helpers import small_event
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 def test_request_answer_schedule_publish_and_agenda_over_the_api(call_as):
-    cluster = ClusterFactory(name="Smart Energy Cities")
-    organiser = staff_user(cluster, "organiser")
-    event = Event.objects.create(cluster=cluster, title="Brokerage day", status="open")
-    start = datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("Europe/Brussels"))
-    for k in range(2):
-        TimeSlot.objects.create(
-            event=event, start=start + timedelta(minutes=30 * k), end=start + timedelta(minutes=30 * k + 25)
-        )
-    Room.objects.create(event=event, name="Hall", tables=1)
-    a, b = OrganisationFactory(name="HeatCo"), OrganisationFactory(name="City of Genk")
-    ua, ub = member_user(a, "ua"), member_user(b, "ub")
-    ra = Registration.objects.create(event=event, person=ua.person, organisation=a)
-    rb = Registration.objects.create(event=event, person=ub.person, organisation=b)
+    setup = small_event(["HeatCo", "City of Genk"], slots=2, tables=1, status="open")
+    event, organiser = setup.event, setup.organiser
+    ra, rb = setup.registrations
+    ua, ub = setup.users
 
     listed = call_as(None).get("/api/events/events").json()
     assert [e["title"] for e in listed] == ["Brokerage day"]

@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
 import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
 from helix.cli import main
 from helix.events import services
-from helix.events.models import Event, Registration, Room, TimeSlot
-from tests.factories import ClusterFactory, OrganisationFactory, member_user, staff_user
+from tests.events.helpers import small_event
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 def test_schedule_publish_and_write_the_agenda(tmp_path):
-    cluster = ClusterFactory(name="Smart Energy Cities")
-    staff_user(cluster, "organiser")
-    event = Event.objects.create(cluster=cluster, title="Brokerage day")
-    start = datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("Europe/Brussels"))
-    for k in range(2):
-        TimeSlot.objects.create(
-            event=event, start=start + timedelta(minutes=30 * k), end=start + timedelta(minutes=30 * k + 25)
-        )
-    Room.objects.create(event=event, name="Hall", tables=1)
-    a, b = OrganisationFactory(name="HeatCo"), OrganisationFactory(name="City of Genk")
-    ua, ub = member_user(a, "ua"), member_user(b, "ub")
-    ra = Registration.objects.create(event=event, person=ua.person, organisation=a)
-    rb = Registration.objects.create(event=event, person=ub.person, organisation=b)
+    setup = small_event(["HeatCo", "City of Genk"], slots=2, tables=1)
+    event = setup.event
+    ra, rb = setup.registrations
+    ua, ub = setup.users
     services.answer_request(ub, services.request_meeting(ua, ra, rb), accept=True)
     runner = CliRunner()
     listed = runner.invoke(main, ["events", "list"])
@@ -39,7 +26,7 @@ def test_schedule_publish_and_write_the_agenda(tmp_path):
     refused = runner.invoke(main, ["events", "schedule", str(event.pk)])
     assert refused.exit_code != 0
     assert "--as USERNAME" in refused.output
-    assert runner.invoke(main, ["events", "schedule", str(event.pk), "--as", "ua"]).exit_code != 0
+    assert runner.invoke(main, ["events", "schedule", str(event.pk), "--as", "u0"]).exit_code != 0
     result = runner.invoke(
         main,
         [

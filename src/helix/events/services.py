@@ -146,6 +146,14 @@ def accepted_count(registration: Registration) -> int:
     ).count()
 
 
+def _check_limits(*sides: Registration, field: str) -> None:
+    """Refuse one more meeting for a participant who already has the most it accepts."""
+    for side in sides:
+        if side.max_meetings is not None and accepted_count(side) >= side.max_meetings:
+            message = _("%(name)s already has the most meetings they accept (%(n)d).")
+            raise ValidationError({field: message % {"name": side.person, "n": side.max_meetings}})
+
+
 def request_meeting(
     user: Any, requester: Registration, requested: Registration, *, priority: int = 1, message: str = ""
 ) -> EventMeetingRequest:
@@ -170,14 +178,7 @@ def request_meeting(
     ).filter(Q(requester=requester, requested=requested) | Q(requester=requested, requested=requester))
     if open_pair.exists():
         raise ValidationError({"requested": _("These two already have an open or accepted request.")})
-    for side in (requester, requested):
-        if side.max_meetings is not None and accepted_count(side) >= side.max_meetings:
-            raise ValidationError(
-                {
-                    "requested": _("%(name)s already has the most meetings they accept (%(n)d).")
-                    % {"name": side.person, "n": side.max_meetings}
-                }
-            )
+    _check_limits(requester, requested, field="requested")
     return EventMeetingRequest.objects.create(
         event=event, requester=requester, requested=requested, priority=priority, message=message
     )
@@ -196,14 +197,7 @@ def answer_request(user: Any, request: EventMeetingRequest, accept: bool) -> Eve
             }
         )
     if accept:
-        for side in (request.requester, request.requested):
-            if side.max_meetings is not None and accepted_count(side) >= side.max_meetings:
-                raise ValidationError(
-                    {
-                        "status": _("%(name)s already has the most meetings they accept (%(n)d).")
-                        % {"name": side.person, "n": side.max_meetings}
-                    }
-                )
+        _check_limits(request.requester, request.requested, field="status")
     request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
     request.responded_at = timezone.now()
     request.save(update_fields=["status", "responded_at"])

@@ -1,0 +1,53 @@
+"""A small event for the events tests: slots from 9:00 Brussels time, one room, organisations with a
+member user each, registered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from helix.events.models import Event, Registration, Room, TimeSlot
+from tests.factories import ClusterFactory, OrganisationFactory, member_user, staff_user
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+@dataclass
+class SmallEvent:
+    event: Event
+    organiser: Any
+    registrations: list[Registration]
+    users: list[Any]
+
+
+def small_event(
+    names: list[str],
+    *,
+    slots: int = 3,
+    tables: int = 2,
+    minutes: int = 30,
+    title: str = "Brokerage day",
+    **event_fields: Any,
+) -> SmallEvent:
+    cluster = ClusterFactory(name="Smart Energy Cities")
+    organiser = staff_user(cluster, "organiser")
+    event = Event.objects.create(cluster=cluster, title=title, **event_fields)
+    start = datetime(2026, 12, 3, 9, 0, tzinfo=BRUSSELS)
+    for k in range(slots):
+        TimeSlot.objects.create(
+            event=event,
+            start=start + timedelta(minutes=minutes * k),
+            end=start + timedelta(minutes=minutes * k + minutes - 5),
+        )
+    Room.objects.create(event=event, name="Hall", tables=tables)
+    registrations, users = [], []
+    for k, name in enumerate(names):
+        organisation = OrganisationFactory(name=name)
+        user = member_user(organisation, f"u{k}")
+        registrations.append(
+            Registration.objects.create(event=event, person=user.person, organisation=organisation)
+        )
+        users.append(user)
+    return SmallEvent(event, organiser, registrations, users)
