@@ -1,0 +1,67 @@
+"""Integration: the speed-dating format (hosts keep their table, visitors rotate) and online meetings in a
+hybrid event (no table taken)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from helix.core.scheduling import Mode, check_schedule
+from helix.events import services
+from helix.events.models import EventFormat, Role
+from tests.events.helpers import small_event
+from tests.events.test_scheduling_flow import run
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+def test_speed_dating_hosts_keep_their_table_and_visitors_rotate():
+    setup = small_event(
+        ["City of Genk", "City of Hasselt", "HeatCo", "SolarCo", "GridCo"],
+        slots=3,
+        tables=0,
+        format=EventFormat.SPEED_DATING,
+    )
+    regs, users = setup.registrations, setup.users
+    for host in regs[:2]:
+        host.role = Role.HOST
+        host.save()
+    for visitor in regs[2:]:
+        visitor.role = Role.VISITOR
+        visitor.save()
+    with pytest.raises(ValidationError, match="visitors meet host tables"):
+        services.request_meeting(users[0], regs[0], regs[1])  # two hosts
+    for v in range(2, 5):
+        for h in range(2):
+            services.answer_request(
+                users[h], services.request_meeting(users[v], regs[v], regs[h]), accept=True
+            )
+    schedule = run(setup.organiser, setup.event, mode="max", time_limit=5)
+    assert schedule.status == "succeeded", schedule.message
+    assert schedule.held == 6  # 3 visitors x 2 hosts in 3 rounds
+    tables_of_host: dict[int, set[int]] = {}
+    for meeting in schedule.meetings.select_related("request"):
+        host = meeting.request.requested_id  # visitors asked the hosts
+        tables_of_host.setdefault(host, set()).add(meeting.table)
+    assert all(len(tables) == 1 for tables in tables_of_host.values())
+    assert len({next(iter(t)) for t in tables_of_host.values()}) == 2
+    data = services.build_problem(setup.event)
+    slot_index = {s.pk: i for i, s in enumerate(data.slots)}
+    req_index = {r.pk: i for i, r in enumerate(data.requests)}
+    assignment = {req_index[m.request_id]: slot_index[m.slot_id] for m in schedule.meetings.all()}
+    assert check_schedule(data.problem, assignment, mode=Mode.MAX).ok
+
+
+def test_online_meetings_take_no_table():
+    setup = small_event(["A", "B", "C", "D"], slots=1, tables=1, attendance="hybrid")
+    regs, users = setup.registrations, setup.users
+    for reg in regs[2:]:
+        reg.online = True
+        reg.save()
+    for a, b in [(0, 1), (2, 3)]:
+        services.answer_request(users[b], services.request_meeting(users[a], regs[a], regs[b]), accept=True)
+    schedule = run(setup.organiser, setup.event, mode="all", time_limit=5)
+    assert schedule.held == 2  # one slot, one table: the online pair needs none
+    by_pair = {(m.request.requester_id, m.request.requested_id): m.table for m in schedule.meetings.all()}
+    assert by_pair[regs[0].pk, regs[1].pk] == 1
+    assert by_pair[regs[2].pk, regs[3].pk] is None
