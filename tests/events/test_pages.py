@@ -80,3 +80,31 @@ def test_request_accept_schedule_publish_and_agenda(client, django_capture_on_co
     assert "City of Genk" in str(vevent["summary"])
     # someone else's agenda is not visible
     assert client.get(f"/events/registrations/{r_city.pk}/agenda/").status_code == 403
+
+
+def test_a_running_schedule_row_polls_and_shows_the_jobs_progress(client):
+    from helix.events.models import Schedule
+    from helix.jobs.models import Job
+    from tests.events.helpers import small_event
+
+    setup = small_event(["A", "B"])
+    job = Job.objects.create(
+        kind="events.schedule",
+        title="Schedule",
+        status="running",
+        message="proved: at least 2 breaks",
+        done=3,
+        total=30,
+    )
+    schedule = Schedule.objects.create(event=setup.event, status="running", job=job)
+    client.force_login(setup.organiser)
+    row = client.get(f"/events/schedules/{schedule.pk}/").content.decode()
+    assert f'hx-get="/events/schedules/{schedule.pk}/"' in row
+    assert 'hx-trigger="every 2s"' in row
+    assert "proved: at least 2 breaks" in row
+    Schedule.objects.filter(pk=schedule.pk).update(status="succeeded")
+    done = client.get(f"/events/schedules/{schedule.pk}/").content.decode()
+    assert "hx-get" not in done
+    assert 'name="publish"' in done
+    client.force_login(setup.users[0])
+    assert client.get(f"/events/schedules/{schedule.pk}/").status_code == 403

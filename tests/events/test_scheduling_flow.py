@@ -105,6 +105,10 @@ def test_background_run_writes_a_valid_schedule_and_publishing_numbers_it(event_
     schedule.refresh_from_db()  # tasks run immediately in tests
     assert schedule.status == ScheduleStatus.SUCCEEDED, schedule.message
     assert schedule.held == schedule.requested == 5
+    # the run's job carries the progress the page shows (the SAT model reports each proof)
+    schedule.job.refresh_from_db()
+    assert schedule.job.status == "succeeded"
+    assert schedule.job.result["held"] == 5
     data = services.build_problem(event)
     slot_index = {s.pk: i for i, s in enumerate(data.slots)}
     req_index = {r.pk: i for i, r in enumerate(data.requests)}

@@ -11,8 +11,11 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def shared_data() -> Path | None:
-    candidates = [os.environ.get("HELIX_SHARED_DATA", ""), str(ROOT.parent / "shared" / "data"),
-                  "/work/shared/data"]
+    candidates = [
+        os.environ.get("HELIX_SHARED_DATA", ""),
+        str(ROOT.parent / "shared" / "data"),
+        "/work/shared/data",
+    ]
     for candidate in candidates:
         if candidate and (Path(candidate) / "b2b").is_dir():
             return Path(candidate)

@@ -34,8 +34,13 @@ def brute_force_best(problem: Problem) -> int:
 
 def small_event() -> Problem:
     # participant 0 is wanted by everyone; two slots, one table; participant 3 only in slot 2
-    meetings = (Meeting(0, 1, priority=1), Meeting(0, 2, priority=3), Meeting(0, 3, priority=2),
-                Meeting(1, 2, priority=1), Meeting(2, 3, priority=1))
+    meetings = (
+        Meeting(0, 1, priority=1),
+        Meeting(0, 2, priority=3),
+        Meeting(0, 3, priority=2),
+        Meeting(1, 2, priority=1),
+        Meeting(2, 3, priority=1),
+    )
     return Problem(4, 2, (1, 1), meetings, (frozenset(), frozenset(), frozenset(), frozenset({0})))
 
 
@@ -50,8 +55,9 @@ def test_small_event_is_solved_to_the_brute_force_optimum():
 
 
 def test_max_meetings_per_participant_is_honoured():
-    problem = Problem(3, 3, (2, 2, 2), (Meeting(0, 1), Meeting(0, 2), Meeting(1, 2)),
-                      max_meetings=(1, None, None))
+    problem = Problem(
+        3, 3, (2, 2, 2), (Meeting(0, 1), Meeting(0, 2), Meeting(1, 2)), max_meetings=(1, None, None)
+    )
     result = solve_schedule(problem, Mode.MAX, time_limit=10)
     held_by_0 = sum(1 for m in result.assignment if 0 in (problem.meetings[m].a, problem.meetings[m].b))
     assert held_by_0 == 1
@@ -77,3 +83,25 @@ def test_large_event_select_and_place_is_valid_and_beats_greedy():
     assert greedy.weight_held <= result.weight_held <= result.weight_bound
     # measured: 99.99 % of the bound on the 1,000-participant event of bench/scheduling
     assert result.weight_held >= 0.98 * result.weight_bound
+
+
+def test_a_time_limit_returns_the_best_schedule_found_with_its_gap():
+    from tests.core.scheduling.shared_data import b2b_instances
+
+    paths = [p for p in b2b_instances() if p.name == "ticf-13crafb.original.dzn"]
+    if not paths:
+        pytest.skip("the shared B2B instances are not on this machine")
+    from helix.core.scheduling import read_dzn
+
+    problem = read_dzn(paths[0])
+    result = solve_schedule(problem, Mode.ALL, None, time_limit=0.5)  # the optimum takes ~15 s to find
+    assert result.status in (Status.FEASIBLE, Status.OPTIMAL)
+    assert result.seconds < 10  # the limit is looked at between chunks of conflicts, after encoding (~1 s)
+    report = check_schedule(problem, result.assignment, mode=Mode.ALL)
+    assert report.ok
+    assert report.total_breaks == result.total_breaks
+    assert result.bound is not None
+    assert result.bound <= result.total_breaks
+    if result.status is Status.FEASIBLE:
+        assert result.gap == (result.total_breaks - result.bound) / result.total_breaks
+        assert result.gap > 0

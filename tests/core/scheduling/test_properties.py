@@ -17,8 +17,11 @@ from helix.core.scheduling.reschedule import reschedule
 pytestmark = pytest.mark.unit
 
 # HELIX_HYPOTHESIS_EXAMPLES=400 for a longer search (run before each release; 16 s)
-SETTINGS = settings(max_examples=int(os.environ.get("HELIX_HYPOTHESIS_EXAMPLES", "60")), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("HELIX_HYPOTHESIS_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @st.composite
@@ -31,8 +34,11 @@ def events(draw: st.DrawFn, max_meetings: int = 5) -> Problem:
     meetings = []
     for a, b in chosen:
         session = draw(st.sampled_from(["any", "any", "morning", "afternoon"]))
-        slot_set = None if session == "any" or morning == slots else (
-            frozenset(range(morning)) if session == "morning" else frozenset(range(morning, slots)))
+        slot_set = (
+            None
+            if session == "any" or morning == slots
+            else (frozenset(range(morning)) if session == "morning" else frozenset(range(morning, slots)))
+        )
         meetings.append(Meeting(a, b, slots=slot_set, priority=draw(st.integers(1, 3))))
     forbidden = tuple(frozenset(draw(st.sets(st.integers(0, slots - 1), max_size=1))) for _ in range(n))
     tables = tuple(draw(st.integers(1, 2)) for _ in range(slots))
@@ -42,8 +48,9 @@ def events(draw: st.DrawFn, max_meetings: int = 5) -> Problem:
 def brute_force(problem: Problem, mode: Mode, fairness: int | None) -> tuple[int, int] | None:
     """Best (weight held, -breaks) over every assignment; None when nothing is valid (Mode.ALL)."""
     best: tuple[int, int] | None = None
-    options = [([] if mode is Mode.ALL else [None]) + problem.allowed_slots(m)
-               for m in range(len(problem.meetings))]
+    options = [
+        ([] if mode is Mode.ALL else [None]) + problem.allowed_slots(m) for m in range(len(problem.meetings))
+    ]
     for combo in itertools.product(*options):
         assignment = {m: t for m, t in enumerate(combo) if t is not None}
         report = check_schedule(problem, assignment, mode=mode, fairness=fairness)
@@ -97,13 +104,17 @@ def test_rescheduling_moves_no_meeting_it_need_not(problem, data):
         kept = [m for m in range(len(problem.meetings)) if m != cancelled]
         smaller = problem.with_meetings([problem.meetings[m] for m in kept])
         remap = {old: new for new, old in enumerate(kept)}
-        after = reschedule(smaller, {remap[m]: t for m, t in previous.items() if m != cancelled},
-                           Mode.MAX, time_limit=10)
+        after = reschedule(
+            smaller, {remap[m]: t for m, t in previous.items() if m != cancelled}, Mode.MAX, time_limit=10
+        )
         assert after.moved == 0
         assert check_schedule(smaller, after.assignment, mode=Mode.MAX).ok
     # a late request: the fewest moves any schedule needs to hold as much as possible with those moves
-    a, b = data.draw(st.sampled_from([(a, b) for a in range(problem.n_participants)
-                                      for b in range(a + 1, problem.n_participants)]))
+    a, b = data.draw(
+        st.sampled_from(
+            [(a, b) for a in range(problem.n_participants) for b in range(a + 1, problem.n_participants)]
+        )
+    )
     bigger = problem.with_meetings([*problem.meetings, Meeting(a, b, priority=3)])
     late = reschedule(bigger, previous, Mode.MAX, time_limit=10)
     assert check_schedule(bigger, late.assignment, mode=Mode.MAX).ok

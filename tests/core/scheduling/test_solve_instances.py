@@ -17,8 +17,10 @@ OPTIMA = published_optima()
 TIME_LIMIT = 120.0
 
 if not INSTANCES:
-    pytest.skip("the shared B2B instances (../shared/data/b2b or $HELIX_SHARED_DATA) are not on this machine",
-                allow_module_level=True)
+    pytest.skip(
+        "the shared B2B instances (../shared/data/b2b or $HELIX_SHARED_DATA) are not on this machine",
+        allow_module_level=True,
+    )
 
 
 @pytest.mark.parametrize("d", [0, 1, 2, 3])
@@ -28,11 +30,13 @@ def test_instance_solved_to_published_optimum(path, d):
     result = solve_schedule(problem, Mode.ALL, d, time_limit=TIME_LIMIT)
     assert result.status in (Status.OPTIMAL, Status.INFEASIBLE), (
         f"{problem.name} d={d}: not proven within {TIME_LIMIT} s ({result.status}, "
-        f"breaks {result.total_breaks}, bound {result.bound})")
+        f"breaks {result.total_breaks}, bound {result.bound})"
+    )
     key = (problem.name, d)
     if result.status is Status.INFEASIBLE:
         assert key not in OPTIMA or OPTIMA[key] is None, (
-            f"{key}: published optimum {OPTIMA.get(key)}, we say infeasible")
+            f"{key}: published optimum {OPTIMA.get(key)}, we say infeasible"
+        )
         assert not result.assignment
         return
     report = check_schedule(problem, result.assignment, mode=Mode.ALL, fairness=d)
@@ -40,5 +44,6 @@ def test_instance_solved_to_published_optimum(path, d):
     assert report.total_breaks == result.total_breaks == result.bound
     if key in OPTIMA:
         assert OPTIMA[key] is not None, (
-            f"{key}: the paper proves infeasibility, we found {result.total_breaks}")
+            f"{key}: the paper proves infeasibility, we found {result.total_breaks}"
+        )
         assert result.total_breaks == OPTIMA[key]

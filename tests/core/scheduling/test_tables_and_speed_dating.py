@@ -40,8 +40,19 @@ def test_hosts_stay_at_home_and_overfull_slots_are_refused():
 
 def test_speed_dating_visitors_meet_their_chosen_hosts_in_rounds():
     # three cities (hosts 0-2), five companies (3-7); each company chose two or three cities
-    wishes = [(3, 0, 3), (3, 1, 1), (4, 0, 2), (4, 2, 2), (5, 1, 3), (5, 2, 1), (6, 0, 1), (6, 1, 2),
-              (6, 2, 3), (7, 2, 2), (7, 0, 1)]
+    wishes = [
+        (3, 0, 3),
+        (3, 1, 1),
+        (4, 0, 2),
+        (4, 2, 2),
+        (5, 1, 3),
+        (5, 2, 1),
+        (6, 0, 1),
+        (6, 1, 2),
+        (6, 2, 3),
+        (7, 2, 2),
+        (7, 0, 1),
+    ]
     plan = plan_speed_dating(3, 5, wishes, n_rounds=4, unavailable={7: [0]})
     assert check_schedule(plan.problem, plan.result.assignment, mode=Mode.MAX).ok
     assert not plan.unmet  # 11 wishes, 3 tables x 4 rounds, and every visitor has at most 3 wishes
