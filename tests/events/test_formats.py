@@ -65,3 +65,24 @@ def test_online_meetings_take_no_table():
     by_pair = {(m.request.requester_id, m.request.requested_id): m.table for m in schedule.meetings.all()}
     assert by_pair[regs[0].pk, regs[1].pk] == 1
     assert by_pair[regs[2].pk, regs[3].pk] is None
+
+
+def test_a_meeting_asked_for_from_a_match_comes_to_the_event():
+    from helix.market import services as market
+    from tests.factories import make_listing
+
+    setup = small_event(["City of Genk", "HeatCo"], slots=2)
+    city, company = (r.organisation for r in setup.registrations)
+    need = make_listing(city, "need", title="Restwarmte voor ons warmtenet")
+    offer = make_listing(company, "offer", title="Residual heat from our plant")
+    asked = market.request_meeting(setup.users[0], need, offer)
+    market.answer_meeting(setup.users[1], asked, accept=True)
+    found = services.match_requests(setup.users[0], setup.event)
+    assert [(mr.pk, own.pk, other.pk) for mr, own, other in found] == [
+        (asked.pk, setup.registrations[0].pk, setup.registrations[1].pk)]
+    req = services.request_from_match(setup.users[0], setup.event, asked)
+    assert req.status == "accepted"  # both already agreed to meet
+    assert req.market_request == asked
+    assert services.match_requests(setup.users[0], setup.event) == []
+    with pytest.raises(ValidationError, match="not between you and a participant"):
+        services.request_from_match(setup.users[0], setup.event, asked)

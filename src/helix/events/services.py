@@ -184,6 +184,59 @@ def request_meeting(
     )
 
 
+def match_requests(user: Any, event: Event) -> list[tuple[Any, Registration, Registration]]:
+    """Meeting requests made from match suggestions (the market's) between the user's organisation and an
+    organisation registered at ``event`` that the event does not have yet: (market request, own
+    registration, counterpart's registration)."""
+    from helix.market.models import MeetingRequest, MeetingStatus
+
+    own = [
+        r
+        for r in event.registrations.select_related("organisation")
+        if acts_for(user, r) and not is_organiser(user, event)
+    ]
+    if not own:
+        return []
+    by_org: dict[int, Registration] = {}
+    for reg in event.registrations.order_by("pk"):
+        by_org.setdefault(reg.organisation_id, reg)
+    own_orgs = {r.organisation_id: r for r in own}
+    linked = set(event.requests.exclude(market_request=None).values_list("market_request_id", flat=True))
+    out = []
+    for mr in MeetingRequest.objects.filter(
+        Q(from_organisation_id__in=own_orgs) | Q(to_organisation_id__in=own_orgs),
+        status__in=[MeetingStatus.REQUESTED, MeetingStatus.ACCEPTED],
+    ).select_related("from_organisation", "to_organisation", "need", "offer"):
+        mine, other = (
+            (mr.from_organisation_id, mr.to_organisation_id)
+            if mr.from_organisation_id in own_orgs
+            else (mr.to_organisation_id, mr.from_organisation_id)
+        )
+        if mr.pk not in linked and other in by_org:
+            out.append((mr, own_orgs[mine], by_org[other]))
+    return out
+
+
+def request_from_match(user: Any, event: Event, market_request: Any) -> EventMeetingRequest:
+    """Bring a meeting requested from a match suggestion to this event. Already accepted there (both
+    sides agreed to meet), it is accepted here too; otherwise the other side answers as usual."""
+    from helix.market.models import MeetingStatus
+
+    for mr, own, other in match_requests(user, event):
+        if mr.pk == market_request.pk:
+            req = request_meeting(user, own, other, message=mr.message)
+            req.market_request = mr
+            if mr.status == MeetingStatus.ACCEPTED:
+                _check_limits(own, other, field="status")
+                req.status = RequestStatus.ACCEPTED
+                req.responded_at = timezone.now()
+            req.save(update_fields=["market_request", "status", "responded_at"])
+            return req
+    raise ValidationError(
+        {"market_request": _("This match is not between you and a participant of this event.")}
+    )
+
+
 def answer_request(user: Any, request: EventMeetingRequest, accept: bool) -> EventMeetingRequest:
     if not acts_for(user, request.requested):
         raise PermissionDenied("only the requested participant (or the organiser) answers")

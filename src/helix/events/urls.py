@@ -10,6 +10,7 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="detail"),
     path("events/<int:pk>/register/", views.register, name="register"),
     path("events/<int:pk>/request/", views.request_meeting, name="request"),
+    path("events/<int:pk>/request-from-match/", views.request_from_match, name="request_from_match"),
     path("events/<int:pk>/schedule/", views.run_schedule, name="run_schedule"),
     path("events/<int:pk>/grid/", views.grid, name="grid"),
     re_path(r"^events/(?P<pk>[0-9]+)/grid\.(?P<fmt>csv|xlsx)$", views.grid_export, name="grid_export"),

@@ -93,6 +93,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = getattr(request.user, "person", None)
     can_register = bool(person) and not event.registrations.filter(person=person).exists()
     context = {
+        "from_matches": services.match_requests(request.user, event) if mine else [],
         "can_register": can_register,
         "event": event,
         "organiser": organiser,
@@ -123,6 +124,21 @@ def request_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _errors(exc))
     except PermissionDenied:
         messages.error(request, _("You do not act for this participant."))
+    return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+@require_POST
+def request_from_match(request: HttpRequest, pk: int) -> HttpResponse:
+    from helix.market.models import MeetingRequest
+
+    event = get_object_or_404(Event, pk=pk)
+    market_request = get_object_or_404(MeetingRequest, pk=request.POST.get("market_request"))
+    try:
+        services.request_from_match(request.user, event, market_request)
+        messages.success(request, _("Meeting requested."))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
     return redirect("events:detail", pk=event.pk)
 
 
