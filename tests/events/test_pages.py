@@ -108,3 +108,20 @@ def test_a_running_schedule_row_polls_and_shows_the_jobs_progress(client):
     assert 'name="publish"' in done
     client.force_login(setup.users[0])
     assert client.get(f"/events/schedules/{schedule.pk}/").status_code == 403
+
+
+def test_bad_numbers_and_refusals_come_back_as_messages(client):
+    from tests.events.helpers import small_event
+
+    setup = small_event(["A", "B"])
+    a, b = setup.registrations
+    client.force_login(setup.users[0])
+    page = client.post(
+        f"/events/{setup.event.pk}/request/",
+        {"requester": a.pk, "requested": b.pk, "priority": "high"},
+        follow=True,
+    )
+    assert page.status_code == 200
+    assert "A number was expected." in page.content.decode()
+    page = client.post(f"/events/{setup.event.pk}/schedule/", {"mode": "all"}, follow=True)
+    assert "Only the organiser schedules." in page.content.decode()

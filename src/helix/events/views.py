@@ -3,6 +3,7 @@ iCalendar file, the organiser's grid. Thin: every change goes through services."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -21,6 +22,23 @@ from helix.events.models import Event, EventMeetingRequest, Registration, Schedu
 
 def _errors(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
+
+
+def _act(
+    request: HttpRequest, event_id: int, call: Callable[[], object], *, done: str = "", denied: str = ""
+) -> HttpResponse:
+    """Run a service call for a POST, turn its refusals into messages and go back to the event."""
+    try:
+        call()
+        if done:
+            messages.success(request, done)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    except PermissionDenied:
+        messages.error(request, denied or _("You may not do this."))
+    except ValueError:
+        messages.error(request, _("A number was expected."))
+    return redirect("events:detail", pk=event_id)
 
 
 @login_required
@@ -58,12 +76,9 @@ def event_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
-    try:
-        services.register(request.user, event)
-        messages.success(request, _("You are registered."))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    return redirect("events:detail", pk=event.pk)
+    return _act(
+        request, event.pk, lambda: services.register(request.user, event), done=_("You are registered.")
+    )
 
 
 @login_required
@@ -115,16 +130,15 @@ def request_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
     requester = get_object_or_404(Registration, pk=request.POST.get("requester"), event=event)
     requested = get_object_or_404(Registration, pk=request.POST.get("requested"), event=event)
-    try:
-        services.request_meeting(
+    return _act(
+        request,
+        event.pk,
+        lambda: services.request_meeting(
             request.user, requester, requested, priority=int(request.POST.get("priority") or 1)
-        )
-        messages.success(request, _("Meeting requested."))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    except PermissionDenied:
-        messages.error(request, _("You do not act for this participant."))
-    return redirect("events:detail", pk=event.pk)
+        ),
+        done=_("Meeting requested."),
+        denied=_("You do not act for this participant."),
+    )
 
 
 @login_required
@@ -134,25 +148,25 @@ def request_from_match(request: HttpRequest, pk: int) -> HttpResponse:
 
     event = get_object_or_404(Event, pk=pk)
     market_request = get_object_or_404(MeetingRequest, pk=request.POST.get("market_request"))
-    try:
-        services.request_from_match(request.user, event, market_request)
-        messages.success(request, _("Meeting requested."))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    return redirect("events:detail", pk=event.pk)
+    return _act(
+        request,
+        event.pk,
+        lambda: services.request_from_match(request.user, event, market_request),
+        done=_("Meeting requested."),
+    )
 
 
 @login_required
 @require_POST
 def answer_request(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(EventMeetingRequest.objects.select_related("event"), pk=pk)
-    try:
-        services.answer_request(request.user, req, accept=request.POST.get("answer") == "accept")
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    except PermissionDenied:
-        messages.error(request, _("Only the participant asked may answer."))
-    return redirect("events:detail", pk=req.event_id)
+    accept = request.POST.get("answer") == "accept"
+    return _act(
+        request,
+        req.event_id,
+        lambda: services.answer_request(request.user, req, accept=accept),
+        denied=_("Only the participant asked may answer."),
+    )
 
 
 @login_required
@@ -161,19 +175,18 @@ def update_request(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(EventMeetingRequest.objects.select_related("event"), pk=pk)
     slot = TimeSlot.objects.filter(pk=request.POST.get("fixed_slot") or None, event=req.event).first()
     after = EventMeetingRequest.objects.filter(pk=request.POST.get("after") or None, event=req.event).first()
-    try:
-        services.update_request(
+    return _act(
+        request,
+        req.event_id,
+        lambda: services.update_request(
             request.user,
             req,
             priority=int(request.POST.get("priority") or req.priority),
             fixed_slot=slot,
             after=after,
-        )
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    except PermissionDenied:
-        messages.error(request, _("Only the organiser."))
-    return redirect("events:detail", pk=req.event_id)
+        ),
+        denied=_("Only the organiser."),
+    )
 
 
 @login_required
@@ -199,20 +212,23 @@ def availability(request: HttpRequest, pk: int) -> HttpResponse:
 def run_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
     fairness = request.POST.get("fairness")
-    try:
-        services.start_schedule(
+
+    def start() -> object:
+        return services.start_schedule(
             request.user,
             event,
             mode=request.POST.get("mode", "max"),
             fairness=int(fairness) if fairness not in (None, "") else None,
             time_limit=min(600.0, max(1.0, float(request.POST.get("time_limit") or 30))),
         )
-        messages.success(request, _("Optimisation started; the page shows its progress."))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    except PermissionDenied:
-        messages.error(request, _("Only the organiser schedules."))
-    return redirect("events:detail", pk=event.pk)
+
+    return _act(
+        request,
+        event.pk,
+        start,
+        done=_("Optimisation started; the page shows its progress."),
+        denied=_("Only the organiser schedules."),
+    )
 
 
 @login_required
@@ -227,12 +243,12 @@ def schedule_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = get_object_or_404(Schedule.objects.select_related("event"), pk=pk)
-    try:
-        services.publish_schedule(request.user, schedule)
-        messages.success(request, _("Schedule published: participants see their agendas."))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    return redirect("events:detail", pk=schedule.event_id)
+    return _act(
+        request,
+        schedule.event_id,
+        lambda: services.publish_schedule(request.user, schedule),
+        done=_("Schedule published: participants see their agendas."),
+    )
 
 
 @login_required
