@@ -38,3 +38,16 @@ def published_optima() -> dict[tuple[str, int], int | None]:
             value = row["optimal_total_breaks"].strip()
             out[row["instance"], int(row["d"])] = None if value.upper() == "UNSAT" else int(value)
     return out
+
+
+def maestri_exchanges() -> Path | None:
+    """The shared MAESTRI exchanges file, wherever the shared data lives (or None)."""
+    for candidate in (
+        os.environ.get("HELIX_SHARED_DATA", ""),
+        str(ROOT.parent / "shared" / "data"),
+        "/work/shared/data",
+    ):
+        path = Path(candidate) / "symbiosis" / "maestri_exchanges_public.csv" if candidate else None
+        if path is not None and path.is_file():
+            return path
+    return None

@@ -1,0 +1,121 @@
+"""Does a residual-heat source serve a heat demand? Temperatures first, then power and hours.
+
+Rules (each stated in the verdict's reasons):
+
+* Heat flows downhill through a heat exchanger only: the source's supply temperature must exceed the
+  demand's supply temperature by the exchanger's approach (``min_approach_k``, 5 K by default). Then
+  the match is *direct*.
+* A colder source can still serve the demand through a heat pump, if the lift is one a heat pump
+  delivers (``max_lift_k``, 60 K by default). The verdict says so and estimates the pump's coefficient
+  of performance as a fraction (``carnot_efficiency``, 0.5) of the Carnot COP between the source's
+  supply temperature and the demand's supply temperature, and the electricity it needs.
+* A larger lift is refused ("too cold").
+* The energy that can be delivered per year is the smaller of the two sides' power x hours (a heat
+  pump adds its electricity to the heat delivered: Q_delivered = Q_source x COP / (COP - 1)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+KELVIN = 273.15
+
+
+class HeatFit(StrEnum):
+    DIRECT = "direct"
+    HEAT_PUMP = "heat_pump"
+    TOO_COLD = "too_cold"
+
+
+@dataclass(frozen=True)
+class HeatSide:
+    supply_c: float  # °C: temperature at which the heat is offered / needed
+    return_c: float | None  # °C: temperature at which the medium comes back
+    power_mw: float
+    hours_per_year: float
+
+    def __post_init__(self) -> None:
+        if not -50 <= self.supply_c <= 1500:
+            raise ValueError(f"supply temperature {self.supply_c} °C is out of range")
+        if self.return_c is not None and self.return_c > self.supply_c:
+            raise ValueError(
+                f"return temperature {self.return_c} °C is above the supply temperature {self.supply_c} °C"
+            )
+        if self.power_mw < 0:
+            raise ValueError(f"power must not be negative ({self.power_mw} MW)")
+        if not 0 <= self.hours_per_year <= 8760:
+            raise ValueError(f"hours per year must lie between 0 and 8,760, not {self.hours_per_year}")
+
+    @property
+    def energy_mwh(self) -> float:
+        return self.power_mw * self.hours_per_year
+
+
+@dataclass(frozen=True)
+class HeatVerdict:
+    fit: HeatFit
+    cop: float | None  # heat pump only
+    delivered_mwh: float  # per year, at the demand
+    electricity_mwh: float  # per year, for the heat pump
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def usable(self) -> bool:
+        return self.fit is not HeatFit.TOO_COLD
+
+
+def carnot_cop(source_c: float, sink_c: float) -> float:
+    """The ideal heating COP lifting heat from ``source_c`` to ``sink_c`` (both °C)."""
+    lift = sink_c - source_c
+    if lift <= 0:
+        return float("inf")
+    return (sink_c + KELVIN) / lift
+
+
+def heat_fit(
+    source: HeatSide,
+    demand: HeatSide,
+    *,
+    min_approach_k: float = 5.0,
+    max_lift_k: float = 60.0,
+    carnot_efficiency: float = 0.5,
+) -> HeatVerdict:
+    """How ``source`` can serve ``demand``: directly, with a heat pump, or not at all."""
+    reasons: list[str] = []
+    source_mwh = source.energy_mwh
+    demand_mwh = demand.energy_mwh
+    if source.supply_c >= demand.supply_c + min_approach_k:
+        delivered = min(source_mwh, demand_mwh)
+        reasons.append(
+            f"direct: the source at {source.supply_c:g} °C is at least {min_approach_k:g} K above the "
+            f"demand at {demand.supply_c:g} °C"
+        )
+        reasons.append(_share(delivered, demand_mwh))
+        return HeatVerdict(HeatFit.DIRECT, None, delivered, 0.0, tuple(reasons))
+    lift = demand.supply_c + min_approach_k - source.supply_c
+    if lift > max_lift_k:
+        reasons.append(
+            f"too cold: lifting {source.supply_c:g} °C to {demand.supply_c:g} °C needs {lift:g} K, "
+            f"more than the {max_lift_k:g} K a heat pump is assumed to deliver"
+        )
+        return HeatVerdict(HeatFit.TOO_COLD, None, 0.0, 0.0, tuple(reasons))
+    # Heat pump: evaporate at the source's temperature minus the approach, condense above the demand.
+    cop = carnot_efficiency * carnot_cop(source.supply_c - min_approach_k, demand.supply_c + min_approach_k)
+    cop = max(cop, 1.0 + 1e-6)
+    from_source = source_mwh * cop / (cop - 1.0)  # heat delivered if the whole source is used
+    delivered = min(from_source, demand_mwh)
+    electricity = delivered / cop
+    reasons = [
+        f"heat pump needed: the source at {source.supply_c:g} °C cannot serve {demand.supply_c:g} °C "
+        f"directly; a heat pump lifting it has an estimated COP of {cop:.1f} "
+        f"({carnot_efficiency:g} x Carnot) and uses {electricity:,.0f} MWh of electricity a year"
+    ]
+    reasons.append(_share(delivered, demand_mwh))
+    return HeatVerdict(HeatFit.HEAT_PUMP, cop, delivered, electricity, tuple(reasons))
+
+
+def _share(delivered: float, demand_mwh: float) -> str:
+    if demand_mwh <= 0:
+        return "the demand states no energy"
+    return f"covers {min(delivered / demand_mwh, 1.0):.0%} of the {demand_mwh:,.0f} MWh a year needed"

@@ -1,0 +1,103 @@
+"""A synergy's life, declared as data, and the totals a cluster sees over time.
+
+proposed -> contacted -> under study -> agreed -> realised, or dropped (with a reason) from any
+state before realised. "contacted" is reached when both parties have accepted the contact: that is
+the moment an anonymous flow's owner becomes visible to the other party. Staff may move a synergy
+on behalf of the parties; a dropped synergy can be reopened by staff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from helix.core.workflow import Transition, Workflow
+
+PROPOSED, CONTACTED, UNDER_STUDY, AGREED, REALISED, DROPPED = (
+    "proposed",
+    "contacted",
+    "under_study",
+    "agreed",
+    "realised",
+    "dropped",
+)
+STATES = (PROPOSED, CONTACTED, UNDER_STUDY, AGREED, REALISED, DROPPED)
+# Reached when both parties accept the contact, never by one party alone: see the service.
+PARTY, STAFF = "party", "staff"
+_BOTH = frozenset({PARTY, STAFF})
+
+SYNERGY_WORKFLOW = Workflow(
+    name="synergy",
+    states=STATES,
+    initial=PROPOSED,
+    transitions=(
+        Transition(PROPOSED, CONTACTED, frozenset({STAFF}), "Contact made"),
+        Transition(CONTACTED, UNDER_STUDY, _BOTH, "Start the study"),
+        Transition(UNDER_STUDY, AGREED, _BOTH, "Agreed"),
+        Transition(AGREED, REALISED, _BOTH, "Realised"),
+        Transition(PROPOSED, DROPPED, _BOTH, "Drop"),
+        Transition(CONTACTED, DROPPED, _BOTH, "Drop"),
+        Transition(UNDER_STUDY, DROPPED, _BOTH, "Drop"),
+        Transition(AGREED, DROPPED, _BOTH, "Drop"),
+        Transition(DROPPED, PROPOSED, frozenset({STAFF}), "Reopen"),
+    ),
+)
+NEEDS_REASON = frozenset({DROPPED})
+REVEALS_OWNERS = frozenset({CONTACTED, UNDER_STUDY, AGREED, REALISED})
+
+
+@dataclass(frozen=True)
+class Report:
+    """Actual quantities of a realised synergy in a period (e.g. a quarter)."""
+
+    synergy: str
+    period_end: date
+    quantity: float
+    unit: str
+    co2e_avoided_t: float = 0.0
+    money_saved_eur: float = 0.0
+
+
+@dataclass(frozen=True)
+class TotalsRow:
+    period_end: date
+    unit: str
+    quantity: float
+    cumulative_quantity: float
+    co2e_avoided_t: float
+    cumulative_co2e_t: float
+    money_saved_eur: float
+    cumulative_money_eur: float
+    synergies: int
+
+
+def totals_over_time(reports: Iterable[Report], period: str = "quarter") -> list[TotalsRow]:
+    """Reported quantities summed per period (``month``, ``quarter`` or ``year``) and unit, with the
+    running totals, oldest first."""
+    if period not in ("month", "quarter", "year"):
+        raise ValueError(f"period must be month, quarter or year, not {period!r}")
+    buckets: dict[tuple[date, str], list[Report]] = {}
+    for r in reports:
+        buckets.setdefault((_period_end(r.period_end, period), r.unit), []).append(r)
+    rows = []
+    running: dict[str, tuple[float, float, float]] = {}
+    for (end, unit), items in sorted(buckets.items()):
+        q = sum(r.quantity for r in items)
+        c = sum(r.co2e_avoided_t for r in items)
+        m = sum(r.money_saved_eur for r in items)
+        cq, cc, cm = running.get(unit, (0.0, 0.0, 0.0))
+        running[unit] = (cq + q, cc + c, cm + m)
+        rows.append(TotalsRow(end, unit, q, cq + q, c, cc + c, m, cm + m, len({r.synergy for r in items})))
+    return rows
+
+
+def _period_end(day: date, period: str) -> date:
+    if period == "year":
+        return date(day.year, 12, 31)
+    months = 1 if period == "month" else 3
+    last_month = ((day.month - 1) // months + 1) * months
+    if last_month == 12:
+        return date(day.year, 12, 31)
+    first_next = date(day.year, last_month + 1, 1)
+    return date.fromordinal(first_next.toordinal() - 1)

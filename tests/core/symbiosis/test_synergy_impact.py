@@ -1,0 +1,108 @@
+"""The synergy workflow as data, totals over time, and the documented impact factors."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import pytest
+
+from helix.core.symbiosis.impact import DEFAULT_FACTORS, Factors, heat_impact, material_impact, water_impact
+from helix.core.symbiosis.synergy import (
+    AGREED,
+    CONTACTED,
+    DROPPED,
+    PARTY,
+    PROPOSED,
+    REALISED,
+    STAFF,
+    SYNERGY_WORKFLOW,
+    UNDER_STUDY,
+    Report,
+    totals_over_time,
+)
+from helix.core.workflow import TransitionNotAllowed
+
+pytestmark = pytest.mark.unit
+
+
+def test_the_happy_path_is_a_chain_of_allowed_moves() -> None:
+    path = [PROPOSED, CONTACTED, UNDER_STUDY, AGREED, REALISED]
+    roles = [{STAFF}, {PARTY}, {PARTY}, {PARTY}]
+    for (source, target), held in zip(itertools.pairwise(path), roles, strict=True):
+        assert SYNERGY_WORKFLOW.check(source, target, held).target == target
+
+
+def test_contact_is_not_made_by_one_party_alone() -> None:
+    with pytest.raises(TransitionNotAllowed, match="needs one of the roles \\['staff'\\]"):
+        SYNERGY_WORKFLOW.check(PROPOSED, CONTACTED, {PARTY})
+
+
+@pytest.mark.parametrize("source", [PROPOSED, CONTACTED, UNDER_STUDY, AGREED])
+def test_any_open_synergy_can_be_dropped(source: str) -> None:
+    assert SYNERGY_WORKFLOW.check(source, DROPPED, {PARTY}).label == "Drop"
+
+
+def test_realised_is_final_and_steps_cannot_be_skipped() -> None:
+    with pytest.raises(TransitionNotAllowed, match="no transition from 'realised'"):
+        SYNERGY_WORKFLOW.check(REALISED, DROPPED, {STAFF})
+    with pytest.raises(TransitionNotAllowed):
+        SYNERGY_WORKFLOW.check(PROPOSED, AGREED, {STAFF})
+    with pytest.raises(TransitionNotAllowed):
+        SYNERGY_WORKFLOW.check(DROPPED, PROPOSED, {PARTY})
+    assert SYNERGY_WORKFLOW.check(DROPPED, PROPOSED, {STAFF}).label == "Reopen"
+
+
+def test_totals_over_time_per_quarter_and_unit() -> None:
+    reports = [
+        Report("s1", date(2026, 2, 10), 100, "t", 40, 9000),
+        Report("s2", date(2026, 3, 31), 50, "t", 20, 4000),
+        Report("s1", date(2026, 5, 1), 120, "t", 48, 10000),
+        Report("s3", date(2026, 5, 1), 900, "MWh", 180, 30000),
+    ]
+    rows = totals_over_time(reports)
+    assert [(r.period_end, r.unit, r.quantity, r.cumulative_quantity, r.synergies) for r in rows] == [
+        (date(2026, 3, 31), "t", 150, 150, 2),
+        (date(2026, 6, 30), "MWh", 900, 900, 1),
+        (date(2026, 6, 30), "t", 120, 270, 1),
+    ]
+    assert rows[-1].cumulative_co2e_t == 108
+    assert rows[-1].cumulative_money_eur == 23000
+    yearly = totals_over_time(reports, "year")
+    assert [(r.unit, r.quantity) for r in yearly] == [("MWh", 900), ("t", 270)]
+    assert totals_over_time(reports, "month")[0].period_end == date(2026, 2, 28)
+    with pytest.raises(ValueError, match="period must be"):
+        totals_over_time(reports, "week")
+
+
+def test_every_factor_has_a_unit_a_label_and_a_source() -> None:
+    assert len({f.key for f in DEFAULT_FACTORS}) == len(DEFAULT_FACTORS)
+    for f in DEFAULT_FACTORS:
+        assert f.unit, f.key
+        assert f.label, f.key
+        assert len(f.source) > 20, f.key
+        assert f.value >= 0
+
+
+def test_material_impact_arithmetic() -> None:
+    f = Factors()
+    i = material_impact(200, 50, f, purchase_price_eur_per_t=10, treatment_cost_eur_per_t=5)
+    assert i.tonnes_diverted == 200
+    assert i.transport_cost_eur == pytest.approx(200 * 50 * 0.12)
+    assert i.transport_co2e_t == pytest.approx(200 * 50 * 0.107 / 1000)
+    assert i.co2e_avoided_t == pytest.approx(200 * 0.4 - 200 * 50 * 0.107 / 1000)
+    assert i.money_saved_eur == pytest.approx(200 * (120 + 10 - 5) - 1200)
+    own = material_impact(200, 50, f, disposal_cost_eur_per_t=60)
+    assert own.money_saved_eur == pytest.approx(200 * 60 - 1200)
+
+
+def test_heat_and_water_impact_arithmetic() -> None:
+    f = Factors({"grid_kgco2e_per_mwh": 100})
+    h = heat_impact(1000, 250, 2, f)
+    assert h.co2e_avoided_t == pytest.approx((1000 * 203 - 250 * 100) / 1000)
+    assert h.money_saved_eur == pytest.approx(1000 * 50 - 250 * 150 - 1000 * 2 * 1.5)
+    w = water_impact(10000, 3, f, price_eur_per_m3=1.5)
+    assert w.money_saved_eur == pytest.approx(15000 - 10000 * 3 * 0.05)
+    total = h + w
+    assert total.money_saved_eur == pytest.approx(h.money_saved_eur + w.money_saved_eur)
+    assert h.scaled(0.5).energy_mwh == 500
