@@ -10,6 +10,7 @@ import pytest
 from helix.core.symbiosis.impact import DEFAULT_FACTORS, Factors, heat_impact, material_impact, water_impact
 from helix.core.symbiosis.synergy import (
     AGREED,
+    BOTH_PARTIES,
     CONTACTED,
     DROPPED,
     PARTY,
@@ -34,8 +35,9 @@ def test_the_happy_path_is_a_chain_of_allowed_moves() -> None:
 
 
 def test_contact_is_not_made_by_one_party_alone() -> None:
-    with pytest.raises(TransitionNotAllowed, match="needs one of the roles \\['staff'\\]"):
+    with pytest.raises(TransitionNotAllowed, match="needs one of the roles \\['both_parties', 'staff'\\]"):
         SYNERGY_WORKFLOW.check(PROPOSED, CONTACTED, {PARTY})
+    assert SYNERGY_WORKFLOW.check(PROPOSED, CONTACTED, {BOTH_PARTIES}).target == CONTACTED
 
 
 @pytest.mark.parametrize("source", [PROPOSED, CONTACTED, UNDER_STUDY, AGREED])

@@ -13,17 +13,22 @@ electricity). The allocation solves
 
 Anything not exchanged keeps its present route (disposal, purchase) at zero extra cost, so an
 exchange is used only where it saves money. Without a fixed cost this is a linear programme whose
-optimum is proven by the solver (HiGHS through OR-Tools); with one, a mixed-integer programme (SCIP)
-whose proven bound and gap come with the result. :func:`greedy_nearest` is the baseline to compare
+optimum is proven by the solver (HiGHS); with one, a mixed-integer programme (HiGHS again) whose
+proven bound and gap come with the result. :func:`greedy_nearest` is the baseline to compare
 with: each have in turn sends what it can to its nearest want with capacity left, if that saves money.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from ortools.linear_solver import pywraplp
+import highspy
+import numpy as np
 
 from .impact import Impact
 from .matching import Proposal
@@ -79,6 +84,25 @@ def _assignment(p: Proposal, x: float, fixed: float = 0.0) -> Assignment:
     return Assignment(p.have, p.want, x, x * p.unit_cost_eur + fixed, p.impact.scaled(share))
 
 
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """HiGHS prints its banner from C++ when a solver is created; keep it off our output."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # pytest's capture, a StringIO
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
 def allocate(
     proposals: Sequence[Proposal],
     have_quantity: dict[str, float],
@@ -86,11 +110,13 @@ def allocate(
     *,
     fixed_cost_per_link: float = 0.0,
     time_limit_s: float = 60.0,
-    solver_name: str | None = None,
+    mip_gap: float = 1e-4,
 ) -> Allocation:
-    """The least-cost allocation over ``proposals`` (quantities per year in each proposal's unit)."""
-    import time
+    """The least-cost allocation over ``proposals`` (quantities per year in each proposal's unit).
 
+    Solved by HiGHS (highspy): a linear programme, or a mixed-integer one with a fixed cost per
+    link. At a MIP time limit the best allocation found comes back with the proven bound and gap.
+    """
     started = time.perf_counter()
     haves, wants = _capacities(proposals, have_quantity, want_quantity)
     useful = [p for p in proposals if p.unit_cost_eur < 0 and p.quantity > 0]
@@ -99,60 +125,62 @@ def allocate(
     if not useful:
         return Allocation("optimal", [], 0.0, 0.0, True, "nothing to exchange", time.perf_counter() - started)
     integer = fixed_cost_per_link > 0
-    # HiGHS solves the linear programme; SCIP the mixed-integer one (OR-Tools' HiGHS wrapper returns
-    # no solution when a MIP hits its time limit).
-    solver_name = solver_name or ("SCIP" if integer else "HIGHS_LP")
-    solver = pywraplp.Solver.CreateSolver(solver_name)
-    if solver is None:
-        raise AllocationError(f"the solver {solver_name} is not available")
-    solver.SuppressOutput()
-    solver.SetTimeLimit(int(time_limit_s * 1000))
-    x = [solver.NumVar(0.0, p.quantity, f"x{i}") for i, p in enumerate(useful)]
-    y = [solver.BoolVar(f"y{i}") for i in range(len(useful))] if integer else []
-    by_have: dict[str, list[int]] = {}
-    by_want: dict[str, list[int]] = {}
+    n = len(useful)
+    have_index = {h: i for i, h in enumerate(dict.fromkeys(p.have for p in useful))}
+    want_index = {w: i for i, w in enumerate(dict.fromkeys(p.want for p in useful))}
+    n_cols = 2 * n if integer else n
+    cost = np.array([p.unit_cost_eur for p in useful] + ([fixed_cost_per_link] * n if integer else []))
+    upper = np.array([p.quantity for p in useful] + ([1.0] * n if integer else []))
+    # rows: haves (sum a_e x_e <= q_h), wants (sum x_e <= q_w), links (x_e - u_e y_e <= 0)
+    rows: list[list[tuple[int, float]]] = [[] for _ in range(len(have_index) + len(want_index))]
     for i, p in enumerate(useful):
-        by_have.setdefault(p.have, []).append(i)
-        by_want.setdefault(p.want, []).append(i)
-        if integer:
-            solver.Add(x[i] <= p.quantity * y[i])
-    for h, idx in by_have.items():
-        solver.Add(sum(useful[i].source_per_unit * x[i] for i in idx) <= haves[h])
-    for w, idx in by_want.items():
-        solver.Add(sum(x[i] for i in idx) <= wants[w])
-    objective = solver.Objective()
-    for i, p in enumerate(useful):
-        objective.SetCoefficient(x[i], p.unit_cost_eur)
-        if integer:
-            objective.SetCoefficient(y[i], fixed_cost_per_link)
-    objective.SetMinimization()
-    status = solver.Solve()
-    names = {
-        pywraplp.Solver.OPTIMAL: "optimal",
-        pywraplp.Solver.FEASIBLE: "feasible (time limit)",
-        pywraplp.Solver.INFEASIBLE: "infeasible",
-        pywraplp.Solver.UNBOUNDED: "unbounded",
-        pywraplp.Solver.ABNORMAL: "abnormal",
-        pywraplp.Solver.NOT_SOLVED: "not solved",
-    }
-    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        raise AllocationError(f"the allocation solver ended {names.get(status, status)}")
-    assignments = []
-    for i, p in enumerate(useful):
-        value = x[i].solution_value()
-        if value > 1e-7 * max(1.0, p.quantity):
-            assignments.append(_assignment(p, value, fixed_cost_per_link if integer else 0.0))
-    cost = sum(a.cost_eur for a in assignments)
-    optimal = status == pywraplp.Solver.OPTIMAL
-    bound = objective.BestBound() if integer else (cost if optimal else None)
+        rows[have_index[p.have]].append((i, p.source_per_unit))
+        rows[len(have_index) + want_index[p.want]].append((i, 1.0))
+    upper_rows = [haves[h] for h in have_index] + [wants[w] for w in want_index]
+    if integer:
+        for i, p in enumerate(useful):
+            rows.append([(i, 1.0), (n + i, -p.quantity)])
+            upper_rows.append(0.0)
+    starts = np.cumsum([0] + [len(r) for r in rows[:-1]]).astype(np.int32)
+    index = np.array([c for r in rows for c, _ in r], dtype=np.int32)
+    value = np.array([v for r in rows for _, v in r], dtype=np.float64)
+
+    with _quiet_stdout():
+        solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("time_limit", float(time_limit_s))
+    solver.setOptionValue("threads", 1)
+    if integer:
+        solver.setOptionValue("mip_rel_gap", float(mip_gap))
+    solver.addCols(n_cols, cost, np.zeros(n_cols), upper, 0, np.array([], dtype=np.int32),
+                   np.array([], dtype=np.int32), np.array([], dtype=np.float64))
+    solver.addRows(len(rows), np.full(len(rows), -highspy.kHighsInf), np.array(upper_rows),
+                   len(index), starts, index, value)
+    if integer:
+        cols = np.arange(n, 2 * n, dtype=np.int32)
+        solver.changeColsIntegrality(n, cols, np.full(n, 1, dtype=np.uint8))  # kInteger
+    solver.run()
+    status = solver.getModelStatus()
+    info = solver.getInfo()
+    status_text = solver.modelStatusToString(status)
+    optimal = status == highspy.HighsModelStatus.kOptimal
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    if not has_solution:
+        raise AllocationError(f"the allocation solver found no allocation ({status_text})")
+    x = np.array(solver.getSolution().col_value[:n])
+    assignments = [
+        _assignment(p, float(x[i]), fixed_cost_per_link if integer else 0.0)
+        for i, p in enumerate(useful)
+        if x[i] > 1e-7 * max(1.0, p.quantity)
+    ]
+    total = sum(a.cost_eur for a in assignments)
+    if integer:
+        bound: float | None = float(info.mip_dual_bound)
+    else:
+        bound = total if optimal else None
     return Allocation(
-        "optimal" if optimal else "solver (time limit)",
-        assignments,
-        cost,
-        bound if optimal or integer else None,
-        optimal,
-        names[status],
-        time.perf_counter() - started,
+        "optimal" if optimal else "best found (time limit)", assignments, total, bound, optimal,
+        status_text, time.perf_counter() - started,
     )
 
 
@@ -164,8 +192,6 @@ def greedy_nearest(
     fixed_cost_per_link: float = 0.0,
 ) -> Allocation:
     """Baseline: haves in turn (largest first) fill their nearest wants that save money."""
-    import time
-
     started = time.perf_counter()
     haves, wants = _capacities(proposals, have_quantity, want_quantity)
     left_h = dict(haves)

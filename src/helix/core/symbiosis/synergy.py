@@ -23,8 +23,8 @@ PROPOSED, CONTACTED, UNDER_STUDY, AGREED, REALISED, DROPPED = (
     "dropped",
 )
 STATES = (PROPOSED, CONTACTED, UNDER_STUDY, AGREED, REALISED, DROPPED)
-# Reached when both parties accept the contact, never by one party alone: see the service.
 PARTY, STAFF = "party", "staff"
+BOTH_PARTIES = "both_parties"  # held when the offering and the wanting party have both accepted contact
 _BOTH = frozenset({PARTY, STAFF})
 
 SYNERGY_WORKFLOW = Workflow(
@@ -32,7 +32,7 @@ SYNERGY_WORKFLOW = Workflow(
     states=STATES,
     initial=PROPOSED,
     transitions=(
-        Transition(PROPOSED, CONTACTED, frozenset({STAFF}), "Contact made"),
+        Transition(PROPOSED, CONTACTED, frozenset({STAFF, BOTH_PARTIES}), "Contact made"),
         Transition(CONTACTED, UNDER_STUDY, _BOTH, "Start the study"),
         Transition(UNDER_STUDY, AGREED, _BOTH, "Agreed"),
         Transition(AGREED, REALISED, _BOTH, "Realised"),
