@@ -66,6 +66,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Listings per side from which matching uses an approximate (faiss HNSW) index instead of exact "
         "search; measured in bench/matching_scale. The HNSW index is saved under $HELIX_VAR_DIR/match-index.",
     ),
+    Setting(
+        "HELIX_SHARED_DATA",
+        "",
+        "Folder of the shared reference data (b2b/, symbiosis/, ...). The demo imports the documented "
+        "symbiosis exchanges from symbiosis/maestri_exchanges_public.csv there; empty: ../shared/data "
+        "beside the project. Tests and benchmarks that need it skip when it is absent.",
+    ),
 )
 
 

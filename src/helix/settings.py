@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "helix.registry",
     "helix.market",
     "helix.events",
+    "helix.symbiosis",
     "helix.api",
 ]
 

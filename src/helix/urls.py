@@ -13,6 +13,7 @@ urlpatterns = [
     path("jobs/", include("helix.jobs.urls")),
     path("", include("helix.market.urls")),
     path("", include("helix.events.urls")),
+    path("", include("helix.symbiosis.urls")),
     path("", include("helix.registry.urls")),
 ]
 if settings.DEBUG:

@@ -51,6 +51,22 @@ OPERATIONS = {
     ("get", "/api/events/schedules/{schedule_id}"): WRITE,
     ("post", "/api/events/schedules/{schedule_id}/publish"): WRITE,
     ("get", "/api/events/registrations/{registration_id}/agenda.ics"): WRITE,
+    ("get", "/api/symbiosis/flows"): READ,
+    ("post", "/api/symbiosis/flows"): WRITE,
+    ("get", "/api/symbiosis/flows/{flow_id}"): READ,
+    ("get", "/api/symbiosis/waste-codes"): READ,
+    ("get", "/api/symbiosis/waste-codes/suggest"): READ,
+    ("get", "/api/symbiosis/synergies"): WRITE,
+    ("get", "/api/symbiosis/synergies/{synergy_id}"): WRITE,
+    ("post", "/api/symbiosis/synergies/{synergy_id}/accept"): WRITE,
+    ("post", "/api/symbiosis/synergies/{synergy_id}/move"): WRITE,
+    ("post", "/api/symbiosis/synergies/{synergy_id}/reports"): WRITE,
+    ("get", "/api/symbiosis/totals"): WRITE,
+    ("get", "/api/symbiosis/impact-factors"): READ,
+    ("put", "/api/symbiosis/impact-factors/{key}"): WRITE,
+    ("post", "/api/symbiosis/match"): WRITE,
+    ("post", "/api/symbiosis/allocations"): WRITE,
+    ("get", "/api/symbiosis/allocations/{run_id}"): WRITE,
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -114,6 +130,8 @@ def test_the_schema_is_well_formed(schema):
                 ["matches"],
                 ["meeting requests"],
                 ["events"],
+                ["resource flows"],
+                ["synergies"],
             )
     assert len(operation_ids) == len(set(operation_ids))
     refs = set(references(schema))

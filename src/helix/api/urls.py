@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from helix.api import docs, events, market, registry
+from helix.api import docs, events, market, registry, symbiosis
 
 api = NinjaAPI(
     title="Helix API",
@@ -19,7 +19,10 @@ api = NinjaAPI(
         "them, and leads to feedback and meeting requests.\n\n"
         "Reads need no credentials and show what the public pages show. To see more, or to change data, "
         "send `Authorization: Bearer <token>` (create one with `helix api token create USERNAME`), or use "
-        "the session of a logged-in browser, which must send the CSRF token with writes."
+        "the session of a logged-in browser, which must send the CSRF token with writes.\n\n"
+        "Industrial symbiosis (under /symbiosis/): resource flows offered and wanted (waste with its "
+        "European List of Waste code, residual heat, water, CO2, infrastructure, logistics, people), "
+        "proposed exchanges with their explanation and impact, their workflow, and network allocation."
     ),
     docs=docs.LocalSwagger(),
     docs_url="/docs",
@@ -27,6 +30,7 @@ api = NinjaAPI(
 api.add_router("/registry/", registry.router)
 api.add_router("/market/", market.router)
 api.add_router("/events/", events.router)
+api.add_router("/symbiosis/", symbiosis.router)
 
 
 @api.exception_handler(PermissionDenied)

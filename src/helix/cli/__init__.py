@@ -26,13 +26,14 @@ def main() -> None:
 
 
 def _register() -> None:
-    from helix.cli import api, demo, events, listings, match, registry, schedule, server
+    from helix.cli import api, demo, events, listings, match, registry, schedule, server, symbiosis
 
     main.add_command(api.api)
     main.add_command(listings.listings)
     main.add_command(match.match)
     main.add_command(schedule.schedule)
     main.add_command(events.events)
+    main.add_command(symbiosis.symbiosis)
 
     main.add_command(registry.registry)
     main.add_command(demo.demo)

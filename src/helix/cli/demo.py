@@ -32,6 +32,14 @@ def load() -> None:
         f"({listings['created']} created, {listings['updated']} updated; "
         f"{listings['embedded']} vectors stored)."
     )
+    symbiosis = report.symbiosis
+    matching = symbiosis.get("matching", {})
+    click.echo(
+        f"Industrial symbiosis: {symbiosis.get('created', 0)} flows created, "
+        f"{symbiosis.get('updated', 0)} updated, "
+        f"{symbiosis.get('exchanges', 0)} documented exchanges imported; "
+        f"{matching.get('proposals', 0)} exchanges proposed."
+    )
     click.echo(f"Log in at {LOGIN_URL} as staff / {DEMO_PASSWORD}")
 
 

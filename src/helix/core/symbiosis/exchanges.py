@@ -88,7 +88,10 @@ def _cell(row: dict[str, str], key: str) -> str:
 
 
 def read_exchanges(text: str, *, require_receiver: bool = True, source: str = "file") -> list[Exchange]:
-    """Rows of a MAESTRI-layout CSV (comma- or semicolon-separated, with its header line)."""
+    """Rows of a MAESTRI-layout CSV (comma- or semicolon-separated, with its header line).
+
+    With ``require_receiver=False`` (a query file) every data row is returned, in order, even one
+    that says nothing about its waste: the i-th exchange is the i-th query."""
     if not text.strip():
         raise ExchangeFileError(f"{source}: the file is empty")
     sample = text.lstrip("\ufeff").splitlines()[0]
@@ -106,8 +109,8 @@ def read_exchanges(text: str, *, require_receiver: bool = True, source: str = "f
         provider = split_codes(_cell(row, "provider_nace"))
         ewc = split_codes(_cell(row, "ewc"))
         description = _cell(row, "waste_description")
-        if not (provider or ewc or description):
-            if not any((v or "").strip() for v in row.values()):
+        if not (provider or ewc or description) and require_receiver:
+            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
                 continue  # a blank line
             raise ExchangeFileError(
                 f"{source}, line {line}: a row needs at least one of {COLUMNS['provider_nace']!r}, "

@@ -78,7 +78,7 @@ class MatchResult:
 @dataclass(frozen=True)
 class MatchOptions:
     top_per_have: int = 10
-    min_compatibility: float = 0.15
+    min_compatibility: float = 0.25
     keep_refused: bool = False
     chunk: int = 512
 
@@ -269,8 +269,8 @@ def _propose(
         code, why = _code_score(have.ewc, want.ewc)
         evidence.append((CODE_WEIGHT, code))
         reasons.append(f"waste code: {why}" if why else "waste codes differ in chapter")
-    if learned is not None and labels is not None and want.nace:
-        value = float(learned[labels].max()) if labels else 0.0
+    if learned is not None and labels and want.nace:  # an industry the exchanges never mention: no evidence
+        value = float(learned[labels].max())
         evidence.append((LEARNED_WEIGHT, value))
         reasons.append(
             f"documented exchanges: the receiving industry ({', '.join(want.nace)}) scores {value:.0%} "

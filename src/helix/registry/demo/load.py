@@ -58,6 +58,7 @@ class DemoReport:
     clusters: int = 0
     memberships: int = 0
     listings: dict[str, int] = field(default_factory=dict)  # needs and offers (helix.market.demo)
+    symbiosis: dict[str, object] = field(default_factory=dict)  # resource flows (helix.symbiosis.demo)
 
     def summary(self) -> str:
         return (
@@ -295,6 +296,9 @@ def load_demo(ecosystem: DemoEcosystem = DEMO) -> DemoReport:
     from helix.market.demo import load_demo_listings  # the market builds on the registry, not the reverse
 
     report.listings = load_demo_listings()
+    from helix.symbiosis.demo import load_demo_symbiosis
+
+    report.symbiosis = load_demo_symbiosis()
     return report
 
 

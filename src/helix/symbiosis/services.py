@@ -1,0 +1,797 @@
+"""Symbiosis services: what pages, the API and the CLI call. The rules are in helix.core.symbiosis.
+
+Confidentiality, in one place (:func:`visible_flows`, :func:`can_see_owner`, :func:`owner_label`):
+
+* a flow is seen by everyone (public), by the people of organisations sharing a cluster with its owner
+  (members), or by the owner's cluster staff only (staff); its own organisation always sees it;
+* an *anonymous* flow hides its owner's name and site from everyone but the owner's own people and
+  the owner's cluster staff, until a synergy on it reaches "contacted" (both parties accepted the
+  contact): from then on the counterpart sees who it is dealing with. Others see "an organisation in
+  <region>" and a position rounded to about 5 km.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from helix.core.symbiosis import (
+    Allocation,
+    Direction,
+    Factors,
+    Flow,
+    FlowKind,
+    HeatSide,
+    InvalidFlow,
+    MatchOptions,
+    Proposal,
+    Quantity,
+    ReceiverModel,
+    UnitError,
+    allocate,
+    greedy_nearest,
+    match,
+    waste_list,
+)
+from helix.core.symbiosis import synergy as workflow
+from helix.core.symbiosis.ewc import UnknownWasteCode, normalise_code
+from helix.core.symbiosis.exchanges import Exchange, WasteQuery, read_exchanges, receiver_key, split_codes
+from helix.core.symbiosis.flows import KIND_DIMENSIONS
+from helix.core.symbiosis.impact import DEFAULT_FACTORS
+from helix.core.symbiosis.units import unit as core_unit
+from helix.core.workflow import TransitionNotAllowed
+from helix.jobs.progress import Progress, no_progress
+from helix.registry.models import Membership, Organisation
+from helix.registry.permissions import is_cluster_staff, own_organisation_id, staff_cluster_ids
+from helix.symbiosis.models import (
+    AllocationRun,
+    Confidentiality,
+    DocumentedExchange,
+    FlowStatus,
+    ImpactFactorSetting,
+    ResourceFlow,
+    Synergy,
+    SynergyEvent,
+    SynergyReport,
+    SynergyState,
+)
+
+# -- validation ------------------------------------------------------------------------------------
+
+
+def validate_flow(flow: ResourceFlow) -> None:
+    """Field errors of a flow, each under its field's name; sets derived fields (code, hazardous)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if flow.site_id and flow.organisation_id and flow.site.organisation_id != flow.organisation_id:
+        add("site", _("The site belongs to another organisation."))
+    elif flow.site_id and (flow.site.latitude is None or flow.site.longitude is None):
+        add("site", _("The site has no coordinates; add its latitude and longitude first."))
+    if flow.ewc_code:
+        try:
+            code = normalise_code(flow.ewc_code)
+            entry = waste_list().get(code)
+            if entry.level != 3:
+                raise UnknownWasteCode(code)
+            flow.ewc_code = code
+            if entry.hazardous and flow.direction == "have":
+                flow.hazardous = True
+        except UnknownWasteCode:
+            add(
+                "ewc_code",
+                _("%(code)s is not an entry of the European List of Waste.") % {"code": flow.ewc_code},
+            )
+    if flow.kind == FlowKind.MATERIAL.value and not flow.ewc_code and flow.direction == "have":
+        add("ewc_code", _("An offered waste or by-product needs its European List of Waste code."))
+    if flow.quantity is not None:
+        if not flow.unit:
+            add("unit", _("Give the unit of the quantity."))
+        else:
+            try:
+                dimension = core_unit(flow.unit).dimension
+                allowed = KIND_DIMENSIONS[FlowKind(flow.kind)]
+                if dimension not in allowed:
+                    add(
+                        "unit",
+                        _("A %(kind)s flow is measured in %(allowed)s, not in %(unit)s.")
+                        % {
+                            "kind": flow.get_kind_display().lower(),
+                            "allowed": ", ".join(d.value for d in allowed),
+                            "unit": flow.unit,
+                        },
+                    )
+            except (UnitError, ValueError) as exc:
+                add("unit", str(exc))
+    if flow.kind == FlowKind.HEAT.value:
+        for field in ("supply_temperature_c", "power_mw", "hours_per_year"):
+            if getattr(flow, field) is None:
+                add(field, _("Needed for residual heat."))
+        if flow.hours_per_year is not None and not 0 <= flow.hours_per_year <= 8760:
+            add("hours_per_year", _("Between 0 and 8,760 hours."))
+        if (
+            flow.supply_temperature_c is not None
+            and flow.return_temperature_c is not None
+            and flow.return_temperature_c > flow.supply_temperature_c
+        ):
+            add("return_temperature_c", _("The return temperature is above the supply temperature."))
+        if flow.power_mw is not None and flow.power_mw < 0:
+            add("power_mw", _("Power cannot be negative."))
+    elif flow.kind and flow.quantity is None:
+        add("quantity", _("Give the quantity (and its unit and period)."))
+    if flow.quantity is not None and flow.quantity < 0:
+        add("quantity", _("A quantity cannot be negative."))
+    if flow.available_from and flow.available_until and flow.available_until < flow.available_from:
+        add("available_until", _("Ends before it starts."))
+    if not isinstance(flow.quality, dict) or not all(
+        isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool)
+        for k, v in flow.quality.items()
+    ):
+        add("quality", _('Give numbers by name, e.g. {"moisture_pct": 12}.'))
+    if errors:
+        raise ValidationError(errors)
+
+
+# -- confidentiality --------------------------------------------------------------------------------
+
+
+def _shared_cluster_orgs(user: Any) -> QuerySet[Membership]:
+    own = own_organisation_id(user)
+    clusters = set(staff_cluster_ids(user))
+    if own:
+        clusters |= set(Membership.objects.filter(organisation_id=own).values_list("cluster_id", flat=True))
+    return Membership.objects.filter(cluster_id__in=clusters)
+
+
+def visible_flows(user: Any) -> QuerySet[ResourceFlow]:
+    """Flows ``user`` may see (active ones by confidentiality, plus every flow of their organisation)."""
+    qs = ResourceFlow.objects.select_related("organisation", "site")
+    if getattr(user, "is_superuser", False):
+        return qs
+    rule = Q(confidentiality=Confidentiality.PUBLIC, status=FlowStatus.ACTIVE)
+    if getattr(user, "is_authenticated", False):
+        members = _shared_cluster_orgs(user).values("organisation_id")
+        rule |= Q(confidentiality=Confidentiality.MEMBERS, status=FlowStatus.ACTIVE, organisation__in=members)
+        staffed = Membership.objects.filter(cluster_id__in=staff_cluster_ids(user)).values("organisation_id")
+        rule |= Q(organisation__in=staffed)
+        own = own_organisation_id(user)
+        if own:
+            rule |= Q(organisation_id=own)
+    return qs.filter(rule)
+
+
+def is_responsible_staff(user: Any, organisation_id: int) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    clusters = staff_cluster_ids(user)
+    return (
+        bool(clusters)
+        and Membership.objects.filter(organisation_id=organisation_id, cluster_id__in=clusters).exists()
+    )
+
+
+def can_see_owner(user: Any, flow: ResourceFlow) -> bool:
+    if not flow.anonymous:
+        return True
+    own = own_organisation_id(user)
+    if own == flow.organisation_id or is_responsible_staff(user, flow.organisation_id):
+        return True
+    if own is None:
+        return False
+    revealed = Synergy.objects.filter(state__in=workflow.REVEALS_OWNERS)
+    return revealed.filter(
+        Q(have=flow, want__organisation_id=own) | Q(want=flow, have__organisation_id=own)
+    ).exists()
+
+
+def owner_label(user: Any, flow: ResourceFlow) -> str:
+    if can_see_owner(user, flow):
+        return flow.organisation.name
+    region = flow.site.get_region_display() if flow.site.region else flow.site.get_country_display()
+    return _("An organisation in %(region)s (name withheld)") % {"region": region}
+
+
+def position(user: Any, flow: ResourceFlow) -> tuple[float, float] | None:
+    """The site's coordinates, rounded to about 5 km where the owner is withheld."""
+    if flow.site.latitude is None or flow.site.longitude is None:
+        return None
+    if can_see_owner(user, flow):
+        return flow.site.latitude, flow.site.longitude
+    return round(flow.site.latitude * 20) / 20, round(flow.site.longitude * 20) / 20
+
+
+def flow_public_dict(user: Any, flow: ResourceFlow) -> dict[str, Any]:
+    """A flow as pages, the API and exports show it to ``user``: the owner only where allowed."""
+    shown = can_see_owner(user, flow)
+    where = position(user, flow)
+    return {
+        "id": flow.pk,
+        "direction": flow.direction,
+        "kind": flow.kind,
+        "title": flow.title,
+        "description": flow.description,
+        "ewc_code": flow.ewc_code,
+        "hazardous": flow.hazardous,
+        "quantity": flow.quantity,
+        "unit": flow.unit,
+        "period": flow.period,
+        "per_year": to_core(flow).per_year if flow.site.latitude is not None else None,
+        "supply_temperature_c": flow.supply_temperature_c,
+        "return_temperature_c": flow.return_temperature_c,
+        "power_mw": flow.power_mw,
+        "hours_per_year": flow.hours_per_year,
+        "quality": flow.quality,
+        "available_from": flow.available_from,
+        "available_until": flow.available_until,
+        "confidentiality": flow.confidentiality,
+        "anonymous": flow.anonymous,
+        "status": flow.status,
+        "owner": owner_label(user, flow),
+        "organisation_id": flow.organisation_id if shown else None,
+        "site": flow.site.name if shown else None,
+        "city": flow.site.city if shown else None,
+        "region": flow.site.region,
+        "latitude": where[0] if where else None,
+        "longitude": where[1] if where else None,
+    }
+
+
+def can_edit_flow(user: Any, flow: ResourceFlow) -> bool:
+    return own_organisation_id(user) == flow.organisation_id or is_responsible_staff(
+        user, flow.organisation_id
+    )
+
+
+# -- core conversion --------------------------------------------------------------------------------
+
+
+def _nace(organisation: Organisation) -> tuple[str, ...]:
+    codes = [code.replace(".", "") for code in organisation.sectors.values_list("code", flat=True)]
+    return tuple(c for c in codes if c.isdigit())
+
+
+def to_core(flow: ResourceFlow, nace: tuple[str, ...] | None = None) -> Flow:
+    heat = None
+    if flow.kind == FlowKind.HEAT.value:
+        heat = HeatSide(
+            flow.supply_temperature_c or 0.0,
+            flow.return_temperature_c,
+            flow.power_mw or 0.0,
+            flow.hours_per_year or 0.0,
+        )
+    quantity = (
+        Quantity(flow.quantity, flow.unit, flow.period) if flow.quantity is not None and flow.unit else None
+    )
+    return Flow(
+        id=str(flow.pk),
+        direction=Direction(flow.direction),
+        kind=FlowKind(flow.kind),
+        owner=str(flow.organisation_id),
+        latitude=flow.site.latitude if flow.site.latitude is not None else 0.0,
+        longitude=flow.site.longitude if flow.site.longitude is not None else 0.0,
+        quantity=quantity,
+        description=f"{flow.title}. {flow.description}".strip(". "),
+        ewc=(flow.ewc_code,) if flow.ewc_code else (),
+        nace=nace if nace is not None else _nace(flow.organisation),
+        hazardous=flow.hazardous,
+        heat=heat,
+        available_from=flow.available_from,
+        available_until=flow.available_until,
+        max_distance_km=flow.max_distance_km,
+        quality={k: float(v) for k, v in (flow.quality or {}).items()},
+        disposal_cost_eur_per_unit=flow.disposal_cost_eur_per_unit,
+        price_eur_per_unit=flow.price_eur_per_unit,
+        treatment_cost_eur_per_unit=flow.treatment_cost_eur_per_unit or 0.0,
+        site=str(flow.site_id),
+    )
+
+
+def factors() -> Factors:
+    return Factors({s.key: s.value for s in ImpactFactorSetting.objects.all()})
+
+
+def factor_table() -> list[dict[str, Any]]:
+    edits = {s.key: s for s in ImpactFactorSetting.objects.select_related("updated_by")}
+    rows = []
+    for f in DEFAULT_FACTORS:
+        edit = edits.get(f.key)
+        rows.append(
+            {
+                "key": f.key,
+                "label": f.label,
+                "unit": f.unit,
+                "default": f.value,
+                "value": edit.value if edit else f.value,
+                "source": (edit.source if edit and edit.source else f.source),
+                "default_source": f.source,
+                "edited": edit is not None,
+                "updated_by": edit.updated_by if edit else None,
+                "updated_at": edit.updated_at if edit else None,
+            }
+        )
+    return rows
+
+
+def set_factor(user: Any, key: str, value: float, source: str = "") -> ImpactFactorSetting:
+    if not is_cluster_staff(user):
+        raise PermissionDenied
+    if key not in {f.key for f in DEFAULT_FACTORS}:
+        raise ValidationError({"key": _("Unknown impact factor %(key)s.") % {"key": key}})
+    if value < 0:
+        raise ValidationError({"value": _("An impact factor cannot be negative.")})
+    setting, _created = ImpactFactorSetting.objects.update_or_create(
+        key=key, defaults={"value": value, "source": source, "updated_by": user}
+    )
+    return setting
+
+
+# -- the receiver model ------------------------------------------------------------------------------
+
+_model_lock = threading.Lock()
+_model_cache: dict[str, ReceiverModel] = {}
+
+
+def learning_exchanges() -> list[Exchange]:
+    """Documented exchanges plus the cluster's own realised synergies (provider -> receiver industry)."""
+    out: list[Exchange] = []
+    for row in DocumentedExchange.objects.all().iterator():
+        out.append(
+            Exchange(
+                case=f"{row.source}:{row.case}",
+                waste=WasteQuery(
+                    provider_nace=split_codes(row.provider_nace),
+                    ewc=split_codes(row.ewc),
+                    description=row.waste_description,
+                    detail=row.waste_detail,
+                    ewc_description=row.ewc_description,
+                    hs=split_codes(row.hs),
+                    cpa=split_codes(row.cpa),
+                    cpa_description=row.cpa_description,
+                ),
+                receiver=receiver_key(row.receiver_nace),
+                receiver_code=row.receiver_nace,
+                receiver_name=row.receiver_name,
+                line=row.pk,
+            )
+        )
+    realised = Synergy.objects.filter(state=SynergyState.REALISED, have__kind=FlowKind.MATERIAL.value)
+    for s in realised.select_related("have__organisation", "want__organisation"):
+        receivers = _nace(s.want.organisation)
+        if not receivers:
+            continue
+        out.append(
+            Exchange(
+                case=f"helix:{s.pk}",
+                waste=WasteQuery(
+                    provider_nace=_nace(s.have.organisation),
+                    ewc=(s.have.ewc_code,) if s.have.ewc_code else (),
+                    description=s.have.title,
+                    detail=s.have.description,
+                ),
+                receiver=receivers[0],
+                receiver_code=receivers[0],
+                receiver_name="",
+                line=0,
+            )
+        )
+    return [e for e in out if e.receiver]
+
+
+def receiver_model() -> ReceiverModel | None:
+    """The model learned from the documented exchanges, cached until they change; None if there are none."""
+    from helix.market.engine import current_encoder, encoder_label
+
+    encoder = current_encoder()
+    exchanges = learning_exchanges()
+    if not exchanges:
+        return None
+    key = f"{len(exchanges)}:{max(e.line for e in exchanges)}:{encoder_label(encoder)}"
+    with _model_lock:
+        model = _model_cache.get(key)
+        if model is None:
+            model = ReceiverModel.learn(exchanges, encoder=encoder)
+            _model_cache.clear()
+            _model_cache[key] = model
+    return model
+
+
+def reset_model() -> None:
+    with _model_lock:
+        _model_cache.clear()
+
+
+@transaction.atomic
+def import_exchanges(text: str, source: str, *, replace: bool = True) -> int:
+    """Rows of a MAESTRI-layout CSV become documented exchanges; all or nothing (errors name the line)."""
+    try:
+        exchanges = read_exchanges(text, source=source)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    if replace:
+        DocumentedExchange.objects.filter(source=source).delete()
+    import csv
+    import io
+
+    from helix.core.symbiosis.exchanges import COLUMNS
+
+    dialect = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=dialect)
+    by_line = {e.line: e for e in exchanges}
+    created = []
+    for raw in reader:
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if isinstance(v, str)}
+        e = by_line.get(reader.line_num)
+        if e is None:
+            continue
+        created.append(
+            DocumentedExchange(
+                source=source,
+                case=e.case,
+                provider_nace=row.get(COLUMNS["provider_nace"], ""),
+                provider_name=row.get(COLUMNS["provider_name"], "")[:300],
+                waste_description=e.waste.description[:500],
+                waste_detail=e.waste.detail,
+                ewc=row.get(COLUMNS["ewc"], "")[:60],
+                ewc_description=e.waste.ewc_description[:500],
+                hs=row.get(COLUMNS["hs"], "")[:60],
+                cpa=row.get(COLUMNS["cpa"], "")[:60],
+                cpa_description=e.waste.cpa_description[:500],
+                receiver_nace=e.receiver_code[:60],
+                receiver_name=e.receiver_name[:300],
+                reference=row.get(COLUMNS["reference"], ""),
+            )
+        )
+    DocumentedExchange.objects.bulk_create(created)
+    reset_model()
+    return len(created)
+
+
+# -- matching ----------------------------------------------------------------------------------------
+
+
+def region_flows(region: str | None = None) -> QuerySet[ResourceFlow]:
+    qs = ResourceFlow.objects.filter(
+        status=FlowStatus.ACTIVE, site__latitude__isnull=False, site__longitude__isnull=False
+    ).select_related("organisation", "site")
+    if region:
+        qs = qs.filter(site__region=region)
+    return qs
+
+
+def core_flows(flows: Iterable[ResourceFlow]) -> list[Flow]:
+    out = []
+    nace_cache: dict[int, tuple[str, ...]] = {}
+    for f in flows:
+        if f.organisation_id not in nace_cache:
+            nace_cache[f.organisation_id] = _nace(f.organisation)
+        try:
+            out.append(to_core(f, nace_cache[f.organisation_id]))
+        except (InvalidFlow, UnitError, ValueError):
+            continue  # an invalid flow (edited in the admin) is left out rather than stopping the region
+    return out
+
+
+def compute_proposals(
+    region: str | None = None, progress: Progress = no_progress
+) -> tuple[list[Proposal], list[Flow]]:
+    from helix.market.engine import current_encoder
+
+    flows = core_flows(region_flows(region))
+    progress(0, max(1, len(flows)), _("learning from documented exchanges"))
+    model = receiver_model()
+    result = match(
+        flows,
+        factors=factors(),
+        model=model,
+        encoder=current_encoder(),
+        options=MatchOptions(top_per_have=10),
+        progress=lambda done, total: progress(done, total, _("matching offers with needs")),
+    )
+    return result.proposals, flows
+
+
+def _proposal_fields(p: Proposal) -> dict[str, Any]:
+    heat = {}
+    if p.heat is not None:
+        heat = {"fit": p.heat.fit.value, "cop": p.heat.cop, "electricity_mwh": p.heat.electricity_mwh}
+    return {
+        "score": p.score,
+        "compatibility": p.compatibility,
+        "quantity": p.quantity,
+        "unit": p.unit,
+        "road_km": p.road_km,
+        "unit_cost_eur": p.unit_cost_eur,
+        "reasons": list(p.reasons),
+        "flags": list(p.flags),
+        "impact": p.impact.as_dict(),
+        "heat": heat,
+    }
+
+
+def run_matching(region: str | None = None, progress: Progress = no_progress) -> dict[str, Any]:
+    """Refresh the proposed synergies of a region (all regions when ``region`` is empty), atomically.
+
+    Proposals are created or updated; synergies already beyond "proposed" keep their state and their
+    figures; proposed ones that no longer come out (and that nobody accepted yet) are removed."""
+    proposals, flows = compute_proposals(region, progress)
+    scope = ResourceFlow.objects.filter(site__region=region) if region else ResourceFlow.objects.all()
+    scope_ids = scope.values("pk")
+    with transaction.atomic():
+        existing = {
+            (s.have_id, s.want_id): s
+            for s in Synergy.objects.filter(
+                Q(have_id__in=scope_ids) | Q(want_id__in=scope_ids)
+            ).select_for_update()
+        }
+        created = updated = 0
+        fresh = set()
+        for p in proposals:
+            pair = (int(p.have), int(p.want))
+            fresh.add(pair)
+            fields = _proposal_fields(p)
+            synergy = existing.get(pair)
+            if synergy is None:
+                Synergy.objects.create(have_id=pair[0], want_id=pair[1], **fields)
+                created += 1
+            elif synergy.state == SynergyState.PROPOSED:
+                for k, v in fields.items():
+                    setattr(synergy, k, v)
+                synergy.save()
+                updated += 1
+        stale = [
+            s.pk
+            for pair, s in existing.items()
+            if pair not in fresh
+            and s.state == SynergyState.PROPOSED
+            and not (s.have_accepted or s.want_accepted)
+        ]
+        Synergy.objects.filter(pk__in=stale).delete()
+    return {
+        "flows": len(flows),
+        "proposals": len(proposals),
+        "created": created,
+        "updated": updated,
+        "removed": len(stale),
+    }
+
+
+def start_matching(user: Any, region: str = "") -> Any:
+    from helix.jobs.services import create_job
+    from helix.symbiosis.tasks import match_region
+
+    if not is_cluster_staff(user):
+        raise PermissionDenied
+    job = create_job(
+        "symbiosis-match", _("Symbiosis matching %(region)s") % {"region": region or _("all regions")}, user
+    )
+    transaction.on_commit(lambda: match_region.enqueue(job.pk, region))
+    return job
+
+
+# -- allocation --------------------------------------------------------------------------------------
+
+
+def run_allocation(run_id: int, progress: Progress = no_progress) -> dict[str, Any]:
+    """Allocate a region; the run keeps the result. A failed solve raises, earlier runs stay as they were."""
+    run = AllocationRun.objects.get(pk=run_id)
+    proposals, flows = compute_proposals(run.region or None, progress)
+    quantities = {f.id: f.per_year for f in flows}
+    progress(0, 1, _("solving the allocation"))
+    greedy = greedy_nearest(proposals, quantities, quantities, fixed_cost_per_link=run.fixed_cost_per_link)
+    optimal = allocate(
+        proposals, quantities, quantities, fixed_cost_per_link=run.fixed_cost_per_link, time_limit_s=120
+    )
+    result = {
+        "region": run.region,
+        "flows": len(flows),
+        "proposals": len(proposals),
+        "optimal": allocation_dict(optimal),
+        "greedy": allocation_dict(greedy),
+        "greedy_share": (greedy.cost_eur / optimal.cost_eur) if optimal.cost_eur else 1.0,
+    }
+    AllocationRun.objects.filter(pk=run.pk).update(result=result)
+    return result
+
+
+def allocation_dict(a: Allocation) -> dict[str, Any]:
+    return {
+        "method": a.method,
+        "cost_eur": a.cost_eur,
+        "bound_eur": a.bound_eur,
+        "optimal": a.optimal,
+        "status": a.status,
+        "seconds": a.seconds,
+        "impact": a.impact.as_dict(),
+        "assignments": [
+            {
+                "have": int(x.have),
+                "want": int(x.want),
+                "quantity": x.quantity,
+                "cost_eur": x.cost_eur,
+                "impact": x.impact.as_dict(),
+            }
+            for x in a.assignments
+        ],
+    }
+
+
+def start_allocation(user: Any, region: str = "", fixed_cost_per_link: float = 0.0) -> AllocationRun:
+    from helix.jobs.services import create_job
+    from helix.symbiosis.tasks import allocate_region
+
+    if not is_cluster_staff(user):
+        raise PermissionDenied
+    if fixed_cost_per_link < 0:
+        raise ValidationError({"fixed_cost_per_link": _("Cannot be negative.")})
+    job = create_job(
+        "symbiosis-allocate",
+        _("Symbiosis allocation %(region)s") % {"region": region or _("all regions")},
+        user,
+    )
+    run = AllocationRun.objects.create(
+        region=region, fixed_cost_per_link=fixed_cost_per_link, job=job, created_by=user
+    )
+    transaction.on_commit(lambda: allocate_region.enqueue(run.pk))
+    return run
+
+
+# -- synergies ---------------------------------------------------------------------------------------
+
+
+def visible_synergies(user: Any) -> QuerySet[Synergy]:
+    qs = Synergy.objects.select_related(
+        "have__organisation", "have__site", "want__organisation", "want__site"
+    )
+    if getattr(user, "is_superuser", False):
+        return qs
+    own = own_organisation_id(user)
+    staffed = Membership.objects.filter(cluster_id__in=staff_cluster_ids(user)).values("organisation_id")
+    rule = Q(have__organisation__in=staffed) | Q(want__organisation__in=staffed)
+    if own:
+        rule |= Q(have__organisation_id=own) | Q(want__organisation_id=own)
+    return qs.filter(rule)
+
+
+def roles_on(user: Any, synergy: Synergy) -> set[str]:
+    roles = set()
+    own = own_organisation_id(user)
+    if own is not None and own in (synergy.have.organisation_id, synergy.want.organisation_id):
+        roles.add(workflow.PARTY)
+    if is_responsible_staff(user, synergy.have.organisation_id) or is_responsible_staff(
+        user, synergy.want.organisation_id
+    ):
+        roles.add(workflow.STAFF)
+    return roles
+
+
+def _record(synergy: Synergy, source: str, target: str, user: Any, note: str = "") -> None:
+    SynergyEvent.objects.create(
+        synergy=synergy,
+        from_state=source,
+        to_state=target,
+        note=note,
+        by=user if getattr(user, "pk", None) else None,
+    )
+
+
+@transaction.atomic
+def accept_contact(user: Any, synergy: Synergy) -> Synergy:
+    """A party accepts contact; when both have, the synergy moves to "contacted" and names are shown."""
+    synergy = Synergy.objects.select_for_update().select_related("have", "want").get(pk=synergy.pk)
+    own = own_organisation_id(user)
+    if synergy.state != SynergyState.PROPOSED:
+        raise ValidationError(_("Contact can be accepted on a proposed synergy only."))
+    if own == synergy.have.organisation_id:
+        synergy.have_accepted = True
+    elif own == synergy.want.organisation_id:
+        synergy.want_accepted = True
+    else:
+        raise PermissionDenied
+    synergy.save(update_fields=["have_accepted", "want_accepted", "updated_at"])
+    if synergy.have_accepted and synergy.want_accepted:
+        workflow.SYNERGY_WORKFLOW.check(synergy.state, workflow.CONTACTED, {workflow.BOTH_PARTIES})
+        _record(synergy, synergy.state, workflow.CONTACTED, user, _("both parties accepted contact"))
+        synergy.state = SynergyState.CONTACTED
+        synergy.save(update_fields=["state", "updated_at"])
+    return synergy
+
+
+@transaction.atomic
+def move(user: Any, synergy: Synergy, target: str, note: str = "") -> Synergy:
+    synergy = Synergy.objects.select_for_update().select_related("have", "want").get(pk=synergy.pk)
+    roles = roles_on(user, synergy)
+    if not roles:
+        raise PermissionDenied
+    try:
+        workflow.SYNERGY_WORKFLOW.check(synergy.state, target, roles)
+    except TransitionNotAllowed as exc:
+        raise ValidationError(str(exc)) from None
+    if target in workflow.NEEDS_REASON and not note.strip():
+        raise ValidationError({"note": _("Say why the synergy is dropped.")})
+    _record(synergy, synergy.state, target, user, note)
+    synergy.state = target
+    if target == workflow.DROPPED:
+        synergy.dropped_reason = note
+    if target == workflow.PROPOSED:
+        synergy.dropped_reason = ""
+        synergy.have_accepted = synergy.want_accepted = False
+    synergy.save()
+    if target == workflow.REALISED:
+        reset_model()  # realised synergies teach the receiver ranking
+    return synergy
+
+
+@transaction.atomic
+def report(
+    user: Any,
+    synergy: Synergy,
+    *,
+    period_end: date,
+    quantity: float,
+    unit: str,
+    co2e_avoided_t: float | None = None,
+    money_saved_eur: float | None = None,
+    note: str = "",
+) -> SynergyReport:
+    """Actual quantities of a realised synergy, converted to the synergy's unit (and refused across
+    dimensions: tonnes are not reported against a heat synergy)."""
+    if not roles_on(user, synergy):
+        raise PermissionDenied
+    if synergy.state != SynergyState.REALISED:
+        raise ValidationError(_("Only a realised synergy reports actual quantities."))
+    try:
+        q = Quantity(quantity, unit, "once")
+        in_unit = q.to(synergy.unit, "once") if synergy.unit else quantity
+    except UnitError as exc:
+        raise ValidationError({"unit": str(exc)}) from None
+    share = in_unit / synergy.quantity if synergy.quantity else 0.0
+    impact = synergy.impact or {}
+    r = SynergyReport.objects.create(
+        synergy=synergy,
+        period_end=period_end,
+        quantity=in_unit,
+        unit=synergy.unit or unit,
+        co2e_avoided_t=co2e_avoided_t
+        if co2e_avoided_t is not None
+        else share * impact.get("co2e_avoided_t", 0.0),
+        money_saved_eur=money_saved_eur
+        if money_saved_eur is not None
+        else share * impact.get("money_saved_eur", 0.0),
+        note=note,
+        reported_by=user,
+    )
+    return r
+
+
+def totals(user: Any, period: str = "quarter") -> list[dict[str, Any]]:
+    reports = SynergyReport.objects.filter(synergy__in=visible_synergies(user))
+    rows = workflow.totals_over_time(
+        (
+            workflow.Report(
+                str(r.synergy_id), r.period_end, r.quantity, r.unit, r.co2e_avoided_t, r.money_saved_eur
+            )
+            for r in reports
+        ),
+        period,
+    )
+    return [asdict(r) for r in rows]
+
+
+def pipeline_counts(user: Any) -> dict[str, int]:
+    counts = dict.fromkeys(workflow.STATES, 0)
+    for state in visible_synergies(user).values_list("state", flat=True):
+        counts[state] += 1
+    return counts
+
+
+Callback = Callable[[int, int, str], None]

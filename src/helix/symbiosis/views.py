@@ -1,0 +1,516 @@
+"""Symbiosis pages: flows (list, CSV, form, detail), the waste-code browser and its suggestions, the
+offline map, synergies (list, detail with explanation, impact, workflow and reports), the dashboard
+with totals over time, impact factors, matching and allocation runs. Thin: services do the work."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helix.core.symbiosis import synergy as workflow
+from helix.core.symbiosis import waste_list
+from helix.core.symbiosis.ewc import UnknownWasteCode
+from helix.registry.models import Organisation, Region
+from helix.registry.permissions import is_cluster_staff, own_organisation_id
+from helix.symbiosis import services
+from helix.symbiosis.forms import FlowForm, ReportForm
+from helix.symbiosis.models import AllocationRun, Direction, Kind, ResourceFlow, Synergy, SynergyState
+
+APP = "symbiosis"
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
+def _filtered(request: HttpRequest) -> Any:
+    flows = services.visible_flows(request.user)
+    direction = request.GET.get("direction", "")
+    kind = request.GET.get("kind", "")
+    region = request.GET.get("region", "")
+    q = request.GET.get("q", "").strip()
+    if direction in Direction.values:
+        flows = flows.filter(direction=direction)
+    if kind in Kind.values:
+        flows = flows.filter(kind=kind)
+    if region in Region.values:
+        flows = flows.filter(site__region=region)
+    if q:
+        flows = flows.filter(title__icontains=q) | flows.filter(description__icontains=q).filter(pk__in=flows)
+    return flows
+
+
+def flow_list(request: HttpRequest) -> HttpResponse:
+    flows = list(_filtered(request)[:500])
+    rows = [services.flow_public_dict(request.user, f) for f in flows]
+    return render(
+        request,
+        "symbiosis/flow_list.html",
+        {
+            "rows": rows,
+            "app": APP,
+            "directions": Direction.choices,
+            "kinds": Kind.choices,
+            "regions": Region.choices,
+            "filters": request.GET,
+            "can_create": own_organisation_id(request.user) is not None or is_cluster_staff(request.user),
+        },
+    )
+
+
+def flow_csv(request: HttpRequest) -> HttpResponse:
+    """The visible flows as CSV: owners withheld exactly as on the page."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="resource-flows.csv"'
+    columns = [
+        "id",
+        "direction",
+        "kind",
+        "title",
+        "owner",
+        "ewc_code",
+        "hazardous",
+        "quantity",
+        "unit",
+        "period",
+        "per_year",
+        "supply_temperature_c",
+        "return_temperature_c",
+        "power_mw",
+        "hours_per_year",
+        "region",
+        "latitude",
+        "longitude",
+        "available_from",
+        "available_until",
+    ]
+    writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for flow in _filtered(request):
+        writer.writerow(services.flow_public_dict(request.user, flow))
+    return response
+
+
+def _organisation_for_new_flow(request: HttpRequest) -> Organisation:
+    wanted = request.GET.get("organisation") or request.POST.get("organisation_id")
+    if wanted:
+        organisation = get_object_or_404(Organisation, pk=wanted)
+        if own_organisation_id(request.user) != organisation.pk and not services.is_responsible_staff(
+            request.user, organisation.pk
+        ):
+            raise PermissionDenied
+        return organisation
+    own = own_organisation_id(request.user)
+    if own is None:
+        raise PermissionDenied
+    return Organisation.objects.get(pk=own)
+
+
+@login_required
+def flow_create(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation_for_new_flow(request)
+    form = FlowForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.instance.created_by = request.user
+        flow = form.save()
+        messages.success(request, _("Flow saved. Staff run the matching; proposals appear on the flow."))
+        return redirect("symbiosis:flow", pk=flow.pk)
+    return render(
+        request,
+        "symbiosis/flow_form.html",
+        {"form": form, "organisation": organisation, "app": APP, "flow": None},
+    )
+
+
+@login_required
+def flow_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    flow = get_object_or_404(ResourceFlow, pk=pk)
+    if not services.can_edit_flow(request.user, flow):
+        raise PermissionDenied
+    form = FlowForm(request.POST or None, instance=flow, organisation=flow.organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Flow saved."))
+        return redirect("symbiosis:flow", pk=flow.pk)
+    return render(
+        request,
+        "symbiosis/flow_form.html",
+        {"form": form, "organisation": flow.organisation, "app": APP, "flow": flow},
+    )
+
+
+def flow_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    flow = services.visible_flows(request.user).filter(pk=pk).first()
+    if flow is None:
+        raise Http404
+    synergies = services.visible_synergies(request.user).filter(have=flow) | services.visible_synergies(
+        request.user
+    ).filter(want=flow)
+    rows = [_synergy_row(request.user, s) for s in synergies.distinct().order_by("-score")[:50]]
+    ewc = None
+    if flow.ewc_code:
+        try:
+            ewc = waste_list().path(flow.ewc_code)
+        except UnknownWasteCode:
+            ewc = None
+    return render(
+        request,
+        "symbiosis/flow_detail.html",
+        {
+            "flow": flow,
+            "shown": services.flow_public_dict(request.user, flow),
+            "ewc": ewc,
+            "synergies": rows,
+            "can_edit": services.can_edit_flow(request.user, flow),
+            "app": APP,
+        },
+    )
+
+
+# -- waste codes ------------------------------------------------------------------------------------
+
+
+def ewc_browser(request: HttpRequest) -> HttpResponse:
+    wl = waste_list()
+    code = request.GET.get("code", "").strip()
+    q = request.GET.get("q", "").strip()
+    path = []
+    if code:
+        try:
+            path = wl.path(code)
+        except UnknownWasteCode:
+            raise Http404 from None
+    children = wl.children(path[-1].code if path else None)
+    suggestions = wl.suggest(q, top=10) if q else []
+    return render(
+        request,
+        "symbiosis/ewc_browser.html",
+        {"path": path, "children": children, "q": q, "suggestions": suggestions, "app": APP},
+    )
+
+
+def ewc_suggest(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("description") or request.GET.get("q") or ""
+    suggestions = waste_list().suggest(text, top=5) if len(text.strip()) >= 3 else []
+    return render(request, "symbiosis/_ewc_suggestions.html", {"suggestions": suggestions})
+
+
+# -- map --------------------------------------------------------------------------------------------
+
+KIND_COLOURS = {
+    "material": "#8a5a00",
+    "heat": "#c0392b",
+    "water": "#1f6fb2",
+    "co2": "#555555",
+    "infrastructure": "#6a3d9a",
+    "logistics": "#2e7d32",
+    "personnel": "#00838f",
+}
+
+
+def _project(
+    points: list[tuple[float, float]], width: int = 900, height: int = 620, pad: int = 30
+) -> Callable[[float, float], tuple[float, float]]:
+    """Equirectangular projection scaled by cos(latitude) to fit the points in the drawing."""
+    lats = [p[0] for p in points] or [51.0]
+    lons = [p[1] for p in points] or [4.0]
+    lat0 = (min(lats) + max(lats)) / 2
+    k = math.cos(math.radians(lat0))
+    span_x = max((max(lons) - min(lons)) * k, 0.05)
+    span_y = max(max(lats) - min(lats), 0.05)
+    scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
+    min_lon, max_lat = min(lons), max(lats)
+
+    def xy(lat: float, lon: float) -> tuple[float, float]:
+        return pad + (lon - min_lon) * k * scale, pad + (max_lat - lat) * scale
+
+    xy.scale_km = scale / 111.32  # type: ignore[attr-defined]  # pixels per km
+    return xy
+
+
+def map_view(request: HttpRequest) -> HttpResponse:
+    """Sites and proposed exchanges as an SVG drawn here: no tiles, no online service."""
+    flows = list(_filtered(request)[:2000])
+    shown = {f.pk: services.flow_public_dict(request.user, f) for f in flows}
+    points = [(d["latitude"], d["longitude"]) for d in shown.values() if d["latitude"] is not None]
+    xy = _project(points)
+    dots = []
+    for d in shown.values():
+        if d["latitude"] is None:
+            continue
+        x, y = xy(d["latitude"], d["longitude"])
+        dots.append({**d, "x": round(x, 1), "y": round(y, 1), "colour": KIND_COLOURS.get(d["kind"], "#333")})
+    lines = []
+    synergies = services.visible_synergies(request.user).filter(have_id__in=shown, want_id__in=shown)
+    synergies = synergies.exclude(state=SynergyState.DROPPED).order_by("-score")[:800]
+    for s in synergies:
+        a, b = shown[s.have_id], shown[s.want_id]
+        x1, y1 = xy(a["latitude"], a["longitude"])
+        x2, y2 = xy(b["latitude"], b["longitude"])
+        lines.append(
+            {
+                "pk": s.pk,
+                "x1": round(x1, 1),
+                "y1": round(y1, 1),
+                "x2": round(x2, 1),
+                "y2": round(y2, 1),
+                "state": s.state,
+                "title": f"{a['title']} → {b['title']} ({s.road_km:.0f} km)",
+                "width": 1 + min(4.0, s.score * 4),
+            }
+        )
+    km = 25
+    bar = round(km * xy.scale_km, 1)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "symbiosis/map.html",
+        {
+            "dots": dots,
+            "lines": lines,
+            "bar": bar,
+            "bar_km": km,
+            "app": APP,
+            "colours": KIND_COLOURS,
+            "kinds": Kind.choices,
+            "directions": Direction.choices,
+            "regions": Region.choices,
+            "filters": request.GET,
+        },
+    )
+
+
+# -- synergies --------------------------------------------------------------------------------------
+
+
+def _synergy_row(user: Any, s: Synergy) -> dict[str, Any]:
+    return {
+        "synergy": s,
+        "have": services.flow_public_dict(user, s.have),
+        "want": services.flow_public_dict(user, s.want),
+    }
+
+
+@login_required
+def synergy_list(request: HttpRequest) -> HttpResponse:
+    synergies = services.visible_synergies(request.user)
+    state = request.GET.get("state", "")
+    if state in SynergyState.values:
+        synergies = synergies.filter(state=state)
+    rows = [_synergy_row(request.user, s) for s in synergies.order_by("-score")[:300]]
+    return render(
+        request,
+        "symbiosis/synergy_list.html",
+        {
+            "rows": rows,
+            "states": SynergyState.choices,
+            "state": state,
+            "app": APP,
+            "counts": services.pipeline_counts(request.user),
+        },
+    )
+
+
+@login_required
+def synergy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    synergy = services.visible_synergies(request.user).filter(pk=pk).first()
+    if synergy is None:
+        raise Http404
+    roles = services.roles_on(request.user, synergy)
+    own = own_organisation_id(request.user)
+    transitions = [
+        t for t in workflow.SYNERGY_WORKFLOW.available(synergy.state, roles) if t.target != workflow.CONTACTED
+    ]
+    can_accept = synergy.state == SynergyState.PROPOSED and (
+        (own == synergy.have.organisation_id and not synergy.have_accepted)
+        or (own == synergy.want.organisation_id and not synergy.want_accepted)
+    )
+    return render(
+        request,
+        "symbiosis/synergy_detail.html",
+        {
+            **_synergy_row(request.user, synergy),
+            "roles": roles,
+            "transitions": transitions,
+            "can_accept": can_accept,
+            "report_form": ReportForm(initial={"unit": synergy.unit}),
+            "reports": synergy.reports.all(),
+            "events": synergy.events.select_related("by"),
+            "app": APP,
+            "staff_contact": workflow.STAFF in roles and synergy.state == SynergyState.PROPOSED,
+        },
+    )
+
+
+def _act(request: HttpRequest, pk: int, call: Callable[[], object], done: str) -> HttpResponse:
+    try:
+        call()
+        messages.success(request, done)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    except PermissionDenied:
+        messages.error(request, _("You may not do this."))
+    except ValueError:
+        messages.error(request, _("A number was expected."))
+    return redirect("symbiosis:synergy", pk=pk)
+
+
+def _synergy_for(request: HttpRequest, pk: int) -> Synergy:
+    synergy = services.visible_synergies(request.user).filter(pk=pk).first()
+    if synergy is None:
+        raise Http404
+    return synergy
+
+
+@login_required
+@require_POST
+def synergy_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    synergy = _synergy_for(request, pk)
+    return _act(
+        request, pk, lambda: services.accept_contact(request.user, synergy), _("You accepted the contact.")
+    )
+
+
+@login_required
+@require_POST
+def synergy_move(request: HttpRequest, pk: int) -> HttpResponse:
+    synergy = _synergy_for(request, pk)
+    target = request.POST.get("target", "")
+    note = request.POST.get("note", "")
+    return _act(
+        request, pk, lambda: services.move(request.user, synergy, target, note), _("Synergy updated.")
+    )
+
+
+@login_required
+@require_POST
+def synergy_report(request: HttpRequest, pk: int) -> HttpResponse:
+    synergy = _synergy_for(request, pk)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        return redirect("symbiosis:synergy", pk=pk)
+    data = form.cleaned_data
+    return _act(
+        request,
+        pk,
+        lambda: services.report(
+            request.user,
+            synergy,
+            period_end=data["period_end"],
+            quantity=data["quantity"],
+            unit=data["unit"],
+            co2e_avoided_t=data.get("co2e_avoided_t"),
+            money_saved_eur=data.get("money_saved_eur"),
+            note=data.get("note", ""),
+        ),
+        _("Quantities reported."),
+    )
+
+
+# -- dashboard, factors, runs ------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    period = request.GET.get("period", "quarter")
+    if period not in ("month", "quarter", "year"):
+        period = "quarter"
+    staff = is_cluster_staff(request.user)
+    runs = AllocationRun.objects.select_related("job")[:10] if staff else []
+    return render(
+        request,
+        "symbiosis/dashboard.html",
+        {
+            "totals": services.totals(request.user, period),
+            "period": period,
+            "counts": services.pipeline_counts(request.user),
+            "staff": staff,
+            "runs": runs,
+            "regions": Region.choices,
+            "app": APP,
+        },
+    )
+
+
+@login_required
+def factors(request: HttpRequest) -> HttpResponse:
+    staff = is_cluster_staff(request.user)
+    if request.method == "POST":
+        if not staff:
+            raise PermissionDenied
+        try:
+            services.set_factor(
+                request.user,
+                request.POST.get("key", ""),
+                float(request.POST.get("value", "")),
+                request.POST.get("source", ""),
+            )
+            messages.success(request, _("Impact factor saved; new estimates use it."))
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        except ValueError:
+            messages.error(request, _("A number was expected."))
+        return redirect("symbiosis:factors")
+    return render(
+        request, "symbiosis/factors.html", {"rows": services.factor_table(), "staff": staff, "app": APP}
+    )
+
+
+@login_required
+@require_POST
+def run_matching(request: HttpRequest) -> HttpResponse:
+    try:
+        job = services.start_matching(request.user, request.POST.get("region", ""))
+    except PermissionDenied:
+        messages.error(request, _("Only cluster staff run the matching."))
+        return redirect("symbiosis:dashboard")
+    messages.success(request, _("Matching started; the proposals appear when it ends."))
+    return redirect("jobs:detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def run_allocation(request: HttpRequest) -> HttpResponse:
+    try:
+        run = services.start_allocation(
+            request.user, request.POST.get("region", ""), float(request.POST.get("fixed_cost_per_link") or 0)
+        )
+    except PermissionDenied:
+        messages.error(request, _("Only cluster staff run the allocation."))
+        return redirect("symbiosis:dashboard")
+    except (ValidationError, ValueError):
+        messages.error(request, _("The fixed cost per link must be a number of at least zero."))
+        return redirect("symbiosis:dashboard")
+    return redirect("symbiosis:allocation", pk=run.pk)
+
+
+@login_required
+def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_cluster_staff(request.user):
+        raise PermissionDenied
+    run = get_object_or_404(AllocationRun.objects.select_related("job"), pk=pk)
+    flows = {}
+    assignments = []
+    optimal = (run.result or {}).get("optimal") or {}
+    ids = {a["have"] for a in optimal.get("assignments", [])} | {
+        a["want"] for a in optimal.get("assignments", [])
+    }
+    for f in ResourceFlow.objects.filter(pk__in=ids).select_related("organisation", "site"):
+        flows[f.pk] = services.flow_public_dict(request.user, f)
+    for a in sorted(optimal.get("assignments", []), key=lambda a: a["cost_eur"])[:300]:
+        assignments.append({**a, "have_flow": flows.get(a["have"]), "want_flow": flows.get(a["want"])})
+    return render(
+        request,
+        "symbiosis/allocation.html",
+        {"run": run, "result": run.result, "assignments": assignments, "app": APP},
+    )

@@ -1,0 +1,123 @@
+"""An anonymous flow's owner is never visible to others: not in pages, the API, the CSV export, the map
+or the CLI's files; its own people and the cluster staff see it, and the counterpart does once both
+parties accepted contact. Confidentiality levels decide who sees a flow at all."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from helix.api.models import ApiToken
+from helix.symbiosis import services
+from helix.symbiosis.models import Synergy
+from tests.factories import member_user
+from tests.symbiosis.helpers import world
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Geheim Chemie"
+
+
+def client_for(user=None) -> Client:
+    c = Client()
+    if user is not None:
+        c.force_login(user)
+    return c
+
+
+def every_view_of_the_secret(c: Client, flow_id: int) -> list[str]:
+    pages = [
+        c.get("/symbiosis/").content.decode(),
+        c.get(f"/symbiosis/flows/{flow_id}/").content.decode(),
+        c.get("/symbiosis/flows.csv").content.decode(),
+        c.get("/symbiosis/map/").content.decode(),
+        c.get("/api/symbiosis/flows").content.decode(),
+        c.get(f"/api/symbiosis/flows/{flow_id}").content.decode(),
+    ]
+    return pages
+
+
+def test_anonymous_owner_is_withheld_from_visitors_members_and_outsiders() -> None:
+    w = world()
+    for user in (None, w.steel_user, w.outsider_user, w.cement_user):
+        for body in every_view_of_the_secret(client_for(user), w.secret.pk):
+            assert NAME not in body
+            assert "Geheim Chemie plant" not in body
+    # what they do see: the flow itself and a placeholder
+    page = client_for(w.outsider_user).get(f"/symbiosis/flows/{w.secret.pk}/").content.decode()
+    assert "Spent solvent" in page
+    assert "name withheld" in page
+    api = client_for(w.outsider_user).get(f"/api/symbiosis/flows/{w.secret.pk}").json()
+    assert api["organisation_id"] is None
+    assert api["site"] is None
+    # the position is rounded to 0.05 degrees (about 5 km)
+    assert api["latitude"] == pytest.approx(51.10)
+    assert api["longitude"] == pytest.approx(3.75)
+
+
+def test_the_owner_and_the_cluster_staff_see_the_name() -> None:
+    w = world()
+    for user in (w.chem_user, w.staff):
+        page = client_for(user).get(f"/symbiosis/flows/{w.secret.pk}/").content.decode()
+        assert NAME in page
+        api = client_for(user).get(f"/api/symbiosis/flows/{w.secret.pk}").json()
+        assert api["owner"] == NAME
+        assert api["latitude"] == pytest.approx(51.08)
+
+
+def test_the_counterpart_sees_the_name_only_after_both_accepted_contact() -> None:
+    w = world()
+    services.run_matching()
+    synergy = Synergy.objects.get(have=w.heat, want=w.heat_want)
+    grower_user = member_user(w.grower, "grower")
+    c = client_for(grower_user)
+    detail = c.get(f"/symbiosis/synergies/{synergy.pk}/").content.decode()
+    assert NAME not in detail
+    assert NAME not in c.get(f"/api/symbiosis/synergies/{synergy.pk}").content.decode()
+    services.accept_contact(grower_user, synergy)
+    assert NAME not in c.get(f"/symbiosis/synergies/{synergy.pk}/").content.decode()  # one side only
+    services.accept_contact(w.chem_user, synergy)
+    synergy.refresh_from_db()
+    assert synergy.state == "contacted"
+    assert NAME in c.get(f"/symbiosis/synergies/{synergy.pk}/").content.decode()
+    assert c.get(f"/api/symbiosis/synergies/{synergy.pk}").json()["have"]["owner"] == NAME
+    # an unrelated member still does not see it
+    assert NAME not in client_for(w.steel_user).get(f"/symbiosis/flows/{w.heat.pk}/").content.decode()
+
+
+def test_confidentiality_levels_decide_who_sees_a_flow() -> None:
+    w = world()
+    members_only = w.heat_want  # "members": people of organisations sharing a cluster
+    assert client_for(w.steel_user).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 200
+    assert client_for(w.outsider_user).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 404
+    assert client_for().get(f"/symbiosis/flows/{members_only.pk}/").status_code == 404
+    members_only.confidentiality = "staff"
+    members_only.save()
+    assert client_for(w.steel_user).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 404
+    assert client_for(w.staff).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 200
+    grower_user = member_user(w.grower, "grower")
+    assert client_for(grower_user).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 200
+    ids = {f["id"] for f in client_for().get("/api/symbiosis/flows").json()}
+    assert ids == {w.slag.pk, w.slag_want.pk, w.secret.pk}  # the public ones
+
+
+def test_csv_export_withholds_like_the_page() -> None:
+    w = world()
+    rows = list(
+        csv.DictReader(io.StringIO(client_for(w.outsider_user).get("/symbiosis/flows.csv").content.decode()))
+    )
+    by_title = {r["title"]: r for r in rows}
+    assert by_title["Blast furnace slag"]["owner"] == "Staalwerk Gent"
+    assert "name withheld" in by_title["Spent solvent"]["owner"]
+
+
+def test_api_token_users_get_the_same_rules() -> None:
+    w = world()
+    _, token = ApiToken.objects.issue(w.outsider_user, "test")
+    c = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    body = c.get("/api/symbiosis/flows").content.decode()
+    assert "Spent solvent" in body
+    assert NAME not in body

@@ -1,0 +1,376 @@
+"""Flows are validated field by field; matching proposes synergies with reasons and impact; the
+synergy workflow moves through its states with roles, reasons and history; realised synergies report
+quantities in compatible units only, and the dashboard sums them over time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client, TestCase
+
+from helix.symbiosis import services
+from helix.symbiosis.models import AllocationRun, ResourceFlow, Synergy, SynergyEvent
+from tests.factories import member_user
+from tests.symbiosis.helpers import flow, world
+
+pytestmark = pytest.mark.django_db
+
+
+def test_flow_errors_name_their_fields() -> None:
+    w = world()
+    bad = ResourceFlow(
+        organisation=w.steel,
+        site=w.steel.sites.first(),
+        direction="have",
+        kind="material",
+        title="x",
+        ewc_code="99 99 99",
+        quantity=10,
+        unit="MWh",
+    )
+    with pytest.raises(ValidationError) as info:
+        bad.full_clean()
+    errors = info.value.message_dict
+    assert "is not an entry of the European List of Waste" in errors["ewc_code"][0]
+    assert "measured in mass, volume, not in MWh" in errors["unit"][0]
+    heat = ResourceFlow(
+        organisation=w.chem,
+        site=w.chem.sites.first(),
+        direction="have",
+        kind="heat",
+        title="h",
+        supply_temperature_c=50,
+        return_temperature_c=70,
+        hours_per_year=9000,
+    )
+    with pytest.raises(ValidationError) as info:
+        heat.full_clean()
+    errors = info.value.message_dict
+    assert set(errors) >= {"power_mw", "hours_per_year", "return_temperature_c"}
+    other_site = ResourceFlow(
+        organisation=w.steel,
+        site=w.cement.sites.first(),
+        direction="want",
+        kind="water",
+        title="w",
+        quantity=5,
+        unit="m3",
+    )
+    with pytest.raises(ValidationError, match="another organisation"):
+        other_site.full_clean()
+
+
+def test_codes_are_stored_normalised_and_hazardous_codes_mark_the_flow() -> None:
+    w = world()
+    assert w.slag.ewc_code == "100202"
+    assert w.secret.ewc_code == "070104"
+    assert w.secret.hazardous
+
+
+def test_matching_proposes_with_reasons_and_impact() -> None:
+    w = world()
+    summary = services.run_matching()
+    assert summary["created"] >= 2
+    slag = Synergy.objects.get(have=w.slag, want=w.slag_want)
+    assert slag.quantity == pytest.approx(3000)  # 250 t/month against 4,000 t/year
+    assert slag.unit == "t"
+    assert any("the same waste code 10 02 02" in r for r in slag.reasons)
+    assert slag.impact["tonnes_diverted"] == pytest.approx(3000)
+    assert slag.impact["money_saved_eur"] > 0
+    heat = Synergy.objects.get(have=w.heat, want=w.heat_want)
+    assert heat.heat["fit"] == "direct"
+    assert heat.unit == "MWh"
+    assert not Synergy.objects.filter(have=w.secret).exists()  # hazardous: nobody accepts it
+    # running again changes nothing and keeps the proposals
+    again = services.run_matching()
+    assert again["created"] == 0
+    assert again["removed"] == 0
+
+
+def test_a_flow_closed_withdraws_its_open_proposals_but_not_ongoing_ones() -> None:
+    w = world()
+    services.run_matching()
+    heat = Synergy.objects.get(have=w.heat, want=w.heat_want)
+    services.move(w.staff, heat, "contacted")
+    w.slag.status = "closed"
+    w.slag.save()
+    w.heat.status = "closed"
+    w.heat.save()
+    result = services.run_matching()
+    assert result["removed"] == 1
+    assert not Synergy.objects.filter(have=w.slag).exists()
+    assert Synergy.objects.filter(pk=heat.pk, state="contacted").exists()
+
+
+def test_the_workflow_with_roles_reasons_and_history() -> None:
+    w = world()
+    services.run_matching()
+    s = Synergy.objects.get(have=w.slag, want=w.slag_want)
+    with pytest.raises(PermissionDenied):
+        services.move(w.outsider_user, s, "dropped", "no")
+    with pytest.raises(ValidationError, match="both_parties"):
+        services.move(w.steel_user, s, "contacted")  # one party cannot make contact alone
+    services.accept_contact(w.steel_user, s)
+    s.refresh_from_db()
+    assert s.state == "proposed"
+    assert s.have_accepted
+    assert not s.want_accepted
+    services.accept_contact(w.cement_user, s)
+    s.refresh_from_db()
+    assert s.state == "contacted"
+    with pytest.raises(ValidationError, match="no transition from 'contacted' to 'realised'"):
+        services.move(w.steel_user, s, "realised")
+    services.move(w.steel_user, s, "under_study")
+    services.move(w.cement_user, s, "agreed")
+    with pytest.raises(ValidationError, match="Say why"):
+        services.move(w.cement_user, s, "dropped", "  ")
+    services.move(w.cement_user, s, "realised")
+    history = list(SynergyEvent.objects.filter(synergy=s).values_list("from_state", "to_state"))
+    assert history == [
+        ("proposed", "contacted"),
+        ("contacted", "under_study"),
+        ("under_study", "agreed"),
+        ("agreed", "realised"),
+    ]
+
+
+def test_dropping_needs_a_reason_and_staff_can_reopen() -> None:
+    w = world()
+    services.run_matching()
+    s = Synergy.objects.get(have=w.slag, want=w.slag_want)
+    services.move(w.cement_user, s, "dropped", "quality too variable")
+    s.refresh_from_db()
+    assert (s.state, s.dropped_reason) == ("dropped", "quality too variable")
+    with pytest.raises(ValidationError):
+        services.move(w.cement_user, s, "proposed")
+    services.move(w.staff, s, "proposed")
+    s.refresh_from_db()
+    assert s.state == "proposed"
+    assert s.dropped_reason == ""
+
+
+def realised(w) -> Synergy:
+    services.run_matching()
+    s = Synergy.objects.get(have=w.slag, want=w.slag_want)
+    for target in ("contacted", "under_study", "agreed", "realised"):
+        services.move(w.staff, s, target)
+    s.refresh_from_db()
+    return s
+
+
+def test_reports_convert_units_and_refuse_other_dimensions() -> None:
+    w = world()
+    s = realised(w)
+    r = services.report(w.cement_user, s, period_end=dt.date(2026, 3, 31), quantity=700_000, unit="kg")
+    assert (r.quantity, r.unit) == (pytest.approx(700), "t")
+    assert r.money_saved_eur == pytest.approx(s.impact["money_saved_eur"] * 700 / s.quantity)
+    with pytest.raises(ValidationError, match=r"cannot convert MWh \(energy\) to t \(mass\)"):
+        services.report(w.cement_user, s, period_end=dt.date(2026, 3, 31), quantity=5, unit="MWh")
+    with pytest.raises(PermissionDenied):
+        services.report(w.outsider_user, s, period_end=dt.date(2026, 3, 31), quantity=5, unit="t")
+
+
+def test_only_realised_synergies_report() -> None:
+    w = world()
+    services.run_matching()
+    s = Synergy.objects.get(have=w.slag, want=w.slag_want)
+    with pytest.raises(ValidationError, match="Only a realised synergy"):
+        services.report(w.cement_user, s, period_end=dt.date(2026, 3, 31), quantity=5, unit="t")
+
+
+def test_totals_over_time_on_the_dashboard() -> None:
+    w = world()
+    s = realised(w)
+    services.report(
+        w.cement_user, s, period_end=dt.date(2026, 2, 28), quantity=200, unit="t", co2e_avoided_t=80
+    )
+    services.report(
+        w.cement_user, s, period_end=dt.date(2026, 3, 31), quantity=300, unit="t", co2e_avoided_t=120
+    )
+    services.report(
+        w.cement_user, s, period_end=dt.date(2026, 5, 31), quantity=250, unit="t", co2e_avoided_t=100
+    )
+    rows = services.totals(w.staff)
+    assert [(r["period_end"], r["quantity"], r["cumulative_quantity"]) for r in rows] == [
+        (dt.date(2026, 3, 31), 500, 500),
+        (dt.date(2026, 6, 30), 250, 750),
+    ]
+    assert rows[-1]["cumulative_co2e_t"] == 300
+    assert services.totals(w.outsider_user) == []
+    c = Client()
+    c.force_login(w.staff)
+    page = c.get("/symbiosis/dashboard/").content.decode()
+    assert "2026-06-30" in page or "June 30, 2026" in page or "30 juni" in page or "Jun. 30, 2026" in page
+
+
+def test_impact_factors_are_edited_by_staff_and_used() -> None:
+    w = world()
+    services.run_matching()
+    before = Synergy.objects.get(have=w.slag, want=w.slag_want).impact["transport_cost_eur"]
+    with pytest.raises(PermissionDenied):
+        services.set_factor(w.steel_user, "transport_cost_eur_per_tkm", 0.24)
+    services.set_factor(w.staff, "transport_cost_eur_per_tkm", 0.24, "haulier quote 2026")
+    services.run_matching()
+    after = Synergy.objects.get(have=w.slag, want=w.slag_want).impact["transport_cost_eur"]
+    assert after == pytest.approx(2 * before)
+    row = next(r for r in services.factor_table() if r["key"] == "transport_cost_eur_per_tkm")
+    assert (row["value"], row["default"], row["source"], row["edited"]) == (
+        0.24,
+        0.12,
+        "haulier quote 2026",
+        True,
+    )
+    with pytest.raises(ValidationError):
+        services.set_factor(w.staff, "nonsense", 1)
+    c = Client()
+    c.force_login(w.staff)
+    assert "haulier quote 2026" in c.get("/symbiosis/impact-factors/").content.decode()
+    c.force_login(w.steel_user)
+    assert c.post("/symbiosis/impact-factors/", {"key": "road_circuity", "value": "2"}).status_code == 403
+
+
+class BackgroundRuns(TestCase):
+    def test_matching_and_allocation_run_as_jobs_and_keep_their_result(self) -> None:
+        w = world()
+        with self.captureOnCommitCallbacks(execute=True):
+            job = services.start_matching(w.staff, "")
+        job.refresh_from_db()
+        assert job.status == "succeeded"
+        assert job.result["proposals"] >= 2
+        with self.captureOnCommitCallbacks(execute=True):
+            run = services.start_allocation(w.staff, "")
+        run.refresh_from_db()
+        best, greedy = run.result["optimal"], run.result["greedy"]
+        assert best["optimal"]
+        assert best["cost_eur"] <= greedy["cost_eur"] < 0
+        assert {(a["have"], a["want"]) for a in best["assignments"]} >= {(w.slag.pk, w.slag_want.pk)}
+        c = Client()
+        c.force_login(w.staff)
+        page = c.get(f"/symbiosis/allocations/{run.pk}/").content.decode()
+        assert "Greedy nearest match" in page
+        assert "Blast furnace slag" in page
+        with pytest.raises(PermissionDenied):
+            services.start_allocation(w.steel_user, "")
+
+    def test_a_failed_allocation_leaves_the_last_good_one(self) -> None:
+        w = world()
+        with self.captureOnCommitCallbacks(execute=True):
+            good = services.start_allocation(w.staff, "")
+        good.refresh_from_db()
+        from unittest import mock
+
+        from helix.core.symbiosis import AllocationError
+
+        crash = mock.patch("helix.symbiosis.services.allocate", side_effect=AllocationError("solver crashed"))
+        with crash, self.captureOnCommitCallbacks(execute=True):
+            services.start_allocation(w.staff, "")  # the task fails; the immediate backend logs it
+        failed = AllocationRun.objects.exclude(pk=good.pk).get()
+        assert failed.job.status == "failed"
+        assert "solver crashed" in failed.job.error
+        assert failed.result == {}
+        good.refresh_from_db()
+        assert good.result["optimal"]["assignments"]
+
+
+def test_member_can_describe_a_flow_through_the_form() -> None:
+    w = world()
+    c = Client()
+    c.force_login(w.cement_user)
+    site = w.cement.sites.first()
+    response = c.post(
+        "/symbiosis/flows/new/",
+        {
+            "direction": "want",
+            "kind": "material",
+            "title": "Fly ash",
+            "description": "fly ash for cement",
+            "site": site.pk,
+            "ewc_code": "10 01 02",
+            "quantity": "1200",
+            "unit": "t",
+            "period": "year",
+            "confidentiality": "members",
+            "status": "active",
+            "quality": '{"loi_pct_max": 5}',
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    f = ResourceFlow.objects.get(title="Fly ash")
+    assert (f.organisation, f.ewc_code, f.quality) == (w.cement, "100102", {"loi_pct_max": 5})
+    bad = c.post(
+        "/symbiosis/flows/new/",
+        {
+            "direction": "have",
+            "kind": "material",
+            "title": "x",
+            "site": site.pk,
+            "quantity": "1",
+            "unit": "MWh",
+            "period": "year",
+            "confidentiality": "members",
+            "status": "active",
+            "quality": "{not json",
+        },
+    )
+    body = bad.content.decode()
+    assert bad.status_code == 200
+    assert "Not valid JSON" in body
+    assert "European List of Waste code" in body
+    assert c.get(f"/symbiosis/flows/{w.slag.pk}/edit/").status_code == 403
+
+
+def test_ewc_pages_and_suggestions() -> None:
+    c = Client()
+    assert "Wastes from thermal processes" in c.get("/symbiosis/waste-codes/").content.decode()
+    page = c.get("/symbiosis/waste-codes/?code=1002").content.decode()
+    assert "10 02 02" in page
+    assert "Unprocessed slag" in page
+    assert "Unprocessed slag" in c.get("/symbiosis/waste-codes/?q=unprocessed+slag").content.decode()
+    assert "16 01 03" in c.get("/symbiosis/waste-codes/suggest/?description=Altreifen").content.decode()
+    assert c.get("/symbiosis/waste-codes/?code=99").status_code == 404
+
+
+def test_map_draws_sites_and_exchanges_without_tiles() -> None:
+    w = world()
+    services.run_matching()
+    c = Client()
+    c.force_login(w.staff)
+    page = c.get("/symbiosis/map/").content.decode()
+    assert page.count("<circle") == 5
+    assert page.count("<line") >= 3  # two proposals and the scale bar
+    # nothing is fetched from elsewhere: no external address anywhere on the page, no images
+    assert re.findall(r"(?:src|href)=\"(https?:)?//", page) == []
+    assert "<img" not in page
+
+
+def test_synergy_page_explains_and_acts() -> None:
+    w = world()
+    services.run_matching()
+    s = Synergy.objects.get(have=w.slag, want=w.slag_want)
+    c = Client()
+    c.force_login(w.steel_user)
+    page = c.get(f"/symbiosis/synergies/{s.pk}/").content.decode()
+    assert "the same waste code 10 02 02" in page
+    assert "Diverted from landfill" in page
+    assert 'id="accept-contact"' in page
+    c.post(f"/symbiosis/synergies/{s.pk}/accept/")
+    s.refresh_from_db()
+    assert s.have_accepted
+    c.post(f"/symbiosis/synergies/{s.pk}/move/", {"target": "dropped", "note": ""})
+    s.refresh_from_db()
+    assert s.state == "proposed"  # refused: no reason
+    outsider = Client()
+    outsider.force_login(member_user(w.outsider, "other"))
+    assert outsider.get(f"/symbiosis/synergies/{s.pk}/").status_code == 404
+
+
+def test_a_new_want_in_tonnes_is_not_matched_with_heat() -> None:
+    w = world()
+    flow(
+        w.grower, direction="want", kind="material", title="Compost", ewc_code="190503", quantity=50, unit="t"
+    )
+    services.run_matching()
+    assert not Synergy.objects.filter(have=w.heat, want__title="Compost").exists()
