@@ -19,7 +19,23 @@ from .problem import (
 from .solve import solve_schedule
 
 __all__ = [
-    "CheckReport", "DznError", "InvalidProblem", "Meeting", "Mode", "Problem", "Result", "Status",
-    "breaks_of", "check_schedule", "fairness_spread", "greedy_schedule", "parse_dzn", "participant_breaks",
-    "read_dzn", "read_schedule_json", "schedule_json", "solve_schedule", "uniform_tables",
+    "CheckReport",
+    "DznError",
+    "InvalidProblem",
+    "Meeting",
+    "Mode",
+    "Problem",
+    "Result",
+    "Status",
+    "breaks_of",
+    "check_schedule",
+    "fairness_spread",
+    "greedy_schedule",
+    "parse_dzn",
+    "participant_breaks",
+    "read_dzn",
+    "read_schedule_json",
+    "schedule_json",
+    "solve_schedule",
+    "uniform_tables",
 ]

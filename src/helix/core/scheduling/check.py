@@ -24,8 +24,9 @@ class CheckReport:
         return not self.violations
 
 
-def check_schedule(problem: Problem, assignment: Mapping[int, int], *, mode: Mode = Mode.ALL,
-                   fairness: int | None = None) -> CheckReport:
+def check_schedule(
+    problem: Problem, assignment: Mapping[int, int], *, mode: Mode = Mode.ALL, fairness: int | None = None
+) -> CheckReport:
     """Verify ``assignment`` (meeting index -> slot, 0-based) against every hard constraint."""
     report = CheckReport()
     v = report.violations
@@ -51,8 +52,9 @@ def check_schedule(problem: Problem, assignment: Mapping[int, int], *, mode: Mod
             per_slot[t] += 1
         for p in (meeting.a, meeting.b):
             if (p, t) in seen:
-                v.append(f"participant {p + 1} has meetings {seen[p, t] + 1} and {m + 1} "
-                         f"both in slot {t + 1}")
+                v.append(
+                    f"participant {p + 1} has meetings {seen[p, t] + 1} and {m + 1} both in slot {t + 1}"
+                )
             else:
                 seen[p, t] = m
             if t in problem.forbidden[p]:
@@ -63,11 +65,14 @@ def check_schedule(problem: Problem, assignment: Mapping[int, int], *, mode: Mod
             v.append(f"meeting {m + 1}: fixed to slot {meeting.fixed + 1}, scheduled in slot {t + 1}")
         for before in meeting.after:
             if before in assignment and assignment[before] >= t:
-                v.append(f"meeting {before + 1} must come before meeting {m + 1} "
-                         f"(slots {assignment[before] + 1} and {t + 1})")
+                v.append(
+                    f"meeting {before + 1} must come before meeting {m + 1} "
+                    f"(slots {assignment[before] + 1} and {t + 1})"
+                )
             elif before not in assignment and mode is Mode.MAX:
-                v.append(f"meeting {m + 1} is held but meeting {before + 1}, "
-                         "which must come before it, is not")
+                v.append(
+                    f"meeting {m + 1} is held but meeting {before + 1}, which must come before it, is not"
+                )
     held_by: Counter[int] = Counter()
     for m in assignment:
         held_by[problem.meetings[m].a] += 1

@@ -29,8 +29,9 @@ class _Model:
     weight: cp_model.LinearExprT
 
 
-def build_model(problem: Problem, mode: Mode, fairness: int | None,
-                keep: Mapping[int, int] | None = None) -> _Model:
+def build_model(
+    problem: Problem, mode: Mode, fairness: int | None, keep: Mapping[int, int] | None = None
+) -> _Model:
     model = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     held: dict[int, cp_model.IntVar] = {}
@@ -143,9 +144,10 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         if self.progress:
-            self.progress(f"{self.label}: objective {self.objective_value:g}, "
-                          f"bound {self.best_objective_bound:g}",
-                          time.perf_counter() - self.started)
+            self.progress(
+                f"{self.label}: objective {self.objective_value:g}, bound {self.best_objective_bound:g}",
+                time.perf_counter() - self.started,
+            )
         if self.should_stop and self.should_stop():
             self.stop_search()
 
@@ -158,9 +160,17 @@ def _solver(time_limit: float, workers: int) -> cp_model.CpSolver:
     return solver
 
 
-def solve_cpsat(problem: Problem, mode: Mode = Mode.ALL, fairness: int | None = None, *,
-                time_limit: float = 30.0, workers: int = 2, hint: Mapping[int, int] | None = None,
-                progress: Progress | None = None, should_stop: Callable[[], bool] | None = None) -> Result:
+def solve_cpsat(
+    problem: Problem,
+    mode: Mode = Mode.ALL,
+    fairness: int | None = None,
+    *,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    hint: Mapping[int, int] | None = None,
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Result:
     started = time.perf_counter()
     built = build_model(problem, mode, fairness)
     model = built.model
@@ -207,16 +217,27 @@ def _assignment(solver: cp_model.CpSolver, built: _Model) -> dict[int, int]:
     return {m: t for (m, t), var in built.x.items() if solver.boolean_value(var)}
 
 
-def _result(problem: Problem, solver: cp_model.CpSolver, status: cp_model.CpSolverStatus, built: _Model,
-            started: float) -> Result:
+def _result(
+    problem: Problem,
+    solver: cp_model.CpSolver,
+    status: cp_model.CpSolverStatus,
+    built: _Model,
+    started: float,
+) -> Result:
     seconds = time.perf_counter() - started
     if status == cp_model.INFEASIBLE:
         return Result(Status.INFEASIBLE, seconds=seconds, solver="cp-sat")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Result(Status.UNKNOWN, seconds=seconds, solver="cp-sat",
-                      bound=max(0, round(solver.best_objective_bound)))
+        return Result(
+            Status.UNKNOWN, seconds=seconds, solver="cp-sat", bound=max(0, round(solver.best_objective_bound))
+        )
     assignment = _assignment(solver, built)
     total = sum(participant_breaks(problem, assignment))
-    return Result(Status.OPTIMAL if status == cp_model.OPTIMAL else Status.FEASIBLE, assignment, total,
-                  total if status == cp_model.OPTIMAL else max(0, round(solver.best_objective_bound)),
-                  seconds=seconds, solver="cp-sat")
+    return Result(
+        Status.OPTIMAL if status == cp_model.OPTIMAL else Status.FEASIBLE,
+        assignment,
+        total,
+        total if status == cp_model.OPTIMAL else max(0, round(solver.best_objective_bound)),
+        seconds=seconds,
+        solver="cp-sat",
+    )

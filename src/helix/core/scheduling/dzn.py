@@ -51,8 +51,9 @@ def _int(value: _Value) -> int:
     try:
         return int(value.text.strip())
     except ValueError:
-        raise DznError(f"line {value.line}: {value.name} must be a whole number, "
-                       f"not {value.text.strip()!r}") from None
+        raise DznError(
+            f"line {value.line}: {value.name} must be a whole number, not {value.text.strip()!r}"
+        ) from None
 
 
 def _int_list(value: _Value) -> list[int]:
@@ -63,8 +64,9 @@ def _int_list(value: _Value) -> list[int]:
     try:
         return [int(x) for x in items]
     except ValueError:
-        raise DznError(f"line {value.line}: {value.name} holds something "
-                       "that is not a whole number") from None
+        raise DznError(
+            f"line {value.line}: {value.name} holds something that is not a whole number"
+        ) from None
 
 
 def _set_list(value: _Value) -> list[set[int]]:
@@ -77,8 +79,9 @@ def _set_list(value: _Value) -> list[set[int]]:
         try:
             out.append({int(x) for x in inner.split(",") if x.strip()})
         except ValueError:
-            raise DznError(f"line {value.line}: {value.name}, entry {k + 1} "
-                           "is not a set of numbers") from None
+            raise DznError(
+                f"line {value.line}: {value.name}, entry {k + 1} is not a set of numbers"
+            ) from None
     return out
 
 
@@ -97,8 +100,9 @@ def _rows(value: _Value) -> list[tuple[int, list[int]]]:
         try:
             rows.append((here + (1 if chunk.startswith("\n") else 0), [int(x) for x in items]))
         except ValueError:
-            raise DznError(f"line {here}: {value.name} row holds something "
-                           "that is not a whole number") from None
+            raise DznError(
+                f"line {here}: {value.name} row holds something that is not a whole number"
+            ) from None
     return rows
 
 
@@ -119,20 +123,25 @@ def parse_dzn(text: str, name: str = "") -> Problem:
 
     rows = _rows(values["requested"])
     if len(rows) != n_meetings:
-        raise DznError(f"line {values['requested'].line}: requested has {len(rows)} rows, "
-                       f"nMeetings is {n_meetings}")
+        raise DznError(
+            f"line {values['requested'].line}: requested has {len(rows)} rows, nMeetings is {n_meetings}"
+        )
     fixed = _int_list(values["fixed"]) if "fixed" in values else [0] * n_meetings
     if len(fixed) != n_meetings:
-        raise DznError(f"line {values['fixed'].line}: fixed has {len(fixed)} entries, "
-                       f"nMeetings is {n_meetings}")
+        raise DznError(
+            f"line {values['fixed'].line}: fixed has {len(fixed)} entries, nMeetings is {n_meetings}"
+        )
     precedences = _set_list(values["precedences"]) if "precedences" in values else [set()] * n_meetings
     if len(precedences) != n_meetings:
-        raise DznError(f"line {values['precedences'].line}: precedences has {len(precedences)} entries, "
-                       f"nMeetings is {n_meetings}")
+        raise DznError(
+            f"line {values['precedences'].line}: precedences has {len(precedences)} entries, "
+            f"nMeetings is {n_meetings}"
+        )
     forbidden_raw = _set_list(values["forbidden"]) if "forbidden" in values else [set()] * n
     if len(forbidden_raw) != n:
-        raise DznError(f"line {values['forbidden'].line}: forbidden has {len(forbidden_raw)} entries, "
-                       f"nBusiness is {n}")
+        raise DznError(
+            f"line {values['forbidden'].line}: forbidden has {len(forbidden_raw)} entries, nBusiness is {n}"
+        )
 
     meetings: list[Meeting] = []
     for i, (line, row) in enumerate(rows):
@@ -146,28 +155,36 @@ def parse_dzn(text: str, name: str = "") -> Problem:
             raise DznError(f"line {line}: requested row {i + 1}: session must be 1, 2 or 3, not {session}")
         slot = fixed[i]
         if not 0 <= slot <= n_slots:
-            raise DznError(f"line {values['fixed'].line}: fixed entry {i + 1}: slot {slot} "
-                           f"outside 0..{n_slots}")
+            raise DznError(
+                f"line {values['fixed'].line}: fixed entry {i + 1}: slot {slot} outside 0..{n_slots}"
+            )
         after = sorted(j for j in precedences[i] if j != 0)
         for j in after:
             if not 1 <= j <= n_meetings:
-                raise DznError(f"line {values['precedences'].line}: precedences entry {i + 1} "
-                               f"names meeting {j}")
-        meetings.append(Meeting(
-            a=a - 1, b=b - 1,
-            slots=morning if session == 1 else afternoon if session == 2 else None,
-            fixed=slot - 1 if slot else None,
-            after=tuple(j - 1 for j in after),
-        ))
+                raise DznError(
+                    f"line {values['precedences'].line}: precedences entry {i + 1} names meeting {j}"
+                )
+        meetings.append(
+            Meeting(
+                a=a - 1,
+                b=b - 1,
+                slots=morning if session == 1 else afternoon if session == 2 else None,
+                fixed=slot - 1 if slot else None,
+                after=tuple(j - 1 for j in after),
+            )
+        )
     forbidden: list[frozenset[int]] = []
     for p, slots in enumerate(forbidden_raw):
         bad = [t for t in slots if t != 0 and not 1 <= t <= n_slots]
         if bad:
-            raise DznError(f"line {values['forbidden'].line}: forbidden entry {p + 1}: slot {bad[0]} "
-                           f"outside 1..{n_slots}")
+            raise DznError(
+                f"line {values['forbidden'].line}: forbidden entry {p + 1}: slot {bad[0]} "
+                f"outside 1..{n_slots}"
+            )
         forbidden.append(frozenset(t - 1 for t in slots if t != 0))
-    return Problem(n, n_slots, uniform_tables(n_slots, n_tables), tuple(meetings), tuple(forbidden),
-                   n_morning, name)
+    return Problem(
+        n, n_slots, uniform_tables(n_slots, n_tables), tuple(meetings), tuple(forbidden), n_morning, name
+    )
 
 
 def read_dzn(path: str | Path) -> Problem:
@@ -197,9 +214,13 @@ def read_schedule_json(data: Mapping[str, Any] | str) -> dict[int, int]:
         raise InvalidProblem("schedule.json: expected an object with a 'meetings' list")
     out: dict[int, int] = {}
     for k, entry in enumerate(doc["meetings"]):
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("meeting"), int) \
-                or not isinstance(entry.get("slot"), int) or isinstance(entry.get("meeting"), bool):
-            raise InvalidProblem(f"schedule.json: meetings[{k}] must be {{\"meeting\": int, \"slot\": int}}")
+        if (
+            not isinstance(entry, Mapping)
+            or not isinstance(entry.get("meeting"), int)
+            or not isinstance(entry.get("slot"), int)
+            or isinstance(entry.get("meeting"), bool)
+        ):
+            raise InvalidProblem(f'schedule.json: meetings[{k}] must be {{"meeting": int, "slot": int}}')
         m = entry["meeting"] - 1
         if m in out:
             raise InvalidProblem(f"schedule.json: meetings[{k}]: meeting {m + 1} is scheduled twice")

@@ -39,8 +39,12 @@ def greedy_schedule(problem: Problem, mode: Mode = Mode.ALL) -> Result:
 
     def key(m: int) -> tuple[int, int, int, int]:
         meeting = problem.meetings[m]
-        return (0 if meeting.fixed is not None else 1, -meeting.priority if mode is Mode.MAX else 0,
-                len(allowed[m]), -(load[meeting.a] + load[meeting.b]))
+        return (
+            0 if meeting.fixed is not None else 1,
+            -meeting.priority if mode is Mode.MAX else 0,
+            len(allowed[m]),
+            -(load[meeting.a] + load[meeting.b]),
+        )
 
     order = sorted(range(len(problem.meetings)), key=key)
     # precedences: place a meeting only after the meetings it follows (a stable topological pass)
@@ -78,8 +82,12 @@ def greedy_schedule(problem: Problem, mode: Mode = Mode.ALL) -> Result:
             continue
         best: tuple[int, int, int] | None = None
         for t in allowed[m]:
-            if t < earliest or (meeting.needs_table and free_tables[t] <= 0) \
-                    or t in busy[meeting.a] or t in busy[meeting.b]:
+            if (
+                t < earliest
+                or (meeting.needs_table and free_tables[t] <= 0)
+                or t in busy[meeting.a]
+                or t in busy[meeting.b]
+            ):
                 continue
             cost = _added_breaks(used[meeting.a], t) + _added_breaks(used[meeting.b], t)
             # prefer slots adjacent to existing meetings, then early ones

@@ -48,8 +48,10 @@ def upper_bound(problem: Problem) -> int:
     meetings_of = problem.meetings_of()
     caps = capacities(problem)
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    y = [lp.NumVar(0.0, 1.0 if problem.allowed_slots(m) else 0.0, f"y{m}")
-         for m in range(len(problem.meetings))]
+    y = [
+        lp.NumVar(0.0, 1.0 if problem.allowed_slots(m) else 0.0, f"y{m}")
+        for m in range(len(problem.meetings))
+    ]
     for p, ms in enumerate(meetings_of):
         if ms:
             lp.Add(sum(y[m] for m in ms) <= caps[p])
@@ -200,15 +202,30 @@ def _place(problem: Problem, selected: list[int], rest: list[int], deadline: flo
     return dict(board.slot)
 
 
-def solve_max(problem: Problem, fairness: int | None = None, *, time_limit: float = 30.0,
-              hint: Mapping[int, int] | None = None, progress: Progress | None = None,
-              should_stop: Callable[[], bool] | None = None, workers: int = 2) -> Result:
+def solve_max(
+    problem: Problem,
+    fairness: int | None = None,
+    *,
+    time_limit: float = 30.0,
+    hint: Mapping[int, int] | None = None,
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    workers: int = 2,
+) -> Result:
     started = time.perf_counter()
     greedy = greedy_schedule(problem, Mode.MAX)
     size = sum(len(problem.allowed_slots(m)) for m in range(len(problem.meetings)))
     if size <= EXACT_LIMIT or any(m.after or m.fixed is not None for m in problem.meetings):
-        result = solve_cpsat(problem, Mode.MAX, fairness, time_limit=time_limit, workers=workers,
-                             hint=hint or greedy.assignment, progress=progress, should_stop=should_stop)
+        result = solve_cpsat(
+            problem,
+            Mode.MAX,
+            fairness,
+            time_limit=time_limit,
+            workers=workers,
+            hint=hint or greedy.assignment,
+            progress=progress,
+            should_stop=should_stop,
+        )
         if result.status in (Status.UNKNOWN,) and not result.assignment:
             result = greedy
         result.seconds = time.perf_counter() - started
@@ -226,6 +243,13 @@ def solve_max(problem: Problem, fairness: int | None = None, *, time_limit: floa
     if progress:
         progress(f"placed: holds {weight} of at most {bound}", time.perf_counter() - started)
     total = sum(participant_breaks(problem, assignment))
-    return Result(Status.OPTIMAL if weight >= bound else Status.FEASIBLE, assignment, total, None,
-                  weight_held=weight, weight_bound=bound, seconds=time.perf_counter() - started,
-                  solver="select-and-place")
+    return Result(
+        Status.OPTIMAL if weight >= bound else Status.FEASIBLE,
+        assignment,
+        total,
+        None,
+        weight_held=weight,
+        weight_bound=bound,
+        seconds=time.perf_counter() - started,
+        solver="select-and-place",
+    )

@@ -94,8 +94,16 @@ class Problem:
         return out
 
     def with_meetings(self, meetings: Sequence[Meeting]) -> Problem:
-        return Problem(self.n_participants, self.n_slots, self.tables, tuple(meetings), self.forbidden,
-                       self.n_morning_slots, self.name, self.max_meetings)
+        return Problem(
+            self.n_participants,
+            self.n_slots,
+            self.tables,
+            tuple(meetings),
+            self.forbidden,
+            self.n_morning_slots,
+            self.name,
+            self.max_meetings,
+        )
 
 
 def uniform_tables(n_slots: int, n_tables: int) -> tuple[int, ...]:

@@ -26,9 +26,16 @@ class _Stop(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-def reschedule(problem: Problem, previous: Mapping[int, int], mode: Mode = Mode.MAX,
-               fairness: int | None = None, *, time_limit: float = 30.0, progress: Progress | None = None,
-               should_stop: Callable[[], bool] | None = None) -> Result:
+def reschedule(
+    problem: Problem,
+    previous: Mapping[int, int],
+    mode: Mode = Mode.MAX,
+    fairness: int | None = None,
+    *,
+    time_limit: float = 30.0,
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Result:
     """``previous``: meeting index (in ``problem``) -> its published slot. Meetings absent from it are
     new. Returns ``moved`` = published meetings whose slot changed or that are no longer held."""
     started = time.perf_counter()
@@ -86,9 +93,15 @@ def reschedule(problem: Problem, previous: Mapping[int, int], mode: Mode = Mode.
     assert assignment is not None
     total = sum(participant_breaks(problem, assignment))
     n_moved = sum(1 for m, t in previous.items() if assignment.get(m) != t)
-    result = Result(Status.OPTIMAL if proven else Status.FEASIBLE, assignment, total,
-                    total if proven else None, seconds=time.perf_counter() - started,
-                    solver="cp-sat reschedule", moved=n_moved)
+    result = Result(
+        Status.OPTIMAL if proven else Status.FEASIBLE,
+        assignment,
+        total,
+        total if proven else None,
+        seconds=time.perf_counter() - started,
+        solver="cp-sat reschedule",
+        moved=n_moved,
+    )
     result.weight_held = sum(problem.meetings[m].priority for m in assignment)
     result.log = [f"{label}: {value}" for label, value in values.items()]
     return result

@@ -94,8 +94,10 @@ def encode(problem: Problem, fairness: int | None) -> Encoding:
             out.extend([-v, var] for v in lits)
         used = [v for v in u if v is not None]
         if len(used) < len(meetings_of[p]):
-            enc.infeasible = (f"participant {p + 1} has {len(meetings_of[p])} meetings "
-                              f"but only {len(used)} slots to hold them in")
+            enc.infeasible = (
+                f"participant {p + 1} has {len(meetings_of[p])} meetings "
+                f"but only {len(used)} slots to hold them in"
+            )
             continue
         out.extend(_card(used, len(meetings_of[p]), pool, "equals"))
         seen: list[int] = []  # seen[t]: p has met in some slot <= t
@@ -127,12 +129,17 @@ def encode(problem: Problem, fairness: int | None) -> Encoding:
     # capacity seen from the participants' side lets the solver count busy participants directly
     # (tic-13crafc: "no breaks" refuted in 0.2 s instead of not at all in 120 s).
     for t in range(problem.n_slots):
-        table_users = [pool.obj2id[("u", p, t)] for p in range(problem.n_participants)
-                       if ("u", p, t) in pool.obj2id
-                       and all(problem.meetings[m].needs_table for m in meetings_of[p])]
+        table_users = [
+            pool.obj2id[("u", p, t)]
+            for p in range(problem.n_participants)
+            if ("u", p, t) in pool.obj2id and all(problem.meetings[m].needs_table for m in meetings_of[p])
+        ]
         if len(table_users) > 2 * problem.tables[t]:
-            out.extend(CardEnc.atmost(table_users, 2 * problem.tables[t], vpool=pool,
-                                      encoding=EncType.totalizer).clauses)
+            out.extend(
+                CardEnc.atmost(
+                    table_users, 2 * problem.tables[t], vpool=pool, encoding=EncType.totalizer
+                ).clauses
+            )
     if fairness is not None:
         _encode_fairness(enc, fairness, problem.n_slots)
     return enc
@@ -175,9 +182,15 @@ def _encode_fairness(enc: Encoding, d: int, n_slots: int) -> None:
                 out.append([-flag, -idle_at_least[p][n - k - 1]])  # at most n-k-1 non-ends
 
 
-def solve_sat(problem: Problem, fairness: int | None = None, *, time_limit: float = 30.0,
-              upper: Mapping[int, int] | None = None, progress: Progress | None = None,
-              should_stop: Callable[[], bool] | None = None) -> Result:
+def solve_sat(
+    problem: Problem,
+    fairness: int | None = None,
+    *,
+    time_limit: float = 30.0,
+    upper: Mapping[int, int] | None = None,
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Result:
     """Minimise total breaks with every meeting held; proves each lower bound on the way up.
 
     ``upper``: a known valid schedule (e.g. greedy's), returned with the proven bound if time runs out.
@@ -185,8 +198,9 @@ def solve_sat(problem: Problem, fairness: int | None = None, *, time_limit: floa
     started = time.perf_counter()
     enc = encode(problem, fairness)
     if enc.infeasible:
-        return Result(Status.INFEASIBLE, seconds=time.perf_counter() - started, solver="sat",
-                      log=[enc.infeasible])
+        return Result(
+            Status.INFEASIBLE, seconds=time.perf_counter() - started, solver="sat", log=[enc.infeasible]
+        )
     best_known = dict(upper) if upper else None
     best_value = sum(participant_breaks(problem, best_known)) if best_known else None
     if not enc.ends:  # nobody can have a break: any schedule is optimal
@@ -208,8 +222,12 @@ def solve_sat(problem: Problem, fairness: int | None = None, *, time_limit: floa
                 return _done(problem, Status.FEASIBLE, best_known, 0, started)
             return Result(Status.UNKNOWN, bound=0, seconds=time.perf_counter() - started, solver="sat")
         if not answer:
-            return Result(Status.INFEASIBLE, seconds=time.perf_counter() - started, solver="sat",
-                          log=["no schedule satisfies the hard constraints"])
+            return Result(
+                Status.INFEASIBLE,
+                seconds=time.perf_counter() - started,
+                solver="sat",
+                log=["no schedule satisfies the hard constraints"],
+            )
         found = _model_assignment(solver, enc)
         value = sum(participant_breaks(problem, found))
         if best_value is None or value < best_value:
@@ -219,17 +237,19 @@ def solve_sat(problem: Problem, fairness: int | None = None, *, time_limit: floa
         k = 0
         while True:
             if k >= best_value:  # best_known holds a schedule with best_value breaks
-                return _done(problem, Status.OPTIMAL, (found if best_known is None else best_known), k,
-                             started)
+                return _done(
+                    problem, Status.OPTIMAL, (found if best_known is None else best_known), k, started
+                )
             if k >= len(total.rhs):
                 total.increase(ubound=min(len(enc.ends), 2 * k + 1))
                 if total.nof_new:
-                    solver.append_formula(total.cnf.clauses[-total.nof_new:])
+                    solver.append_formula(total.cnf.clauses[-total.nof_new :])
             answer = _solve_in_chunks(solver, [-total.rhs[k]], out_of_time)
             now = time.perf_counter() - started
             if answer is None:  # out of time (or cancelled)
-                return _done(problem, Status.FEASIBLE, (found if best_known is None else best_known), k,
-                             started)
+                return _done(
+                    problem, Status.FEASIBLE, (found if best_known is None else best_known), k, started
+                )
             if answer:
                 return _done(problem, Status.OPTIMAL, _model_assignment(solver, enc), k, started)
             if progress:
@@ -259,8 +279,15 @@ def _model_assignment(solver: Solver, enc: Encoding) -> dict[int, int]:
     return {m: t for (m, t), v in enc.x.items() if v in true}
 
 
-def _done(problem: Problem, status: Status, assignment: Mapping[int, int], bound: int,
-          started: float) -> Result:
+def _done(
+    problem: Problem, status: Status, assignment: Mapping[int, int], bound: int, started: float
+) -> Result:
     total = sum(participant_breaks(problem, assignment))
-    return Result(status, dict(assignment), total, total if status is Status.OPTIMAL else bound,
-                  seconds=time.perf_counter() - started, solver="sat")
+    return Result(
+        status,
+        dict(assignment),
+        total,
+        total if status is Status.OPTIMAL else bound,
+        seconds=time.perf_counter() - started,
+        solver="sat",
+    )

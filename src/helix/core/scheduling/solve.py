@@ -18,10 +18,17 @@ from .problem import Mode, Problem, Result
 from .sat import Progress, solve_sat
 
 
-def solve_schedule(problem: Problem, mode: Mode = Mode.ALL, fairness: int | None = None, *,
-                   time_limit: float = 30.0, hint: Mapping[int, int] | None = None,
-                   progress: Progress | None = None,
-                   should_stop: Callable[[], bool] | None = None, workers: int = 2) -> Result:
+def solve_schedule(
+    problem: Problem,
+    mode: Mode = Mode.ALL,
+    fairness: int | None = None,
+    *,
+    time_limit: float = 30.0,
+    hint: Mapping[int, int] | None = None,
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    workers: int = 2,
+) -> Result:
     """Schedule ``problem``.
 
     :attr:`Mode.ALL`: every meeting held, total breaks minimised, breaks per participant within
@@ -32,21 +39,32 @@ def solve_schedule(problem: Problem, mode: Mode = Mode.ALL, fairness: int | None
     """
     started = time.perf_counter()
     if mode is Mode.MAX:
-        result = solve_max(problem, fairness, time_limit=time_limit, hint=hint, progress=progress,
-                           should_stop=should_stop, workers=workers)
+        result = solve_max(
+            problem,
+            fairness,
+            time_limit=time_limit,
+            hint=hint,
+            progress=progress,
+            should_stop=should_stop,
+            workers=workers,
+        )
         result.seconds = time.perf_counter() - started
         return result
     upper: dict[int, int] | None = None
     for candidate in (hint, greedy_schedule(problem, mode).assignment):
-        if candidate and len(candidate) == len(problem.meetings) \
-                and check_schedule(problem, candidate, mode=mode, fairness=fairness).ok:
+        if (
+            candidate
+            and len(candidate) == len(problem.meetings)
+            and check_schedule(problem, candidate, mode=mode, fairness=fairness).ok
+        ):
             upper = dict(candidate)
             break
     if progress:
         progress("greedy schedule valid" if upper else "greedy could not place every meeting", 0.0)
     remaining = max(0.1, time_limit - (time.perf_counter() - started))
-    result = solve_sat(problem, fairness, time_limit=remaining, upper=upper, progress=progress,
-                       should_stop=should_stop)
+    result = solve_sat(
+        problem, fairness, time_limit=remaining, upper=upper, progress=progress, should_stop=should_stop
+    )
     result.seconds = time.perf_counter() - started
     result.weight_held = sum(problem.meetings[m].priority for m in result.assignment)
     return result

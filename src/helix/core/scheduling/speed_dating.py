@@ -22,9 +22,15 @@ class SpeedDatingPlan:
     tables: dict[int, int] = field(default_factory=dict)  # meeting -> table
 
 
-def plan_speed_dating(n_hosts: int, n_visitors: int, wishes: Sequence[tuple[int, int, int]], n_rounds: int, *,
-                      unavailable: Mapping[int, Collection[int]] | None = None,
-                      time_limit: float = 30.0) -> SpeedDatingPlan:
+def plan_speed_dating(
+    n_hosts: int,
+    n_visitors: int,
+    wishes: Sequence[tuple[int, int, int]],
+    n_rounds: int,
+    *,
+    unavailable: Mapping[int, Collection[int]] | None = None,
+    time_limit: float = 30.0,
+) -> SpeedDatingPlan:
     """Participants are numbered hosts 0..H-1, then visitors H..H+V-1. ``wishes``: (visitor, host,
     priority) with visitor and host in those ranges. ``unavailable``: participant -> rounds it misses."""
     if n_hosts < 1 or n_visitors < 0 or n_rounds < 1:
@@ -49,8 +55,15 @@ def plan_speed_dating(n_hosts: int, n_visitors: int, wishes: Sequence[tuple[int,
             raise InvalidProblem(f"participant {p}: round {bad[0]} is outside 0..{n_rounds - 1}")
         forbidden.append(frozenset(rounds))
     # one table per host; a visitor sits at the host's table, so tables never bind beyond the hosts
-    problem = Problem(n, n_rounds, tuple(n_hosts for _ in range(n_rounds)), tuple(meetings), tuple(forbidden),
-                      None, "speed-dating")
+    problem = Problem(
+        n,
+        n_rounds,
+        tuple(n_hosts for _ in range(n_rounds)),
+        tuple(meetings),
+        tuple(forbidden),
+        None,
+        "speed-dating",
+    )
     result = solve_schedule(problem, Mode.MAX, None, time_limit=time_limit)
     home = {h: h for h in range(n_hosts)}
     plan = SpeedDatingPlan(problem, result, home)

@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from .problem import InvalidProblem, Problem
 
 
-def assign_tables(problem: Problem, assignment: Mapping[int, int], *,
-                  home: Mapping[int, int] | None = None) -> dict[int, int]:
+def assign_tables(
+    problem: Problem, assignment: Mapping[int, int], *, home: Mapping[int, int] | None = None
+) -> dict[int, int]:
     """meeting -> table index (0 .. tables[slot]-1); online meetings (needs_table False) get none.
 
     ``home``: participant -> its own table (a host). Raises :class:`InvalidProblem` when a slot holds more
@@ -37,8 +38,9 @@ def assign_tables(problem: Problem, assignment: Mapping[int, int], *,
                 if not 0 <= table < n_tables:
                     raise InvalidProblem(f"slot {t + 1}: home table {table + 1} does not exist")
                 if table in taken:
-                    raise InvalidProblem(f"slot {t + 1}: meetings {taken[table] + 1} and {m + 1} both need "
-                                         f"table {table + 1}")
+                    raise InvalidProblem(
+                        f"slot {t + 1}: meetings {taken[table] + 1} and {m + 1} both need table {table + 1}"
+                    )
                 taken[table] = m
                 out[m] = table
             else:
@@ -55,8 +57,9 @@ def assign_tables(problem: Problem, assignment: Mapping[int, int], *,
             else:
                 taken[stay] = m
                 out[m] = stay
-        free = [x for x in range(n_tables) if x not in taken and x not in reserved] + \
-               [x for x in range(n_tables) if x not in taken and x in reserved]
+        free = [x for x in range(n_tables) if x not in taken and x not in reserved] + [
+            x for x in range(n_tables) if x not in taken and x in reserved
+        ]
         for m, table in zip(waiting, free, strict=False):
             taken[table] = m
             out[m] = table

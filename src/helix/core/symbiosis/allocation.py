@@ -146,16 +146,31 @@ def allocate(
     value = np.array([v for r in rows for _, v in r], dtype=np.float64)
 
     with _quiet_stdout():
-        solver = highspy.Highs()
+        solver = highspy.Highs()  # type: ignore[no-untyped-call]  # its __init__ is not annotated
     solver.setOptionValue("output_flag", False)
     solver.setOptionValue("time_limit", float(time_limit_s))
     solver.setOptionValue("threads", 1)
     if integer:
         solver.setOptionValue("mip_rel_gap", float(mip_gap))
-    solver.addCols(n_cols, cost, np.zeros(n_cols), upper, 0, np.array([], dtype=np.int32),
-                   np.array([], dtype=np.int32), np.array([], dtype=np.float64))
-    solver.addRows(len(rows), np.full(len(rows), -highspy.kHighsInf), np.array(upper_rows),
-                   len(index), starts, index, value)
+    solver.addCols(
+        n_cols,
+        cost,
+        np.zeros(n_cols),
+        upper,
+        0,
+        np.array([], dtype=np.int32),
+        np.array([], dtype=np.int32),
+        np.array([], dtype=np.float64),
+    )
+    solver.addRows(
+        len(rows),
+        np.full(len(rows), -highspy.kHighsInf),
+        np.array(upper_rows),
+        len(index),
+        starts,
+        index,
+        value,
+    )
     if integer:
         cols = np.arange(n, 2 * n, dtype=np.int32)
         solver.changeColsIntegrality(n, cols, np.full(n, 1, dtype=np.uint8))  # kInteger
@@ -179,8 +194,13 @@ def allocate(
     else:
         bound = total if optimal else None
     return Allocation(
-        "optimal" if optimal else "best found (time limit)", assignments, total, bound, optimal,
-        status_text, time.perf_counter() - started,
+        "optimal" if optimal else "best found (time limit)",
+        assignments,
+        total,
+        bound,
+        optimal,
+        status_text,
+        time.perf_counter() - started,
     )
 
 

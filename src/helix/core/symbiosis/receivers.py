@@ -37,11 +37,22 @@ import numpy.typing as npt
 
 from helix.core.matching.embedding import TextEncoder
 from helix.core.matching.language import fold_accents
+from helix.core.matching.lexical import tokenize
 
 from .exchanges import Exchange, WasteQuery
 
 _COUNT_TYPES = ("e6", "e4", "e2", "p4", "p3", "p2", "w", "c6", "c4", "c2", "h6", "h4", "h2", "x")
-_OTHER_FEATURES = ("popularity", "cases", "same_industry", "same_division", "division_evidence", "unseen")
+_OTHER_FEATURES = (
+    "popularity",
+    "cases",
+    "same_industry",
+    "same_division",
+    "division_evidence",
+    "unseen",
+    "waste_breadth",
+    "provider_breadth",
+    "name_words",
+)
 _TEXT_FEATURES = ("closest_waste", "similar_wastes", "industry_name", "closest_waste_sharp")
 FEATURES = _COUNT_TYPES + _OTHER_FEATURES + _TEXT_FEATURES
 # Evidence can only speak for a receiver: more documented exchanges, a closer waste, never count
@@ -70,6 +81,35 @@ _DESCRIBE = {
 
 def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", fold_accents(text.lower())) if len(w) > 2}
+
+
+_GENERIC = frozenset(
+    {
+        "manufactur",
+        "product",
+        "other",
+        "activ",
+        "servic",
+        "n.e.c",
+        "nec",
+        "industri",
+        "wast",
+        "non",
+        "and",
+        "collect",
+        "treatment",
+        "dispos",
+        "suppli",
+        "basic",
+        "prepar",
+        "except",
+    }
+)
+
+
+def _stems(text: str) -> set[str]:
+    """Content stems of an English text, without the words every industry name carries."""
+    return {w for w in tokenize(text, "en") if w not in _GENERIC and len(w) > 2}
 
 
 def waste_keys(q: WasteQuery) -> list[tuple[str, str]]:
@@ -129,6 +169,7 @@ class ReceiverModel:
         self._example_labels = np.zeros(0, dtype=np.int64)
         self._example_vectors = np.zeros((0, 0), dtype=np.float32)
         self._name_vectors = np.zeros((0, 0), dtype=np.float32)
+        self._name_stems: list[set[str]] = []
 
     # -- learning ----------------------------------------------------------------------------------
     @classmethod
@@ -156,6 +197,7 @@ class ReceiverModel:
         label_ids = {label: i for i, label in enumerate(m.labels)}
         m.spellings = [spellings[label].most_common(1)[0][0] for label in m.labels]
         m.names = [names[label].most_common(1)[0][0] for label in m.labels]
+        m._name_stems = [_stems(name) for name in m.names]
         m._example_labels = np.array([label_ids[e.receiver] for e in examples])
         n_labels = len(m.labels)
 
@@ -169,11 +211,16 @@ class ReceiverModel:
             rows[i, [m._keys[k] for k in keys]] = 1.0
         onehot = np.zeros((len(examples), n_labels))
         onehot[np.arange(len(examples)), m._example_labels] = 1.0
-        m._counts = rows.T @ onehot
-        m._totals = m._counts.sum(axis=1)
-        m._label_rows = onehot.sum(axis=0)
         cases = sorted({e.case for e in examples})
         case_of = np.array([cases.index(e.case) for e in examples])
+        # Evidence counts cases, not rows: a park that documents twenty slag deliveries to its cement
+        # plant is one piece of evidence that slag goes to cement, not twenty.
+        case_counts = [
+            np.minimum(rows[case_of == c].T @ onehot[case_of == c], 1.0) for c in range(len(cases))
+        ]
+        m._counts = np.sum(case_counts, axis=0)
+        m._totals = m._counts.sum(axis=1)
+        m._label_rows = onehot.sum(axis=0)
         per_case = np.zeros((len(cases), n_labels))
         np.add.at(per_case, case_of, onehot)
         m._label_cases = (per_case > 0).sum(axis=0).astype(float)
@@ -189,7 +236,7 @@ class ReceiverModel:
         data: list[tuple[npt.NDArray[np.float64], int]] = []
         for c, _case in enumerate(cases):
             inside = np.flatnonzero(case_of == c)
-            counts = m._counts - rows[inside].T @ onehot[inside]
+            counts = m._counts - case_counts[c]
             label_rows = m._label_rows - onehot[inside].sum(axis=0)
             label_cases = m._label_cases - (per_case[c] > 0)
             outside = np.flatnonzero(case_of != c)
@@ -234,6 +281,14 @@ class ReceiverModel:
             x[j, _NC + 2] = 1.0 if providers.intersection(codes) else 0.0
             x[j, _NC + 3] = 1.0 if divisions.intersection(c[:2] for c in codes) else 0.0
         x[:, _NC + 5] = label_rows == 0
+        # How many EWC chapters / provider divisions a candidate takes from: general receivers (cement
+        # kilns, power plants, recyclers) take what has never been documented for them.
+        x[:, _NC + 6] = np.log1p((counts[self._key_types == _T["e2"]] > 0).sum(axis=0))
+        x[:, _NC + 7] = np.log1p((counts[self._key_types == _T["p2"]] > 0).sum(axis=0))
+        # The waste named in the receiving industry's own name: "waste paper" and "manufacture of paper".
+        words = _stems(f"{q.description} {q.detail} {q.ewc_description}")
+        if words:
+            x[:, _NC + 8] = [len(words & name) / len(name) if name else 0.0 for name in self._name_stems]
         if self.encoder is not None and (q.text or q.ewc_description):
             if query_vector is None:
                 query_vector = self.encoder.encode([q.text or q.ewc_description], role="query")[0]
@@ -300,7 +355,7 @@ class ReceiverModel:
             n, total = int(self._counts[k, j]), int(self._totals[k])
             what = _DESCRIBE[key[0]] + (f" ({key[1]!r})" if key[0] == "w" else f" ({key[1]})")
             weight = (self.weights[_T[key[0]]] + 0.1) * n / (total + 1)
-            lines.append((weight, f"{n} of {total} documented exchanges with {what} went to {label}"))
+            lines.append((weight, f"in {n} of {total} documented cases, a waste with {what} went to {label}"))
         lines.sort(key=lambda t: -t[0])
         out = [text for _, text in lines[:limit]]
         if self.encoder is not None and q.text:
