@@ -346,6 +346,20 @@ def test_map_draws_sites_and_exchanges_without_tiles() -> None:
     assert "<img" not in page
 
 
+def test_map_coordinates_are_not_localised() -> None:
+    """A Dutch or French page writes 218,9 for 218.9; inside SVG that would break every position."""
+    w = world()
+    services.run_matching()
+    c = Client()
+    c.force_login(w.staff)
+    for language in ("nl", "fr", "de"):
+        page = c.get("/symbiosis/map/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+        positions = re.findall(r'\b(?:cx|cy|x1|y1|x2|y2|x|y)="([^"]*)"', svg)
+        assert positions
+        assert all(re.fullmatch(r"-?\d+(\.\d+)?", p) for p in positions), positions[:5]
+
+
 def test_synergy_page_explains_and_acts() -> None:
     w = world()
     services.run_matching()

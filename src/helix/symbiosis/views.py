@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from helix.core.symbiosis import synergy as workflow
@@ -27,6 +28,15 @@ from helix.symbiosis.forms import FlowForm, ReportForm
 from helix.symbiosis.models import AllocationRun, Direction, Kind, ResourceFlow, Synergy, SynergyState
 
 APP = "symbiosis"
+# The workflow's transition labels (helix.core.symbiosis.synergy), so that makemessages finds them.
+TRANSITION_LABELS = (
+    gettext_noop("Contact made"),
+    gettext_noop("Start the study"),
+    gettext_noop("Agreed"),
+    gettext_noop("Realised"),
+    gettext_noop("Drop"),
+    gettext_noop("Reopen"),
+)
 
 
 def _errors(exc: ValidationError) -> str:
@@ -269,6 +279,11 @@ def map_view(request: HttpRequest) -> HttpResponse:
                 "width": 1 + min(4.0, s.score * 4),
             }
         )
+    # Place names beside the dots (once per city, never for a withheld site): the reader's landmarks.
+    places: dict[str, dict[str, Any]] = {}
+    for d in dots:
+        if d["city"] and d["city"] not in places:
+            places[d["city"]] = {"name": d["city"], "x": d["x"] + 7, "y": d["y"] - 6}
     km = 25
     bar = round(km * xy.scale_km, 1)  # type: ignore[attr-defined]
     return render(
@@ -276,6 +291,7 @@ def map_view(request: HttpRequest) -> HttpResponse:
         "symbiosis/map.html",
         {
             "dots": dots,
+            "places": list(places.values()),
             "lines": lines,
             "bar": bar,
             "bar_km": km,
@@ -327,6 +343,7 @@ def synergy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     roles = services.roles_on(request.user, synergy)
     own = own_organisation_id(request.user)
+    states = dict(SynergyState.choices)
     transitions = [
         t for t in workflow.SYNERGY_WORKFLOW.available(synergy.state, roles) if t.target != workflow.CONTACTED
     ]
@@ -344,7 +361,15 @@ def synergy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_accept": can_accept,
             "report_form": ReportForm(initial={"unit": synergy.unit}),
             "reports": synergy.reports.all(),
-            "events": synergy.events.select_related("by"),
+            "events": [
+                {
+                    "at": e.at,
+                    "note": e.note,
+                    "source": states.get(e.from_state, e.from_state),
+                    "target": states.get(e.to_state, e.to_state),
+                }
+                for e in synergy.events.all()
+            ],
             "app": APP,
             "staff_contact": workflow.STAFF in roles and synergy.state == SynergyState.PROPOSED,
         },
@@ -427,13 +452,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         period = "quarter"
     staff = is_cluster_staff(request.user)
     runs = AllocationRun.objects.select_related("job")[:10] if staff else []
+    counts = services.pipeline_counts(request.user)
     return render(
         request,
         "symbiosis/dashboard.html",
         {
             "totals": services.totals(request.user, period),
             "period": period,
-            "counts": services.pipeline_counts(request.user),
+            "counts": [(state, label, counts[state]) for state, label in SynergyState.choices],
             "staff": staff,
             "runs": runs,
             "regions": Region.choices,
