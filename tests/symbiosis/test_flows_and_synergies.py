@@ -388,3 +388,25 @@ def test_a_new_want_in_tonnes_is_not_matched_with_heat() -> None:
     )
     services.run_matching()
     assert not Synergy.objects.filter(have=w.heat, want__title="Compost").exists()
+
+
+def test_reasons_are_shown_in_the_readers_language() -> None:
+    w = world()
+    services.run_matching()
+    s = Synergy.objects.get(have=w.slag, want=w.slag_want)
+    c = Client()
+    c.force_login(w.steel_user)
+    dutch = c.get(f"/symbiosis/synergies/{s.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "afvalcode: dezelfde afvalcode 10 02 02" in dutch
+    assert "km over de weg: transport EUR" in dutch
+    assert "afvalstatus: toets de criteria" in dutch
+    german = c.get(f"/symbiosis/synergies/{s.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Menge: 3.000 t/Jahr austauschbar, 75% des Angebots und 100% des Bedarfs" in german
+
+
+def test_an_unknown_reason_code_falls_back_to_english() -> None:
+    from helix.symbiosis.explain import translated
+
+    assert translated([["no.such.code", {}]], ["plain English"]) == ["plain English"]
+    assert translated([["road", {"wrong": 1}]], ["12 km by road"]) == ["12 km by road"]
+    assert translated([], ["mismatched"]) == ["mismatched"]

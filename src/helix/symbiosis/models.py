@@ -195,6 +195,8 @@ class Synergy(models.Model):
     unit_cost_eur = models.FloatField(default=0)
     reasons = models.JSONField(default=list, blank=True)
     flags = models.JSONField(default=list, blank=True)
+    reason_codes = models.JSONField(default=list, blank=True)  # [code, {args}] for other languages
+    flag_codes = models.JSONField(default=list, blank=True)
     impact = models.JSONField(default=dict, blank=True)
     heat = models.JSONField(default=dict, blank=True)
     have_accepted = models.BooleanField(_("offering party accepts contact"), default=False)

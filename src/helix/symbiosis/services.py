@@ -512,6 +512,8 @@ def _proposal_fields(p: Proposal) -> dict[str, Any]:
         "road_km": p.road_km,
         "unit_cost_eur": p.unit_cost_eur,
         "reasons": list(p.reasons),
+        "reason_codes": [[code, args] for code, args in p.reason_codes],
+        "flag_codes": [[code, args] for code, args in p.flag_codes],
         "flags": list(p.flags),
         "impact": p.impact.as_dict(),
         "heat": heat,

@@ -24,6 +24,7 @@ from helix.core.symbiosis.ewc import UnknownWasteCode
 from helix.registry.models import Organisation, Region
 from helix.registry.permissions import is_cluster_staff, own_organisation_id
 from helix.symbiosis import services
+from helix.symbiosis.explain import translated
 from helix.symbiosis.forms import FlowForm, ReportForm
 from helix.symbiosis.models import AllocationRun, Direction, Kind, ResourceFlow, Synergy, SynergyState
 
@@ -372,6 +373,8 @@ def synergy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "app": APP,
             "staff_contact": workflow.STAFF in roles and synergy.state == SynergyState.PROPOSED,
+            "reasons": translated(synergy.reason_codes, synergy.reasons),
+            "flags": translated(synergy.flag_codes, synergy.flags),
         },
     )
 

@@ -59,6 +59,8 @@ class HeatVerdict:
     delivered_mwh: float  # per year, at the demand
     electricity_mwh: float  # per year, for the heat pump
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    # The same reasons as (code, arguments), for readers in other languages.
+    codes: tuple[tuple[str, dict[str, float]], ...] = field(default_factory=tuple)
 
     @property
     def usable(self) -> bool:
@@ -92,14 +94,27 @@ def heat_fit(
             f"demand at {demand.supply_c:g} °C"
         )
         reasons.append(_share(delivered, demand_mwh))
-        return HeatVerdict(HeatFit.DIRECT, None, delivered, 0.0, tuple(reasons))
+        codes = (
+            (
+                "heat.direct",
+                {"source": source.supply_c, "demand": demand.supply_c, "approach": min_approach_k},
+            ),
+            _share_code(delivered, demand_mwh),
+        )
+        return HeatVerdict(HeatFit.DIRECT, None, delivered, 0.0, tuple(reasons), codes)
     lift = demand.supply_c + min_approach_k - source.supply_c
     if lift > max_lift_k:
         reasons.append(
             f"too cold: lifting {source.supply_c:g} °C to {demand.supply_c:g} °C needs {lift:g} K, "
             f"more than the {max_lift_k:g} K a heat pump is assumed to deliver"
         )
-        return HeatVerdict(HeatFit.TOO_COLD, None, 0.0, 0.0, tuple(reasons))
+        too_cold = {
+            "source": source.supply_c,
+            "demand": demand.supply_c,
+            "lift": lift,
+            "max_lift": max_lift_k,
+        }
+        return HeatVerdict(HeatFit.TOO_COLD, None, 0.0, 0.0, tuple(reasons), (("heat.too_cold", too_cold),))
     # Heat pump: evaporate at the source's temperature minus the approach, condense above the demand.
     cop = carnot_efficiency * carnot_cop(source.supply_c - min_approach_k, demand.supply_c + min_approach_k)
     cop = max(cop, 1.0 + 1e-6)
@@ -112,7 +127,21 @@ def heat_fit(
         f"({carnot_efficiency:g} x Carnot) and uses {electricity:,.0f} MWh of electricity a year"
     ]
     reasons.append(_share(delivered, demand_mwh))
-    return HeatVerdict(HeatFit.HEAT_PUMP, cop, delivered, electricity, tuple(reasons))
+    pump = {
+        "source": source.supply_c,
+        "demand": demand.supply_c,
+        "cop": round(cop, 1),
+        "carnot": carnot_efficiency,
+        "electricity": electricity,
+    }
+    codes = (("heat.pump", pump), _share_code(delivered, demand_mwh))
+    return HeatVerdict(HeatFit.HEAT_PUMP, cop, delivered, electricity, tuple(reasons), codes)
+
+
+def _share_code(delivered: float, demand_mwh: float) -> tuple[str, dict[str, float]]:
+    if demand_mwh <= 0:
+        return ("heat.no_demand", {})
+    return ("heat.covers", {"share": min(delivered / demand_mwh, 1.0), "mwh": demand_mwh})
 
 
 def _share(delivered: float, demand_mwh: float) -> str:

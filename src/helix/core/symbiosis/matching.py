@@ -22,6 +22,7 @@ reasons list says all of this in words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -59,6 +60,9 @@ class Proposal:
     flags: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
     source_per_unit: float = 1.0  # units of the have used per unit delivered (heat pumps use less)
+    # reasons and flags again as (code, arguments), for readers in other languages
+    reason_codes: tuple[tuple[str, dict[str, object]], ...] = ()
+    flag_codes: tuple[tuple[str, dict[str, object]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -260,6 +264,17 @@ def _propose(
 ) -> Proposal | None:
     reasons: list[str] = []
     flags: list[str] = []
+    reason_codes: list[tuple[str, dict[str, object]]] = []
+    flag_codes: list[tuple[str, dict[str, object]]] = []
+
+    def say(key: str, text: str, **args: object) -> None:
+        reasons.append(text)
+        reason_codes.append((key, args))
+
+    def flag(key: str, text: str, **args: object) -> None:
+        flags.append(text)
+        flag_codes.append((key, args))
+
     problems = quality_problems(have, want)
     if problems:
         _refuse(result, options, have, want, "quality: " + "; ".join(problems))
@@ -268,19 +283,24 @@ def _propose(
     if have.kind is FlowKind.MATERIAL and have.ewc and want.ewc:
         code, why = _code_score(have.ewc, want.ewc)
         evidence.append((CODE_WEIGHT, code))
-        reasons.append(f"waste code: {why}" if why else "waste codes differ in chapter")
+        level = {1.0: "code.same", 0.6: "code.subchapter", 0.3: "code.chapter"}.get(code, "code.differ")
+        shown = " ".join(re.findall(r"\d\d", why))
+        say(level, f"waste code: {why}" if why else "waste codes differ in chapter", code=shown)
     if learned is not None and labels and want.nace:  # an industry the exchanges never mention: no evidence
         value = float(learned[labels].max())
         evidence.append((LEARNED_WEIGHT, value))
-        reasons.append(
+        say(
+            "learned",
             f"documented exchanges: the receiving industry ({', '.join(want.nace)}) scores {value:.0%} "
-            "of the most likely receiver of this waste"
+            "of the most likely receiver of this waste",
+            nace=", ".join(want.nace),
+            share=value,
         )
     hv, wv = vectors.get(have.id), vectors.get(want.id)
     if hv is not None and wv is not None:
         sim = max(0.0, float(hv @ wv))
         evidence.append((TEXT_WEIGHT, sim))
-        reasons.append(f"descriptions are {sim:.0%} alike")
+        say("text", f"descriptions are {sim:.0%} alike", share=sim)
     verdict: HeatVerdict | None = None
     source_per_unit = 1.0
     if have.kind is FlowKind.HEAT and have.heat is not None and want.heat is not None:
@@ -289,14 +309,15 @@ def _propose(
             _refuse(result, options, have, want, verdict.reasons[0])
             return None
         evidence.append((CODE_WEIGHT, 1.0 if verdict.fit is HeatFit.DIRECT else 0.7))
-        reasons.extend(verdict.reasons)
+        for text, (code_name, args) in zip(verdict.reasons, verdict.codes, strict=True):
+            say(code_name, text, **args)
         if verdict.fit is HeatFit.HEAT_PUMP:
-            flags.append("needs a heat pump")
+            flag("flag.heat_pump", "needs a heat pump")
             assert verdict.cop is not None
             source_per_unit = (verdict.cop - 1.0) / verdict.cop
     if not evidence:
         compatibility = 0.5  # same kind, nothing else known: a lead for the officer, not a match
-        reasons.append("same kind of resource; no codes or descriptions to compare")
+        say("nothing_known", "same kind of resource; no codes or descriptions to compare")
     else:
         compatibility = sum(w * v for w, v in evidence) / sum(w for w, _ in evidence)
     if compatibility < options.min_compatibility:
@@ -315,9 +336,14 @@ def _propose(
     have_share = min(1.0, quantity * source_per_unit / have_q) if have_q else 0.0
     want_share = min(1.0, quantity / want_q) if want_q else 0.0
     if have_q and want_q:
-        reasons.append(
+        say(
+            "quantity",
             f"quantity: {quantity:,.0f} {unit}/year exchangeable, {have_share:.0%} of the offer and "
-            f"{want_share:.0%} of the need"
+            f"{want_share:.0%} of the need",
+            quantity=quantity,
+            unit=unit,
+            have_share=have_share,
+            want_share=want_share,
         )
 
     if have.kind is FlowKind.MATERIAL and dimension is Dimension.MASS:
@@ -329,9 +355,13 @@ def _propose(
             purchase_price_eur_per_t=want.price_eur_per_unit or 0.0,
             treatment_cost_eur_per_t=want.treatment_cost_eur_per_unit,
         )
-        reasons.append(
+        say(
+            "road.transport",
             f"{km:,.0f} km by road: transport EUR {impact.transport_cost_eur:,.0f} a year "
-            f"({factors['transport_cost_eur_per_tkm']:g} EUR per t.km)"
+            f"({factors['transport_cost_eur_per_tkm']:g} EUR per t.km)",
+            km=km,
+            cost=impact.transport_cost_eur,
+            rate=factors["transport_cost_eur_per_tkm"],
         )
     elif verdict is not None:
         impact = heat_impact(
@@ -341,21 +371,23 @@ def _propose(
             factors,
             heat_price_eur_per_mwh=want.price_eur_per_unit,
         )
-        reasons.append(f"{km:,.1f} km of heat network")
+        say("heat.network", f"{km:,.1f} km of heat network", km=km)
     elif have.kind is FlowKind.WATER and dimension is Dimension.VOLUME:
         impact = water_impact(quantity, km, factors, price_eur_per_m3=want.price_eur_per_unit)
-        reasons.append(f"{km:,.0f} km of pipe")
+        say("water.pipe", f"{km:,.0f} km of pipe", km=km)
     else:
         impact = Impact()
-        reasons.append(f"{km:,.0f} km by road")
+        say("road", f"{km:,.0f} km by road", km=km)
     if have.hazardous:
-        flags.append(
+        flag(
+            "flag.hazardous",
             "hazardous waste: transfer needs a permitted receiver and notification (EU Waste Framework "
-            "Directive 2008/98/EC, art. 17-19; regional waste regulations)"
+            "Directive 2008/98/EC, art. 17-19; regional waste regulations)",
         )
     if have.kind is FlowKind.MATERIAL:
-        flags.append(
-            "waste status: check end-of-waste or by-product criteria (Directive 2008/98/EC, art. 5-6)"
+        flag(
+            "flag.waste_status",
+            "waste status: check end-of-waste or by-product criteria (Directive 2008/98/EC, art. 5-6)",
         )
     unit_cost = -impact.money_saved_eur / quantity if quantity > 0 else 0.0
     fit = min(have_share, want_share) if have_q and want_q else 0.5
@@ -380,6 +412,8 @@ def _propose(
         tuple(flags),
         tuple(reasons),
         source_per_unit,
+        tuple(reason_codes),
+        tuple(flag_codes),
     )
 
 
