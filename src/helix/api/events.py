@@ -13,10 +13,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.errors import ValidationError
 
 from helix.api.auth import READ, WRITE_AUTH, acting_user
-from helix.api.registry import invalid
+from helix.api.registry import invalid_from
 from helix.api.schemas import WRITE_ERRORS
 from helix.events import services
 from helix.events.agenda import agenda_ics
@@ -118,11 +117,6 @@ class ScheduleOut(Schema):
     message: str
 
 
-def _invalid(exc: DjangoValidationError) -> ValidationError:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    return ValidationError([invalid(field, " ".join(msgs)) for field, msgs in errors.items()])
-
-
 @router.get("/events", response=list[EventOut], tags=TAGS, **READ)
 def list_events(request: HttpRequest) -> Any:
     """Events open for registration (and, for their organisers, drafts)."""
@@ -152,7 +146,7 @@ def create_request(request: HttpRequest, event_id: int, payload: RequestIn) -> A
             acting_user(request), requester, requested, priority=payload.priority, message=payload.message
         )
     except DjangoValidationError as exc:
-        raise _invalid(exc) from exc
+        raise invalid_from(exc) from exc
     return Status(201, req)
 
 
@@ -164,7 +158,7 @@ def answer_request(request: HttpRequest, request_id: int, payload: AnswerIn) -> 
     try:
         return services.answer_request(acting_user(request), req, accept=payload.accept)
     except DjangoValidationError as exc:
-        raise _invalid(exc) from exc
+        raise invalid_from(exc) from exc
 
 
 @router.post(
@@ -182,7 +176,7 @@ def run_schedule(request: HttpRequest, event_id: int, payload: ScheduleIn) -> An
             time_limit=payload.time_limit,
         )
     except DjangoValidationError as exc:
-        raise _invalid(exc) from exc
+        raise invalid_from(exc) from exc
     return Status(202, schedule)
 
 
@@ -207,7 +201,7 @@ def publish_schedule(request: HttpRequest, schedule_id: int) -> Any:
     try:
         return services.publish_schedule(acting_user(request), schedule)
     except DjangoValidationError as exc:
-        raise _invalid(exc) from exc
+        raise invalid_from(exc) from exc
 
 
 @router.get(

@@ -7,6 +7,7 @@ helix.registry.search, so the API shows exactly what the pages show to the same 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
@@ -101,6 +102,12 @@ def editable_organisation(user: Any, slug: str) -> Organisation:
 def invalid(field: str, message: str, *, at: tuple[Any, ...] = ()) -> dict[str, Any]:
     """One 422 error in ninja's own shape, for rules checked after the schema."""
     return {"type": "value_error", "loc": ["body", "payload", field, *at], "msg": message}
+
+
+def invalid_from(exc: DjangoValidationError) -> ValidationError:
+    """A service's ValidationError as a 422 naming each field (``detail`` when it names none)."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+    return ValidationError([invalid(field, " ".join(msgs)) for field, msgs in errors.items()])
 
 
 # --- organisations ------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import ValidationError
 
 from helix.api.auth import READ, WRITE_AUTH, acting_user
-from helix.api.registry import invalid
+from helix.api.registry import invalid, invalid_from
 from helix.api.schemas import WRITE_ERRORS
 from helix.core.symbiosis import waste_list
 from helix.core.symbiosis.ewc import UnknownWasteCode
@@ -173,11 +173,6 @@ class AllocationOut(Schema):
     result: dict[str, Any]
 
 
-def _invalid(exc: DjangoValidationError) -> ValidationError:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    return ValidationError([invalid(field, " ".join(msgs)) for field, msgs in errors.items()])
-
-
 def _synergy(user: Any, s: Any) -> dict[str, Any]:
     return {
         "id": s.pk,
@@ -246,7 +241,7 @@ def create_flow(request: HttpRequest, payload: FlowIn) -> Any:
     try:
         flow.full_clean(exclude=["organisation", "created_by"])
     except DjangoValidationError as exc:
-        raise _invalid(exc) from exc
+        raise invalid_from(exc) from exc
     flow.save()
     return Status(201, services.flow_public_dict(user, flow))
 
@@ -324,7 +319,7 @@ def accept_contact(request: HttpRequest, synergy_id: int) -> Any:
     try:
         return _synergy(user, services.accept_contact(user, synergy))
     except DjangoValidationError as exc:
-        raise _invalid(exc) from exc
+        raise invalid_from(exc) from exc
 
 
 @router.post(
@@ -339,7 +334,7 @@ def move_synergy(request: HttpRequest, synergy_id: int, payload: MoveIn) -> Any:
     try:
         return _synergy(user, services.move(user, synergy, payload.target, payload.note))
     except DjangoValidationError as exc:
-        raise _invalid(exc) from exc
+        raise invalid_from(exc) from exc
 
 
 @router.post(
@@ -355,7 +350,7 @@ def report_synergy(request: HttpRequest, synergy_id: int, payload: ReportIn) -> 
     try:
         r = services.report(user, synergy, **payload.model_dump())
     except DjangoValidationError as exc:
-        raise _invalid(exc) from exc
+        raise invalid_from(exc) from exc
     return Status(
         201,
         {
@@ -391,7 +386,7 @@ def set_impact_factor(request: HttpRequest, key: str, payload: FactorIn) -> Any:
     try:
         services.set_factor(acting_user(request), key, payload.value, payload.source)
     except DjangoValidationError as exc:
-        raise _invalid(exc) from exc
+        raise invalid_from(exc) from exc
     return next(f for f in services.factor_table() if f["key"] == key)
 
 
@@ -408,7 +403,7 @@ def start_allocation(request: HttpRequest, payload: RunIn) -> Any:
     try:
         run = services.start_allocation(acting_user(request), payload.region, payload.fixed_cost_per_link)
     except DjangoValidationError as exc:
-        raise _invalid(exc) from exc
+        raise invalid_from(exc) from exc
     return Status(202, {"job_id": run.job_id, "run_id": run.pk})
 
 
