@@ -197,3 +197,12 @@ def test_weights_are_finite_and_fitted() -> None:
     model = ReceiverModel.learn(read_exchanges(corpus()))
     assert np.all(np.isfinite(model.weights))
     assert np.any(model.weights != 0)
+
+
+def test_a_large_file_is_thinned_for_the_fit_but_counted_whole() -> None:
+    exchanges = read_exchanges(corpus())
+    full = ReceiverModel.learn(exchanges)
+    thin = ReceiverModel.learn(exchanges, max_fit_cells=1)  # every row skipped but one per stride
+    assert np.array_equal(full._counts, thin._counts)  # the evidence is always all of it
+    slag = WasteQuery(provider_nace=("2410",), ewc=("100202",), description="slag")
+    assert thin.rank(slag, top=1)[0].key == "2351"

@@ -139,16 +139,6 @@ class RankedReceiver:
     score: float  # probability under the model; the ranking's scores sum to 1 over all candidates
 
 
-class _Counts:
-    """Key x label counts as a dense matrix, with the rows of each case kept for subtraction."""
-
-    def __init__(self, key_ids: dict[tuple[str, str], int], n_labels: int) -> None:
-        self.key_ids = key_ids
-        self.counts = np.zeros((len(key_ids), n_labels))
-        self.label_rows = np.zeros(n_labels)
-        self.label_cases = np.zeros(n_labels)
-
-
 class ReceiverModel:
     """Learn with :meth:`learn`; ask with :meth:`rank`."""
 
@@ -180,6 +170,7 @@ class ReceiverModel:
         encoder: TextEncoder | None = None,
         l2: float = 0.01,
         iterations: int = 300,
+        max_fit_cells: int = 20_000_000,
         progress: Callable[[str], None] | None = None,
     ) -> ReceiverModel:
         examples = [e for e in exchanges if e.receiver]
@@ -206,23 +197,28 @@ class ReceiverModel:
             for k in keys:
                 m._keys.setdefault(k, len(m._keys))
         m._key_types = np.array([_T[t] for t, _ in m._keys], dtype=np.int64)
-        rows = np.zeros((len(examples), len(m._keys)))
-        for i, keys in enumerate(example_keys):
-            rows[i, [m._keys[k] for k in keys]] = 1.0
-        onehot = np.zeros((len(examples), n_labels))
-        onehot[np.arange(len(examples)), m._example_labels] = 1.0
         cases = sorted({e.case for e in examples})
-        case_of = np.array([cases.index(e.case) for e in examples])
+        case_index = {case: i for i, case in enumerate(cases)}
+        case_of = np.array([case_index[e.case] for e in examples])
         # Evidence counts cases, not rows: a park that documents twenty slag deliveries to its cement
-        # plant is one piece of evidence that slag goes to cement, not twenty.
-        case_counts = [
-            np.minimum(rows[case_of == c].T @ onehot[case_of == c], 1.0) for c in range(len(cases))
+        # plant is one piece of evidence that slag goes to cement, not twenty. Kept as (key, label)
+        # pairs per case, so memory grows with the evidence, not with keys x labels x cases.
+        pairs: list[set[tuple[int, int]]] = [set() for _ in cases]
+        for i, keys in enumerate(example_keys):
+            label = int(m._example_labels[i])
+            pairs[int(case_of[i])].update((m._keys[k], label) for k in keys)
+        case_pairs = [
+            (np.array([k for k, _ in p], dtype=np.int64), np.array([lab for _, lab in p], dtype=np.int64))
+            for p in pairs
         ]
-        m._counts = np.sum(case_counts, axis=0)
+        m._counts = np.zeros((len(m._keys), n_labels))
+        for ks, ls in case_pairs:
+            np.add.at(m._counts, (ks, ls), 1.0)
         m._totals = m._counts.sum(axis=1)
-        m._label_rows = onehot.sum(axis=0)
+        onehot_sum = np.bincount(m._example_labels, minlength=n_labels).astype(float)
+        m._label_rows = onehot_sum
         per_case = np.zeros((len(cases), n_labels))
-        np.add.at(per_case, case_of, onehot)
+        np.add.at(per_case, (case_of, m._example_labels), 1.0)
         m._label_cases = (per_case > 0).sum(axis=0).astype(float)
         prefixes = [{c[:2] for c in label.split(";")} for label in m.labels]
         m._division = np.array([[1.0 if a & b else 0.0 for b in prefixes] for a in prefixes])
@@ -232,17 +228,25 @@ class ReceiverModel:
             names_or_codes = [name or label for name, label in zip(m.names, m.labels, strict=True)]
             m._name_vectors = encoder.encode(names_or_codes)
 
-        # Leave-one-case-out training set: each case scored with the other cases' counts.
+        # Leave-one-case-out training set: each case scored with the other cases' counts. A large file
+        # is thinned evenly to at most ``max_fit_cells`` label-feature cells for the fit.
+        n_cells = len(examples) * n_labels * len(FEATURES)
+        stride = max(1, int(np.ceil(n_cells / max_fit_cells)))
         data: list[tuple[npt.NDArray[np.float64], int]] = []
-        for c, _case in enumerate(cases):
+        counts = m._counts.copy()
+        for c, (ks, ls) in enumerate(case_pairs):
             inside = np.flatnonzero(case_of == c)
-            counts = m._counts - case_counts[c]
-            label_rows = m._label_rows - onehot[inside].sum(axis=0)
+            chosen = [int(i) for i in inside if int(i) % stride == 0]
+            if not chosen:
+                continue
+            np.subtract.at(counts, (ks, ls), 1.0)
+            label_rows = m._label_rows - per_case[c]
             label_cases = m._label_cases - (per_case[c] > 0)
             outside = np.flatnonzero(case_of != c)
-            for i in map(int, inside):
+            for i in chosen:
                 x = m._features(examples[i].waste, counts, label_rows, label_cases, outside, example_keys[i])
                 data.append((x, int(m._example_labels[i])))
+            np.add.at(counts, (ks, ls), 1.0)
             if progress is not None and (c + 1) % 10 == 0:
                 progress(f"learned from {c + 1} of {len(cases)} cases")
         m.weights = _fit_softmax(data, len(FEATURES), l2=l2, iterations=iterations)
