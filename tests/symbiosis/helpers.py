@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from helix.registry.models import Region, Sector
+from helix.registry.services import load_nace_sectors
 from helix.symbiosis.models import ResourceFlow
 from tests.factories import (
     ClusterFactory,
@@ -41,6 +42,8 @@ class World:
 def organisation(
     name: str, nace: str, city: str, lat: float, lon: float, region: str, cluster: Any = None
 ) -> Any:
+    if not Sector.objects.filter(code=nace).exists():
+        load_nace_sectors()  # a transactional test (the browser journey) may start from a flushed database
     org = OrganisationFactory(name=name)
     org.sectors.add(Sector.objects.get(code=nace))
     SiteFactory(organisation=org, name=f"{name} plant", city=city, latitude=lat, longitude=lon, region=region)
