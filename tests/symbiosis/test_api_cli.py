@@ -305,3 +305,28 @@ def test_ewc_commands() -> None:
         or "Unprocessed slag" in shown.output
     )
     assert runner.invoke(main, ["symbiosis", "ewc", "show", "99 99 99"]).exit_code != 0
+
+
+def test_rank_receivers_leaves_out_unlabelled_learning_rows_and_says_so(tmp_path) -> None:
+    learn = tmp_path / "exchanges.csv"
+    learn.write_text(corpus() + "9,2410,slag,100202,,\n", encoding="utf-8")
+    queries = tmp_path / "queries.csv"
+    queries.write_text("NACE code - Providing industry,Waste description,EWC code\n2410,slag,100202\n")
+    result = CliRunner().invoke(
+        main,
+        [
+            "symbiosis",
+            "rank-receivers",
+            "--learn-from",
+            str(learn),
+            "--queries",
+            str(queries),
+            "--top",
+            "1",
+            "--encoder",
+            "none",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 rows without a receiving industry or a waste left out (lines 30)" in result.output
+    assert "0,1,2351," in result.output

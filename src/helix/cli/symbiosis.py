@@ -63,11 +63,19 @@ def rank_receivers(learn_from: Path, queries: Path, top: int, output: Path | Non
     from helix.core.symbiosis.exchanges import ExchangeFileError, read_exchange_file
     from helix.core.symbiosis.receivers import ReceiverModel
 
+    skipped: list[int] = []
     try:
-        learned = read_exchange_file(str(learn_from))
+        learned = read_exchange_file(str(learn_from), unlabelled=skipped)
         asked = read_exchange_file(str(queries), require_receiver=False)
     except ExchangeFileError as exc:
         raise click.ClickException(str(exc)) from None
+    if skipped:
+        lines = ", ".join(map(str, skipped[:10])) + (" ..." if len(skipped) > 10 else "")
+        click.echo(
+            f"{learn_from}: {len(skipped)} rows without a receiving industry or a waste left out "
+            f"(lines {lines})",
+            err=True,
+        )
     if not learned:
         raise click.ClickException(f"{learn_from}: no exchanges to learn from")
     click.echo(

@@ -206,3 +206,12 @@ def test_a_large_file_is_thinned_for_the_fit_but_counted_whole() -> None:
     assert np.array_equal(full._counts, thin._counts)  # the evidence is always all of it
     slag = WasteQuery(provider_nace=("2410",), ewc=("100202",), description="slag")
     assert thin.rank(slag, top=1)[0].key == "2351"
+
+
+def test_headers_are_matched_forgiving_case_and_spacing() -> None:
+    text = (
+        "case number,NACE CODE - Providing industry ,waste description,EWC Code,"
+        "Nace code -  Receiving industry\n1,2410,slag,100202,2351\n"
+    )
+    [e] = read_exchanges(text)
+    assert (e.case, e.waste.provider_nace, e.waste.ewc, e.receiver) == ("1", ("2410",), ("100202",), "2351")

@@ -83,21 +83,35 @@ class Exchange:
     line: int
 
 
+def _squash(name: str) -> str:
+    return " ".join((name or "").lower().split())
+
+
 def _cell(row: dict[str, str], key: str) -> str:
     return (row.get(COLUMNS[key]) or "").strip()
 
 
-def read_exchanges(text: str, *, require_receiver: bool = True, source: str = "file") -> list[Exchange]:
+def read_exchanges(
+    text: str,
+    *,
+    require_receiver: bool = True,
+    source: str = "file",
+    unlabelled: list[int] | None = None,
+) -> list[Exchange]:
     """Rows of a MAESTRI-layout CSV (comma- or semicolon-separated, with its header line).
 
     With ``require_receiver=False`` (a query file) every data row is returned, in order, even one
-    that says nothing about its waste: the i-th exchange is the i-th query."""
+    that says nothing about its waste: the i-th exchange is the i-th query. Given an ``unlabelled``
+    list, a row without a receiving industry (or without any waste information) is left out and its
+    line number appended there instead of stopping the read."""
     if not text.strip():
         raise ExchangeFileError(f"{source}: the file is empty")
     sample = text.lstrip("\ufeff").splitlines()[0]
     dialect = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=dialect)
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    # Headers are matched forgiving case and spacing ("EWC Code", "ewc  code"), written as in MAESTRI.
+    canonical = {_squash(name): name for name in COLUMNS.values()}
+    header = [canonical.get(_squash(h), h.strip()) for h in (reader.fieldnames or [])]
     reader.fieldnames = header
     needed = list(QUERY_COLUMNS) + (["receiver_nace"] if require_receiver else [])
     missing = [COLUMNS[k] for k in needed if COLUMNS[k] not in header]
@@ -112,12 +126,18 @@ def read_exchanges(text: str, *, require_receiver: bool = True, source: str = "f
         if not (provider or ewc or description) and require_receiver:
             if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
                 continue  # a blank line
+            if unlabelled is not None:
+                unlabelled.append(line)
+                continue
             raise ExchangeFileError(
                 f"{source}, line {line}: a row needs at least one of {COLUMNS['provider_nace']!r}, "
                 f"{COLUMNS['ewc']!r} or {COLUMNS['waste_description']!r}"
             )
         receiver_raw = _cell(row, "receiver_nace")
         receiver = receiver_key(receiver_raw)
+        if require_receiver and not receiver and unlabelled is not None:
+            unlabelled.append(line)
+            continue
         if require_receiver and not receiver:
             raise ExchangeFileError(f"{source}, line {line}: {COLUMNS['receiver_nace']!r} is empty")
         waste = WasteQuery(
@@ -135,10 +155,14 @@ def read_exchanges(text: str, *, require_receiver: bool = True, source: str = "f
     return out
 
 
-def read_exchange_file(path: str, *, require_receiver: bool = True) -> list[Exchange]:
+def read_exchange_file(
+    path: str, *, require_receiver: bool = True, unlabelled: list[int] | None = None
+) -> list[Exchange]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            return read_exchanges(fh.read(), require_receiver=require_receiver, source=path)
+            return read_exchanges(
+                fh.read(), require_receiver=require_receiver, source=path, unlabelled=unlabelled
+            )
     except UnicodeDecodeError as exc:
         raise ExchangeFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
