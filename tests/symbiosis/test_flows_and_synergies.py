@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client, TestCase
 
+from helix.jobs.models import Job
 from helix.symbiosis import services
 from helix.symbiosis.models import AllocationRun, ResourceFlow, Synergy, SynergyEvent
 from tests.factories import member_user
@@ -275,31 +276,44 @@ class BackgroundRuns(TestCase):
         assert good.result["optimal"]["assignments"]
 
 
-def test_member_can_describe_a_flow_through_the_form() -> None:
+def test_member_can_describe_a_flow_through_the_form(django_capture_on_commit_callbacks) -> None:
     w = world()
     c = Client()
     c.force_login(w.cement_user)
     site = w.cement.sites.first()
-    response = c.post(
-        "/symbiosis/flows/new/",
-        {
-            "direction": "want",
-            "kind": "material",
-            "title": "Fly ash",
-            "description": "fly ash for cement",
-            "site": site.pk,
-            "ewc_code": "10 01 02",
-            "quantity": "1200",
-            "unit": "t",
-            "period": "year",
-            "confidentiality": "members",
-            "status": "active",
-            "quality": '{"loi_pct_max": 5}',
-        },
+    fields = {
+        "direction": "want",
+        "kind": "material",
+        "title": "Fly ash",
+        "description": "fly ash for cement",
+        "site": site.pk,
+        "ewc_code": "10 01 02",
+        "quantity": "1200",
+        "unit": "t",
+        "period": "year",
+        "confidentiality": "members",
+        "status": "active",
+        "quality": '{"loi_pct_max": 5}',
+    }
+    flow(
+        w.steel,
+        direction="have",
+        kind="material",
+        title="Boiler fly ash",
+        ewc_code="100102",
+        quantity=800,
+        unit="t",
+        confidentiality="public",
+        quality={"loi_pct": 3},
     )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post("/symbiosis/flows/new/", fields)
     assert response.status_code == 302, response.content.decode()[:2000]
     f = ResourceFlow.objects.get(title="Fly ash")
     assert (f.organisation, f.ewc_code, f.quality) == (w.cement, "100102", {"loi_pct_max": 5})
+    # saving the flow refreshed the proposals in the background: no staff needed, across regions
+    assert Synergy.objects.filter(want=f, have__title="Boiler fly ash").exists()
+    assert Job.objects.filter(kind="symbiosis-match:auto", status="succeeded").exists()
     bad = c.post(
         "/symbiosis/flows/new/",
         {

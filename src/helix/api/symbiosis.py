@@ -243,6 +243,7 @@ def create_flow(request: HttpRequest, payload: FlowIn) -> Any:
     except DjangoValidationError as exc:
         raise invalid_from(exc) from exc
     flow.save()
+    services.flow_changed(flow)
     return Status(201, services.flow_public_dict(user, flow))
 
 

@@ -567,6 +567,22 @@ def run_matching(region: str | None = None, progress: Progress = no_progress) ->
     }
 
 
+def flow_changed(flow: ResourceFlow) -> Any:
+    """A flow was saved: refresh the proposals in the background (all regions: a counterpart may sit
+    across a regional border), so the organisation sees them without waiting for staff. A run that is
+    already queued is not queued twice."""
+    from helix.jobs.models import Job, JobStatus
+    from helix.jobs.services import create_job
+    from helix.symbiosis.tasks import match_region
+
+    kind = "symbiosis-match:auto"
+    if Job.objects.filter(kind=kind, status=JobStatus.QUEUED).exists():
+        return None
+    job = create_job(kind, _("Symbiosis matching %(region)s") % {"region": _("all regions")}, None)
+    transaction.on_commit(lambda: match_region.enqueue(job.pk, ""))
+    return job
+
+
 def start_matching(user: Any, region: str = "") -> Any:
     from helix.jobs.services import create_job
     from helix.symbiosis.tasks import match_region

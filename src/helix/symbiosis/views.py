@@ -134,7 +134,8 @@ def flow_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user
         flow = form.save()
-        messages.success(request, _("Flow saved. Staff run the matching; proposals appear on the flow."))
+        services.flow_changed(flow)
+        messages.success(request, _("Flow saved. Proposed exchanges appear on the flow in a moment."))
         return redirect("symbiosis:flow", pk=flow.pk)
     return render(
         request,
@@ -150,7 +151,7 @@ def flow_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = FlowForm(request.POST or None, instance=flow, organisation=flow.organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.flow_changed(form.save())
         messages.success(request, _("Flow saved."))
         return redirect("symbiosis:flow", pk=flow.pk)
     return render(
