@@ -424,3 +424,24 @@ def test_an_unknown_reason_code_falls_back_to_english() -> None:
     assert translated([["no.such.code", {}]], ["plain English"]) == ["plain English"]
     assert translated([["road", {"wrong": 1}]], ["12 km by road"]) == ["12 km by road"]
     assert translated([], ["mismatched"]) == ["mismatched"]
+
+
+def test_flow_list_filters_by_words_kind_and_direction() -> None:
+    w = world()
+    c = Client()
+    c.force_login(w.staff)
+    page = c.get("/symbiosis/?q=slag").content.decode()
+    assert "Blast furnace slag" in page
+    assert "Slag for clinker" in page
+    assert "Spent solvent" not in page
+    page = c.get("/symbiosis/?kind=heat&direction=have").content.decode()
+    assert "Cooling water heat" in page
+    assert "Greenhouse heating" not in page
+    # searching by an anonymous owner's name finds nothing: names are not searchable
+    assert "Spent solvent" not in client_page(w.outsider_user, "/symbiosis/?q=Geheim")
+
+
+def client_page(user, url: str) -> str:  # type: ignore[no-untyped-def]
+    c = Client()
+    c.force_login(user)
+    return c.get(url).content.decode()

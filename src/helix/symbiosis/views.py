@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -57,7 +58,7 @@ def _filtered(request: HttpRequest) -> Any:
     if region in Region.values:
         flows = flows.filter(site__region=region)
     if q:
-        flows = flows.filter(title__icontains=q) | flows.filter(description__icontains=q).filter(pk__in=flows)
+        flows = flows.filter(Q(title__icontains=q) | Q(description__icontains=q))
     return flows
 
 
