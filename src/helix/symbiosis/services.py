@@ -419,38 +419,25 @@ def import_exchanges(text: str, source: str, *, replace: bool = True) -> int:
         raise ValidationError(str(exc)) from None
     if replace:
         DocumentedExchange.objects.filter(source=source).delete()
-    import csv
-    import io
-
-    from helix.core.symbiosis.exchanges import COLUMNS
-
-    dialect = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=dialect)
-    by_line = {e.line: e for e in exchanges}
-    created = []
-    for raw in reader:
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if isinstance(v, str)}
-        e = by_line.get(reader.line_num)
-        if e is None:
-            continue
-        created.append(
-            DocumentedExchange(
-                source=source,
-                case=e.case,
-                provider_nace=row.get(COLUMNS["provider_nace"], ""),
-                provider_name=row.get(COLUMNS["provider_name"], "")[:300],
-                waste_description=e.waste.description[:500],
-                waste_detail=e.waste.detail,
-                ewc=row.get(COLUMNS["ewc"], "")[:60],
-                ewc_description=e.waste.ewc_description[:500],
-                hs=row.get(COLUMNS["hs"], "")[:60],
-                cpa=row.get(COLUMNS["cpa"], "")[:60],
-                cpa_description=e.waste.cpa_description[:500],
-                receiver_nace=e.receiver_code[:60],
-                receiver_name=e.receiver_name[:300],
-                reference=row.get(COLUMNS["reference"], ""),
-            )
+    created = [
+        DocumentedExchange(
+            source=source,
+            case=e.case[:100],
+            provider_nace=";".join(e.waste.provider_nace)[:60],
+            provider_name=e.provider_name[:300],
+            waste_description=e.waste.description[:500],
+            waste_detail=e.waste.detail,
+            ewc=";".join(e.waste.ewc)[:60],
+            ewc_description=e.waste.ewc_description[:500],
+            hs=";".join(e.waste.hs)[:60],
+            cpa=";".join(e.waste.cpa)[:60],
+            cpa_description=e.waste.cpa_description[:500],
+            receiver_nace=e.receiver_code[:60],
+            receiver_name=e.receiver_name[:300],
+            reference=e.reference,
         )
+        for e in exchanges
+    ]
     DocumentedExchange.objects.bulk_create(created)
     reset_model()
     return len(created)

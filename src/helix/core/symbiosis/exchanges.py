@@ -81,6 +81,8 @@ class Exchange:
     receiver_code: str  # as written in the file, e.g. "3811*"
     receiver_name: str
     line: int
+    provider_name: str = ""
+    reference: str = ""
 
 
 def _squash(name: str) -> str:
@@ -151,7 +153,18 @@ def read_exchanges(
             cpa_description=_cell(row, "cpa_description"),
         )
         case = _cell(row, "case") or _cell(row, "reference") or f"line {line}"
-        out.append(Exchange(case, waste, receiver, receiver_raw, _cell(row, "receiver_name"), line))
+        out.append(
+            Exchange(
+                case,
+                waste,
+                receiver,
+                receiver_raw,
+                _cell(row, "receiver_name"),
+                line,
+                _cell(row, "provider_name"),
+                _cell(row, "reference"),
+            )
+        )
     return out
 
 
