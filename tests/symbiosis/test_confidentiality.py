@@ -121,3 +121,23 @@ def test_api_token_users_get_the_same_rules() -> None:
     body = c.get("/api/symbiosis/flows").content.decode()
     assert "Spent solvent" in body
     assert NAME not in body
+
+
+def test_listing_flows_takes_a_fixed_number_of_queries(django_assert_max_num_queries) -> None:
+    from tests.symbiosis.helpers import flow
+
+    w = world()
+    for i in range(30):
+        flow(
+            w.steel,
+            direction="have",
+            kind="water",
+            title=f"Water {i}",
+            quantity=100 + i,
+            unit="m3",
+            confidentiality="public",
+        )
+    c = client_for(w.outsider_user)
+    with django_assert_max_num_queries(12):
+        rows = c.get("/api/symbiosis/flows").json()
+    assert len(rows) == 33  # 30 + the public slag pair + the anonymous solvent (one reveal check)

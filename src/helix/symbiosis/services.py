@@ -194,18 +194,18 @@ def can_see_owner(user: Any, flow: ResourceFlow) -> bool:
     ).exists()
 
 
-def owner_label(user: Any, flow: ResourceFlow) -> str:
-    if can_see_owner(user, flow):
+def owner_label(user: Any, flow: ResourceFlow, shown: bool | None = None) -> str:
+    if shown if shown is not None else can_see_owner(user, flow):
         return flow.organisation.name
     region = flow.site.get_region_display() if flow.site.region else flow.site.get_country_display()
     return _("An organisation in %(region)s (name withheld)") % {"region": region}
 
 
-def position(user: Any, flow: ResourceFlow) -> tuple[float, float] | None:
+def position(user: Any, flow: ResourceFlow, shown: bool | None = None) -> tuple[float, float] | None:
     """The site's coordinates, rounded to about 5 km where the owner is withheld."""
     if flow.site.latitude is None or flow.site.longitude is None:
         return None
-    if can_see_owner(user, flow):
+    if shown if shown is not None else can_see_owner(user, flow):
         return flow.site.latitude, flow.site.longitude
     return round(flow.site.latitude * 20) / 20, round(flow.site.longitude * 20) / 20
 
@@ -213,7 +213,7 @@ def position(user: Any, flow: ResourceFlow) -> tuple[float, float] | None:
 def flow_public_dict(user: Any, flow: ResourceFlow) -> dict[str, Any]:
     """A flow as pages, the API and exports show it to ``user``: the owner only where allowed."""
     shown = can_see_owner(user, flow)
-    where = position(user, flow)
+    where = position(user, flow, shown)
     return {
         "id": flow.pk,
         "direction": flow.direction,
@@ -225,7 +225,7 @@ def flow_public_dict(user: Any, flow: ResourceFlow) -> dict[str, Any]:
         "quantity": flow.quantity,
         "unit": flow.unit,
         "period": flow.period,
-        "per_year": to_core(flow).per_year if flow.site.latitude is not None else None,
+        "per_year": to_core(flow, nace=()).per_year if flow.site.latitude is not None else None,
         "supply_temperature_c": flow.supply_temperature_c,
         "return_temperature_c": flow.return_temperature_c,
         "power_mw": flow.power_mw,
@@ -236,7 +236,7 @@ def flow_public_dict(user: Any, flow: ResourceFlow) -> dict[str, Any]:
         "confidentiality": flow.confidentiality,
         "anonymous": flow.anonymous,
         "status": flow.status,
-        "owner": owner_label(user, flow),
+        "owner": owner_label(user, flow, shown),
         "organisation_id": flow.organisation_id if shown else None,
         "site": flow.site.name if shown else None,
         "city": flow.site.city if shown else None,
