@@ -8,37 +8,24 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helix.actions import act
 from helix.events import services
 from helix.events.agenda import agenda_ics
 from helix.events.models import Event, EventMeetingRequest, Registration, Schedule, ScheduleStatus, TimeSlot
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 def _act(
     request: HttpRequest, event_id: int, call: Callable[[], object], *, done: str = "", denied: str = ""
 ) -> HttpResponse:
     """Run a service call for a POST, turn its refusals into messages and go back to the event."""
-    try:
-        call()
-        if done:
-            messages.success(request, done)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    except PermissionDenied:
-        messages.error(request, denied or _("You may not do this."))
-    except ValueError:
-        messages.error(request, _("A number was expected."))
-    return redirect("events:detail", pk=event_id)
+    return act(request, call, redirect("events:detail", pk=event_id), done=done, denied=denied)
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
+from helix.actions import act, error_text
 from helix.core.symbiosis import synergy as workflow
 from helix.core.symbiosis import waste_list
 from helix.core.symbiosis.ewc import UnknownWasteCode
@@ -39,10 +40,6 @@ TRANSITION_LABELS = (
     gettext_noop("Drop"),
     gettext_noop("Reopen"),
 )
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 def _filtered(request: HttpRequest) -> Any:
@@ -382,16 +379,7 @@ def synergy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, pk: int, call: Callable[[], object], done: str) -> HttpResponse:
-    try:
-        call()
-        messages.success(request, done)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    except PermissionDenied:
-        messages.error(request, _("You may not do this."))
-    except ValueError:
-        messages.error(request, _("A number was expected."))
-    return redirect("symbiosis:synergy", pk=pk)
+    return act(request, call, redirect("symbiosis:synergy", pk=pk), done=done)
 
 
 def _synergy_for(request: HttpRequest, pk: int) -> Synergy:
@@ -488,7 +476,7 @@ def factors(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("Impact factor saved; new estimates use it."))
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, error_text(exc))
         except ValueError:
             messages.error(request, _("A number was expected."))
         return redirect("symbiosis:factors")
