@@ -141,3 +141,16 @@ def test_listing_flows_takes_a_fixed_number_of_queries(django_assert_max_num_que
     with django_assert_max_num_queries(12):
         rows = c.get("/api/symbiosis/flows").json()
     assert len(rows) == 33  # 30 + the public slag pair + the anonymous solvent (one reveal check)
+
+
+@pytest.mark.parametrize(
+    ("level", "sees"), [("interested", False), ("left", False), ("loi_signed", True), ("member", True)]
+)
+def test_members_only_means_a_letter_of_intent_or_more(level: str, sees: bool) -> None:
+    """As for needs and offers: an organisation that left the cluster, or is only interested, is no member."""
+    from tests.factories import MembershipFactory
+
+    w = world()
+    MembershipFactory(organisation=w.outsider, cluster=w.cluster, level=level)
+    status = client_for(w.outsider_user).get(f"/symbiosis/flows/{w.heat_want.pk}/").status_code
+    assert status == (200 if sees else 404)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helix.core.symbiosis import synergy as workflow
 from helix.core.symbiosis.units import PERIODS, UNITS
+from helix.market.models import Visibility
 from helix.registry.models import Organisation, Site
 
 
@@ -32,10 +33,8 @@ class Kind(models.TextChoices):
     PERSONNEL = "personnel", _("Personnel or skills")
 
 
-class Confidentiality(models.TextChoices):
-    PUBLIC = "public", _("Public")
-    MEMBERS = "members", _("Members of our clusters")
-    STAFF = "staff", _("Cluster staff only")
+# Who sees a flow: the same three audiences as a need or an offer in the market.
+Confidentiality = Visibility
 
 
 class FlowStatus(models.TextChoices):
@@ -216,10 +215,6 @@ class Synergy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.have.title} -> {self.want.title}"
-
-    @property
-    def reveals_owners(self) -> bool:
-        return self.state in workflow.REVEALS_OWNERS
 
 
 class SynergyEvent(models.Model):

@@ -13,7 +13,7 @@ Confidentiality, in one place (:func:`visible_flows`, :func:`can_see_owner`, :fu
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -49,6 +49,7 @@ from helix.core.symbiosis.impact import DEFAULT_FACTORS
 from helix.core.symbiosis.units import unit as core_unit
 from helix.core.workflow import TransitionNotAllowed
 from helix.jobs.progress import Progress, no_progress
+from helix.market.services import AUDIENCE_LEVELS, member_cluster_ids
 from helix.registry.models import Membership, Organisation
 from helix.registry.permissions import is_cluster_staff, own_organisation_id, staff_cluster_ids
 from helix.symbiosis.models import (
@@ -145,26 +146,27 @@ def validate_flow(flow: ResourceFlow) -> None:
 # -- confidentiality --------------------------------------------------------------------------------
 
 
-def _shared_cluster_orgs(user: Any) -> QuerySet[Membership]:
-    own = own_organisation_id(user)
-    clusters = set(staff_cluster_ids(user))
-    if own:
-        clusters |= set(Membership.objects.filter(organisation_id=own).values_list("cluster_id", flat=True))
-    return Membership.objects.filter(cluster_id__in=clusters)
-
-
 def visible_flows(user: Any) -> QuerySet[ResourceFlow]:
-    """Flows ``user`` may see (active ones by confidentiality, plus every flow of their organisation)."""
+    """Flows ``user`` may see: active ones by confidentiality, every flow of their organisation, and
+    (cluster staff) every flow of their clusters' organisations. "Members" counts as in the market:
+    a letter of intent signed or more, on both sides; an organisation that left, or is only
+    interested, is no member."""
     qs = ResourceFlow.objects.select_related("organisation", "site")
     if getattr(user, "is_superuser", False):
         return qs
     rule = Q(confidentiality=Confidentiality.PUBLIC, status=FlowStatus.ACTIVE)
     if getattr(user, "is_authenticated", False):
-        members = _shared_cluster_orgs(user).values("organisation_id")
-        rule |= Q(confidentiality=Confidentiality.MEMBERS, status=FlowStatus.ACTIVE, organisation__in=members)
-        staffed = Membership.objects.filter(cluster_id__in=staff_cluster_ids(user)).values("organisation_id")
-        rule |= Q(organisation__in=staffed)
         own = own_organisation_id(user)
+        staffed = staff_cluster_ids(user)
+        audience = Membership.objects.filter(
+            level__in=AUDIENCE_LEVELS, cluster_id__in=member_cluster_ids(own) | staffed
+        ).values("organisation_id")
+        rule |= Q(
+            confidentiality=Confidentiality.MEMBERS, status=FlowStatus.ACTIVE, organisation__in=audience
+        )
+        rule |= Q(
+            organisation__in=Membership.objects.filter(cluster_id__in=staffed).values("organisation_id")
+        )
         if own:
             rule |= Q(organisation_id=own)
     return qs.filter(rule)
@@ -797,6 +799,3 @@ def pipeline_counts(user: Any) -> dict[str, int]:
     for state in visible_synergies(user).values_list("state", flat=True):
         counts[state] += 1
     return counts
-
-
-Callback = Callable[[int, int, str], None]
