@@ -330,3 +330,22 @@ def test_rank_receivers_leaves_out_unlabelled_learning_rows_and_says_so(tmp_path
     assert result.exit_code == 0, result.output
     assert "1 rows without a receiving industry or a waste left out (lines 30)" in result.output
     assert "0,1,2351," in result.output
+
+
+def test_the_receiver_model_is_learned_once_and_again_when_its_sources_change(tmp_path) -> None:
+    from unittest import mock
+
+    from helix.core.symbiosis.receivers import ReceiverModel
+
+    services.reset_model()
+    assert services.receiver_model() is None  # nothing documented yet
+    services.import_exchanges(corpus(), "corpus.csv")
+    with mock.patch.object(ReceiverModel, "learn", wraps=ReceiverModel.learn) as learn:
+        first = services.receiver_model()
+        assert services.receiver_model() is first
+        assert learn.call_count == 1
+        # another process (the admin, a worker) adds a row: no reset here, the summary notices it
+        DocumentedExchange.objects.create(source="admin", case="x", ewc="100202", receiver_nace="4212")
+        assert services.receiver_model() is not first
+        assert "4212" in services.receiver_model().labels
+        assert learn.call_count == 2

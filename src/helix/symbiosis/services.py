@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from helix.core.symbiosis import (
@@ -340,7 +340,7 @@ def set_factor(user: Any, key: str, value: float, source: str = "") -> ImpactFac
 # -- the receiver model ------------------------------------------------------------------------------
 
 _model_lock = threading.Lock()
-_model_cache: dict[str, ReceiverModel] = {}
+_model_cache: dict[str, ReceiverModel | None] = {}
 
 
 def learning_exchanges() -> list[Exchange]:
@@ -394,16 +394,20 @@ def receiver_model() -> ReceiverModel | None:
     from helix.market.engine import current_encoder, encoder_label
 
     encoder = current_encoder()
-    exchanges = learning_exchanges()
-    if not exchanges:
-        return None
-    key = f"{len(exchanges)}:{max(e.line for e in exchanges)}:{encoder_label(encoder)}"
+    # What the model learns from, summed up in two cheap queries: rebuilt only when it changed, in
+    # whichever process asks (a page, the worker), without reading every exchange on each call.
+    documented = DocumentedExchange.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    realised = Synergy.objects.filter(state=SynergyState.REALISED).aggregate(
+        n=Count("pk"), last=Max("updated_at")
+    )
+    key = f"{documented}:{realised}:{encoder_label(encoder)}"
     with _model_lock:
-        model = _model_cache.get(key)
-        if model is None:
-            model = ReceiverModel.learn(exchanges, encoder=encoder)
-            _model_cache.clear()
-            _model_cache[key] = model
+        if key in _model_cache:
+            return _model_cache[key]
+        exchanges = learning_exchanges()
+        model = ReceiverModel.learn(exchanges, encoder=encoder) if exchanges else None
+        _model_cache.clear()
+        _model_cache[key] = model
     return model
 
 

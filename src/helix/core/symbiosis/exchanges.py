@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 COLUMNS = {
@@ -178,7 +177,3 @@ def read_exchange_file(
             )
     except UnicodeDecodeError as exc:
         raise ExchangeFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-
-
-def cases_of(exchanges: Sequence[Exchange]) -> list[str]:
-    return sorted({e.case for e in exchanges}, key=lambda c: (len(c), c))

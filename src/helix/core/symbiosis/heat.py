@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .units import energy_per_year
+
 KELVIN = 273.15
 
 
@@ -49,7 +51,7 @@ class HeatSide:
 
     @property
     def energy_mwh(self) -> float:
-        return self.power_mw * self.hours_per_year
+        return energy_per_year(self.power_mw, self.hours_per_year)
 
 
 @dataclass(frozen=True)

@@ -150,16 +150,7 @@ def match(
         w_has_vec = np.array([w.id in vectors for w in kw])
         label_sets: list[list[int]] = []
         if model is not None and kind is FlowKind.MATERIAL:
-            for w in kw:
-                label_sets.append(
-                    [
-                        j
-                        for j, label in enumerate(model.labels)
-                        if any(
-                            n.startswith(c) or c.startswith(n) for c in label.split(";") for n in w.nace if n
-                        )
-                    ]
-                )
+            label_sets = [model.labels_for(w.nace) for w in kw]
         label_matrix = _pad(label_sets) if label_sets else None
         for start in range(0, len(kh), options.chunk):
             block = kh[start : start + options.chunk]

@@ -334,17 +334,24 @@ class ReceiverModel:
             order = order[:top]
         return [RankedReceiver(self.spellings[i], self.labels[i], self.names[i], float(p[i])) for i in order]
 
+    def labels_for(self, nace_codes: Sequence[str]) -> list[int]:
+        """Indexes of the labels an industry given by ``nace_codes`` is: a class matches its own label,
+        a label of a coarser level matches the classes below it, and the other way round."""
+        wanted = [n for n in nace_codes if n]
+        return [
+            j
+            for j, label in enumerate(self.labels)
+            if any(n.startswith(c) or c.startswith(n) for c in label.split(";") for n in wanted)
+        ]
+
     def score_of(self, q: WasteQuery, nace_codes: Sequence[str]) -> tuple[float, str | None]:
-        """The best probability among the labels matching any of ``nace_codes`` (a class matches its
-        own label; a label of a coarser level matches the classes below it), and that label."""
+        """The best probability among the labels of ``nace_codes`` (see :meth:`labels_for`) and that label."""
         p = self.scores(q)
-        best, best_label = 0.0, None
-        for j, label in enumerate(self.labels):
-            codes = label.split(";")
-            hit = any(n.startswith(c) or c.startswith(n) for c in codes for n in nace_codes if n)
-            if hit and p[j] > best:
-                best, best_label = float(p[j]), label
-        return best, best_label
+        matching = self.labels_for(nace_codes)
+        if not matching:
+            return 0.0, None
+        j = max(matching, key=lambda i: p[i])
+        return float(p[j]), self.labels[j]
 
     def explain(self, q: WasteQuery, label: str, limit: int = 3) -> list[str]:
         """The documented evidence for ``label`` receiving ``q``, strongest first, in words."""
