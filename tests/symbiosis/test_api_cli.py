@@ -349,3 +349,16 @@ def test_the_receiver_model_is_learned_once_and_again_when_its_sources_change(tm
         assert services.receiver_model() is not first
         assert "4212" in services.receiver_model().labels
         assert learn.call_count == 2
+
+
+def test_a_failed_cli_allocation_leaves_no_run_behind() -> None:
+    from unittest import mock
+
+    from helix.core.symbiosis import AllocationError
+
+    world()
+    with mock.patch("helix.symbiosis.services.allocate", side_effect=AllocationError("solver crashed")):
+        result = CliRunner().invoke(main, ["symbiosis", "allocate", "--as", "officer"])
+    assert result.exit_code != 0
+    assert "solver crashed; earlier allocations are unchanged" in result.output
+    assert not AllocationRun.objects.exists()

@@ -18,14 +18,14 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import ValidationError
 
 from helix.api.auth import READ, WRITE_AUTH, acting_user
-from helix.api.registry import invalid, invalid_from
+from helix.api.registry import invalid_from
 from helix.api.schemas import WRITE_ERRORS
 from helix.core.symbiosis import waste_list
 from helix.core.symbiosis.ewc import UnknownWasteCode
 from helix.registry.models import Organisation
-from helix.registry.permissions import is_cluster_staff, own_organisation_id
+from helix.registry.permissions import is_cluster_staff
 from helix.symbiosis import services
-from helix.symbiosis.models import AllocationRun, ResourceFlow
+from helix.symbiosis.models import AllocationRun
 
 router = Router()
 FLOWS = ["resource flows"]
@@ -226,24 +226,14 @@ def create_flow(request: HttpRequest, payload: FlowIn) -> Any:
     """Describe a flow for your organisation (staff: for an organisation of their clusters)."""
     user = acting_user(request)
     data = payload.model_dump()
-    organisation_id = data.pop("organisation_id") or own_organisation_id(user)
-    if organisation_id is None:
-        return Status(403, {"detail": "Your account belongs to no organisation; staff give organisation_id."})
-    organisation = get_object_or_404(Organisation, pk=organisation_id)
-    if own_organisation_id(user) != organisation.pk and not services.is_responsible_staff(
-        user, organisation.pk
-    ):
-        return Status(403, {"detail": "You may not post flows for this organisation."})
-    site_id = data.pop("site_id")
-    flow = ResourceFlow(organisation=organisation, site_id=site_id, created_by=user, **data)
-    if not organisation.sites.filter(pk=site_id).exists():
-        raise ValidationError([invalid("site_id", "The site belongs to another organisation.")])
     try:
-        flow.full_clean(exclude=["organisation", "created_by"])
+        organisation = services.flow_owner_for(user, data.pop("organisation_id"))
+    except Organisation.DoesNotExist:
+        return Status(404, {"detail": "No such organisation."})
+    try:
+        flow = services.create_flow(user, organisation, data.pop("site_id"), **data)
     except DjangoValidationError as exc:
         raise invalid_from(exc) from exc
-    flow.save()
-    services.flow_changed(flow)
     return Status(201, services.flow_public_dict(user, flow))
 
 

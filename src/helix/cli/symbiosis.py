@@ -137,13 +137,15 @@ def _progress(done: int, total: int, message: str = "") -> None:
 def match_command(region: str, output: Path | None, username: str | None) -> None:
     """Propose exchanges between the region's haves and wants (stored as proposed synergies)."""
     setup_django()
-    from helix.registry.permissions import is_cluster_staff
+    from django.core.exceptions import PermissionDenied
+
     from helix.symbiosis import services
 
     user = require_user(username, "helix symbiosis match")
-    if not is_cluster_staff(user):
-        raise click.ClickException("only cluster staff run the matching")
-    summary = services.run_matching(region or None, _progress)
+    try:
+        summary = services.match_now(user, region, _progress)
+    except PermissionDenied as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(
         f"{summary['flows']} flows, {summary['proposals']} proposals: {summary['created']} new, "
         f"{summary['updated']} updated, {summary['removed']} withdrawn"
@@ -210,19 +212,18 @@ def match_command(region: str, output: Path | None, username: str | None) -> Non
 def allocate_command(region: str, fixed_cost: float, output: Path | None, username: str | None) -> None:
     """Allocate the region's haves to its wants at least total cost; compare with greedy nearest-match."""
     setup_django()
+    from django.core.exceptions import PermissionDenied
+
     from helix.core.symbiosis import AllocationError
-    from helix.registry.permissions import is_cluster_staff
     from helix.symbiosis import services
-    from helix.symbiosis.models import AllocationRun, ResourceFlow
+    from helix.symbiosis.models import ResourceFlow
 
     user = require_user(username, "helix symbiosis allocate")
-    if not is_cluster_staff(user):
-        raise click.ClickException("only cluster staff run the allocation")
-    run = AllocationRun.objects.create(region=region, fixed_cost_per_link=fixed_cost, created_by=user)
     try:
-        result = services.run_allocation(run.pk, _progress)
+        result = services.allocate_now(user, region, fixed_cost, _progress).result
+    except PermissionDenied as exc:
+        raise click.ClickException(str(exc)) from None
     except AllocationError as exc:
-        run.delete()
         raise click.ClickException(f"{exc}; earlier allocations are unchanged") from None
     best, greedy = result["optimal"], result["greedy"]
     bound = best["bound_eur"]

@@ -248,6 +248,29 @@ def flow_public_dict(user: Any, flow: ResourceFlow) -> dict[str, Any]:
     }
 
 
+def flow_owner_for(user: Any, organisation_id: int | None = None) -> Organisation:
+    """The organisation ``user`` describes a flow for: their own, or (cluster staff) one of their
+    clusters' organisations. PermissionDenied otherwise; Organisation.DoesNotExist for an unknown id."""
+    own = own_organisation_id(user)
+    wanted = organisation_id or own
+    if wanted is None:
+        raise PermissionDenied(_("Your account belongs to no organisation; staff name the organisation."))
+    if wanted != own and not is_responsible_staff(user, wanted):
+        raise PermissionDenied(_("You may not describe flows for this organisation."))
+    return Organisation.objects.get(pk=wanted)
+
+
+def create_flow(user: Any, organisation: Organisation, site_id: int, **fields: Any) -> ResourceFlow:
+    """Validate and save a new flow (errors under each field's name), then refresh the proposals."""
+    if not organisation.sites.filter(pk=site_id).exists():
+        raise ValidationError({"site_id": _("The site belongs to another organisation.")})
+    flow = ResourceFlow(organisation=organisation, site_id=site_id, created_by=user, **fields)
+    flow.full_clean(exclude=["organisation", "created_by"])
+    flow.save()
+    flow_changed(flow)
+    return flow
+
+
 def can_edit_flow(user: Any, flow: ResourceFlow) -> bool:
     return own_organisation_id(user) == flow.organisation_id or is_responsible_staff(
         user, flow.organisation_id
@@ -634,6 +657,28 @@ def allocation_dict(a: Allocation) -> dict[str, Any]:
             for x in a.assignments
         ],
     }
+
+
+def match_now(user: Any, region: str = "", progress: Progress = no_progress) -> dict[str, Any]:
+    """Staff refresh the proposals of a region in this process (the CLI)."""
+    if not is_cluster_staff(user):
+        raise PermissionDenied(_("Only cluster staff run the matching."))
+    return run_matching(region or None, progress)
+
+
+def allocate_now(
+    user: Any, region: str = "", fixed_cost_per_link: float = 0.0, progress: Progress = no_progress
+) -> AllocationRun:
+    """Staff allocate a region in this process (the CLI); a failed solve leaves no run behind."""
+    if not is_cluster_staff(user):
+        raise PermissionDenied(_("Only cluster staff run the allocation."))
+    with transaction.atomic():
+        run = AllocationRun.objects.create(
+            region=region, fixed_cost_per_link=fixed_cost_per_link, created_by=user
+        )
+        run_allocation(run.pk, progress)
+    run.refresh_from_db()
+    return run
 
 
 def start_allocation(user: Any, region: str = "", fixed_cost_per_link: float = 0.0) -> AllocationRun:

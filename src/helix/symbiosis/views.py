@@ -112,17 +112,10 @@ def flow_csv(request: HttpRequest) -> HttpResponse:
 
 def _organisation_for_new_flow(request: HttpRequest) -> Organisation:
     wanted = request.GET.get("organisation") or request.POST.get("organisation_id")
-    if wanted:
-        organisation = get_object_or_404(Organisation, pk=wanted)
-        if own_organisation_id(request.user) != organisation.pk and not services.is_responsible_staff(
-            request.user, organisation.pk
-        ):
-            raise PermissionDenied
-        return organisation
-    own = own_organisation_id(request.user)
-    if own is None:
-        raise PermissionDenied
-    return Organisation.objects.get(pk=own)
+    try:
+        return services.flow_owner_for(request.user, int(wanted) if wanted else None)
+    except (Organisation.DoesNotExist, ValueError):
+        raise Http404 from None
 
 
 @login_required
