@@ -445,3 +445,21 @@ def client_page(user, url: str) -> str:  # type: ignore[no-untyped-def]
     c = Client()
     c.force_login(user)
     return c.get(url).content.decode()
+
+
+def test_the_allocation_leaves_out_pairs_their_parties_dropped() -> None:
+    w = world()
+    services.run_matching()
+    slag = Synergy.objects.get(have=w.slag, want=w.slag_want)
+    run = AllocationRun.objects.create(region="")
+    services.run_allocation(run.pk)
+    run.refresh_from_db()
+    pairs = {(a["have"], a["want"]) for a in run.result["optimal"]["assignments"]}
+    assert (w.slag.pk, w.slag_want.pk) in pairs
+    services.move(w.cement_user, slag, "dropped", "chloride content too high")
+    again = AllocationRun.objects.create(region="")
+    services.run_allocation(again.pk)
+    again.refresh_from_db()
+    pairs = {(a["have"], a["want"]) for a in again.result["optimal"]["assignments"]}
+    assert (w.slag.pk, w.slag_want.pk) not in pairs
+    assert (w.heat.pk, w.heat_want.pk) in pairs

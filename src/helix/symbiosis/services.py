@@ -619,6 +619,12 @@ def run_allocation(run_id: int, progress: Progress = no_progress) -> dict[str, A
     """Allocate a region; the run keeps the result. A failed solve raises, earlier runs stay as they were."""
     run = AllocationRun.objects.get(pk=run_id)
     proposals, flows = compute_proposals(run.region or None, progress)
+    # A pair its parties dropped is not proposed to them again by the network either.
+    dropped = {
+        (str(h), str(w))
+        for h, w in Synergy.objects.filter(state=SynergyState.DROPPED).values_list("have_id", "want_id")
+    }
+    proposals = [p for p in proposals if (p.have, p.want) not in dropped]
     quantities = {f.id: f.per_year for f in flows}
     progress(0, 1, _("solving the allocation"))
     greedy = greedy_nearest(proposals, quantities, quantities, fixed_cost_per_link=run.fixed_cost_per_link)
