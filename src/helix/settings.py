@@ -27,12 +27,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "auditlog",
     "helix.jobs",
     "helix.registry",
     "helix.market",
     "helix.events",
     "helix.symbiosis",
     "helix.api",
+    "helix.audit",
+    "helix.privacy",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("jobs/", include("helix.jobs.urls")),
+    path("audit/", include("helix.audit.urls")),
+    path("privacy/", include("helix.privacy.urls")),
     path("", include("helix.market.urls")),
     path("", include("helix.events.urls")),
     path("", include("helix.symbiosis.urls")),
