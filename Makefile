@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 export HELIX_VAR_DIR ?= $(CURDIR)/var
+# The demo, tests and benchmarks run on this machine: development settings and a secret key generated in
+# var/. A server is production by default and refuses to start without its own key (docs/settings.md).
+export HELIX_ENV ?= development
 
 .PHONY: demo install test test-postgres lint bench bench-quick lock messages clean
 

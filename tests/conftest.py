@@ -8,6 +8,7 @@ import pytest
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +27,13 @@ def _fresh_match_engine(settings):  # type: ignore[no-untyped-def]
     reset_engine()
     yield
     reset_engine()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    """The in-memory cache (rate-limit counts) outlives a test's database: each test starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

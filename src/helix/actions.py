@@ -1,7 +1,9 @@
 """The one way a page's POST runs a service call: its refusals become messages, then a redirect.
 
-Services say no with ValidationError (a rule, with its message), PermissionDenied (not yours to do)
-or ValueError (a number that is not one); the page shows that and goes back where it came from.
+Services say no with ValidationError (a rule, with its message), PermissionDenied (not yours to do) or
+TransitionNotAllowed (a workflow move the table has not, or not for this actor); a parameter that had to
+be a number says so with helix.params.NotANumber. The page shows that and goes back where it came from.
+Any other ValueError is a bug, not a refusal: it is raised, never shown as "a number was expected".
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+from helix.core.workflow import TransitionNotAllowed
+from helix.params import NotANumber
 
 
 def error_text(exc: ValidationError) -> str:
@@ -30,6 +35,8 @@ def act(
         messages.error(request, error_text(exc))
     except PermissionDenied:
         messages.error(request, denied or _("You may not do this."))
-    except ValueError:
-        messages.error(request, _("A number was expected."))
+    except NotANumber as exc:
+        messages.error(request, exc.text)
+    except TransitionNotAllowed:
+        messages.error(request, _("This change is not possible from the present state."))
     return then

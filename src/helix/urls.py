@@ -1,12 +1,13 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from helix.accounts import PasswordResetView
 from helix.api.urls import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Django's password reset with a rate limit (helix.accounts); the other account pages are Django's.
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
@@ -18,5 +19,5 @@ urlpatterns = [
     path("", include("helix.symbiosis.urls")),
     path("", include("helix.registry.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ route in any mode: Helix has no public uploads. Private files (letters of intent, exports,
+# uploads) live under PRIVATE_ROOT and are sent only by permission-checked views (helix.private_files).

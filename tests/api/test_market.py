@@ -356,13 +356,16 @@ def test_only_those_who_act_for_the_organisation_may_patch(market, call_as):
 def test_status_actions_publish_withdraw_and_renew(market, call_as):
     client = call_as(market.registry.acme_user)
     draft = f"/listings/{market.draft_need.pk}/status"
-    assert post(call_as(market.registry.staff), draft, {"action": "publish"}).status_code == 200
-    published = post(client, draft, {"action": "publish"}).json()
+    assert client.get(f"{URL}/listings/{market.draft_need.pk}").json()["moves"] == ["publish", "withdraw"]
+    published = post(call_as(market.registry.staff), draft, {"action": "publish"}).json()
     assert (published["status"], published["is_active"], published["published_on"] is not None) == (
         "published",
         True,
         True,
     )
+    assert published["moves"] == ["renew", "fulfil", "withdraw", "draft"]
+    again = post(client, draft, {"action": "publish"})  # published already: not a move of the lifecycle
+    assert (again.status_code, again.json()["code"]) == (409, "not_from_state")
     assert call_as(None).get(f"{URL}/listings/{market.draft_need.pk}").status_code == 200
     renewed = post(client, draft, {"action": "renew"}).json()
     assert (renewed["renewals"], renewed["expires_on"] > published["expires_on"]) == (1, True)
@@ -447,6 +450,16 @@ def test_who_meets_whom_is_for_staff(market, call_as):
     assert pairs == [(market.public_need.pk, market.beta_offer.pk)]
     unknown = call_as(market.registry.staff).get(f"{URL}/who-meets-whom?domain=nothing")
     assert errors(unknown) == [(["query", "domain"], "no domain 'nothing'")]
+
+
+@pytest.mark.parametrize("score", ["nan", "NaN", "inf", "-Infinity"])
+def test_who_meets_whom_refuses_a_minimum_score_that_is_not_finite(market, call_as, score):
+    """NaN was taken, and left out every pair without saying why (no score is >= NaN)."""
+    response = call_as(market.registry.staff).get(f"{URL}/who-meets-whom?min_score={score}")
+    assert response.status_code == 422
+    assert [(e["loc"], e["type"]) for e in response.json()["detail"]] == [
+        (["query", "min_score"], "finite_number")
+    ]
 
 
 # --- feedback and meetings ----------------------------------------------------------------------------
@@ -538,10 +551,11 @@ def _list_queries(client) -> tuple[int, int]:
     return len(captured), len(response.json()["items"])
 
 
-@pytest.mark.parametrize(("who", "queries"), [("anonymous", 5), ("staff", 7)])
+@pytest.mark.parametrize(("who", "queries"), [("anonymous", 5), ("staff", 9)])
 def test_listing_listings_takes_the_same_queries_for_3_or_15(registry, call_as, who, queries):
     # anonymous: count, page, domains with their clusters, sectors, keywords; staff add the token, their
-    # staff assignments and their own organisation (who they are to visible_listings).
+    # staff assignments and their own organisation (who they are to visible_listings), and the
+    # organisations they are staff for (one query, for the lifecycle moves each listing names).
     domain = DomainFactory(cluster=registry.tech, slug="energy")
     client = call_as(registry.staff if who == "staff" else None)
     client.get(f"{URL}/listings")  # the first use of a token also records when it was used

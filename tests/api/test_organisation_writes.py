@@ -180,10 +180,10 @@ def test_a_website_must_be_a_web_address(registry, call_as):
     ]
 
 
-def test_staff_of_another_cluster_cannot_edit_but_can_see(call_as):
+def test_staff_of_another_cluster_neither_see_nor_edit_an_unpublished_member(call_as):
     org = OrganisationFactory(slug="inside", is_published=False)
     MembershipFactory(organisation=org)
     outsider = staff_user(ClusterFactory(), username="outsider")
     client = call_as(outsider)
-    assert client.get(f"{URL}/inside").status_code == 200
-    assert patch(client, "inside", {"name": "X"}).status_code == 403
+    assert client.get(f"{URL}/inside").status_code == 404
+    assert patch(client, "inside", {"name": "X"}).status_code == 404

@@ -192,6 +192,19 @@ def test_page_size_is_capped_at_200(call_as):
     assert (len(response.json()["items"]), response.json()["count"]) == (200, 201)
 
 
+@pytest.mark.parametrize("page", [10**6 + 1, 10**35])
+def test_a_page_number_beyond_any_list_is_a_422_naming_it(call_as, page):
+    """A page number of 10**35 made a row offset the database refused: a 500."""
+    response = call_as(None).get(f"{URL}?page={page}")
+    assert response.status_code == 422
+    assert [e["loc"] for e in response.json()["detail"]] == [["query", "page"]]
+
+
+def test_the_last_allowed_page_is_empty(call_as):
+    OrganisationFactory(name="Org", slug="org")
+    assert call_as(None).get(f"{URL}?page={10**6}").json() == {"items": [], "count": 1}
+
+
 # --- query counts -------------------------------------------------------------------------------------
 
 
@@ -214,10 +227,11 @@ def _list_queries(client, query: str = "") -> tuple[int, int]:
     return len(captured), len(response.json()["items"])
 
 
-@pytest.mark.parametrize(("who", "queries"), [("anonymous", 7), ("staff", 9)])
+@pytest.mark.parametrize(("who", "queries"), [("anonymous", 7), ("staff", 10)])
 def test_listing_organisations_takes_the_same_queries_for_3_or_30(call_as, who, queries):
     # anonymous: count, page, sectors, keywords, sites, memberships with clusters, cluster names;
-    # staff add the token and their staff assignments.
+    # staff add the token, and the permission engine's reading of the caller: their person (none
+    # here) and their staff assignments.
     cluster = ClusterFactory(slug="listing")
     client = call_as(staff_user(cluster) if who == "staff" else None)
     client.get(URL)  # the first use of a token also records when it was used

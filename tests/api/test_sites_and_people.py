@@ -213,3 +213,43 @@ def test_site_validation_names_the_fields(registry, call_as):
 def test_a_user_without_a_person_sees_what_the_public_sees(registry, people, call_as):
     loner = UserFactory(username="loner")
     assert names(call_as(loner).get(f"{URL}/acme/people")) == ["Pia Public"]
+
+
+def test_a_nul_character_in_any_text_is_a_422_naming_the_field(registry, call_as):
+    """PostgreSQL refuses NUL in text: the request ended in a 500 there (and SQLite stored it)."""
+    client = call_as(registry.acme_user)
+    before = Person.objects.count()
+    response = client.post(
+        f"{URL}/acme/people",
+        {"first_name": "Nul", "last_name": "Byte", "job_title": "CTO\x00", "roles": ["main\x00contact"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert [(e["loc"], e["msg"]) for e in response.json()["detail"]] == [
+        (["body", "payload", "job_title"], "Value error, may not contain the NUL character (\\u0000)"),
+        (["body", "payload", "roles"], "Value error, may not contain the NUL character (\\u0000)"),
+    ]
+    assert Person.objects.count() == before
+
+
+def test_a_nul_character_in_a_path_or_query_parameter_is_a_422(registry, call_as):
+    client = call_as(None)
+    assert [e["loc"] for e in client.get(f"{URL}/ac%00me").json()["detail"]] == [["path", "slug"]]
+    assert [e["loc"] for e in client.get(f"{URL}?q=a%00b").json()["detail"]] == [["query", "q"]]
+
+
+def test_a_person_is_written_with_the_record_of_their_consents_or_not_at_all(registry, call_as, monkeypatch):
+    import helix.api.registry
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the consent log is down")
+
+    monkeypatch.setattr(helix.api.registry, "record_consents", broken)
+    before = Person.objects.count()
+    with pytest.raises(RuntimeError, match="the consent log is down"):
+        call_as(registry.acme_user).post(
+            f"{URL}/acme/people",
+            {"first_name": "Ann", "last_name": "Atomic", "consent_contact": True},
+            content_type="application/json",
+        )
+    assert Person.objects.count() == before

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from helix.events.models import Event, Registration, Room, TimeSlot
+from helix.events.models import Event, EventStatus, Registration, Room, TimeSlot
 from tests.factories import ClusterFactory, OrganisationFactory, member_user, staff_user
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -29,11 +29,14 @@ def small_event(
     tables: int = 2,
     minutes: int = 30,
     title: str = "Brokerage day",
+    status: str = EventStatus.OPEN,
     **event_fields: Any,
 ) -> SmallEvent:
+    """The event is open for registration unless ``status`` says otherwise: its participants act in it
+    (in a draft, only the organisers do)."""
     cluster = ClusterFactory(name="Smart Energy Cities")
     organiser = staff_user(cluster, "organiser")
-    event = Event.objects.create(cluster=cluster, title=title, **event_fields)
+    event = Event.objects.create(cluster=cluster, title=title, status=status, **event_fields)
     start = datetime(2026, 12, 3, 9, 0, tzinfo=BRUSSELS)
     for k in range(slots):
         TimeSlot.objects.create(

@@ -23,7 +23,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 def published(db):  # type: ignore[no-untyped-def]
     cluster = ClusterFactory(name="Smart Energy Cities")
     organiser = staff_user(cluster, "organiser")
-    event = Event.objects.create(cluster=cluster, title="Journée d'affaires", venue="Liège")
+    # Open: participants act only in a published event (in a draft, only its organisers do).
+    event = Event.objects.create(cluster=cluster, title="Journée d'affaires", venue="Liège", status="open")
     start = datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("Europe/Brussels"))
     for k in range(3):
         TimeSlot.objects.create(

@@ -43,7 +43,8 @@ def run(organiser, event, **options):  # type: ignore[no-untyped-def]
 def event_setup():
     cluster = ClusterFactory(name="Smart Energy Cities")
     organiser = staff_user(cluster, "organiser")
-    event = Event.objects.create(cluster=cluster, title="Brokerage day", venue="Brussels Expo")
+    # Open: participants act only in a published event (in a draft, only its organisers do).
+    event = Event.objects.create(cluster=cluster, title="Brokerage day", venue="Brussels Expo", status="open")
     morning = Session.objects.create(event=event, name="Morning", order=0)
     start = datetime(2026, 12, 3, 9, 0, tzinfo=BRUSSELS)
     for k in range(4):

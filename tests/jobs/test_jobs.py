@@ -80,14 +80,27 @@ def test_job_page_shows_progress_and_polls_until_finished(client, django_user_mo
     assert "hx-trigger" not in body
 
 
-def test_job_page_is_only_for_its_owner_and_staff(client, django_user_model):
+def test_job_page_is_only_for_its_creator_and_superusers(client, django_user_model):
+    """Issue 11: any is_staff user saw any job (import errors quote raw cells); now only its creator and
+    superusers do, and everyone else gets the same 404 as for a job that does not exist."""
     owner = django_user_model.objects.create_user("owner", password="pw-123456-long")
     other = django_user_model.objects.create_user("other", password="pw-123456-long")
     staff = django_user_model.objects.create_user("stafford", password="pw-123456-long", is_staff=True)
+    root = django_user_model.objects.create_user("root", password="pw-123456-long", is_superuser=True)
     owned, system = create_job("test.count", "Owned", owner), create_job("test.count", "System")
-    client.force_login(other)
-    assert [client.get(f"/jobs/{job.pk}/").status_code for job in (owned, system)] == [404, 404]
-    client.force_login(owner)
-    assert [client.get(f"/jobs/{job.pk}/").status_code for job in (owned, system)] == [200, 404]
-    client.force_login(staff)
-    assert [client.get(f"/jobs/{job.pk}/").status_code for job in (owned, system)] == [200, 200]
+    missing = max(owned.pk, system.pk) + 1
+    answers = {}
+    for user in (other, owner, staff, root):
+        client.force_login(user)
+        answers[user.username] = [
+            client.get(f"/jobs/{pk}/").status_code for pk in (owned.pk, system.pk, missing)
+        ]
+    client.logout()
+    answers["anonymous"] = [client.get(f"/jobs/{pk}/").status_code for pk in (owned.pk, system.pk, missing)]
+    assert answers == {
+        "other": [404, 404, 404],
+        "owner": [200, 404, 404],
+        "stafford": [404, 404, 404],
+        "root": [200, 200, 404],
+        "anonymous": [302, 302, 302],
+    }

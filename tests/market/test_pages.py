@@ -309,6 +309,22 @@ def test_browse_query_count_does_not_grow_with_the_number_of_listings(client, wo
     )
 
 
+@pytest.mark.parametrize("who", ["anonymous", "city_user", "staff"])
+def test_browse_query_count_does_not_grow_with_the_number_of_owners(client, world, settings, who):
+    # Found by bench/load: each card asked whether its owner may be seen, one or two queries per owner.
+    settings.HELIX_PAGE_SIZE = 50
+    Listing.objects.all().delete()
+    if who != "anonymous":
+        client.force_login(world[who])
+    _populate([world["city"], world["heatco"], world["robots"]], world["heat"], 3)
+    small = _count_queries(client, BROWSE)
+    owners = [OrganisationFactory() for _ in range(12)]
+    _populate(owners, world["heat"], 12, start=3)
+    assert _count_queries(client, BROWSE) == small
+    page = client.get(BROWSE).content.decode()
+    assert all(f'href="{owner.get_absolute_url()}"' in page for owner in owners)  # published: linked
+
+
 # Create and edit ----------------------------------------------------------------------------------------
 
 
@@ -454,7 +470,14 @@ def test_member_cannot_post_for_another_organisation(client, world):
 def test_staff_post_for_organisations_of_their_clusters(client, world):
     client.force_login(world["staff"])
     form = client.get(CREATE, {"side": "offer"}).context["form"]
-    assert {o.name for o in form.fields["organisation"].queryset} == {"Stad Gent", "Warmte BV", "Robot Works"}
+    # the members of their cluster and the organisation that runs it (the factory's operator)
+    operator = world["staff"].staff_assignments.get().cluster.operator.name
+    assert {o.name for o in form.fields["organisation"].queryset} == {
+        "Stad Gent",
+        "Warmte BV",
+        "Robot Works",
+        operator,
+    }
     response = client.post(
         f"{CREATE}?side=offer", form_data(organisation=world["robots"].pk, category="competence")
     )

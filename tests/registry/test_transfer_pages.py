@@ -35,7 +35,7 @@ def test_staff_import_runs_as_a_job_and_its_page_shows_the_summary(client, setti
     assert job.status == JobStatus.SUCCEEDED
     assert job.result["ok"] is True
     assert Organisation.objects.count() == before + job.result["created"]["organisations"]
-    assert list((Path(settings.MEDIA_ROOT) / "imports").iterdir()) == []  # the upload is not kept
+    assert list((Path(settings.PRIVATE_ROOT) / "imports").iterdir()) == []  # the upload is not kept
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert "organisations" in page
     assert "100" in page

@@ -16,6 +16,7 @@ from helix.cli import main
 from helix.symbiosis import services
 from helix.symbiosis.models import AllocationRun, DocumentedExchange, ResourceFlow, Synergy
 from tests.core.symbiosis.test_receivers import corpus
+from tests.factories import UserFactory
 from tests.symbiosis.helpers import world
 
 pytestmark = pytest.mark.django_db
@@ -160,11 +161,13 @@ def test_factors_and_runs_through_the_api(django_capture_on_commit_callbacks) ->
         == 403
     )
     staff = api(w.staff)
-    set_ = staff.put(
-        "/api/symbiosis/impact-factors/road_circuity",
-        json.dumps({"value": 1.2, "source": "own GIS"}),
-        content_type="application/json",
-    )
+    factor = {"value": 1.2, "source": "own GIS"}
+    put = "/api/symbiosis/impact-factors/road_circuity"
+    # every cluster's estimates use the factors: one cluster's staff may not change them (before issue 11
+    # they could), the superuser may
+    assert staff.put(put, json.dumps(factor), content_type="application/json").status_code == 403
+    admin = api(UserFactory(username="admin", is_superuser=True))
+    set_ = admin.put(put, json.dumps(factor), content_type="application/json")
     assert set_.json()["value"] == 1.2
     assert set_.json()["source"] == "own GIS"
     with django_capture_on_commit_callbacks(execute=True):

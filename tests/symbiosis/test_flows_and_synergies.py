@@ -14,7 +14,7 @@ from django.test import Client, TestCase
 from helix.jobs.models import Job
 from helix.symbiosis import services
 from helix.symbiosis.models import AllocationRun, ResourceFlow, Synergy, SynergyEvent
-from tests.factories import member_user
+from tests.factories import UserFactory, member_user
 from tests.symbiosis.helpers import flow, world
 
 pytestmark = pytest.mark.django_db
@@ -207,13 +207,17 @@ def test_totals_over_time_on_the_dashboard() -> None:
     assert "2026-06-30" in page or "June 30, 2026" in page or "30 juni" in page or "Jun. 30, 2026" in page
 
 
-def test_impact_factors_are_edited_by_staff_and_used() -> None:
+def test_impact_factors_are_edited_by_the_superuser_and_used() -> None:
+    """One table of factors feeds every cluster's estimates: a member or one cluster's staff may not
+    change it (staff could, before issue 11), the superuser may."""
     w = world()
+    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
     services.run_matching()
     before = Synergy.objects.get(have=w.slag, want=w.slag_want).impact["transport_cost_eur"]
-    with pytest.raises(PermissionDenied):
-        services.set_factor(w.steel_user, "transport_cost_eur_per_tkm", 0.24)
-    services.set_factor(w.staff, "transport_cost_eur_per_tkm", 0.24, "haulier quote 2026")
+    for user in (w.steel_user, w.staff):
+        with pytest.raises(PermissionDenied):
+            services.set_factor(user, "transport_cost_eur_per_tkm", 0.24)
+    services.set_factor(admin, "transport_cost_eur_per_tkm", 0.24, "haulier quote 2026")
     services.run_matching()
     after = Synergy.objects.get(have=w.slag, want=w.slag_want).impact["transport_cost_eur"]
     assert after == pytest.approx(2 * before)
@@ -225,12 +229,17 @@ def test_impact_factors_are_edited_by_staff_and_used() -> None:
         True,
     )
     with pytest.raises(ValidationError):
-        services.set_factor(w.staff, "nonsense", 1)
+        services.set_factor(admin, "nonsense", 1)
     c = Client()
     c.force_login(w.staff)
-    assert "haulier quote 2026" in c.get("/symbiosis/impact-factors/").content.decode()
-    c.force_login(w.steel_user)
-    assert c.post("/symbiosis/impact-factors/", {"key": "road_circuity", "value": "2"}).status_code == 403
+    page = c.get("/symbiosis/impact-factors/").content.decode()
+    assert "haulier quote 2026" in page
+    assert 'name="value"' not in page  # no form for staff
+    for user in (w.steel_user, w.staff):
+        c.force_login(user)
+        assert c.post("/symbiosis/impact-factors/", {"key": "road_circuity", "value": "2"}).status_code == 403
+    c.force_login(admin)
+    assert 'name="value"' in c.get("/symbiosis/impact-factors/").content.decode()
 
 
 class BackgroundRuns(TestCase):

@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from helix.api.models import ApiToken
+from helix.audit.context import attach_request_actor
 
 
 class ApiTokenAuth(HttpBearer):
@@ -26,6 +27,7 @@ class ApiTokenAuth(HttpBearer):
         user = ApiToken.objects.authenticate(token)
         if user is None:
             raise AuthenticationError(message="Invalid or revoked API token.")
+        attach_request_actor(user)  # the audit trail records the token's user as the actor
         return user
 
 

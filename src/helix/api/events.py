@@ -1,7 +1,10 @@
 """The events API: events, registrations, meeting requests, schedule runs and agendas.
 
-Handlers parse input and call helix.events.services, which check who may do what:
-PermissionDenied -> 403, a service's ValidationError -> 422 naming the field.
+Handlers parse input and call helix.events.services; who may see what is asked of
+helix.events.permissions (can/scope), the same rules the pages ask, so both give the same answer: an
+event the caller may not see is 404, a published one is public. PermissionDenied -> 403, a service's
+ValidationError -> 422 naming the field, a workflow move not possible from the present state -> 409
+with the code ``not_from_state``. Each object lists the ``moves`` (target states) the caller may make.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -16,13 +20,36 @@ from ninja import Field, Router, Schema, Status
 
 from helix.api.auth import READ, WRITE_AUTH, acting_user
 from helix.api.registry import invalid_from
-from helix.api.schemas import WRITE_ERRORS
+from helix.api.schemas import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS, Input, Message, MoveRefusal, finite
+from helix.core.matchmaking.workflows import EVENT_STATES, MoveRefused
 from helix.events import services
 from helix.events.agenda import agenda_ics
-from helix.events.models import Event, EventMeetingRequest, Registration, Schedule
+from helix.events.models import Event, EventMeetingRequest, Registration, Role, Schedule
+from helix.registry.permissions import can, scope
 
 router = Router()
 TAGS = ["events"]
+SolverSeconds = finite(ge=1, le=600)
+
+
+MOVE_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: MoveRefusal}
+
+
+def refused(exc: MoveRefused) -> Status:
+    return Status(409, {"detail": str(exc), "code": exc.code})
+
+
+def visible_event(request: HttpRequest, event_id: int) -> Event:
+    """The event, if the caller may see it (404 otherwise, as on the pages)."""
+    user = acting_user(request)
+    return get_object_or_404(scope(user, "view", Event.objects.select_related("cluster")), pk=event_id)
+
+
+def visible_request(request: HttpRequest, request_id: int) -> EventMeetingRequest:
+    user = acting_user(request)
+    return get_object_or_404(
+        scope(user, "view", EventMeetingRequest.objects.select_related("event")), pk=request_id
+    )
 
 
 class SlotOut(Schema):
@@ -42,10 +69,16 @@ class EventOut(Schema):
     time_zone: str
     request_deadline: datetime | None
     slots: list[SlotOut]
+    moves: list[str] = Field([], description="Statuses you may move the event to (organisers)")
 
     @staticmethod
     def resolve_cluster(obj: Event) -> str:
         return obj.cluster.slug
+
+    @staticmethod
+    def resolve_moves(obj: Event, context: Any) -> list[str]:
+        user = acting_user(context["request"])
+        return [t.target for t in services.event_moves(user, obj)]
 
     @staticmethod
     def resolve_slots(obj: Event) -> list[Any]:
@@ -68,7 +101,18 @@ class RegistrationOut(Schema):
         return obj.organisation.name
 
 
-class RequestIn(Schema):
+class RegisterIn(Input):
+    role: Literal["participant", "host", "visitor"] = Field(
+        Role.PARTICIPANT, description="host or visitor in speed-dating"
+    )
+    online: bool = False
+
+
+class EventStatusIn(Input):
+    status: Literal[EVENT_STATES] = Field(description="draft, open or closed")  # type: ignore[valid-type]
+
+
+class RequestIn(Input):
     requester: int = Field(description="your registration id")
     requested: int = Field(description="the registration you ask to meet")
     priority: int = Field(1, ge=1, le=3)
@@ -81,24 +125,30 @@ class RequestOut(Schema):
     requested: int
     status: str
     priority: int
+    moves: list[str] = Field([], description="Statuses you may move the request to")
 
     @staticmethod
     def resolve_requester(obj: EventMeetingRequest) -> int:
         return obj.requester_id
 
     @staticmethod
+    def resolve_moves(obj: EventMeetingRequest, context: Any) -> list[str]:
+        user = acting_user(context["request"])
+        return [t.target for t in services.request_moves(user, obj)]
+
+    @staticmethod
     def resolve_requested(obj: EventMeetingRequest) -> int:
         return obj.requested_id
 
 
-class AnswerIn(Schema):
+class RequestAnswerIn(Input):
     accept: bool
 
 
-class ScheduleIn(Schema):
+class ScheduleIn(Input):
     mode: Literal["all", "max"] = "max"
     fairness: int | None = Field(None, ge=0, le=20)
-    time_limit: float = Field(30.0, ge=1, le=600)
+    time_limit: SolverSeconds = Field(30.0, description="Seconds the solver may take")
 
 
 class ScheduleOut(Schema):
@@ -115,30 +165,74 @@ class ScheduleOut(Schema):
     seconds: float | None
     published: bool
     message: str
+    moves: list[str] = Field([], description="States you may move the run to: published, cancelled")
+
+    @staticmethod
+    def resolve_moves(obj: Schedule, context: Any) -> list[str]:
+        user = acting_user(context["request"])
+        return [t.target for t in services.schedule_moves(user, obj)]
 
 
-@router.get("/events", response=list[EventOut], tags=TAGS, **READ)
+@router.get("/events", response={200: list[EventOut], **READ_ERRORS}, tags=TAGS, **READ)
 def list_events(request: HttpRequest) -> Any:
-    """Events open for registration (and, for their organisers, drafts)."""
-    return Event.objects.exclude(status="draft").select_related("cluster").prefetch_related("slots")
+    """Published events (open for registration or closed) and, for their organisers, drafts."""
+    return services.visible_events(acting_user(request)).prefetch_related("slots")
 
 
-@router.get("/events/{event_id}", response=EventOut, tags=TAGS, **READ)
+@router.get("/events/{event_id}", response={200: EventOut, **ITEM_ERRORS}, tags=TAGS, **READ)
 def get_event(request: HttpRequest, event_id: int) -> Any:
-    return get_object_or_404(Event.objects.select_related("cluster"), pk=event_id)
+    """A published event, or a draft for its organisers (404 for anyone else)."""
+    return visible_event(request, event_id)
 
 
-@router.get("/events/{event_id}/registrations", response=list[RegistrationOut], tags=TAGS, auth=WRITE_AUTH)
+@router.post("/events/{event_id}/status", response={200: EventOut, **MOVE_ERRORS}, tags=TAGS, auth=WRITE_AUTH)
+def change_status(request: HttpRequest, event_id: int, payload: EventStatusIn) -> Any:
+    """Open, close or reopen registration (organisers); 409 when the workflow has no such move."""
+    event = visible_event(request, event_id)
+    try:
+        return services.change_status(acting_user(request), event, payload.status)
+    except MoveRefused as exc:
+        return refused(exc)
+
+
+@router.get(
+    "/events/{event_id}/registrations",
+    response={200: list[RegistrationOut], 403: Message, **ITEM_ERRORS},
+    tags=TAGS,
+    auth=WRITE_AUTH,
+)
 def list_registrations(request: HttpRequest, event_id: int) -> Any:
-    """The participant list (signed-in users only)."""
-    return get_object_or_404(Event, pk=event_id).registrations.select_related("person", "organisation")
+    """The participant list of a published event (signed-in users) or of a draft (its organisers)."""
+    user = acting_user(request)
+    event = visible_event(request, event_id)
+    if not can(user, "view_participants", event):
+        raise PermissionDenied("You may not see this event's participants.")
+    return services.participants(user, event)
+
+
+@router.post(
+    "/events/{event_id}/registrations",
+    response={201: RegistrationOut, **WRITE_ERRORS},
+    tags=TAGS,
+    auth=WRITE_AUTH,
+)
+def register(request: HttpRequest, event_id: int, payload: RegisterIn) -> Any:
+    """Register yourself while the event is open for registration (403 when it is not)."""
+    event = visible_event(request, event_id)
+    try:
+        registration = services.register(
+            acting_user(request), event, role=payload.role, online=payload.online
+        )
+    except DjangoValidationError as exc:
+        raise invalid_from(exc) from exc
+    return Status(201, registration)
 
 
 @router.post(
     "/events/{event_id}/requests", response={201: RequestOut, **WRITE_ERRORS}, tags=TAGS, auth=WRITE_AUTH
 )
 def create_request(request: HttpRequest, event_id: int, payload: RequestIn) -> Any:
-    event = get_object_or_404(Event, pk=event_id)
+    event = visible_event(request, event_id)
     requester = get_object_or_404(Registration, pk=payload.requester, event=event)
     requested = get_object_or_404(Registration, pk=payload.requested, event=event)
     try:
@@ -151,14 +245,29 @@ def create_request(request: HttpRequest, event_id: int, payload: RequestIn) -> A
 
 
 @router.post(
-    "/requests/{request_id}/answer", response={200: RequestOut, **WRITE_ERRORS}, tags=TAGS, auth=WRITE_AUTH
+    "/requests/{request_id}/answer", response={200: RequestOut, **MOVE_ERRORS}, tags=TAGS, auth=WRITE_AUTH
 )
-def answer_request(request: HttpRequest, request_id: int, payload: AnswerIn) -> Any:
-    req = get_object_or_404(EventMeetingRequest, pk=request_id)
+def answer_request(request: HttpRequest, request_id: int, payload: RequestAnswerIn) -> Any:
+    """Accept or decline a request asked of you; 409 when it is no longer open."""
+    req = visible_request(request, request_id)
     try:
         return services.answer_request(acting_user(request), req, accept=payload.accept)
     except DjangoValidationError as exc:
         raise invalid_from(exc) from exc
+    except MoveRefused as exc:
+        return refused(exc)
+
+
+@router.post(
+    "/requests/{request_id}/cancel", response={200: RequestOut, **MOVE_ERRORS}, tags=TAGS, auth=WRITE_AUTH
+)
+def cancel_request(request: HttpRequest, request_id: int) -> Any:
+    """Withdraw your open request, or cancel an accepted meeting; 409 when it is neither."""
+    req = visible_request(request, request_id)
+    try:
+        return services.cancel_request(acting_user(request), req)
+    except MoveRefused as exc:
+        return refused(exc)
 
 
 @router.post(
@@ -166,7 +275,7 @@ def answer_request(request: HttpRequest, request_id: int, payload: AnswerIn) -> 
 )
 def run_schedule(request: HttpRequest, event_id: int, payload: ScheduleIn) -> Any:
     """Start an optimisation run in the background (organisers); poll GET /schedules/{id}."""
-    event = get_object_or_404(Event, pk=event_id)
+    event = visible_event(request, event_id)
     try:
         schedule = services.start_schedule(
             acting_user(request),
@@ -185,23 +294,41 @@ def run_schedule(request: HttpRequest, event_id: int, payload: ScheduleIn) -> An
 )
 def get_schedule(request: HttpRequest, schedule_id: int) -> Any:
     schedule = get_object_or_404(Schedule.objects.select_related("event"), pk=schedule_id)
-    if not services.is_organiser(acting_user(request), schedule.event):
+    if not can(acting_user(request), "view", schedule):
         return Status(403, {"detail": "only the organiser"})
     return schedule
 
 
 @router.post(
     "/schedules/{schedule_id}/publish",
-    response={200: ScheduleOut, **WRITE_ERRORS},
+    response={200: ScheduleOut, **MOVE_ERRORS},
     tags=TAGS,
     auth=WRITE_AUTH,
 )
 def publish_schedule(request: HttpRequest, schedule_id: int) -> Any:
+    """Publish a run that succeeded (organisers); 409 when it did not succeed or is published already."""
     schedule = get_object_or_404(Schedule.objects.select_related("event"), pk=schedule_id)
     try:
         return services.publish_schedule(acting_user(request), schedule)
-    except DjangoValidationError as exc:
-        raise invalid_from(exc) from exc
+    except MoveRefused as exc:
+        return refused(exc)
+
+
+@router.post(
+    "/schedules/{schedule_id}/cancel",
+    response={200: ScheduleOut, **MOVE_ERRORS},
+    tags=TAGS,
+    auth=WRITE_AUTH,
+)
+def cancel_schedule(request: HttpRequest, schedule_id: int) -> Any:
+    """Stop a queued or running optimisation (organisers); 409 when it has finished."""
+    schedule = get_object_or_404(Schedule.objects.select_related("event"), pk=schedule_id)
+    try:
+        services.cancel_schedule(acting_user(request), schedule)
+    except MoveRefused as exc:
+        return refused(exc)
+    schedule.refresh_from_db()
+    return schedule
 
 
 @router.get(
@@ -213,6 +340,6 @@ def publish_schedule(request: HttpRequest, schedule_id: int) -> Any:
 def agenda(request: HttpRequest, registration_id: int) -> Any:
     """The participant's published agenda as iCalendar (stable UIDs: a re-publish updates entries)."""
     registration = get_object_or_404(Registration.objects.select_related("event"), pk=registration_id)
-    if not services.acts_for(acting_user(request), registration):
+    if not can(acting_user(request), "download_agenda", registration):
         return Status(403, {"detail": "not your agenda"})
     return HttpResponse(agenda_ics(registration), content_type="text/calendar; charset=utf-8")

@@ -1,12 +1,12 @@
 """The needs and offers API: listings, their suggested counterparts, feedback and meeting requests.
 
 Every handler goes through helix.market.services: ``visible_listings`` says who sees what (as the pages
-do), ``save_listing`` / ``set_status`` / ``renew`` write, ``suggestions_for`` and friends match. The
+do), ``save_listing`` / ``move_listing`` write, ``suggestions_for`` and friends match. The
 router itself only parses input, resolves references and turns service errors into HTTP answers:
 ValidationError -> 422 naming each field, StaleEdit -> 409, PermissionDenied -> 403.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -38,12 +38,12 @@ from helix.api.market_schemas import (
 )
 from helix.api.pagination import HelixPagination
 from helix.api.registry import invalid
-from helix.api.schemas import WRITE_ERRORS, Message
+from helix.api.schemas import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS, Message, MoveRefusal, PlainText
 from helix.core.matching.engine import Match
+from helix.core.matching.lifecycle import ListingMoveRefused
 from helix.core.matching.weights import Weights
 from helix.market import services
 from helix.market.models import Listing, MeetingRequest, Side
-from helix.market.models import Status as ListingStatus
 from helix.registry.models import Cluster, Domain, Keyword, Sector, Site
 from helix.registry.permissions import is_cluster_staff, own_organisation_id, visible_organisations
 
@@ -140,7 +140,7 @@ def filter_listings(listings: QuerySet[Listing], filters: ListingFilters, user: 
     return listings
 
 
-@router.get("/listings", response=list[ListingOut], tags=LISTINGS, **READ)
+@router.get("/listings", response={200: list[ListingOut], **READ_ERRORS}, tags=LISTINGS, **READ)
 @paginate(HelixPagination)
 def list_listings(request: HttpRequest, filters: Query[ListingFilters]) -> Any:
     """Needs and offers you may see, most recently changed first: published ones by their visibility
@@ -149,7 +149,7 @@ def list_listings(request: HttpRequest, filters: Query[ListingFilters]) -> Any:
     return with_relations(filter_listings(services.visible_listings(user), filters, user))
 
 
-@router.get("/listings/{listing_id}", response={200: ListingOut, 404: Message}, tags=LISTINGS, **READ)
+@router.get("/listings/{listing_id}", response={200: ListingOut, **ITEM_ERRORS}, tags=LISTINGS, **READ)
 def get_listing(request: HttpRequest, listing_id: int) -> Any:
     return visible_listing(acting_user(request), listing_id)
 
@@ -262,25 +262,21 @@ def resolve_sectors(codes: Sequence[str], errors: list[dict[str, Any]]) -> list[
 
 @router.post(
     "/listings/{listing_id}/status",
-    response={200: ListingOut, **WRITE_ERRORS},
+    response={200: ListingOut, 409: MoveRefusal, **WRITE_ERRORS},
     tags=LISTINGS,
     auth=WRITE_AUTH,
 )
 def change_status(request: HttpRequest, listing_id: int, payload: StatusIn) -> Any:
-    """Publish (an expired listing gets a new lifetime), withdraw, mark fulfilled, or renew for another
-    180 days from today or from its expiry, whichever is later."""
+    """Make a move of the listing's lifecycle: publish (after expiry: a new lifetime), renew (another 180
+    days from today or from its expiry, whichever is later), fulfil, withdraw, or take it back to draft.
+    Each listing names the ``moves`` you may make now; any other is 409 with the code ``not_from_state``
+    (a draft is never fulfilled), or 403 when it is not yours to make."""
     user = acting_user(request)
     listing = editable_listing(user, listing_id)
     try:
-        if payload.action == "renew":
-            services.renew(listing, user=user)
-        else:
-            status = {
-                "publish": ListingStatus.PUBLISHED,
-                "withdraw": ListingStatus.WITHDRAWN,
-                "fulfil": ListingStatus.FULFILLED,
-            }[payload.action]
-            services.set_status(listing, status, user=user)
+        services.move_listing(listing, payload.action, user=user)
+    except ListingMoveRefused as exc:
+        return Status(409, {"detail": str(exc), "code": exc.code})
     except DjangoValidationError as exc:
         raise ValidationError(service_errors(exc)) from None
     return reloaded(listing)
@@ -310,7 +306,7 @@ def pair_out(suggestion: services.Suggestion, weights: Weights) -> dict[str, Any
 
 @router.get(
     "/listings/{listing_id}/matches",
-    response={200: list[SuggestionOut], 404: Message},
+    response={200: list[SuggestionOut], **ITEM_ERRORS},
     tags=MATCHES,
     **READ,
 )
@@ -331,47 +327,33 @@ def listing_matches(
 
 @router.get(
     "/organisations/{slug}/matches",
-    response={200: list[OrganisationMatchOut], 404: Message},
+    response={200: list[OrganisationMatchOut], **ITEM_ERRORS},
     tags=MATCHES,
     **READ,
 )
 def organisation_matches(
-    request: HttpRequest, slug: str, limit: int = Query(10, ge=1, le=50, description="How many organisations")
+    request: HttpRequest,
+    slug: PlainText,
+    limit: int = Query(10, ge=1, le=50, description="How many organisations"),
 ) -> Any:
     """Organisations that complement this one: whose offers meet its needs, or whose needs its offers meet,
     with the best listing pairs behind each. Empty while the organisation has no published listing."""
     user = acting_user(request)
     organisation = get_object_or_404(visible_organisations(user), slug=slug)
+    # Each pair's two listings are ones the caller may see: the service asks the database for both.
     found = services.organisation_suggestions(organisation, user, limit=limit)
-    # The organisation's own side of each pair must be a listing the caller may see (see the report:
-    # organisation_suggestions matches all of its active listings, whatever their visibility).
-    own_ids = own_listing_ids(found, organisation.pk)
-    allowed = set(services.visible_listings(user).filter(pk__in=own_ids).values_list("pk", flat=True))
     weights = services.current_weights()
     out = []
     for entry in found:
-        pairs = [
-            pair_out(s, weights)
-            for s in entry["suggestions"]
-            if (s.need.pk if s.need.organisation_id == organisation.pk else s.offer.pk) in allowed
-        ]
-        if pairs:
-            out.append({"organisation": entry["organisation"], "score": pairs[0]["score"], "pairs": pairs})
+        pairs = [pair_out(s, weights) for s in entry["suggestions"]]
+        out.append({"organisation": entry["organisation"], "score": pairs[0]["score"], "pairs": pairs})
     out.sort(key=lambda e: (-e["score"], e["organisation"].slug))
     return out
 
 
-def own_listing_ids(found: Iterable[dict[str, Any]], organisation_id: int) -> set[int]:
-    return {
-        s.need.pk if s.need.organisation_id == organisation_id else s.offer.pk
-        for entry in found
-        for s in entry["suggestions"]
-    }
-
-
 @router.get(
     "/who-meets-whom",
-    response={200: list[PairOut], 401: Message, 403: Message},
+    response={200: list[PairOut], 403: Message, **READ_ERRORS},
     tags=MATCHES,
     auth=WRITE_AUTH,
 )
@@ -461,7 +443,9 @@ def my_meetings(user: Any) -> QuerySet[MeetingRequest]:
     ).select_related("need__organisation", "offer__organisation", "from_organisation", "to_organisation")
 
 
-@router.get("/meeting-requests", response=list[MeetingOut], tags=MEETINGS, auth=WRITE_AUTH)
+@router.get(
+    "/meeting-requests", response={200: list[MeetingOut], **READ_ERRORS}, tags=MEETINGS, auth=WRITE_AUTH
+)
 @paginate(HelixPagination)
 def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
     """Meeting requests asked by or of the organisations you act for, newest first."""

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import StringConstraints, field_validator
 
-from helix.api.schemas import OrganisationRef, SectorRef, nace_codes
+from helix.api.schemas import FiniteFloat, Input, OrganisationRef, SectorRef, nace_codes
 from helix.market.models import Category, Language, MeetingStatus, Side, Status, Verdict, Visibility
 from helix.registry.models import OrganisationKind, Region
 
@@ -78,6 +78,22 @@ class ListingOut(Schema):
     revision: int = Field(description="Send it back with a PATCH to refuse the change if someone saved since")
     created_at: dt.datetime
     updated_at: dt.datetime
+    moves: list[str] = Field(
+        [],
+        description="Lifecycle actions you may take now (POST /listings/{id}/status): publish, renew, "
+        "fulfil, withdraw, draft",
+    )
+
+    @staticmethod
+    def resolve_moves(obj: Any, context: Any) -> list[str]:
+        from helix.api.auth import acting_user
+        from helix.market import services
+
+        request = context["request"]
+        roles = getattr(request, "_helix_listing_roles", None)
+        if roles is None:  # one reader per request: staff's organisations are read once for the whole page
+            roles = request._helix_listing_roles = services.lifecycle_roles(acting_user(request))
+        return [m.action for m in services.listing_moves(None, obj, roles)]
 
     @staticmethod
     def resolve_domains(obj: Any) -> list[Any]:
@@ -176,7 +192,7 @@ class MeetingOut(Schema):
 # --- filters ------------------------------------------------------------------------------------------
 
 
-class ListingFilters(Schema):
+class ListingFilters(Input):
     """Repeat a list parameter for several values: ``?category=solution&category=research``."""
 
     side: Side | None = Field(None, description="need or offer")
@@ -196,27 +212,27 @@ class ListingFilters(Schema):
     mine: bool = Field(False, description="Only listings of your organisation or created by you")
 
 
-class MeetingFilters(Schema):
+class MeetingFilters(Input):
     direction: Literal["incoming", "outgoing"] | None = Field(
         None, description="incoming: asked of your organisations; outgoing: asked by them; default both"
     )
     status: list[MeetingStatus] = Field([], description="Statuses")
 
 
-class PairFilters(Schema):
+class PairFilters(Input):
     cluster: str | None = Field(None, description="Cluster slug")
     domain: str | None = Field(None, description="Domain slug (with cluster when several clusters use it)")
     region: Region | None = Field(None, description="Region of the need")
     kind: OrganisationKind | None = Field(None, description="Kind of the organisation with the need")
     per_need: int = Field(3, ge=1, le=20, description="Offers kept per need")
-    min_score: float | None = Field(None, description="Leave out pairs scoring below this")
+    min_score: FiniteFloat | None = Field(None, description="Leave out pairs scoring below this")
     limit: int = Field(100, ge=1, le=500, description="At most this many pairs, one per organisation pair")
 
 
 # --- writes -------------------------------------------------------------------------------------------
 
 
-class ListingFields(Schema):
+class ListingFields(Input):
     """Every field optional: absent means "leave as it is"; lists are replaced, not merged."""
 
     side: Side = None
@@ -273,14 +289,15 @@ class ListingIn(ListingFields):
     status: Literal["draft", "published"] = Field("draft", description="Publish now, or keep as a draft")
 
 
-class StatusIn(Schema):
-    action: Literal["publish", "withdraw", "fulfil", "renew"] = Field(
+class StatusIn(Input):
+    action: Literal["publish", "withdraw", "fulfil", "renew", "draft"] = Field(
         description="publish (also after expiry), withdraw, fulfil (done: found what it sought), "
-        "renew (keep it another 180 days)"
+        "renew (keep it another 180 days), draft (back to draft); the listing's ``moves`` say which "
+        "you may take now"
     )
 
 
-class FeedbackIn(Schema):
+class FeedbackIn(Input):
     """The listing in the path is one side of the pair; name the other: an offer for a need, a need for an
     offer."""
 
@@ -289,11 +306,11 @@ class FeedbackIn(Schema):
     verdict: Verdict
 
 
-class MeetingIn(Schema):
+class MeetingIn(Input):
     need: int = Field(description="Id of the need")
     offer: int = Field(description="Id of the offer; you act for the organisation of one of the two")
     message: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
 
 
-class AnswerIn(Schema):
+class AnswerIn(Input):
     accept: bool

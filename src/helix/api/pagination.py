@@ -7,17 +7,22 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Schema
+from ninja import Field
 from ninja.pagination import PaginationBase
 
+from helix.api.schemas import Input as RequestInput
+
 MAX_PAGE_SIZE = 200
+# Far beyond any list Helix holds; the bound keeps the row offset within what a database accepts (a page
+# number of 10**35 made an offset SQLite refused: 500).
+MAX_PAGE = 1_000_000
 
 
 class HelixPagination(PaginationBase):
     """``?page=2&page_size=50``: ``count`` is the number of results on all pages together."""
 
-    class Input(Schema):
-        page: int = Field(1, ge=1)
+    class Input(RequestInput):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(
             None,
             ge=1,

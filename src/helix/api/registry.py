@@ -19,6 +19,8 @@ from ninja.pagination import paginate
 from helix.api.auth import READ, WRITE_AUTH, acting_user
 from helix.api.pagination import HelixPagination
 from helix.api.schemas import (
+    ITEM_ERRORS,
+    READ_ERRORS,
     WRITE_ERRORS,
     ClusterDetail,
     ClusterOut,
@@ -35,6 +37,7 @@ from helix.api.schemas import (
     PersonIn,
     PersonOut,
     PersonPatch,
+    PlainText,
     SectorFilters,
     SectorOut,
     SiteIn,
@@ -46,6 +49,8 @@ from helix.core.registry.identifiers import InvalidIdentifier, normalise_identif
 from helix.core.registry.ladder import MEMBERSHIP_WORKFLOW
 from helix.core.registry.records import check_organisation
 from helix.core.workflow import TransitionNotAllowed
+from helix.privacy.consents import consent_changes, consent_state, record_consents
+from helix.privacy.models import Channel
 from helix.registry import services
 from helix.registry.models import (
     Cluster,
@@ -60,6 +65,7 @@ from helix.registry.permissions import (
     can_create_organisation,
     can_edit_organisation,
     can_see_contact_data,
+    scope,
     visible_organisations,
 )
 from helix.registry.search import DirectoryQuery, search_organisations
@@ -113,7 +119,9 @@ def invalid_from(exc: DjangoValidationError) -> ValidationError:
 # --- organisations ------------------------------------------------------------------------------------
 
 
-@router.get("/organisations", response=list[OrganisationOut], tags=ORGANISATIONS, **READ)
+@router.get(
+    "/organisations", response={200: list[OrganisationOut], **READ_ERRORS}, tags=ORGANISATIONS, **READ
+)
 @paginate(HelixPagination)
 def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]) -> Any:
     """The directory: organisations you may see that match the query, best match first."""
@@ -135,9 +143,9 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
 
 
 @router.get(
-    "/organisations/{slug}", response={200: OrganisationOut, 404: Message}, tags=ORGANISATIONS, **READ
+    "/organisations/{slug}", response={200: OrganisationOut, **ITEM_ERRORS}, tags=ORGANISATIONS, **READ
 )
-def get_organisation(request: HttpRequest, slug: str) -> Any:
+def get_organisation(request: HttpRequest, slug: PlainText) -> Any:
     return visible_organisation(acting_user(request), slug)
 
 
@@ -147,7 +155,7 @@ def get_organisation(request: HttpRequest, slug: str) -> Any:
     tags=ORGANISATIONS,
     auth=WRITE_AUTH,
 )
-def update_organisation(request: HttpRequest, slug: str, payload: OrganisationPatch) -> Any:
+def update_organisation(request: HttpRequest, slug: PlainText, payload: OrganisationPatch) -> Any:
     """Change the fields you send; the others stay as they are. Lists (sectors, keywords) are replaced."""
     user = acting_user(request)
     organisation = editable_organisation(user, slug)
@@ -213,9 +221,9 @@ def organisation_errors(organisation: Organisation, *, touched: set[str]) -> lis
 
 
 @router.get(
-    "/organisations/{slug}/sites", response={200: list[SiteOut], 404: Message}, tags=ORGANISATIONS, **READ
+    "/organisations/{slug}/sites", response={200: list[SiteOut], **ITEM_ERRORS}, tags=ORGANISATIONS, **READ
 )
-def list_sites(request: HttpRequest, slug: str) -> Any:
+def list_sites(request: HttpRequest, slug: PlainText) -> Any:
     """The organisation's sites, headquarters first."""
     return list(visible_organisation(acting_user(request), slug).sites.all())
 
@@ -226,7 +234,7 @@ def list_sites(request: HttpRequest, slug: str) -> Any:
     tags=ORGANISATIONS,
     auth=WRITE_AUTH,
 )
-def create_site(request: HttpRequest, slug: str, payload: SiteIn) -> Any:
+def create_site(request: HttpRequest, slug: PlainText, payload: SiteIn) -> Any:
     organisation = editable_organisation(acting_user(request), slug)
     site = Site(organisation=organisation)
     save_site(site, payload.model_dump())
@@ -239,7 +247,7 @@ def create_site(request: HttpRequest, slug: str, payload: SiteIn) -> Any:
     tags=ORGANISATIONS,
     auth=WRITE_AUTH,
 )
-def update_site(request: HttpRequest, slug: str, site_id: int, payload: SitePatch) -> Any:
+def update_site(request: HttpRequest, slug: PlainText, site_id: int, payload: SitePatch) -> Any:
     organisation = editable_organisation(acting_user(request), slug)
     site = get_object_or_404(Site, organisation=organisation, pk=site_id)
     save_site(site, payload.model_dump(exclude_unset=True))
@@ -260,9 +268,9 @@ def save_site(site: Site, changes: dict[str, Any]) -> None:
 
 
 @router.get(
-    "/organisations/{slug}/people", response={200: list[PersonOut], 404: Message}, tags=ORGANISATIONS, **READ
+    "/organisations/{slug}/people", response={200: list[PersonOut], **ITEM_ERRORS}, tags=ORGANISATIONS, **READ
 )
-def list_people(request: HttpRequest, slug: str) -> Any:
+def list_people(request: HttpRequest, slug: PlainText) -> Any:
     """The organisation's people. Cluster staff and the organisation's own people see everyone with contact
     data; others see only those who agreed to appear on the public profile, without e-mail and phone."""
     user = acting_user(request)
@@ -280,11 +288,11 @@ def list_people(request: HttpRequest, slug: str) -> Any:
     tags=ORGANISATIONS,
     auth=WRITE_AUTH,
 )
-def create_person(request: HttpRequest, slug: str, payload: PersonIn) -> Any:
+def create_person(request: HttpRequest, slug: PlainText, payload: PersonIn) -> Any:
     user = acting_user(request)
     organisation = editable_organisation(user, slug)
     person = Person(organisation=organisation)
-    save_person(person, payload.model_dump())
+    save_person(person, payload.model_dump(), user=user)
     return Status(201, person_out(person, with_contact=can_see_contact_data(user, organisation)))
 
 
@@ -294,15 +302,17 @@ def create_person(request: HttpRequest, slug: str, payload: PersonIn) -> Any:
     tags=ORGANISATIONS,
     auth=WRITE_AUTH,
 )
-def update_person(request: HttpRequest, slug: str, person_id: int, payload: PersonPatch) -> Any:
+def update_person(request: HttpRequest, slug: PlainText, person_id: int, payload: PersonPatch) -> Any:
     user = acting_user(request)
     organisation = editable_organisation(user, slug)
     person = get_object_or_404(Person, organisation=organisation, pk=person_id)
-    save_person(person, payload.model_dump(exclude_unset=True))
+    save_person(person, payload.model_dump(exclude_unset=True), user=user)
     return person_out(person, with_contact=can_see_contact_data(user, organisation))
 
 
-def save_person(person: Person, changes: dict[str, Any]) -> None:
+@transaction.atomic  # the person and the record of their consents, or neither
+def save_person(person: Person, changes: dict[str, Any], *, user: Any = None) -> None:
+    before = consent_state(person) if person.pk else {}
     roles = changes.pop("roles", None)
     for field, value in changes.items():
         setattr(person, field, value)
@@ -316,19 +326,20 @@ def save_person(person: Person, changes: dict[str, Any]) -> None:
     ):
         raise ValidationError([invalid("email", f"someone at this organisation already uses {person.email}")])
     person.save()
+    record_consents(person, consent_changes(before, person), actor=user, how=Channel.API)
 
 
 # --- clusters -----------------------------------------------------------------------------------------
 
 
-@router.get("/clusters", response=list[ClusterOut], tags=CLUSTERS, **READ)
+@router.get("/clusters", response={200: list[ClusterOut], **READ_ERRORS}, tags=CLUSTERS, **READ)
 @paginate(HelixPagination)
 def list_clusters(request: HttpRequest) -> Any:
     return Cluster.objects.select_related("operator").prefetch_related("names").order_by("slug")
 
 
-@router.get("/clusters/{slug}", response={200: ClusterDetail, 404: Message}, tags=CLUSTERS, **READ)
-def get_cluster(request: HttpRequest, slug: str) -> Any:
+@router.get("/clusters/{slug}", response={200: ClusterDetail, **ITEM_ERRORS}, tags=CLUSTERS, **READ)
+def get_cluster(request: HttpRequest, slug: PlainText) -> Any:
     """A cluster with its names over time, its domains and its triple-helix composition."""
     cluster = get_object_or_404(
         Cluster.objects.select_related("operator").prefetch_related("names", "domains"), slug=slug
@@ -341,14 +352,16 @@ def get_cluster(request: HttpRequest, slug: str) -> Any:
 
 
 def visible_memberships(user: Any) -> QuerySet[Membership]:
+    """Memberships ``user`` may see (registry.permissions): of published members, of their own
+    organisation, and (staff) in their clusters."""
     return (
-        Membership.objects.filter(organisation__in=visible_organisations(user))
+        scope(user, "view", Membership.objects.all())
         .select_related("organisation", "cluster")
         .prefetch_related("cluster__names", "domains")
     )
 
 
-@router.get("/memberships", response=list[MembershipOut], tags=MEMBERSHIPS, **READ)
+@router.get("/memberships", response={200: list[MembershipOut], **READ_ERRORS}, tags=MEMBERSHIPS, **READ)
 @paginate(HelixPagination)
 def list_memberships(request: HttpRequest, filters: Query[MembershipFilters]) -> Any:
     """Memberships of the organisations you may see, by cluster then organisation."""
@@ -363,7 +376,7 @@ def list_memberships(request: HttpRequest, filters: Query[MembershipFilters]) ->
 
 
 @router.get(
-    "/memberships/{membership_id}", response={200: MembershipDetail, 404: Message}, tags=MEMBERSHIPS, **READ
+    "/memberships/{membership_id}", response={200: MembershipDetail, **ITEM_ERRORS}, tags=MEMBERSHIPS, **READ
 )
 def get_membership(request: HttpRequest, membership_id: int) -> Any:
     """A membership with every dated step on the engagement ladder (the steps and their notes are for the
@@ -439,7 +452,7 @@ def change_level(request: HttpRequest, membership_id: int, payload: LevelChangeI
 # --- sectors ------------------------------------------------------------------------------------------
 
 
-@router.get("/sectors", response=list[SectorOut], tags=SECTORS, **READ)
+@router.get("/sectors", response={200: list[SectorOut], **READ_ERRORS}, tags=SECTORS, **READ)
 @paginate(HelixPagination)
 def list_sectors(request: HttpRequest, filters: Query[SectorFilters]) -> Any:
     """NACE Rev. 2.1 headings, in code order."""

@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
 from ninja import Field, Schema
-from pydantic import StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic import Field as Constraints
 
 from helix.core.registry.ladder import EngagementLevel
 from helix.core.registry.nace import normalise_nace_codes
@@ -63,11 +64,96 @@ def nace_codes(value: list[str]) -> list[str]:
     return codes
 
 
+# --- numbers ------------------------------------------------------------------------------------------
+# A float that an input schema accepts is finite: Python's json reads the NaN and Infinity tokens, and
+# pydantic reads strings such as "nan" or "-inf" as floats, so each would otherwise reach the database and
+# every estimate computed from it. Out of range or not finite -> 422 naming the field.
+
+
+def finite(
+    *, ge: float | None = None, gt: float | None = None, le: float | None = None, lt: float | None = None
+) -> Any:
+    """A finite float, within the bounds given."""
+    return Annotated[float, Constraints(allow_inf_nan=False, ge=ge, gt=gt, le=le, lt=lt)]
+
+
+FiniteFloat = finite()
+Latitude = finite(ge=-90, le=90)
+Longitude = finite(ge=-180, le=180)
+
+
+# --- text ---------------------------------------------------------------------------------------------
+# PostgreSQL refuses the NUL character in text (a 500 where SQLite stored it): no input string has one.
+
+
+def has_nul(value: Any) -> bool:
+    """Whether a string anywhere in ``value`` (lists, dict keys and values, nested schemas) has a NUL."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(has_nul(v) for v in value)
+    if isinstance(value, BaseModel):
+        return any(has_nul(v) for v in vars(value).values())
+    return False
+
+
+def refuse_nul(value: Any) -> Any:
+    if has_nul(value):
+        raise ValueError("may not contain the NUL character (\\u0000)")
+    return value
+
+
+# A path or query parameter given as a plain string (input schemas check all their strings themselves).
+PlainText = Annotated[str, AfterValidator(refuse_nul)]
+
+
+class Input(Schema):
+    """Base of every request body and query filter: no float field, however declared, takes NaN or
+    Infinity (nested ones included, e.g. the values of a dict of numbers), and no string has a NUL."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return refuse_nul(value)
+
+
+# --- errors -------------------------------------------------------------------------------------------
+
+
 class Message(Schema):
     detail: str
 
 
-WRITE_ERRORS = {401: Message, 403: Message, 404: Message}
+class MoveRefusal(Schema):
+    """409: the lifecycle has no such move from the object's present state (listings, events, requests,
+    schedules)."""
+
+    detail: str
+    code: str = Field(description="not_from_state")
+
+
+class FieldError(Schema):
+    type: str = Field(description="What kind of error, e.g. missing, finite_number, value_error")
+    loc: list[str | int] = Field(description="Where: body, query or path, then the field (and list index)")
+    msg: str
+
+
+class ValidationErrors(Schema):
+    """422: every problem with the request, each naming its field."""
+
+    detail: list[FieldError]
+
+
+# Answers an operation may give besides its success, declared in the schema. READ_ERRORS: a token that is
+# wrong or revoked gets 401 even on reads; bad query or path parameters get 422. WRITE_ERRORS: a body that
+# is not JSON gets 400.
+READ_ERRORS: dict[int, Any] = {401: Message, 422: ValidationErrors}
+ITEM_ERRORS: dict[int, Any] = {**READ_ERRORS, 404: Message}
+WRITE_ERRORS: dict[int, Any] = {400: Message, 401: Message, 403: Message, 404: Message, 422: ValidationErrors}
 
 
 # --- reads --------------------------------------------------------------------------------------------
@@ -320,7 +406,7 @@ class MembershipDetail(MembershipOut):
 # --- filters ------------------------------------------------------------------------------------------
 
 
-class OrganisationFilters(Schema):
+class OrganisationFilters(Input):
     """The directory's facets. Repeat a parameter for several values: ``?kind=company&kind=government``."""
 
     q: str = Field(
@@ -334,12 +420,12 @@ class OrganisationFilters(Schema):
     region: list[Region] = Field([], description="Regions of a site")
 
 
-class SectorFilters(Schema):
+class SectorFilters(Input):
     q: str = Field("", description="Start of a code (62.1) or words of the label")
     level: int | None = Field(None, ge=1, le=4, description="1 section, 2 division, 3 group, 4 class")
 
 
-class MembershipFilters(Schema):
+class MembershipFilters(Input):
     cluster: str | None = Field(None, description="Cluster slug")
     organisation: str | None = Field(None, description="Organisation slug")
     level: list[EngagementLevel] = Field([], description="Engagement levels")
@@ -348,7 +434,7 @@ class MembershipFilters(Schema):
 # --- writes -------------------------------------------------------------------------------------------
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(Input):
     name: Text200Required = None
     kind: OrganisationKind = None
     size_class: SizeClass = Field(None, description="Companies only")
@@ -409,15 +495,15 @@ class OrganisationIn(OrganisationPatch):
     is_published: bool = Field(True, description="Visible to anonymous visitors")
 
 
-class SitePatch(Schema):
+class SitePatch(Input):
     name: Text200Required = None
     street: Text200 = None
     postcode: Text12 = None
     city: Text100Required = None
     country: CountryCode = Field(None, description="ISO 3166 code, e.g. BE")
     region: Region | Literal[""] = None
-    latitude: float | None = Field(None, ge=-90, le=90)
-    longitude: float | None = Field(None, ge=-180, le=180)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     is_headquarters: bool = None
 
 
@@ -431,7 +517,7 @@ class SiteIn(SitePatch):
     is_headquarters: bool = False
 
 
-class PersonPatch(Schema):
+class PersonPatch(Input):
     first_name: Text100Required = None
     last_name: Text100Required = None
     email: Text254 = None
@@ -480,7 +566,7 @@ class PersonIn(PersonPatch):
     consent_public: bool = Field(False, description="Agrees to appear on the public profile")
 
 
-class MembershipIn(Schema):
+class MembershipIn(Input):
     organisation: str = Field(description="Organisation slug")
     cluster: str = Field(description="Cluster slug")
     level: EngagementLevel = Field(
@@ -489,6 +575,6 @@ class MembershipIn(Schema):
     note: Text300 = ""
 
 
-class LevelChangeIn(Schema):
+class LevelChangeIn(Input):
     level: EngagementLevel
     note: Text300 = ""

@@ -2,8 +2,10 @@
 matching and allocation runs.
 
 Flows come back as the pages show them: an anonymous flow's owner, organisation id, site and exact
-position are withheld from everyone the services say may not see them. PermissionDenied -> 403, a
-service's ValidationError -> 422 naming the field.
+position are withheld from everyone the services say may not see them; inside a synergy, a flow the
+caller may not view at all comes back withheld (``withheld``: true, kind and direction only), and so do
+the synergy's reasons and flags, which describe both flows. Who may do what: helix.symbiosis.permissions.
+PermissionDenied -> 403, a service's ValidationError -> 422 naming the field.
 """
 
 from __future__ import annotations
@@ -12,24 +14,40 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import ValidationError
+from pydantic import field_validator
 
 from helix.api.auth import READ, WRITE_AUTH, acting_user
 from helix.api.registry import invalid_from
-from helix.api.schemas import WRITE_ERRORS
+from helix.api.schemas import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS, Input, PlainText, finite
 from helix.core.symbiosis import waste_list
 from helix.core.symbiosis.ewc import UnknownWasteCode
-from helix.registry.models import Organisation
-from helix.registry.permissions import is_cluster_staff
+from helix.registry.models import Organisation, Region
+from helix.registry.permissions import can
 from helix.symbiosis import services
 from helix.symbiosis.models import AllocationRun
+from helix.symbiosis.permissions import may
 
 router = Router()
 FLOWS = ["resource flows"]
 SYNERGIES = ["synergies"]
+
+# Physical and economic bounds of what a flow, a report or a factor may say (finite numbers only).
+MAX_QUANTITY = 1e12  # in any unit, per period: far above any single site's flow
+Quantity = finite(ge=0, le=MAX_QUANTITY)
+Temperature = finite(ge=-273.15, le=2000)  # °C: absolute zero to beyond any furnace
+PowerMW = finite(ge=0, le=100_000)
+HoursPerYear = finite(ge=0, le=8760)
+DistanceKm = finite(gt=0, le=20_000)  # half the Earth's circumference
+EurosPerUnit = finite(ge=0, le=1e9)
+SignedAmount = finite(ge=-1e12, le=1e12)  # avoided CO2e or savings may be negative (a loss)
+FactorValue = finite(ge=0, le=1e9)
+PERCENT_SUFFIXES = ("_pct", "_percent")
+RegionOrAll = Literal[("", *Region.values)]  # type: ignore[valid-type]
 
 
 class FlowOut(Schema):
@@ -63,9 +81,12 @@ class FlowOut(Schema):
     region: str
     latitude: float | None = Field(None, description="rounded to about 5 km where the owner is withheld")
     longitude: float | None
+    withheld: bool = Field(
+        False, description="the caller may not view this flow (a synergy's side): kind and direction only"
+    )
 
 
-class FlowIn(Schema):
+class FlowIn(Input):
     organisation_id: int | None = Field(None, description="staff only; members post for their own")
     site_id: int
     direction: Literal["have", "want"]
@@ -74,22 +95,34 @@ class FlowIn(Schema):
     description: str = ""
     ewc_code: str = ""
     hazardous: bool = False
-    quantity: float | None = Field(None, ge=0)
+    quantity: Quantity | None = None
     unit: str = ""
     period: Literal["year", "quarter", "month", "week", "day", "hour", "once"] = "year"
-    supply_temperature_c: float | None = None
-    return_temperature_c: float | None = None
-    power_mw: float | None = None
-    hours_per_year: float | None = None
-    quality: dict[str, float] = {}
+    supply_temperature_c: Temperature | None = None
+    return_temperature_c: Temperature | None = None
+    power_mw: PowerMW | None = None
+    hours_per_year: HoursPerYear | None = None
+    quality: dict[str, float] = Field(
+        {}, description="Numbers by name, e.g. moisture_pct; names ending in _pct or _percent are 0-100"
+    )
     available_from: dt.date | None = None
     available_until: dt.date | None = None
-    max_distance_km: float | None = Field(None, gt=0)
-    disposal_cost_eur_per_unit: float | None = None
-    price_eur_per_unit: float | None = None
-    treatment_cost_eur_per_unit: float | None = None
+    max_distance_km: DistanceKm | None = None
+    disposal_cost_eur_per_unit: EurosPerUnit | None = None
+    price_eur_per_unit: EurosPerUnit | None = None
+    treatment_cost_eur_per_unit: EurosPerUnit | None = None
     confidentiality: Literal["public", "members", "staff"] = "members"
     anonymous: bool = False
+
+    @field_validator("quality")
+    @classmethod
+    def _quality(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, number in value.items():
+            if name.endswith(PERCENT_SUFFIXES) and not 0 <= number <= 100:
+                raise ValueError(f"{name} is a percentage: between 0 and 100")
+            if abs(number) > MAX_QUANTITY:
+                raise ValueError(f"{name} is out of range")
+        return value
 
 
 class WasteCodeOut(Schema):
@@ -101,7 +134,7 @@ class WasteCodeOut(Schema):
     parent: str | None
 
 
-class SuggestionOut(Schema):
+class WasteCodeSuggestionOut(Schema):
     code: str
     printed: str
     title: str
@@ -127,21 +160,29 @@ class SynergyOut(Schema):
     dropped_reason: str
 
 
-class MoveIn(Schema):
+class MoveIn(Input):
     target: Literal["contacted", "under_study", "agreed", "realised", "dropped", "proposed"]
     note: str = ""
 
 
-class ReportIn(Schema):
+class ReportIn(Input):
     period_end: dt.date
-    quantity: float = Field(ge=0)
+    quantity: Quantity
     unit: str
-    co2e_avoided_t: float | None = None
-    money_saved_eur: float | None = None
+    co2e_avoided_t: SignedAmount | None = None
+    money_saved_eur: SignedAmount | None = None
     note: str = ""
 
 
-class FactorOut(Schema):
+class ReportOut(Schema):
+    id: int
+    quantity: float = Field(description="In the synergy's unit")
+    unit: str
+    co2e_avoided_t: float
+    money_saved_eur: float
+
+
+class ImpactFactorOut(Schema):
     key: str
     label: str
     unit: str
@@ -151,14 +192,14 @@ class FactorOut(Schema):
     edited: bool
 
 
-class FactorIn(Schema):
-    value: float = Field(ge=0)
+class FactorIn(Input):
+    value: FactorValue
     source: str = ""
 
 
-class RunIn(Schema):
-    region: str = Field("", description="a site region (e.g. oost-vlaanderen); empty for all")
-    fixed_cost_per_link: float = Field(0.0, ge=0, description="EUR a year per exchange link (allocation)")
+class RunIn(Input):
+    region: RegionOrAll = Field("", description="a site region (e.g. oost-vlaanderen); empty for all")
+    fixed_cost_per_link: EurosPerUnit = Field(0.0, description="EUR a year per exchange link (allocation)")
 
 
 class JobOut(Schema):
@@ -173,19 +214,22 @@ class AllocationOut(Schema):
     result: dict[str, Any]
 
 
-def _synergy(user: Any, s: Any) -> dict[str, Any]:
+def _synergy(user: Any, s: Any, viewable: set[int] | None = None) -> dict[str, Any]:
+    """A synergy with each flow shown only as far as ``user`` may view it (services.flow_shown)."""
+    have, want = services.synergy_sides(user, s, viewable)
+    withheld = have["withheld"] or want["withheld"]  # the reasons and flags describe both flows
     return {
         "id": s.pk,
-        "have": services.flow_public_dict(user, s.have),
-        "want": services.flow_public_dict(user, s.want),
+        "have": have,
+        "want": want,
         "state": s.state,
         "score": s.score,
         "compatibility": s.compatibility,
         "quantity": s.quantity,
         "unit": s.unit,
         "road_km": s.road_km,
-        "reasons": s.reasons,
-        "flags": s.flags,
+        "reasons": [] if withheld else s.reasons,
+        "flags": [] if withheld else s.flags,
         "impact": {k: float(v) for k, v in (s.impact or {}).items()},
         "have_accepted": s.have_accepted,
         "want_accepted": s.want_accepted,
@@ -196,9 +240,13 @@ def _synergy(user: Any, s: Any) -> dict[str, Any]:
 # -- flows --------------------------------------------------------------------------------------------
 
 
-@router.get("/flows", response=list[FlowOut], tags=FLOWS, **READ)
+@router.get("/flows", response={200: list[FlowOut], **READ_ERRORS}, tags=FLOWS, **READ)
 def list_flows(
-    request: HttpRequest, direction: str = "", kind: str = "", region: str = "", ewc_code: str = ""
+    request: HttpRequest,
+    direction: PlainText = "",
+    kind: PlainText = "",
+    region: PlainText = "",
+    ewc_code: PlainText = "",
 ) -> Any:
     """Flows you may see, newest first; anonymous owners withheld."""
     user = acting_user(request)
@@ -214,7 +262,7 @@ def list_flows(
     return [services.flow_public_dict(user, f) for f in flows[:1000]]
 
 
-@router.get("/flows/{flow_id}", response=FlowOut, tags=FLOWS, **READ)
+@router.get("/flows/{flow_id}", response={200: FlowOut, **ITEM_ERRORS}, tags=FLOWS, **READ)
 def get_flow(request: HttpRequest, flow_id: int) -> Any:
     user = acting_user(request)
     flow = get_object_or_404(services.visible_flows(user), pk=flow_id)
@@ -231,7 +279,8 @@ def create_flow(request: HttpRequest, payload: FlowIn) -> Any:
     except Organisation.DoesNotExist:
         return Status(404, {"detail": "No such organisation."})
     try:
-        flow = services.create_flow(user, organisation, data.pop("site_id"), **data)
+        with transaction.atomic():  # the flow and the matching job it queues, or neither
+            flow = services.create_flow(user, organisation, data.pop("site_id"), **data)
     except DjangoValidationError as exc:
         raise invalid_from(exc) from exc
     return Status(201, services.flow_public_dict(user, flow))
@@ -240,8 +289,8 @@ def create_flow(request: HttpRequest, payload: FlowIn) -> Any:
 # -- waste codes ---------------------------------------------------------------------------------------
 
 
-@router.get("/waste-codes", response=list[WasteCodeOut], tags=FLOWS, **READ)
-def waste_codes(request: HttpRequest, parent: str = "") -> Any:
+@router.get("/waste-codes", response={200: list[WasteCodeOut], **READ_ERRORS}, tags=FLOWS, **READ)
+def waste_codes(request: HttpRequest, parent: PlainText = "") -> Any:
     """The European List of Waste as a tree: chapters, or the children of ``parent``."""
     wl = waste_list()
     try:
@@ -263,8 +312,10 @@ def waste_codes(request: HttpRequest, parent: str = "") -> Any:
     ]
 
 
-@router.get("/waste-codes/suggest", response=list[SuggestionOut], tags=FLOWS, **READ)
-def suggest_waste_codes(request: HttpRequest, q: str, top: int = 5) -> Any:
+@router.get(
+    "/waste-codes/suggest", response={200: list[WasteCodeSuggestionOut], **READ_ERRORS}, tags=FLOWS, **READ
+)
+def suggest_waste_codes(request: HttpRequest, q: PlainText, top: int = 5) -> Any:
     """Codes that fit a free-text description (Dutch, French, German or English)."""
     return [
         {
@@ -281,17 +332,21 @@ def suggest_waste_codes(request: HttpRequest, q: str, top: int = 5) -> Any:
 # -- synergies -----------------------------------------------------------------------------------------
 
 
-@router.get("/synergies", response=list[SynergyOut], tags=SYNERGIES, auth=WRITE_AUTH)
-def list_synergies(request: HttpRequest, state: str = "") -> Any:
+@router.get("/synergies", response={200: list[SynergyOut], **READ_ERRORS}, tags=SYNERGIES, auth=WRITE_AUTH)
+def list_synergies(request: HttpRequest, state: PlainText = "") -> Any:
     """Proposed and ongoing exchanges you are a party to (staff: of their clusters), best first."""
     user = acting_user(request)
     qs = services.visible_synergies(user)
     if state:
         qs = qs.filter(state=state)
-    return [_synergy(user, s) for s in qs.order_by("-score")[:500]]
+    synergies = list(qs.order_by("-score")[:500])
+    viewable = services.viewable_flow_ids(user, {pk for s in synergies for pk in (s.have_id, s.want_id)})
+    return [_synergy(user, s, viewable) for s in synergies]
 
 
-@router.get("/synergies/{synergy_id}", response=SynergyOut, tags=SYNERGIES, auth=WRITE_AUTH)
+@router.get(
+    "/synergies/{synergy_id}", response={200: SynergyOut, **ITEM_ERRORS}, tags=SYNERGIES, auth=WRITE_AUTH
+)
 def get_synergy(request: HttpRequest, synergy_id: int) -> Any:
     user = acting_user(request)
     return _synergy(user, get_object_or_404(services.visible_synergies(user), pk=synergy_id))
@@ -330,7 +385,7 @@ def move_synergy(request: HttpRequest, synergy_id: int, payload: MoveIn) -> Any:
 
 @router.post(
     "/synergies/{synergy_id}/reports",
-    response={201: dict[str, Any], **WRITE_ERRORS},
+    response={201: ReportOut, **WRITE_ERRORS},
     tags=SYNERGIES,
     auth=WRITE_AUTH,
 )
@@ -354,7 +409,7 @@ def report_synergy(request: HttpRequest, synergy_id: int, payload: ReportIn) -> 
     )
 
 
-@router.get("/totals", response=list[dict[str, Any]], tags=SYNERGIES, auth=WRITE_AUTH)
+@router.get("/totals", response={200: list[dict[str, Any]], **READ_ERRORS}, tags=SYNERGIES, auth=WRITE_AUTH)
 def totals(request: HttpRequest, period: Literal["month", "quarter", "year"] = "quarter") -> Any:
     """Reported quantities of realised synergies per period and unit, with running totals."""
     return services.totals(acting_user(request), period)
@@ -363,16 +418,16 @@ def totals(request: HttpRequest, period: Literal["month", "quarter", "year"] = "
 # -- factors and runs ----------------------------------------------------------------------------------
 
 
-@router.get("/impact-factors", response=list[FactorOut], tags=SYNERGIES, **READ)
+@router.get("/impact-factors", response={200: list[ImpactFactorOut], **READ_ERRORS}, tags=SYNERGIES, **READ)
 def impact_factors(request: HttpRequest) -> Any:
     """The numbers behind every impact estimate, with their sources."""
     return services.factor_table()
 
 
 @router.put(
-    "/impact-factors/{key}", response={200: FactorOut, **WRITE_ERRORS}, tags=SYNERGIES, auth=WRITE_AUTH
+    "/impact-factors/{key}", response={200: ImpactFactorOut, **WRITE_ERRORS}, tags=SYNERGIES, auth=WRITE_AUTH
 )
-def set_impact_factor(request: HttpRequest, key: str, payload: FactorIn) -> Any:
+def set_impact_factor(request: HttpRequest, key: PlainText, payload: FactorIn) -> Any:
     """Staff set the cluster's own value of a factor, with its source."""
     try:
         services.set_factor(acting_user(request), key, payload.value, payload.source)
@@ -392,7 +447,8 @@ def start_matching(request: HttpRequest, payload: RunIn) -> Any:
 def start_allocation(request: HttpRequest, payload: RunIn) -> Any:
     """Staff: allocate a region's haves to its wants at least cost, against the greedy baseline."""
     try:
-        run = services.start_allocation(acting_user(request), payload.region, payload.fixed_cost_per_link)
+        with transaction.atomic():  # the job and its run, or neither
+            run = services.start_allocation(acting_user(request), payload.region, payload.fixed_cost_per_link)
     except DjangoValidationError as exc:
         raise invalid_from(exc) from exc
     return Status(202, {"job_id": run.job_id, "run_id": run.pk})
@@ -403,9 +459,11 @@ def start_allocation(request: HttpRequest, payload: RunIn) -> Any:
 )
 def get_allocation(request: HttpRequest, run_id: int) -> Any:
     user = acting_user(request)
-    if not is_cluster_staff(user):
+    if not may(user, "view", AllocationRun):
         return Status(403, {"detail": "Cluster staff only."})
     run = get_object_or_404(AllocationRun.objects.select_related("job"), pk=run_id)
+    if not can(user, "view", run):
+        return Status(403, {"detail": "Cluster staff only."})
     return {
         "id": run.pk,
         "region": run.region,

@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from helix.api import docs, events, market, registry, symbiosis
+from helix.api import docs, events, market, privacy, registry, symbiosis
 
 api = NinjaAPI(
     title="Helix API",
@@ -31,6 +31,7 @@ api.add_router("/registry/", registry.router)
 api.add_router("/market/", market.router)
 api.add_router("/events/", events.router)
 api.add_router("/symbiosis/", symbiosis.router)
+api.add_router("/privacy/", privacy.router)
 
 
 @api.exception_handler(PermissionDenied)

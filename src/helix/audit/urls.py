@@ -1,4 +1,8 @@
 from django.urls import path
 
+from helix.audit import views
+
 app_name = "audit"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("", views.entries, name="entries"),
+]

@@ -15,18 +15,39 @@ from helix import __version__
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helix.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:  # e.g. no secret key in production: say what to set, no traceback
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="helix")
 def main() -> None:
     """Helix: run the daily work of an innovation cluster."""
+    from helix.audit.context import CLI, acting_as
+
+    # Changes made by a command are logged as coming from the command line (with the --as user, if any).
+    click.get_current_context().with_resource(acting_as(None, CLI))
 
 
 def _register() -> None:
-    from helix.cli import api, demo, events, listings, match, registry, schedule, server, symbiosis
+    from helix.cli import (
+        api,
+        demo,
+        events,
+        jobs,
+        listings,
+        match,
+        permissions,
+        privacy,
+        registry,
+        schedule,
+        server,
+        symbiosis,
+    )
 
     main.add_command(api.api)
     main.add_command(listings.listings)
@@ -36,6 +57,9 @@ def _register() -> None:
     main.add_command(symbiosis.symbiosis)
 
     main.add_command(registry.registry)
+    main.add_command(jobs.jobs)
+    main.add_command(privacy.privacy)
+    main.add_command(permissions.permissions)
     main.add_command(demo.demo)
     main.add_command(server.serve)
     main.add_command(server.worker)

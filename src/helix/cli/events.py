@@ -87,9 +87,11 @@ def schedule(
         click.echo(run.message)
         sys.exit(1)
     if publish:
+        from helix.core.workflow import TransitionNotAllowed
+
         try:
             services.publish_schedule(user, run)
-        except (ValidationError, PermissionDenied) as exc:
+        except (ValidationError, PermissionDenied, TransitionNotAllowed) as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"published (sequence {run.sequence})")
 

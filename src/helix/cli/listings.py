@@ -11,11 +11,13 @@ naming its columns, in any order; ``*`` marks required ones::
     budget_min, budget_max, deadline, visibility, status
 
 ``organisation`` is a slug; ``domains`` are ``cluster/slug`` and, like ``sectors`` (NACE codes) and
-``keywords``, separated by ``;``; ``deadline`` is YYYY-MM-DD; ``status`` draft (default), published,
-fulfilled or withdrawn; ``visibility`` public (default), members or staff. A row with an ``id`` updates
-that listing (``helix listings list --format csv`` writes this layout); a row without creates one. Every
-row is checked first and every error is printed with its row and column; if there is any, nothing is
-written. Text a spreadsheet would run as a formula (starting with = + - @) needs a leading apostrophe.
+``keywords``, separated by ``;``; ``deadline`` is YYYY-MM-DD; ``status`` draft (default) or published
+for a new listing, and for an existing one any status its lifecycle's moves lead to (a draft is never
+fulfilled: helix.core.matching.lifecycle); ``visibility`` public (default), members or staff. A row with
+an ``id`` updates that listing (``helix listings list --format csv`` writes this layout); a row without
+creates one. Every row is checked first and every error is printed with its row and column; if there is
+any, nothing is written. Text a spreadsheet would run as a formula (starting with = + - @) needs a
+leading apostrophe.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ def load_user(username: str) -> Any:
         raise click.ClickException(f"no user {username!r}")
     if not user.is_active:
         raise click.ClickException(f"user {username!r} is not active")
+    from helix.audit.context import set_cli_actor
+
+    set_cli_actor(user)  # the audit trail records the command's changes as this user's
     return user
 
 
@@ -131,7 +136,7 @@ def readable_rows(username: str | None) -> Any:
 
 @click.group()
 def listings() -> None:
-    """Needs and offers: list, show, create, import, renew and withdraw them."""
+    """Needs and offers: list, show, create, import, publish, renew, fulfil and withdraw them."""
 
 
 @listings.command("list")
@@ -387,16 +392,32 @@ def resolve_sectors(codes: Sequence[str], problems: list[str]) -> list[Any]:
     return [found[c] for c in dict.fromkeys(normalised) if c in found]
 
 
+def move(listing_id: int, action: str, username: str | None) -> Any:
+    """Make the lifecycle move ``action`` as ``--as`` (services.move_listing); a move the listing's state
+    or the user's role does not allow is an error naming why."""
+    setup_django()
+    user = require_user(username, action)
+    from django.core.exceptions import PermissionDenied
+
+    from helix.core.matching.lifecycle import ListingMoveRefused
+    from helix.market import services
+
+    listing = editable(listing_id, user)
+    try:
+        return services.move_listing(listing, action, user=user)
+    except ListingMoveRefused:
+        state = services.listing_state(listing)
+        raise click.ClickException(f"a listing that is {state} cannot be told to {action}") from None
+    except PermissionDenied:
+        raise click.ClickException(f"{user.get_username()} may not {action} this listing") from None
+
+
 @listings.command("renew")
 @click.argument("listing_id", type=int)
 @AS_OPTION
 def renew_command(listing_id: int, username: str | None) -> None:
     """Keep a listing another 180 days (from today, or from its expiry if that is later)."""
-    setup_django()
-    user = require_user(username, "renew")
-    from helix.market import services
-
-    listing = services.renew(editable(listing_id, user), user=user)
+    listing = move(listing_id, "renew", username)
     click.echo(
         f"Renewed {listing.side} #{listing.pk} until {listing.expires_on.isoformat()}: {listing.title}"
     )
@@ -407,13 +428,28 @@ def renew_command(listing_id: int, username: str | None) -> None:
 @AS_OPTION
 def withdraw_command(listing_id: int, username: str | None) -> None:
     """Withdraw a listing: it is no longer shown to others nor matched."""
-    setup_django()
-    user = require_user(username, "withdraw")
-    from helix.market import services
-    from helix.market.models import Status
-
-    listing = services.set_status(editable(listing_id, user), Status.WITHDRAWN, user=user)
+    listing = move(listing_id, "withdraw", username)
     click.echo(f"Withdrew {listing.side} #{listing.pk}: {listing.title}")
+
+
+@listings.command("publish")
+@click.argument("listing_id", type=int)
+@AS_OPTION
+def publish_command(listing_id: int, username: str | None) -> None:
+    """Publish a draft, withdrawn, fulfilled or expired listing (past its expiry: another 180 days)."""
+    listing = move(listing_id, "publish", username)
+    click.echo(
+        f"Published {listing.side} #{listing.pk} until {listing.expires_on.isoformat()}: {listing.title}"
+    )
+
+
+@listings.command("fulfil")
+@click.argument("listing_id", type=int)
+@AS_OPTION
+def fulfil_command(listing_id: int, username: str | None) -> None:
+    """Mark a published listing fulfilled: it found what it sought (a draft cannot be fulfilled)."""
+    listing = move(listing_id, "fulfil", username)
+    click.echo(f"Fulfilled {listing.side} #{listing.pk}: {listing.title}")
 
 
 @listings.command("import")

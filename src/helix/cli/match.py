@@ -84,10 +84,11 @@ def rank(corpus_path: Path, queries_path: Path, top: int, output_path: Path, lex
     queries = read_id_text(queries_path)
     ranker = HybridTextRanker(default_encoder(), lexical_weight=lexical_weight).fit(corpus)
     ranked = ranker.rank(queries, top)
+    from helix.spreadsheets import write_csv
+
     with output_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["query_id", "rank", "corpus_id", "score"])
-        writer.writerows((r.query_id, r.rank, r.corpus_id, f"{r.score:.6f}") for r in ranked)
+        table = ((r.query_id, r.rank, r.corpus_id, round(r.score, 6)) for r in ranked)
+        write_csv(handle, ["query_id", "rank", "corpus_id", "score"], table)  # ids from the files: escaped
     seconds = time.perf_counter() - started
     click.echo(
         f"Ranked {len(corpus):,} corpus texts for {len(queries):,} queries (top {top}) in {seconds:.1f} s "

@@ -38,11 +38,14 @@ def serve(host: str, port: int, threads: int, no_worker: bool) -> None:
 @click.command()
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between polls of the task queue.")
 def worker(interval: float) -> None:
-    """Run background tasks (imports, re-indexing, optimisation, reports) from the database queue."""
-    setup_django()
-    from django.core.management import call_command
+    """Run background tasks (imports, re-indexing, optimisation, reports) from the database queue.
 
-    call_command("db_worker", interval=interval)
+    Beside them it fails the jobs of workers that died (at start, then every few seconds) and deletes
+    files older than HELIX_FILE_RETENTION_DAYS (once a day)."""
+    setup_django()
+    from helix.jobs.worker import run_worker
+
+    run_worker(interval=interval)
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -3,7 +3,6 @@ documented exchanges, match a region's flows, allocate a region, and search the 
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 from typing import Any
@@ -82,13 +81,16 @@ def rank_receivers(learn_from: Path, queries: Path, top: int, output: Path | Non
         f"learning from {len(learned)} exchanges in {len({e.case for e in learned})} cases ...", err=True
     )
     model = ReceiverModel.learn(learned, encoder=_encoder(encoder))
+    from helix.spreadsheets import write_csv
+
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
     try:
-        writer = csv.writer(out)
-        writer.writerow(["query_index", "rank", "nace_code", "score"])
-        for index, query in enumerate(asked):
-            for rank, r in enumerate(model.rank(query.waste, top=top), start=1):
-                writer.writerow([index, rank, r.nace_code, f"{r.score:.6f}"])
+        table = (
+            [index, rank, r.nace_code, round(r.score, 6)]
+            for index, query in enumerate(asked)
+            for rank, r in enumerate(model.rank(query.waste, top=top), start=1)
+        )
+        write_csv(out, ["query_index", "rank", "nace_code", "score"], table)  # formulas escaped
     finally:
         if output:
             out.close()
@@ -154,45 +156,49 @@ def match_command(region: str, output: Path | None, username: str | None) -> Non
         rows = services.visible_synergies(user).order_by("-score")
         if region:
             rows = rows.filter(have__site__region=region)
+        synergies = list(rows)
+        # each flow as far as the user may view it, the reasons only where both are
+        viewable = services.viewable_flow_ids(user, {pk for s in synergies for pk in (s.have_id, s.want_id)})
+        sides = {s.pk: services.synergy_sides(user, s, viewable) for s in synergies}
+        columns = [
+            "synergy",
+            "state",
+            "have",
+            "have_owner",
+            "want",
+            "want_owner",
+            "score",
+            "compatibility",
+            "quantity",
+            "unit",
+            "road_km",
+            "money_saved_eur",
+            "co2e_avoided_t",
+            "reasons",
+        ]
+        table = (
+            [
+                s.pk,
+                s.state,
+                sides[s.pk][0]["title"],
+                sides[s.pk][0]["owner"],
+                sides[s.pk][1]["title"],
+                sides[s.pk][1]["owner"],
+                round(s.score, 4),
+                round(s.compatibility, 3),
+                round(s.quantity, 1),
+                s.unit,
+                round(s.road_km, 1),
+                round(s.impact.get("money_saved_eur", 0)),
+                round(s.impact.get("co2e_avoided_t", 0), 1),
+                "" if sides[s.pk][0]["withheld"] or sides[s.pk][1]["withheld"] else " | ".join(s.reasons),
+            ]
+            for s in synergies
+        )
+        from helix.spreadsheets import write_csv
+
         with open(output, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(
-                [
-                    "synergy",
-                    "state",
-                    "have",
-                    "have_owner",
-                    "want",
-                    "want_owner",
-                    "score",
-                    "compatibility",
-                    "quantity",
-                    "unit",
-                    "road_km",
-                    "money_saved_eur",
-                    "co2e_avoided_t",
-                    "reasons",
-                ]
-            )
-            for s in rows:
-                w.writerow(
-                    [
-                        s.pk,
-                        s.state,
-                        s.have.title,
-                        services.owner_label(user, s.have),
-                        s.want.title,
-                        services.owner_label(user, s.want),
-                        f"{s.score:.4f}",
-                        f"{s.compatibility:.3f}",
-                        f"{s.quantity:.1f}",
-                        s.unit,
-                        f"{s.road_km:.1f}",
-                        f"{s.impact.get('money_saved_eur', 0):.0f}",
-                        f"{s.impact.get('co2e_avoided_t', 0):.1f}",
-                        " | ".join(s.reasons),
-                    ]
-                )
+            write_csv(fh, columns, table)  # text that would run as a formula is escaped
         click.echo(f"written to {output}")
 
 
@@ -244,23 +250,29 @@ def allocate_command(region: str, fixed_cost: float, output: Path | None, userna
         f"EUR {i['money_saved_eur']:,.0f} saved, {i['energy_mwh']:,.0f} MWh heat"
     )
     if output:
-        flows = {f.pk: f for f in ResourceFlow.objects.select_related("organisation", "site")}
+        ids = {a[side] for a in best["assignments"] for side in ("have", "want")}
+        viewable = services.viewable_flow_ids(user, ids)  # a region may hold other clusters' flows
+        flows = {
+            f.pk: services.flow_shown(user, f, viewable)
+            for f in ResourceFlow.objects.filter(pk__in=ids).select_related("organisation", "site")
+        }
+        columns = ["have", "have_owner", "want", "want_owner", "quantity", "cost_eur", "co2e_avoided_t"]
+        table = (
+            [
+                flows[a["have"]]["title"],
+                flows[a["have"]]["owner"],
+                flows[a["want"]]["title"],
+                flows[a["want"]]["owner"],
+                round(a["quantity"], 2),
+                round(a["cost_eur"]),
+                round(a["impact"]["co2e_avoided_t"], 2),
+            ]
+            for a in best["assignments"]
+        )
+        from helix.spreadsheets import write_csv
+
         with open(output, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(["have", "have_owner", "want", "want_owner", "quantity", "cost_eur", "co2e_avoided_t"])
-            for a in best["assignments"]:
-                h, wt = flows[a["have"]], flows[a["want"]]
-                w.writerow(
-                    [
-                        h.title,
-                        services.owner_label(user, h),
-                        wt.title,
-                        services.owner_label(user, wt),
-                        f"{a['quantity']:.2f}",
-                        f"{a['cost_eur']:.0f}",
-                        f"{a['impact']['co2e_avoided_t']:.2f}",
-                    ]
-                )
+            write_csv(fh, columns, table)  # text that would run as a formula is escaped
         click.echo(f"written to {output}")
 
 

@@ -7,3 +7,9 @@ class EventsConfig(AppConfig):
     label = "events"
     verbose_name = _("Matchmaking events")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from helix.events.tasks import fail_abandoned_run
+        from helix.jobs.signals import job_abandoned
+
+        job_abandoned.connect(fail_abandoned_run, dispatch_uid="helix.events.fail_abandoned_run")

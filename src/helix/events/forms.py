@@ -44,6 +44,12 @@ class EventForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Unanswered requests expire then and never take a slot."),
     )
+    open_now = forms.BooleanField(
+        required=False,
+        initial=True,
+        label=_("Open for registration now"),
+        help_text=_("Unticked, the event stays a draft that only its organisers see until they open it."),
+    )
 
     def __init__(self, *args: Any, clusters: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,5 +1,12 @@
-"""Event services: meeting requests, expiry, building the scheduling problem from the database, running
-the optimiser, publishing, and agendas. Views, API, CLI and tasks call these; the core does the work."""
+"""Event services: the event's status, registrations, meeting requests, expiry, building the scheduling
+problem from the database, running the optimiser, publishing, and agendas. Views, API, CLI and tasks call
+these; the core does the work.
+
+Who may act is asked of ``helix.events.permissions`` (through ``can``); which moves an event, a schedule
+run or a meeting request may make is the core's workflow tables (``helix.core.matchmaking.workflows``).
+A move the actor's role may not make is refused with PermissionDenied; a move the table has not from
+the present state with :class:`~helix.core.matchmaking.workflows.MoveRefused` (a TransitionNotAllowed
+with a code), which pages and API translate."""
 
 from __future__ import annotations
 
@@ -15,9 +22,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helix.audit.bulk import update_logged
+from helix.core.matchmaking import workflows as flow
+from helix.core.matchmaking.workflows import NOT_YOURS, MoveRefused, check_move
 from helix.core.scheduling import InvalidProblem, Meeting, Mode, Problem, Result, Status, solve_schedule
 from helix.core.scheduling.reschedule import reschedule
 from helix.core.scheduling.tables import assign_tables
+from helix.core.workflow import Transition, Workflow
 from helix.events.models import (
     Event,
     EventFormat,
@@ -30,24 +41,113 @@ from helix.events.models import (
     ScheduleStatus,
     TimeSlot,
 )
-from helix.registry.permissions import can_manage_cluster, own_organisation_id
+from helix.registry.permissions import can, can_create, scope
 
-# -- permissions -------------------------------------------------------------------------------------------
+# -- who may act, and which moves (both asked of the declarations) ------------------------------------------
 
 
 def is_organiser(user: Any, event: Event) -> bool:
-    return bool(user and user.is_authenticated and can_manage_cluster(user, event.cluster))
+    """Staff of the event's cluster (or a superuser): they run its schedule (``events.event: schedule``)."""
+    return can(user, "schedule", event)
 
 
 def acts_for(user: Any, registration: Registration) -> bool:
-    """The registered person themselves, someone of their organisation, or the organiser."""
-    if is_organiser(user, registration.event):
-        return True
-    person = getattr(user, "person", None) if user and user.is_authenticated else None
-    return bool(
-        person
-        and (person.pk == registration.person_id or own_organisation_id(user) == registration.organisation_id)
+    """The registered person, someone of their organisation (while the event is published), or the
+    organiser (``events.registration: act_for``)."""
+    return can(user, "act_for", registration)
+
+
+def event_roles(user: Any, event: Event) -> set[str]:
+    return {flow.ORGANISER} if can(user, "change_status", event) else set()
+
+
+def schedule_roles(user: Any, schedule: Schedule) -> set[str]:
+    return {flow.ORGANISER} if can(user, "publish", schedule) else set()
+
+
+def request_roles(user: Any, request: EventMeetingRequest) -> set[str]:
+    """The sides of ``request`` that ``user`` acts for, and ``organiser``."""
+    roles = set()
+    if can(user, "act_for", request.requester):
+        roles.add(flow.REQUESTER)
+    if can(user, "act_for", request.requested):
+        roles.add(flow.ASKED)
+    if can(user, "edit", request):
+        roles.add(flow.ORGANISER)
+    return roles
+
+
+def _move(workflow: Workflow, source: str, target: str, roles: set[str]) -> Transition:
+    """The table's move, or why not: PermissionDenied when it is not the actor's to make, MoveRefused
+    (code ``not_from_state``) when the table has no such move from ``source``."""
+    try:
+        return check_move(workflow, source, target, roles)
+    except MoveRefused as exc:
+        if exc.code == NOT_YOURS:
+            raise PermissionDenied(str(exc)) from None
+        raise
+
+
+def moves(workflow: Workflow, source: str, roles: set[str]) -> list[Transition]:
+    """The moves out of ``source`` an actor holding ``roles`` may make (what pages and API offer)."""
+    return workflow.available(source, roles)
+
+
+def event_moves(user: Any, event: Event) -> list[Transition]:
+    return moves(flow.EVENT_WORKFLOW, event.status, event_roles(user, event))
+
+
+def schedule_moves(user: Any, schedule: Schedule) -> list[Transition]:
+    state = flow.schedule_state(schedule.status, schedule.published)
+    return moves(flow.SCHEDULE_WORKFLOW, state, schedule_roles(user, schedule))
+
+
+def request_moves(user: Any, request: EventMeetingRequest) -> list[Transition]:
+    return moves(flow.EVENT_REQUEST_WORKFLOW, request.status, request_roles(user, request))
+
+
+def visible_events(user: Any) -> Any:
+    """Events ``user`` may find in the list: published ones, and drafts of their own clusters (staff)."""
+    return scope(user, "list", Event.objects.select_related("cluster"))
+
+
+def participants(user: Any, event: Event) -> Any:
+    """The registrations of ``event`` that ``user`` may see (none where the participant list is not
+    theirs to see)."""
+    if not can(user, "view_participants", event):
+        return Registration.objects.none()
+    return scope(user, "view", event.registrations.select_related("person", "organisation", "event"))
+
+
+def visible_requests(user: Any, event: Event) -> Any:
+    """The meeting requests of ``event`` that ``user`` may see: all for its organisers, a participant's
+    organisation's own (either side) for the others."""
+    return scope(
+        user,
+        "view",
+        EventMeetingRequest.objects.filter(event=event).select_related(
+            "event",
+            "requester__event",
+            "requester__person",
+            "requester__organisation",
+            "requested__event",
+            "requested__person",
+            "requested__organisation",
+        ),
     )
+
+
+@transaction.atomic
+def change_status(user: Any, event: Event, target: str) -> Event:
+    """Open, close or reopen registration, as the event's workflow allows the organiser. The caller's
+    ``event`` object is updated too."""
+    locked = Event.objects.select_for_update().select_related("cluster").get(pk=event.pk)
+    if not can(user, "change_status", locked):
+        raise PermissionDenied("only the event's organisers change its status")
+    _move(flow.EVENT_WORKFLOW, locked.status, target, event_roles(user, locked))
+    locked.status = event.status = target
+    locked.save(update_fields=["status"])
+    return locked
 
 
 def create_event(
@@ -69,15 +169,20 @@ def create_event(
     attendance: str = "on_site",
     request_deadline: Any = None,
     time_zone: str = "Europe/Brussels",
+    open_now: bool = True,
 ) -> Event:
-    """An event with a morning and an afternoon session of generated slots and one room, in one go."""
+    """An event with a morning and an afternoon session of generated slots and one room, in one go; a
+    draft (the workflow's first state), opened for registration at once when ``open_now``."""
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
     from helix.events.models import Room, Session
 
-    if not can_manage_cluster(user, cluster):
+    if not (can_create(user, Event) and can(user, "manage", cluster)):
         raise PermissionDenied("only the cluster's staff organise its events")
+    status = flow.EVENT_WORKFLOW.initial
+    if open_now:
+        status = flow.EVENT_WORKFLOW.check(status, flow.OPEN, {flow.ORGANISER}).target
     zone = ZoneInfo(time_zone)
     with transaction.atomic():
         event = Event.objects.create(
@@ -89,7 +194,7 @@ def create_event(
             attendance=attendance,
             request_deadline=request_deadline,
             time_zone=time_zone,
-            status="open",
+            status=status,
             created_by=user if getattr(user, "pk", None) else None,
         )
         start = datetime.combine(day, first_slot, tzinfo=zone)
@@ -118,12 +223,16 @@ def register(
     online: bool = False,
     max_meetings: int | None = None,
 ) -> Registration:
-    """The user registers themselves (their person record), or the organiser registers ``person``."""
-    if person is None:
-        person = getattr(user, "person", None) if user and user.is_authenticated else None
-        if person is None:
+    """The user registers themselves (their person record) while the event is open for registration, or
+    the organiser registers ``person``."""
+    own = getattr(user, "person", None) if user is not None and user.is_authenticated else None
+    if person is None or person == own:
+        if not (can(user, "register", event) or can(user, "register_others", event)):
+            raise PermissionDenied("registration for this event is not open")
+        if own is None:
             raise ValidationError({"person": _("Your account is not linked to a person of an organisation.")})
-    elif not is_organiser(user, event) and getattr(user, "person", None) != person:
+        person = own
+    elif not can(user, "register_others", event):
         raise PermissionDenied("only the organiser registers others")
     if event.registrations.filter(person=person).exists():
         raise ValidationError({"person": _("%(person)s is already registered.") % {"person": person}})
@@ -160,7 +269,7 @@ def request_meeting(
     event = requester.event
     if requested.event_id != event.pk:
         raise ValidationError({"requested": _("Both participants must be registered for the same event.")})
-    if not acts_for(user, requester):
+    if not can(user, "act_for", requester):
         raise PermissionDenied("you do not act for this participant")
     if requester.pk == requested.pk or requester.organisation_id == requested.organisation_id:
         raise ValidationError({"requested": _("A meeting is between two different organisations.")})
@@ -190,11 +299,9 @@ def match_requests(user: Any, event: Event) -> list[tuple[Any, Registration, Reg
     registration, counterpart's registration)."""
     from helix.market.models import MeetingRequest, MeetingStatus
 
-    own = [
-        r
-        for r in event.registrations.select_related("organisation")
-        if acts_for(user, r) and not is_organiser(user, event)
-    ]
+    if can(user, "manage_requests", event):
+        return []  # the organisers bring nobody's matches
+    own = list(scope(user, "act_for", event.registrations.select_related("organisation")))
     if not own:
         return []
     by_org: dict[int, Registration] = {}
@@ -228,7 +335,9 @@ def request_from_match(user: Any, event: Event, market_request: Any) -> EventMee
             req.market_request = mr
             if mr.status == MeetingStatus.ACCEPTED:
                 _check_limits(own, other, field="status")
-                req.status = RequestStatus.ACCEPTED
+                req.status = flow.EVENT_REQUEST_WORKFLOW.check(
+                    req.status, RequestStatus.ACCEPTED, {flow.BOTH_AGREED}
+                ).target
                 req.responded_at = timezone.now()
             req.save(update_fields=["market_request", "status", "responded_at"])
             return req
@@ -238,28 +347,27 @@ def request_from_match(user: Any, event: Event, market_request: Any) -> EventMee
 
 
 def answer_request(user: Any, request: EventMeetingRequest, accept: bool) -> EventMeetingRequest:
-    if not acts_for(user, request.requested):
+    """Accept or decline: the participant asked (or the organiser), while the request is open."""
+    if not can(user, "answer", request):
         raise PermissionDenied("only the requested participant (or the organiser) answers")
     expire_requests(request.event)
     request.refresh_from_db()
-    if request.status != RequestStatus.REQUESTED:
-        raise ValidationError(
-            {
-                "status": _("This request is %(status)s and can no longer be answered.")
-                % {"status": request.get_status_display()}
-            }
-        )
+    target = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+    _move(flow.EVENT_REQUEST_WORKFLOW, request.status, target, request_roles(user, request))
     if accept:
         _check_limits(request.requester, request.requested, field="status")
-    request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
+    request.status = target
     request.responded_at = timezone.now()
     request.save(update_fields=["status", "responded_at"])
     return request
 
 
 def cancel_request(user: Any, request: EventMeetingRequest) -> EventMeetingRequest:
-    if not (acts_for(user, request.requester) or acts_for(user, request.requested)):
+    """Withdraw an open request (the requester) or cancel an accepted meeting (either side)."""
+    if not can(user, "cancel", request):
         raise PermissionDenied("not your meeting")
+    request.refresh_from_db()
+    _move(flow.EVENT_REQUEST_WORKFLOW, request.status, RequestStatus.CANCELLED, request_roles(user, request))
     request.status = RequestStatus.CANCELLED
     request.save(update_fields=["status"])
     return request
@@ -274,7 +382,7 @@ def update_request(
     after: EventMeetingRequest | None = None,
 ) -> EventMeetingRequest:
     """The organiser sets a request's priority, fixes its slot, or says it must follow another meeting."""
-    if not is_organiser(user, request.event):
+    if not can(user, "edit", request):
         raise PermissionDenied("only the organiser")
     if priority is not None and not 1 <= priority <= 3:
         raise ValidationError({"priority": _("Priority is 1 (normal) to 3 (high).")})
@@ -302,7 +410,7 @@ def update_request(
 def set_availability(
     user: Any, registration: Registration, *, unavailable: list[TimeSlot], max_meetings: int | None
 ) -> Registration:
-    if not acts_for(user, registration):
+    if not can(user, "act_for", registration):
         raise PermissionDenied("not your registration")
     if any(slot.event_id != registration.event_id for slot in unavailable):
         raise ValidationError({"unavailable": _("A slot belongs to another event.")})
@@ -318,9 +426,9 @@ def expire_requests(event: Event, now: Any = None) -> int:
     now = now or timezone.now()
     if not event.request_deadline or now <= event.request_deadline:
         return 0
-    return EventMeetingRequest.objects.filter(event=event, status=RequestStatus.REQUESTED).update(
-        status=RequestStatus.EXPIRED
-    )
+    move = flow.EVENT_REQUEST_WORKFLOW.check(RequestStatus.REQUESTED, RequestStatus.EXPIRED, {flow.DEADLINE})
+    unanswered = EventMeetingRequest.objects.filter(event=event, status=move.source)
+    return update_logged(unanswered, status=move.target)
 
 
 # -- the scheduling problem from the database -------------------------------------------------------------
@@ -401,7 +509,7 @@ def start_schedule(
     from helix.events.tasks import optimise_schedule
     from helix.jobs.services import create_job
 
-    if not is_organiser(user, event):
+    if not can(user, "schedule", event):
         raise PermissionDenied("only the organiser schedules")
     if mode not in ("all", "max"):
         raise ValidationError({"mode": _("Mode is 'all' or 'max'.")})
@@ -420,10 +528,12 @@ def start_schedule(
 
 
 def run_schedule(schedule_id: int, progress: Callable[[int, int, str], None] | None = None) -> dict[str, Any]:
-    """Optimise and, only if a schedule was found, write its meetings in one transaction."""
+    """Optimise and, only if a schedule was found, write its meetings in one transaction. Each state change
+    is a move of the schedule workflow made by the worker: a run that already succeeded (or is published)
+    is never run again, so its meetings never change under a published schedule."""
     schedule = Schedule.objects.select_related("event").get(pk=schedule_id)
     event = schedule.event
-    Schedule.objects.filter(pk=schedule_id).update(status=ScheduleStatus.RUNNING)
+    _worker_move(schedule, flow.RUNNING)
     started = time.monotonic()
 
     owner = threading.get_ident()
@@ -479,12 +589,10 @@ def run_schedule(schedule_id: int, progress: Callable[[int, int, str], None] | N
                 should_stop=should_stop,
             )
     except Exception as exc:
-        Schedule.objects.filter(pk=schedule_id).update(status=ScheduleStatus.FAILED, message=str(exc)[:2000])
+        _worker_move(schedule, flow.FAILED, message=str(exc)[:2000])
         raise
     if should_stop():
-        Schedule.objects.filter(pk=schedule_id).update(
-            status=ScheduleStatus.CANCELLED, message=_("Cancelled by the organiser.")
-        )
+        _worker_move(schedule, flow.CANCELLED, message=_("Cancelled by the organiser."))
         return {"status": "cancelled"}
     if result.status in (Status.INFEASIBLE, Status.UNKNOWN) or (
         mode is Mode.ALL and len(result.assignment) < len(data.requests)
@@ -494,8 +602,9 @@ def run_schedule(schedule_id: int, progress: Callable[[int, int, str], None] | N
             if result.status is Status.INFEASIBLE
             else _("No schedule found in the time given.")
         )
-        Schedule.objects.filter(pk=schedule_id).update(
-            status=ScheduleStatus.FAILED,
+        _worker_move(
+            schedule,
+            flow.FAILED,
             solver_status=result.status,
             message=message,
             seconds=time.monotonic() - started,
@@ -515,8 +624,9 @@ def run_schedule(schedule_id: int, progress: Callable[[int, int, str], None] | N
                 for m, t in sorted(result.assignment.items())
             ]
         )
-        Schedule.objects.filter(pk=schedule_id).update(
-            status=ScheduleStatus.SUCCEEDED,
+        _worker_move(
+            schedule,
+            flow.SUCCEEDED,
             solver_status=result.status.value,
             total_breaks=result.total_breaks,
             bound=result.bound,
@@ -536,23 +646,43 @@ def run_schedule(schedule_id: int, progress: Callable[[int, int, str], None] | N
     }
 
 
+def _worker_move(schedule: Schedule, target: str, **fields: Any) -> None:
+    """The background run moves ``schedule`` to ``target`` (with ``fields``), as the workflow allows the
+    worker from the state stored now; MoveRefused otherwise."""
+    stored = Schedule.objects.filter(pk=schedule.pk).values_list("status", "published").get()
+    move = check_move(flow.SCHEDULE_WORKFLOW, flow.schedule_state(*stored), target, {flow.WORKER})
+    update_logged(Schedule.objects.filter(pk=schedule.pk, status=stored[0]), status=move.target, **fields)
+    schedule.status = move.target
+
+
 def cancel_schedule(user: Any, schedule: Schedule) -> None:
-    if not is_organiser(user, schedule.event):
+    """Ask a queued or running optimisation to stop; the run moves to cancelled when it next looks."""
+    if not can(user, "cancel", schedule):
         raise PermissionDenied("only the organiser")
-    Schedule.objects.filter(
-        pk=schedule.pk, status__in=[ScheduleStatus.QUEUED, ScheduleStatus.RUNNING]
-    ).update(cancel_requested=True)
+    schedule.refresh_from_db(fields=["status", "published"])
+    state = flow.schedule_state(schedule.status, schedule.published)
+    _move(flow.SCHEDULE_WORKFLOW, state, flow.CANCELLED, schedule_roles(user, schedule))
+    update_logged(Schedule.objects.filter(pk=schedule.pk, status=schedule.status), cancel_requested=True)
 
 
 def publish_schedule(user: Any, schedule: Schedule) -> Schedule:
-    if not is_organiser(user, schedule.event):
+    """Publish a run that succeeded; the schedule published until now stops being published."""
+    if not can(user, "publish", schedule):
         raise PermissionDenied("only the organiser publishes")
-    if schedule.status != ScheduleStatus.SUCCEEDED:
-        raise ValidationError({"schedule": _("Only a successful run can be published.")})
+    roles = schedule_roles(user, schedule)
     with transaction.atomic():
         last = schedule.event.schedules.select_for_update().filter(published=True).first()
+        schedule.refresh_from_db(fields=["status", "published"])
+        _move(
+            flow.SCHEDULE_WORKFLOW,
+            flow.schedule_state(schedule.status, schedule.published),
+            flow.PUBLISHED,
+            roles,
+        )
+        if last is not None:
+            _move(flow.SCHEDULE_WORKFLOW, flow.PUBLISHED, flow.SUCCEEDED, roles)
         sequence = (last.sequence + 1) if last else 0
-        schedule.event.schedules.filter(published=True).update(published=False)
+        update_logged(schedule.event.schedules.filter(published=True), published=False)
         schedule.published = True
         schedule.published_at = timezone.now()
         schedule.sequence = sequence
@@ -579,3 +709,121 @@ def agenda(registration: Registration) -> list[ScheduledMeeting]:
         )
         .order_by("slot__start")
     )
+
+
+# -- a participant leaving a published schedule (privacy erasure) -----------------------------------------
+
+
+def published_meetings_of(person: Any) -> Any:
+    """The meetings of ``person`` (a registry Person) in published schedules, any event."""
+    return ScheduledMeeting.objects.filter(schedule__published=True).filter(
+        Q(request__requester__person=person) | Q(request__requested__person=person)
+    )
+
+
+@dataclass
+class Withdrawal:
+    """What taking a participant out of one event's published schedule did."""
+
+    event: Event
+    schedule: Schedule  # the schedule published in place of the previous one
+    cancelled: int  # meetings taken out
+    notified: int  # other participants told by e-mail
+
+
+def withdraw_from_published_schedules(user: Any, person: Any) -> list[Withdrawal]:
+    """Take ``person`` out of every published schedule, never silently: their meeting requests are
+    cancelled, each affected event's schedule is published again (next iCalendar SEQUENCE) without their
+    meetings while everyone else keeps their slot and table, and the other side of each cancelled meeting
+    gets an e-mail. ``user`` None is a trusted caller (CLI); anyone else must organise every such event."""
+    from django.core.mail import send_mass_mail
+
+    meetings = list(
+        published_meetings_of(person).select_related(
+            "schedule__event__cluster",
+            "slot",
+            "request__requester__person",
+            "request__requester__organisation",
+            "request__requested__person",
+            "request__requested__organisation",
+        )
+    )
+    by_event: dict[int, list[ScheduledMeeting]] = {}
+    for meeting in meetings:
+        by_event.setdefault(meeting.schedule.event_id, []).append(meeting)
+    events = {m.schedule.event_id: m.schedule.event for m in meetings}
+    if user is not None and not all(is_organiser(user, e) for e in events.values()):
+        raise PermissionDenied("only the organiser of every event concerned re-publishes its schedule")
+    done: list[Withdrawal] = []
+    mails: list[tuple[str, str, None, list[str]]] = []
+    with transaction.atomic():
+        for event_id, cancelled in by_event.items():
+            event = events[event_id]
+            old = Schedule.objects.select_for_update().get(pk=cancelled[0].schedule_id, published=True)
+            gone = {m.pk for m in cancelled}
+            update_logged(Schedule.objects.filter(pk=old.pk), published=False)
+            new = Schedule.objects.create(
+                event=event,
+                status=ScheduleStatus.SUCCEEDED,
+                mode=old.mode,
+                fairness=old.fairness,
+                time_limit=old.time_limit,
+                solver_status=old.solver_status,
+                held=(old.held or 0) - len(gone) if old.held is not None else None,
+                requested=old.requested,
+                moved=0,
+                seconds=0.0,
+                message=_(
+                    "Published again without the %(n)d meetings of a participant who withdrew; everyone "
+                    "else keeps their slot and table."
+                )
+                % {"n": len(gone)},
+                created_by=user if getattr(user, "pk", None) else None,
+                published=True,
+                published_at=timezone.now(),
+                sequence=old.sequence + 1,
+            )
+            ScheduledMeeting.objects.bulk_create(
+                [
+                    ScheduledMeeting(schedule=new, request_id=m.request_id, slot_id=m.slot_id, table=m.table)
+                    for m in old.meetings.exclude(pk__in=gone)
+                ]
+            )
+            update_logged(
+                EventMeetingRequest.objects.filter(event=event)
+                .filter(Q(requester__person=person) | Q(requested__person=person))
+                .exclude(status__in=[RequestStatus.DECLINED, RequestStatus.EXPIRED]),
+                status=RequestStatus.CANCELLED,
+            )
+            notices = [_cancellation_notice(event, m, person) for m in cancelled]
+            mails.extend(n for n in notices if n is not None)
+            done.append(Withdrawal(event, new, len(gone), sum(n is not None for n in notices)))
+        if mails:
+            transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    return done
+
+
+def _cancellation_notice(
+    event: Event, meeting: ScheduledMeeting, person: Any
+) -> tuple[str, str, None, list[str]] | None:
+    """The e-mail to the other side of a cancelled meeting (it names the organisation, not the person)."""
+    from zoneinfo import ZoneInfo
+
+    req = meeting.request
+    mine, other = req.requester, req.requested
+    if other.person_id == person.pk:
+        mine, other = other, mine
+    if not other.person.email:
+        return None
+    start = meeting.slot.start.astimezone(ZoneInfo(event.time_zone))
+    subject = _("Meeting cancelled: %(event)s") % {"event": event.title}
+    body = _(
+        "Your meeting with %(organisation)s at %(event)s on %(day)s at %(time)s is cancelled: the "
+        "participant withdrew. The rest of your agenda is unchanged; the schedule was published again."
+    ) % {
+        "organisation": mine.organisation.name,
+        "event": event.title,
+        "day": start.strftime("%Y-%m-%d"),
+        "time": start.strftime("%H:%M"),
+    }
+    return (subject, body, None, [other.person.email])

@@ -1,5 +1,7 @@
 """Event pages: list, detail (participants, requests, the organiser's schedule panel), agenda and its
-iCalendar file, the organiser's grid. Thin: every change goes through services."""
+iCalendar file, the organiser's grid. Thin: every change goes through services; who may see what is
+asked of helix.events.permissions (can/scope), so the pages answer as the API does: an event the caller
+may not see is 404, a published one is public."""
 
 from __future__ import annotations
 
@@ -9,16 +11,26 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from helix.actions import act
 from helix.events import services
 from helix.events.agenda import agenda_ics
 from helix.events.models import Event, EventMeetingRequest, Registration, Schedule, ScheduleStatus, TimeSlot
+from helix.params import NotANumber, finite_number, object_id, object_ids, whole_number
+from helix.registry.permissions import can, can_create, scope
+
+MAX_MEETINGS = 32767  # what the small integer columns (most meetings, fairness) hold
+# The event workflow's move labels (helix.core.matchmaking.workflows), so that makemessages finds them.
+TRANSITION_LABELS = (
+    gettext_noop("Open for registration"),
+    gettext_noop("Close registration"),
+    gettext_noop("Reopen registration"),
+)
 
 
 def _act(
@@ -28,28 +40,30 @@ def _act(
     return act(request, call, redirect("events:detail", pk=event_id), done=done, denied=denied)
 
 
-@login_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    events = Event.objects.select_related("cluster").exclude(status="draft") | Event.objects.filter(
-        cluster__staff_assignments__user=request.user
-    )
-    from helix.registry.permissions import staff_cluster_ids
-
     return render(
         request,
         "events/event_list.html",
-        {"events": events.distinct(), "app": "events", "can_create": bool(staff_cluster_ids(request.user))},
+        {
+            "events": services.visible_events(request.user),
+            "app": "events",
+            "can_create": can_create(request.user, Event),
+        },
     )
+
+
+def _visible_event(request: HttpRequest, pk: int) -> Event:
+    """The event, if the caller may see it (404 otherwise, as in the API)."""
+    return get_object_or_404(scope(request.user, "view", Event.objects.select_related("cluster")), pk=pk)
 
 
 @login_required
 def event_create(request: HttpRequest) -> HttpResponse:
     from helix.events.forms import EventForm
     from helix.registry.models import Cluster
-    from helix.registry.permissions import staff_cluster_ids
 
-    clusters = Cluster.objects.filter(pk__in=staff_cluster_ids(request.user))
-    if not clusters.exists():
+    clusters = scope(request.user, "manage", Cluster.objects.all())
+    if not (can_create(request.user, Event) and clusters.exists()):
         raise PermissionDenied
     form = EventForm(request.POST or None, clusters=clusters)
     if request.method == "POST" and form.is_valid():
@@ -62,50 +76,48 @@ def event_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def register(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(Event, pk=pk)
+    event = _visible_event(request, pk)
     return _act(
-        request, event.pk, lambda: services.register(request.user, event), done=_("You are registered.")
+        request,
+        event.pk,
+        lambda: services.register(request.user, event),
+        done=_("You are registered."),
+        denied=_("Registration for this event is not open."),
     )
 
 
-@login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(Event.objects.select_related("cluster"), pk=pk)
-    organiser = services.is_organiser(request.user, event)
-    mine = (
-        [
-            r
-            for r in event.registrations.select_related("person", "organisation")
-            if services.acts_for(request.user, r) and not organiser
-        ]
-        if request.user.is_authenticated
-        else []
+    event = _visible_event(request, pk)
+    user = request.user
+    organiser = services.is_organiser(user, event)
+    registrations = list(services.participants(user, event).order_by("organisation__name", "pk"))
+    mine = [] if organiser else list(scope(user, "act_for", event.registrations.select_related("event")))
+    requests = list(services.visible_requests(user, event))
+    for req in requests:
+        req.moves = [t.target for t in services.request_moves(user, req)]  # type: ignore[attr-defined]
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    can_register = (
+        person is not None
+        and can(user, "register", event)
+        and not event.registrations.filter(person=person).exists()
     )
-    if organiser:
-        mine = []
-    registrations = event.registrations.select_related("person", "organisation").order_by(
-        "organisation__name"
-    )
-    own_ids = [r.pk for r in mine]
-    requests = EventMeetingRequest.objects.filter(event=event).select_related(
-        "requester__person", "requester__organisation", "requested__person", "requested__organisation"
-    )
-    if not organiser:
-        requests = requests.filter(Q(requester_id__in=own_ids) | Q(requested_id__in=own_ids))
-    person = getattr(request.user, "person", None)
-    can_register = bool(person) and not event.registrations.filter(person=person).exists()
+    schedules = list(event.schedules.select_related("job")[:10]) if can(user, "view_schedules", event) else []
+    for schedule in schedules:
+        schedule.moves = [t.target for t in services.schedule_moves(user, schedule)]  # type: ignore[attr-defined]
     context = {
-        "from_matches": services.match_requests(request.user, event) if mine else [],
+        "from_matches": services.match_requests(user, event) if mine else [],
         "can_register": can_register,
         "event": event,
+        "event_moves": services.event_moves(user, event),
         "organiser": organiser,
         "mine": mine,
-        "own_ids": own_ids,
+        "own_ids": [r.pk for r in mine],
+        "show_participants": can(user, "view_participants", event),
         "registrations": registrations,
         "requests": requests,
         "app": "events",
         "slots": event.slots.all(),
-        "schedules": event.schedules.all()[:10] if organiser else [],
+        "schedules": schedules,
         "published": services.published_schedule(event),
     }
     return render(request, "events/event_detail.html", context)
@@ -113,15 +125,29 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    target = request.POST.get("status", "")
+    return _act(
+        request,
+        event.pk,
+        lambda: services.change_status(request.user, event, target),
+        done=_("Event status changed."),
+        denied=_("Only the organiser."),
+    )
+
+
+@login_required
+@require_POST
 def request_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(Event, pk=pk)
-    requester = get_object_or_404(Registration, pk=request.POST.get("requester"), event=event)
-    requested = get_object_or_404(Registration, pk=request.POST.get("requested"), event=event)
+    event = _visible_event(request, pk)
+    requester = get_object_or_404(Registration, pk=object_id(request.POST.get("requester")), event=event)
+    requested = get_object_or_404(Registration, pk=object_id(request.POST.get("requested")), event=event)
     return _act(
         request,
         event.pk,
         lambda: services.request_meeting(
-            request.user, requester, requested, priority=int(request.POST.get("priority") or 1)
+            request.user, requester, requested, priority=whole_number(request.POST.get("priority"), default=1)
         ),
         done=_("Meeting requested."),
         denied=_("You do not act for this participant."),
@@ -133,8 +159,8 @@ def request_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 def request_from_match(request: HttpRequest, pk: int) -> HttpResponse:
     from helix.market.models import MeetingRequest
 
-    event = get_object_or_404(Event, pk=pk)
-    market_request = get_object_or_404(MeetingRequest, pk=request.POST.get("market_request"))
+    event = _visible_event(request, pk)
+    market_request = get_object_or_404(MeetingRequest, pk=object_id(request.POST.get("market_request")))
     return _act(
         request,
         event.pk,
@@ -146,7 +172,7 @@ def request_from_match(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def answer_request(request: HttpRequest, pk: int) -> HttpResponse:
-    req = get_object_or_404(EventMeetingRequest.objects.select_related("event"), pk=pk)
+    req = _visible_request(request, pk)
     accept = request.POST.get("answer") == "accept"
     return _act(
         request,
@@ -158,17 +184,38 @@ def answer_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def cancel_request(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _visible_request(request, pk)
+    return _act(
+        request,
+        req.event_id,
+        lambda: services.cancel_request(request.user, req),
+        done=_("Meeting request cancelled."),
+        denied=_("Only the two participants (or the organiser) cancel a meeting."),
+    )
+
+
+def _visible_request(request: HttpRequest, pk: int) -> EventMeetingRequest:
+    return get_object_or_404(
+        scope(request.user, "view", EventMeetingRequest.objects.select_related("event")), pk=pk
+    )
+
+
+@login_required
+@require_POST
 def update_request(request: HttpRequest, pk: int) -> HttpResponse:
-    req = get_object_or_404(EventMeetingRequest.objects.select_related("event"), pk=pk)
-    slot = TimeSlot.objects.filter(pk=request.POST.get("fixed_slot") or None, event=req.event).first()
-    after = EventMeetingRequest.objects.filter(pk=request.POST.get("after") or None, event=req.event).first()
+    req = _visible_request(request, pk)
+    slot = TimeSlot.objects.filter(pk=object_id(request.POST.get("fixed_slot")), event=req.event).first()
+    after = EventMeetingRequest.objects.filter(
+        pk=object_id(request.POST.get("after")), event=req.event
+    ).first()
     return _act(
         request,
         req.event_id,
         lambda: services.update_request(
             request.user,
             req,
-            priority=int(request.POST.get("priority") or req.priority),
+            priority=whole_number(request.POST.get("priority"), default=req.priority),
             fixed_slot=slot,
             after=after,
         ),
@@ -179,17 +226,18 @@ def update_request(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def availability(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = _registration_for(request, pk)
+    registration = _registration_for(request, pk, "act_for")
     slots = list(
-        TimeSlot.objects.filter(event=registration.event, pk__in=request.POST.getlist("unavailable"))
+        TimeSlot.objects.filter(
+            event=registration.event, pk__in=object_ids(request.POST.getlist("unavailable"))
+        )
     )
-    limit = request.POST.get("max_meetings")
-    services.set_availability(
-        request.user,
-        registration,
-        unavailable=slots,
-        max_meetings=int(limit) if limit and limit.isdigit() else None,
-    )
+    try:
+        limit = whole_number(request.POST.get("max_meetings"), low=0, high=MAX_MEETINGS)
+    except NotANumber as exc:
+        messages.error(request, exc.text)
+        return redirect("events:detail", pk=registration.event_id)
+    services.set_availability(request.user, registration, unavailable=slots, max_meetings=limit)
     messages.success(request, _("Availability saved."))
     return redirect("events:detail", pk=registration.event_id)
 
@@ -197,7 +245,7 @@ def availability(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(Event, pk=pk)
+    event = _visible_event(request, pk)
     fairness = request.POST.get("fairness")
 
     def start() -> object:
@@ -205,8 +253,8 @@ def run_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             request.user,
             event,
             mode=request.POST.get("mode", "max"),
-            fairness=int(fairness) if fairness not in (None, "") else None,
-            time_limit=min(600.0, max(1.0, float(request.POST.get("time_limit") or 30))),
+            fairness=whole_number(fairness, low=0, high=MAX_MEETINGS),
+            time_limit=finite_number(request.POST.get("time_limit"), default=30.0, low=1.0, high=600.0),
         )
 
     return _act(
@@ -221,8 +269,9 @@ def run_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def schedule_status(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = get_object_or_404(Schedule.objects.select_related("event", "job"), pk=pk)
-    if not services.is_organiser(request.user, schedule.event):
+    if not can(request.user, "view", schedule):
         raise PermissionDenied
+    schedule.moves = [t.target for t in services.schedule_moves(request.user, schedule)]  # type: ignore[attr-defined]
     return render(request, "events/_schedule_row.html", {"schedule": schedule, "event": schedule.event})
 
 
@@ -242,22 +291,26 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = get_object_or_404(Schedule.objects.select_related("event"), pk=pk)
-    services.cancel_schedule(request.user, schedule)
-    return redirect("events:detail", pk=schedule.event_id)
+    return _act(
+        request,
+        schedule.event_id,
+        lambda: services.cancel_schedule(request.user, schedule),
+        denied=_("Only the organiser."),
+    )
 
 
-def _registration_for(request: HttpRequest, pk: int) -> Registration:
+def _registration_for(request: HttpRequest, pk: int, action: str) -> Registration:
     registration = get_object_or_404(
         Registration.objects.select_related("event", "person", "organisation"), pk=pk
     )
-    if not services.acts_for(request.user, registration):
+    if not can(request.user, action, registration):
         raise PermissionDenied
     return registration
 
 
 @login_required
 def agenda(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = _registration_for(request, pk)
+    registration = _registration_for(request, pk, "view_agenda")
     items = []
     for item in services.agenda(registration):
         req = item.request
@@ -272,7 +325,7 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agenda_ical(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = _registration_for(request, pk)
+    registration = _registration_for(request, pk, "download_agenda")
     response = HttpResponse(agenda_ics(registration), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="agenda-{registration.event_id}-{registration.pk}.ics"'
@@ -284,7 +337,7 @@ def agenda_ical(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from helix.events.pdf import agenda_pdf as render_pdf
 
-    registration = _registration_for(request, pk)
+    registration = _registration_for(request, pk, "download_agenda")
     response = HttpResponse(render_pdf(registration), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="agenda-{registration.event_id}-{registration.pk}.pdf"'
@@ -294,7 +347,7 @@ def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _organiser_schedule(request: HttpRequest, pk: int) -> tuple[Event, Schedule | None]:
     event = get_object_or_404(Event, pk=pk)
-    if not services.is_organiser(request.user, event):
+    if not can(request.user, "view_schedules", event):
         raise PermissionDenied
     return event, services.published_schedule(event) or event.schedules.filter(
         status=ScheduleStatus.SUCCEEDED
@@ -369,12 +422,7 @@ def grid_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 def grid(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(Event, pk=pk)
-    if not services.is_organiser(request.user, event):
-        raise PermissionDenied
-    schedule = (
-        services.published_schedule(event) or event.schedules.filter(status=ScheduleStatus.SUCCEEDED).first()
-    )
+    event, schedule = _organiser_schedule(request, pk)
     tables = sum(room.tables for room in event.rooms.all())
     rows = []
     if schedule:

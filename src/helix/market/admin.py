@@ -1,17 +1,27 @@
 """Django admin for needs and offers: listings (saved through the services), feedback, meeting requests and
-the learned ranker weights (read only: they are learned, not typed)."""
+the learned ranker weights (read only: they are learned, not typed).
+
+Who sees which row is the market's permission table (helix.market.permissions), as on the pages:
+- listings: those the staff member may ``edit`` (the listings of their clusters' organisations); a status
+  set here is a move of the listing lifecycle they may make, or the form says why not;
+- meeting requests: read only, those they may ``view``; they are answered on the pages, by the
+  request's workflow;
+- feedback: read only (the verdicts are the ranker's evidence), those they may ``view``;
+- ranker weights: for superusers only. They are learned from every cluster's feedback and used for
+  every cluster's matches: no cluster owns them.
+"""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from helix.market import models, services
-from helix.registry.admin import ClusterScopedAdmin
+from helix.registry.admin import ClusterScopedAdmin, ReadOnlyScopedAdmin, SuperuserOnlyAdmin
 
 
 @admin.register(models.Listing)
 class ListingAdmin(ClusterScopedAdmin):
-    organisation_path = "organisation"
     list_display = (
         "title",
         "side",
@@ -38,6 +48,24 @@ class ListingAdmin(ClusterScopedAdmin):
         "updated_at",
     )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+        form = super().get_form(request, obj, change, **kwargs)
+        user = request.user
+
+        class LifecycleForm(form):  # type: ignore[misc, valid-type]
+            """A status picked here is a move of the listing lifecycle ``user`` may make."""
+
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                if "status" in self.cleaned_data:
+                    try:
+                        services.check_status_change(self.instance, user=user)
+                    except ValidationError as error:
+                        self.add_error(None, error)
+
+        LifecycleForm.__name__ = form.__name__
+        return LifecycleForm
+
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         # The services keep the search text, the detected language and the match index current.
         services.save_listing(obj, user=request.user)
@@ -47,16 +75,9 @@ class ListingAdmin(ClusterScopedAdmin):
         services.refresh_listing_search_text(form.instance)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
 @admin.register(models.Feedback)
-class FeedbackAdmin(ReadOnlyAdmin):
+class FeedbackAdmin(ReadOnlyScopedAdmin):
+    evidence = True
     list_display = ("need", "offer", "verdict", "user", "score", "created_at")
     list_filter = ("verdict",)
     list_select_related = ("need", "offer", "user")
@@ -64,8 +85,7 @@ class FeedbackAdmin(ReadOnlyAdmin):
 
 
 @admin.register(models.MeetingRequest)
-class MeetingRequestAdmin(ClusterScopedAdmin):
-    organisation_path = "from_organisation"
+class MeetingRequestAdmin(ReadOnlyScopedAdmin):
     list_display = ("from_organisation", "to_organisation", "need", "offer", "status", "created_at")
     list_filter = ("status",)
     list_select_related = ("from_organisation", "to_organisation", "need", "offer")
@@ -75,6 +95,12 @@ class MeetingRequestAdmin(ClusterScopedAdmin):
 
 
 @admin.register(models.RankerWeights)
-class RankerWeightsAdmin(ReadOnlyAdmin):
+class RankerWeightsAdmin(SuperuserOnlyAdmin):
     list_display = ("created_at", "trained_on", "accuracy_before", "accuracy_after", "note")
     readonly_fields = ("values", "trained_on", "note", "accuracy_before", "accuracy_after", "created_at")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # learned, not typed
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

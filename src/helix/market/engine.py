@@ -88,7 +88,7 @@ def _listing_queryset(qs: QuerySet[Listing]) -> QuerySet[Listing]:
 
 def core_listing(listing: Listing) -> fit.Listing:
     """The matcher's plain-data view of a listing (uses prefetched relations when present)."""
-    from helix.market.services import AUDIENCE_LEVELS
+    from helix.registry.permissions import AUDIENCE_LEVELS
 
     organisation = listing.organisation
     if listing.site is not None and listing.site.latitude is not None and listing.site.longitude is not None:

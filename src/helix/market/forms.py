@@ -6,6 +6,7 @@ helix.market.services (``check_listing``), which ``save_listing`` applies whatev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helix.core.registry.nace import normalise_nace_codes
 from helix.market.models import NEED_CATEGORIES, OFFER_CATEGORIES, Language, Listing, Side, Status, Visibility
+from helix.market.services import MAX_EUROS
 from helix.registry.forms import split_list
 from helix.registry.models import (
     Cluster,
@@ -102,10 +104,18 @@ class ListingForm(forms.Form):
         empty_label=_("— the organisation as a whole —"),
     )
     budget_min = forms.IntegerField(
-        label=_label("budget_min"), required=False, min_value=0, widget=forms.NumberInput(attrs={"step": 100})
+        label=_label("budget_min"),
+        required=False,
+        min_value=0,
+        max_value=MAX_EUROS,
+        widget=forms.NumberInput(attrs={"step": 100}),
     )
     budget_max = forms.IntegerField(
-        label=_label("budget_max"), required=False, min_value=0, widget=forms.NumberInput(attrs={"step": 100})
+        label=_label("budget_max"),
+        required=False,
+        min_value=0,
+        max_value=MAX_EUROS,
+        widget=forms.NumberInput(attrs={"step": 100}),
     )
     deadline = forms.DateField(
         label=_label("deadline"),
@@ -125,8 +135,11 @@ class ListingForm(forms.Form):
         side: str,
         organisations: QuerySet[Organisation],
         listing: Listing | None = None,
+        statuses: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> None:
+        """``statuses``: those the editor may pick (services.status_choices: the present one and the
+        lifecycle's moves open to them); a new listing is a draft or published."""
         self.listing = listing
         self.side = side
         initial = kwargs.pop("initial", None) or {}
@@ -145,10 +158,11 @@ class ListingForm(forms.Form):
             self.fields["site"].label_from_instance = lambda site: f"{site.organisation.name} – {site.name}"
         else:
             self.fields["site"].label_from_instance = lambda site: f"{site.name} ({site.city})"
-        statuses = list(EDITABLE_STATUSES)
-        if listing is not None and listing.status not in statuses:
-            statuses.append(Status(listing.status))
-        self.fields["status"].choices = [(s.value, s.label) for s in statuses]
+        if statuses is None:
+            statuses = list(EDITABLE_STATUSES)
+            if listing is not None and listing.status not in statuses:
+                statuses.append(Status(listing.status))
+        self.fields["status"].choices = [(Status(s).value, Status(s).label) for s in statuses]
         self._sectors: list[Sector] = []
         self._keywords: list[str] = []
         self._domains: list[Domain] = []

@@ -9,7 +9,7 @@ counter and applies only what changed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,11 +19,14 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helix.core.access import Role
+from helix.core.matching import lifecycle
 from helix.core.matching.engine import Match
 from helix.core.matching.fit import Viewer
 from helix.core.matching.language import detect_language
 from helix.core.matching.weights import Sample, Weights, learn_weights, ranking_accuracy
-from helix.core.registry.ladder import EngagementLevel
+from helix.core.matchmaking.workflows import ASKED, MARKET_MEETING_WORKFLOW
+from helix.core.workflow import TransitionNotAllowed
 from helix.market.models import (
     LISTING_LIFETIME_DAYS,
     NEED_CATEGORIES,
@@ -39,80 +42,36 @@ from helix.market.models import (
     Verdict,
     Visibility,
 )
-from helix.registry.models import Membership, Organisation, Site, normalise_search_text
+from helix.registry.models import Cluster, Membership, Organisation, Site, normalise_search_text
 from helix.registry.permissions import (
+    actor_for,
+    can,
     can_edit_organisation,
     is_cluster_staff,
     own_organisation_id,
-    staff_cluster_ids,
+    scope,
+    subject_for,
 )
-
-AUDIENCE_LEVELS = (EngagementLevel.LOI_SIGNED, EngagementLevel.MEMBER, EngagementLevel.STRATEGIC_PARTNER)
-
 
 # -- who sees what ---------------------------------------------------------------------------------
 
 
-def member_cluster_ids(organisation_id: int | None) -> set[int]:
-    """Clusters in which the organisation counts as a member (letter of intent signed or higher)."""
-    if organisation_id is None:
-        return set()
-    return set(
-        Membership.objects.filter(organisation_id=organisation_id, level__in=AUDIENCE_LEVELS).values_list(
-            "cluster_id", flat=True
-        )
+def viewer_for(user: Any) -> Viewer:
+    """The matcher's view of a user (anonymous visitors see public listings only): the permission
+    engine's actor, so matching and lists read the same memberships (registry.permissions)."""
+    actor = actor_for(user)
+    return Viewer(
+        organisation=actor.organisation,
+        member_of=actor.member_of,
+        staff_of=actor.staff_of,
+        is_superuser=actor.is_superuser,
     )
 
 
-def viewer_for(user: Any) -> Viewer:
-    """The matcher's view of a user (anonymous visitors see public listings only)."""
-    if not getattr(user, "is_authenticated", False):
-        return Viewer()
-    cached = getattr(user, "_helix_viewer", None)
-    if cached is None:
-        organisation = own_organisation_id(user)
-        cached = Viewer(
-            organisation=organisation,
-            member_of=frozenset(member_cluster_ids(organisation)),
-            staff_of=frozenset(staff_cluster_ids(user)),
-            is_superuser=bool(user.is_superuser),
-        )
-        user._helix_viewer = cached
-    return cached
-
-
-def visible_listings(user: Any, *, include_inactive_own: bool = True) -> QuerySet[Listing]:
-    """Listings ``user`` may see: active ones by visibility, plus every listing of their own organisation."""
-    viewer = viewer_for(user)
-    qs = Listing.objects.all()
-    if viewer.is_superuser:
-        return qs
-    audience_orgs = Membership.objects.filter(level__in=AUDIENCE_LEVELS)
-    active = Q(status=Status.PUBLISHED, expires_on__gte=timezone.localdate())
-    rule = Q(visibility=Visibility.PUBLIC)
-    if viewer.member_of or viewer.staff_of:
-        rule |= Q(
-            visibility=Visibility.MEMBERS,
-            organisation__in=audience_orgs.filter(cluster_id__in=viewer.member_of | viewer.staff_of).values(
-                "organisation_id"
-            ),
-        )
-    if viewer.staff_of:
-        rule |= Q(
-            visibility=Visibility.STAFF,
-            organisation__in=audience_orgs.filter(cluster_id__in=viewer.staff_of).values("organisation_id"),
-        )
-    condition = active & rule
-    if include_inactive_own and viewer.organisation is not None:
-        condition |= Q(organisation_id=viewer.organisation)
-    if viewer.staff_of:
-        # Staff follow the drafts and expired listings of the organisations in their clusters too.
-        condition |= Q(
-            organisation__in=Membership.objects.filter(cluster_id__in=viewer.staff_of).values(
-                "organisation_id"
-            )
-        )
-    return qs.filter(condition)
+def visible_listings(user: Any) -> QuerySet[Listing]:
+    """Listings ``user`` may see (market.permissions): active ones by visibility, every listing of their
+    own organisation, and (staff) every listing of their clusters' organisations."""
+    return scope(user, "view", Listing.objects.all())
 
 
 def filter_listings(
@@ -164,11 +123,11 @@ def filter_listings(
 
 
 def can_view_listing(user: Any, listing: Listing) -> bool:
-    return visible_listings(user).filter(pk=listing.pk).exists()
+    return can(user, "view", listing)
 
 
 def can_edit_listing(user: Any, listing: Listing) -> bool:
-    return can_edit_organisation(user, listing.organisation)
+    return can(user, "edit", listing)
 
 
 def can_create_listing_for(user: Any, organisation: Organisation) -> bool:
@@ -176,16 +135,8 @@ def can_create_listing_for(user: Any, organisation: Organisation) -> bool:
 
 
 def organisations_user_may_post_for(user: Any) -> QuerySet[Organisation]:
-    if not getattr(user, "is_authenticated", False):
-        return Organisation.objects.none()
-    if user.is_superuser:
-        return Organisation.objects.all()
-    own = own_organisation_id(user)
-    staff = staff_cluster_ids(user)
-    condition = Q(pk=own) if own else Q(pk__in=[])
-    if staff:
-        condition |= Q(memberships__cluster_id__in=staff)
-    return Organisation.objects.filter(condition).distinct()
+    """Organisations ``user`` may post needs and offers for: those they may edit."""
+    return scope(user, "edit", Organisation.objects.all())
 
 
 # -- saving ----------------------------------------------------------------------------------------
@@ -197,6 +148,9 @@ def stale_message() -> str:
 
 class StaleEdit(ValidationError):
     """The listing changed since the editor loaded it."""
+
+
+MAX_EUROS = 2_147_483_647  # the most the budget columns hold (PositiveIntegerField on PostgreSQL)
 
 
 def check_listing(listing: Listing) -> None:
@@ -217,6 +171,12 @@ def check_listing(listing: Listing) -> None:
         )
     if listing.trl is not None and not 1 <= listing.trl <= 9:
         errors.setdefault("trl", []).append(_("The technology readiness level runs from 1 to 9."))
+    for name in ("budget_min", "budget_max"):
+        amount = getattr(listing, name)
+        if amount is not None and not 0 <= amount <= MAX_EUROS:  # beyond, the database refuses it (a 500)
+            errors.setdefault(name, []).append(
+                _("An amount from 0 to %(most)s euros.") % {"most": f"{MAX_EUROS:,}"}
+            )
     if (
         listing.budget_min is not None
         and listing.budget_max is not None
@@ -250,11 +210,33 @@ def save_listing(
     """Validate and save ``listing`` (new or changed) with its relations, then schedule its indexing.
 
     ``expected_revision``: the revision the editor started from; a newer one in the database means
-    someone else saved in between, and nothing is written (StaleEdit).
+    someone else saved in between, and nothing is written (StaleEdit). A status set on a form, an import
+    row or the admin is a move of the listing lifecycle ``user`` may make (:func:`check_status_change`);
+    ``user`` None is the operator (the CLI without ``--as``, the demo).
     """
+    check_listing(listing)
+    check_status_change(listing, user=user)
+    return _write_listing(
+        listing,
+        user=user,
+        domains=domains,
+        sectors=sectors,
+        keywords=keywords,
+        expected_revision=expected_revision,
+    )
+
+
+def _write_listing(
+    listing: Listing,
+    *,
+    user: Any,
+    domains: Iterable[Any] | None = None,
+    sectors: Iterable[Any] | None = None,
+    keywords: Iterable[str] | None = None,
+    expected_revision: int | None = None,
+) -> Listing:
     from helix.registry.models import Keyword
 
-    check_listing(listing)
     listing.index_seq = bump_index_seq()
     listing.language = detect_language(listing.text)
     if listing.expires_on is None:
@@ -310,21 +292,170 @@ def bump_index_seq() -> int:
     return state.seq
 
 
+# -- the lifecycle (helix.core.matching.lifecycle) ----------------------------------------------------------
+
+
+def listing_state(listing: Listing) -> str:
+    """The listing's state in the lifecycle: its status, or ``expired`` when published past its date."""
+    return lifecycle.listing_state(listing.status, listing.is_expired)
+
+
+def lifecycle_roles(user: Any) -> Callable[[Listing], frozenset[str]]:
+    """A function giving the lifecycle roles (``owner``, ``staff``) ``user`` holds on a listing.
+
+    The roles come from the market's permission table (``transition``: the listing's own organisation
+    and the staff of its clusters). A role on a listing depends on its organisation only, so the
+    organisations a staff member is staff for are read once (one query), however many listings are
+    asked about: the API lists each listing's moves without a query per listing. ``user`` None is the
+    operator (the CLI without ``--as``, the demo), who holds both.
+    """
+    if user is None:
+        return lambda listing: lifecycle.EDITORS
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return lambda listing: lifecycle.EDITORS
+    subject = subject_for(Listing)
+    staff_for: set[int] | None = None
+
+    def roles(listing: Listing) -> frozenset[str]:
+        nonlocal staff_for
+        held = {Role.ANYONE}
+        if actor.signed_in:
+            held.add(Role.USER)
+        if actor.organisation is not None and actor.organisation == listing.organisation_id:
+            held.add(Role.OWNER)
+        if actor.staff_of:
+            held.add(Role.ANY_STAFF)
+            if staff_for is None:
+                clusters = Cluster.objects.filter(pk__in=actor.staff_of).order_by()
+                operators = clusters.values_list("operator_id", flat=True)
+                staff_for = set(
+                    Membership.objects.filter(cluster_id__in=actor.staff_of)
+                    .order_by()
+                    .values_list("organisation_id", flat=True)
+                    .union(operators)
+                )
+            if listing.organisation_id in staff_for:
+                held.add(Role.STAFF)
+        if not subject.policy.allows("transition", held, subject.true_facts(listing)):
+            return frozenset()
+        found = set()
+        if Role.OWNER in held:
+            found.add(lifecycle.OWNER)
+        if Role.STAFF in held:
+            found.add(lifecycle.STAFF)
+        return frozenset(found)
+
+    return roles
+
+
+def listing_moves(
+    user: Any, listing: Listing, roles: Callable[[Listing], frozenset[str]] | None = None
+) -> list[lifecycle.Move]:
+    """The moves ``user`` may make with ``listing`` now (what the page's buttons and the API offer).
+    ``roles``: a :func:`lifecycle_roles` reader to share across many listings."""
+    held = (roles or lifecycle_roles(user))(listing)
+    return lifecycle.available_moves(listing_state(listing), held)
+
+
+def status_choices(user: Any, listing: Listing) -> list[str]:
+    """Statuses an editor may pick for ``listing`` on its form: the present one and those the lifecycle's
+    moves open to ``user`` lead to."""
+    found = [listing.status]
+    for move in listing_moves(user, listing):
+        if not move.renewal and move.target not in found:
+            found.append(move.target)
+    return found
+
+
+@transaction.atomic
+def move_listing(listing: Listing, action: str, *, user: Any = None) -> Listing:
+    """Make the lifecycle move ``action`` (publish, renew, fulfil, withdraw, draft) with ``listing``.
+
+    The one way a listing's status moves on a button, the API and the CLI. The listing is reloaded
+    under a lock; a move the table has not from its present state raises
+    :class:`~helix.core.matching.lifecycle.ListingMoveRefused` (code ``not_from_state``), one that is not
+    ``user``'s to make PermissionDenied. The caller's ``listing`` is updated.
+    """
+    listing.refresh_from_db(from_queryset=Listing.objects.select_for_update())
+    try:
+        move = lifecycle.check_move(listing_state(listing), action, lifecycle_roles(user)(listing))
+    except lifecycle.ListingMoveRefused as exc:
+        if exc.code == lifecycle.NOT_YOURS:
+            raise PermissionDenied(str(exc)) from None
+        raise
+    today = timezone.localdate()
+    lifetime = dt.timedelta(days=LISTING_LIFETIME_DAYS)
+    listing.status = move.target
+    if move.renewal:
+        listing.expires_on = max(today, listing.expires_on) + lifetime
+        listing.renewals += 1
+    elif move.target == Status.PUBLISHED and listing.is_expired:
+        listing.expires_on = today + lifetime
+    if move.target == Status.PUBLISHED:
+        listing.published_on = listing.published_on or today
+    return _write_listing(listing, user=user)
+
+
+def check_status_change(listing: Listing, *, user: Any, stored: tuple[str, dt.date] | None = None) -> None:
+    """A listing's status set directly (a form, an import row, the admin) must be a move of its lifecycle
+    that ``user`` may make; a new listing starts as a draft or published. ValidationError on ``status``.
+
+    ``stored``: the (status, expiry) the listing has in the database, when the caller read them already.
+    ``user`` None is the operator: anything goes (the demo, fixtures, a restore).
+    """
+    if user is None:
+        return
+    if listing.pk is None:
+        if listing.status not in lifecycle.INITIAL_STATES:
+            raise ValidationError({"status": _("A new listing is a draft or published.")})
+        return
+    if stored is None:
+        stored = Listing.objects.filter(pk=listing.pk).values_list("status", "expires_on").first()
+    if stored is None or stored[0] == listing.status:
+        return
+    state = lifecycle.listing_state(stored[0], stored[1] < timezone.localdate())
+    action = lifecycle.action_to(state, listing.status)
+    if action is None:
+        raise ValidationError(
+            {
+                "status": _("A listing cannot go from “%(source)s” to “%(target)s”.")
+                % {"source": state, "target": listing.status}
+            }
+        )
+    try:
+        lifecycle.check_move(state, action, lifecycle_roles(user)(listing))
+    except lifecycle.ListingMoveRefused:
+        raise ValidationError({"status": _("You may not change the status of this listing.")}) from None
+
+
 def set_status(listing: Listing, status: str, *, user: Any = None) -> Listing:
-    listing.status = status
-    if status == Status.PUBLISHED:
-        listing.published_on = listing.published_on or timezone.localdate()
-        if listing.is_expired:
-            listing.expires_on = timezone.localdate() + dt.timedelta(days=LISTING_LIFETIME_DAYS)
-    return save_listing(listing, user=user)
+    """Move ``listing`` to ``status`` by the lifecycle move that leads there (see :func:`move_listing`)."""
+    action = lifecycle.action_to(listing_state(listing), status)
+    if action is None:
+        raise lifecycle.ListingMoveRefused(listing_state(listing), status, lifecycle.NOT_FROM_STATE)
+    return move_listing(listing, action, user=user)
 
 
-def renew(listing: Listing, *, user: Any = None, days: int = LISTING_LIFETIME_DAYS) -> Listing:
-    """Keep a listing for another ``days`` from today (or from its current expiry, if later)."""
-    start = max(timezone.localdate(), listing.expires_on)
-    listing.expires_on = start + dt.timedelta(days=days)
-    listing.renewals += 1
-    return save_listing(listing, user=user)
+def renew(listing: Listing, *, user: Any = None) -> Listing:
+    """Keep a listing another lifetime from today (or from its current expiry, if later)."""
+    return move_listing(listing, lifecycle.RENEW, user=user)
+
+
+def restamp_listings_of(organisation_ids: Iterable[int | None]) -> int:
+    """Stamp every listing of these organisations with a new index counter, so that each process's match
+    engine reloads them: their memberships changed, and with them the clusters a "members of our
+    clusters" listing reaches (the engine stores them when it indexes). Returns how many were stamped."""
+    ids = sorted({i for i in organisation_ids if i is not None})
+    seq: int | None = None
+    stamped = 0
+    for start in range(0, len(ids), 500):  # SQLite bounds the variables of one statement
+        listings = Listing.objects.filter(organisation_id__in=ids[start : start + 500])
+        if not listings.exists():
+            continue
+        seq = seq or bump_index_seq()  # only when some listing needs it: the engines reload nothing else
+        stamped += listings.update(index_seq=seq)
+    return stamped
 
 
 def expiring_soon(organisation_ids: Sequence[int], within_days: int = 14) -> QuerySet[Listing]:
@@ -355,14 +486,22 @@ def suggestions_for(listing: Listing, user: Any, *, limit: int = 10) -> list[Sug
 
     engine = get_engine()
     matches = engine.matches(core_listing(listing), viewer_for(user), limit=limit)
-    return _attach(matches, listing)
+    return _attach(matches, listing, user)
 
 
-def _attach(matches: Sequence[Match], query: Listing | None) -> list[Suggestion]:
+def _attach(matches: Sequence[Match], query: Listing | None, user: Any) -> list[Suggestion]:
+    """The engine's matches as suggestions, keeping only pairs whose two listings ``user`` may see now.
+
+    The engine filters by what it indexed; the database says what holds now (a listing expired since, an
+    owner who left the cluster, a write that bypassed the services), so both sides are asked again here,
+    in the same query that loads them: no page, API or export shows a pair with a listing its viewer may
+    not see. ``query`` (the listing asked about) was checked by the caller.
+    """
     keys = {m.candidate for m in matches} | {m.need for m in matches} | {m.offer for m in matches}
     rows = {
         row.pk: row
-        for row in Listing.objects.filter(pk__in=keys)
+        for row in visible_listings(user)
+        .filter(pk__in=keys)
         .select_related("organisation", "site")
         .prefetch_related("domains")
     }
@@ -392,17 +531,14 @@ def organisation_suggestions(organisation: Organisation, user: Any, *, limit: in
     engine = get_engine()
     found = engine.organisation_matches([core_listing(x) for x in own], viewer_for(user), limit=limit)
     orgs = Organisation.objects.in_bulk([om.organisation for om in found])
-    pairs = _attach([m for om in found for m in om.matches], None)
+    pairs = _attach([m for om in found for m in om.matches], None, user)
     by_pair = {(s.match.need, s.match.offer): s for s in pairs}
-    return [
-        {
-            "organisation": orgs[om.organisation],
-            "score": om.score,
-            "suggestions": [by_pair[(m.need, m.offer)] for m in om.matches if (m.need, m.offer) in by_pair],
-        }
-        for om in found
-        if om.organisation in orgs
-    ]
+    out = []
+    for om in found:
+        shown = [by_pair[(m.need, m.offer)] for m in om.matches if (m.need, m.offer) in by_pair]
+        if om.organisation in orgs and shown:  # an organisation only through pairs the user may see
+            out.append({"organisation": orgs[om.organisation], "score": om.score, "suggestions": shown})
+    return out
 
 
 def who_should_meet_whom(
@@ -449,7 +585,7 @@ def who_should_meet_whom(
         chosen.append(m)
         if len(chosen) >= limit:
             break
-    return _attach(chosen, None)
+    return _attach(chosen, None, user)
 
 
 # -- feedback and learning -------------------------------------------------------------------------
@@ -464,10 +600,17 @@ def record_feedback(user: Any, need: Listing, offer: Listing, verdict: str) -> F
         raise ValidationError({"verdict": _("Unknown verdict “%(verdict)s”.") % {"verdict": verdict}})
     if need.side != Side.NEED or offer.side != Side.OFFER:
         raise ValidationError({"need": _("Feedback is given on a need and an offer.")})
-    if not (can_view_listing(user, need) and can_view_listing(user, offer)):
+    if not (can(user, "feedback", need) and can(user, "feedback", offer)):
         raise PermissionDenied("not visible to you")
+    from helix.core.matching.engine import UnknownListing
+
     engine = get_engine()
-    features = pair_features(need, offer)
+    try:
+        features = pair_features(need, offer)
+    except UnknownListing:  # never a suggestion: one organisation's own pair, or a listing not matched
+        raise ValidationError(
+            {"need": _("This need and offer are never suggested together, so they take no feedback.")}
+        ) from None
     weights_row = RankerWeights.objects.order_by("-created_at", "-pk").first()
     feedback, _created = Feedback.objects.update_or_create(
         user=user,
@@ -527,7 +670,7 @@ def request_meeting(user: Any, need: Listing, offer: Listing, *, message: str = 
     own = own_organisation_id(user)
     if need.side != Side.NEED or offer.side != Side.OFFER:
         raise ValidationError({"need": _("A meeting is requested between a need and an offer.")})
-    if not (can_view_listing(user, need) and can_view_listing(user, offer)):
+    if not (can(user, "request_meeting", need) and can(user, "request_meeting", offer)):
         raise PermissionDenied("not visible to you")
     if own == need.organisation_id or (own != offer.organisation_id and can_edit_listing(user, need)):
         asking, asked = need.organisation, offer.organisation
@@ -562,9 +705,14 @@ def answer_meeting(user: Any, meeting: MeetingRequest, accept: bool) -> MeetingR
         or can_edit_organisation(user, meeting.to_organisation)
     ):
         raise PermissionDenied("only the asked organisation answers")
-    if meeting.status != MeetingStatus.REQUESTED:
-        raise ValidationError({"status": _("This request was already answered.")})
-    meeting.status = MeetingStatus.ACCEPTED if accept else MeetingStatus.DECLINED
+    # The request's lifecycle is data (helix.core.matchmaking.workflows); the asked side answers an open one.
+    meeting.refresh_from_db(fields=["status"])
+    target = MeetingStatus.ACCEPTED if accept else MeetingStatus.DECLINED
+    try:
+        MARKET_MEETING_WORKFLOW.check(meeting.status, target, {ASKED})
+    except TransitionNotAllowed:
+        raise ValidationError({"status": _("This request was already answered.")}) from None
+    meeting.status = target
     meeting.responded_at = timezone.now()
     meeting.save(update_fields=["status", "responded_at"])
     return meeting

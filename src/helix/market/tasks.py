@@ -6,6 +6,7 @@ from typing import Any
 
 from django_tasks import task
 
+from helix.audit.context import TASK, acting_as, job_actor
 from helix.jobs.services import run_job
 
 
@@ -50,7 +51,8 @@ def reindex(progress: Any = None, batch: int = 256) -> dict[str, Any]:
 
 @task()
 def reindex_listings(job_id: int) -> dict[str, Any]:
-    return run_job(job_id, lambda progress: reindex(progress))
+    with acting_as(job_actor(job_id), TASK):  # vectors are not audited; anything else it writes is
+        return run_job(job_id, lambda progress: reindex(progress))
 
 
 @task()
@@ -64,4 +66,5 @@ def learn_ranker_weights(job_id: int) -> dict[str, Any]:
             return {"changed": False}
         return {"changed": True, "weights": row.values, "note": row.note}
 
-    return run_job(job_id, work)
+    with acting_as(job_actor(job_id), TASK):
+        return run_job(job_id, work)

@@ -78,11 +78,12 @@ class CellProblem(ValueError):
 def read_table(path: Path) -> tuple[Any, list[Any]]:
     """The CSV file, or the first sheet of the workbook, as a records.Table (or None, with errors)."""
     from helix.core.registry.records import Source, read_csv
-    from helix.spreadsheets import read_workbook
+    from helix.spreadsheets import import_limits, read_workbook
 
+    limits = import_limits()
     if path.suffix.lower() not in XLSX_SUFFIXES:
-        return read_csv(path.read_bytes(), Source(path.name))
-    sheets, errors = read_workbook(path, first_only=True)
+        return read_csv(path.read_bytes(), Source(path.name), limits)
+    sheets, errors = read_workbook(path, first_only=True, limits=limits)
     return (sheets[0][1], []) if sheets else (None, errors)
 
 
@@ -353,12 +354,14 @@ class ImportPlan:
         if listing is None or len(self.errors) > errors_before:
             return None
 
+        stored = (listing.status, listing.expires_on) if listing.pk is not None else None
         changed = self.apply(listing, values, present)
         keywords = values.get("keywords") if "keywords" in present else None
         if listing.pk is not None:
             changed |= self.sets_changed(listing, domains, sectors, keywords)
         try:
             services.check_listing(listing)
+            services.check_status_change(listing, user=self.user, stored=stored)  # the lifecycle's moves
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 for message in messages:

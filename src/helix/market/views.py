@@ -29,11 +29,13 @@ from django.views.decorators.vary import vary_on_headers
 from helix.core.matching.engine import Match
 from helix.core.matching.fit import NEUTRAL
 from helix.core.matching.weights import FEATURES, Weights
+from helix.core.workflow import TransitionNotAllowed
 from helix.jobs.services import create_job
 from helix.market import services, tasks
 from helix.market.explain import translated_detail
 from helix.market.forms import BrowseFilter, ListingForm, WhoMeetsWhomFilter, initial_of
-from helix.market.models import Feedback, Listing, MeetingRequest, MeetingStatus, Side, Status, Verdict
+from helix.market.models import Feedback, Listing, MeetingRequest, MeetingStatus, Side, Verdict
+from helix.params import object_id
 from helix.registry import permissions
 from helix.registry.models import Cluster, Organisation
 from helix.spreadsheets import write_csv, write_workbook
@@ -161,8 +163,16 @@ def browse(request: HttpRequest) -> HttpResponse:
     page = Paginator(browse_queryset(request.user, filters), settings.HELIX_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    for listing in page.object_list:
-        listing.organisation_visible = permissions.can_view_organisation(request.user, listing.organisation)
+    listings = list(page.object_list)
+    # One query for the page's owners, not one or two per card (found by bench/load).
+    visible = set(
+        permissions.visible_organisations(request.user)
+        .filter(pk__in={listing.organisation_id for listing in listings})
+        .values_list("pk", flat=True)
+    )
+    for listing in listings:
+        listing.organisation_visible = listing.organisation_id in visible
+    page.object_list = listings
     context = {
         "form": form,
         "page_obj": page,
@@ -274,7 +284,14 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
         Q(pk__in=services.organisations_user_may_post_for(request.user).values("pk"))
         | Q(pk=listing.organisation_id)
     )
-    form = ListingForm(request.POST or None, side=listing.side, organisations=organisations, listing=listing)
+    statuses = services.status_choices(request.user, listing)
+    form = ListingForm(
+        request.POST or None,
+        side=listing.side,
+        organisations=organisations,
+        listing=listing,
+        statuses=statuses,
+    )
     differences: list[dict[str, str]] | None = None
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
@@ -294,7 +311,13 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
             differences = _differences(form, current)
             data = request.POST.copy()
             data["revision"] = str(current.revision)
-            form = ListingForm(data, side=current.side, organisations=organisations, listing=current)
+            form = ListingForm(
+                data,
+                side=current.side,
+                organisations=organisations,
+                listing=current,
+                statuses=services.status_choices(request.user, current),
+            )
             form.is_valid()
             form.add_error(None, stale)
             listing = current
@@ -389,43 +412,41 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "rows": rows,
         "organisation_visible": permissions.can_view_organisation(user, listing.organisation),
-        "status_actions": _status_actions(listing) if can_edit else [],
+        "status_actions": _status_actions(user, listing) if can_edit else [],
     }
     return render(request, "market/listing_detail.html", context)
 
 
-def _status_actions(listing: Listing) -> list[tuple[str, str]]:
-    """(action, button label) open for the listing now."""
-    actions = []
-    if listing.status != Status.PUBLISHED or listing.is_expired:
-        actions.append(("publish", _("Publish")))
-    if listing.status == Status.PUBLISHED:
-        actions.append(("renew", _("Renew for another six months")))
-        actions.append(("fulfil", _("Mark as fulfilled")))
-    if listing.status in (Status.PUBLISHED, Status.DRAFT):
-        actions.append(("withdraw", _("Withdraw")))
-    return actions
+# The lifecycle's actions in words (helix.core.matching.lifecycle holds the moves and who makes them).
+ACTION_LABELS = {
+    "publish": gettext_lazy("Publish"),
+    "renew": gettext_lazy("Renew for another six months"),
+    "fulfil": gettext_lazy("Mark as fulfilled"),
+    "withdraw": gettext_lazy("Withdraw"),
+    "draft": gettext_lazy("Back to draft"),
+}
+
+
+def _status_actions(user: Any, listing: Listing) -> list[tuple[str, str]]:
+    """(action, button label) of the moves ``user`` may make with the listing now."""
+    return [(m.action, str(ACTION_LABELS[m.action])) for m in services.listing_moves(user, listing)]
 
 
 @login_required
 @require_POST
 def listing_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publish, renew, withdraw or mark fulfilled (buttons on the listing page)."""
+    """Publish, renew, withdraw, mark fulfilled or take back to draft (buttons on the listing page)."""
     listing = _visible_listing(request.user, pk)
     if not services.can_edit_listing(request.user, listing):
         raise PermissionDenied
     action = request.POST.get("action", "")
-    if action not in dict(_status_actions(listing)):
+    if action not in ACTION_LABELS:
+        return HttpResponseBadRequest(_("Choose one of the buttons."))
+    try:
+        services.move_listing(listing, action, user=request.user)
+    except TransitionNotAllowed:
         messages.error(request, _("That change is not open for this listing now."))
         return redirect(listing)
-    try:
-        if action == "renew":
-            services.renew(listing, user=request.user)
-        else:
-            target = {"publish": Status.PUBLISHED, "withdraw": Status.WITHDRAWN, "fulfil": Status.FULFILLED}[
-                action
-            ]
-            services.set_status(listing, target, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(listing)
@@ -434,6 +455,7 @@ def listing_status(request: HttpRequest, pk: int) -> HttpResponse:
         "renew": _("Renewed until %(date)s."),
         "withdraw": _("Withdrawn: it is no longer shown or matched."),
         "fulfil": _("Marked as fulfilled: it is no longer shown or matched."),
+        "draft": _("Back to draft: only your organisation and its cluster staff see it."),
     }
     messages.success(request, texts[action] % {"date": listing.expires_on.isoformat()})
     return redirect(listing)
@@ -441,9 +463,8 @@ def listing_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _posted_pair(request: HttpRequest, listing: Listing) -> tuple[Listing, Listing] | None:
     """The (need, offer) named by the POST, both visible to the user and one of them ``listing``."""
-    try:
-        need_id, offer_id = int(request.POST.get("need", "")), int(request.POST.get("offer", ""))
-    except ValueError:
+    need_id, offer_id = object_id(request.POST.get("need")), object_id(request.POST.get("offer"))
+    if need_id is None or offer_id is None:
         return None
     if listing.pk not in (need_id, offer_id):
         return None
@@ -516,11 +537,8 @@ def organisation_matches(request: HttpRequest, slug: str) -> HttpResponse:
     own_active = list(
         services.visible_listings(user).active().filter(organisation=organisation).order_by("side", "title")
     )
+    # Every pair's two listings are ones the visitor may see (the service asks the database for both).
     found = services.organisation_suggestions(organisation, user) if own_active else []
-    # Show a pair only when the visitor may see both listings (the organisation's own listings may be
-    # for members or staff only).
-    ids = {x.pk for item in found for s in item["suggestions"] for x in (s.need, s.offer)}
-    visible = set(services.visible_listings(user).filter(pk__in=ids).values_list("pk", flat=True))
     weights = services.current_weights()
     ceiling = score_ceiling(weights)
     matches = []
@@ -532,7 +550,6 @@ def organisation_matches(request: HttpRequest, slug: str) -> HttpResponse:
                 "reasons": reasons_for(s.match, weights, shown=3),
             }
             for s in item["suggestions"]
-            if s.need.pk in visible and s.offer.pk in visible
         ]
         if pairs:
             matches.append(

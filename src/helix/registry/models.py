@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
 
 from helix.core.registry.ladder import EngagementLevel, rung
+from helix.private_files import private_storage
 
 LANGUAGES = (("nl", "Nederlands"), ("fr", "Français"), ("de", "Deutsch"), ("en", "English"))
 LANGUAGE_CODES = tuple(code for code, _label in LANGUAGES)
@@ -427,7 +428,10 @@ class LetterOfIntent(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="signed_letters"
     )
     signatory_name = models.CharField(_("signatory"), max_length=200, blank=True)
-    document = models.FileField(_("document"), upload_to="letters-of-intent/%Y/", blank=True)
+    # Private: sent only by registry.documents.letter_document, after its permission check.
+    document = models.FileField(
+        _("document"), upload_to="letters-of-intent/%Y/", storage=private_storage, blank=True
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:

@@ -16,6 +16,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 
+from helix.params import object_ids
 from helix.registry.models import (
     Cluster,
     Domain,
@@ -57,7 +58,7 @@ class DirectoryQuery:
             kinds=many("kind"),
             sectors=many("sector"),
             clusters=many("cluster"),
-            domains=[int(d) for d in many("domain") if d.isdigit()],
+            domains=object_ids(many("domain")),  # "²" or a 30-digit id is ignored, not a 500
             levels=many("level"),
             regions=many("region"),
         )

@@ -38,6 +38,7 @@ from helix.registry.permissions import (
     is_responsible_staff,
     own_organisation_id,
 )
+from helix.uploads import check_pdf_upload
 
 
 def load_nace_sectors() -> int:
@@ -268,7 +269,7 @@ def record_letter_of_intent(
         signatory_name=signatory_name or (signatory.full_name if signatory else ""),
     )
     if document is not None:
-        letter.document = document
+        letter.document = check_pdf_upload(document)  # a PDF within HELIX_UPLOAD_MAX_BYTES, or refused
     letter.save()
     membership = Membership.objects.filter(organisation=organisation, cluster=cluster).first()
     if membership is None:
@@ -288,8 +289,8 @@ def complete_follow_up(interaction: Interaction, *, user: Any) -> Interaction:
         raise PermissionDenied(
             "only cluster staff responsible for this organisation may close its follow-ups"
         )
-    Interaction.objects.filter(pk=interaction.pk).update(follow_up_done=True)
     interaction.follow_up_done = True
+    interaction.save(update_fields=["follow_up_done"])  # a save, so the audit trail records it
     return interaction
 
 
@@ -342,6 +343,22 @@ CLUSTER_STAFF_PERMISSIONS = {
         "sector": ("view",),
     },
     "jobs": {"job": ("view",)},
+    # The other apps' admins (each scoped by its app's permission table; see their admin.py).
+    "market": {"listing": ("add", "change", "view"), "meetingrequest": ("view",), "feedback": ("view",)},
+    "events": {
+        "event": ("add", "change", "view"),
+        "timeslot": ("add", "change", "delete", "view"),
+        "room": ("add", "change", "delete", "view"),
+        "registration": ("add", "change", "view"),
+        "eventmeetingrequest": ("add", "change", "view"),
+        "schedule": ("view",),
+    },
+    "symbiosis": {
+        "resourceflow": ("add", "change", "view"),
+        "documentedexchange": ("view",),
+        "impactfactorsetting": ("view",),
+    },
+    "privacy": {"consentrecord": ("view",)},
 }
 
 

@@ -6,11 +6,12 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
+from helix.audit.context import TASK, acting_as
 from helix.jobs.services import run_job
+from helix.private_files import private_path
 
 
 @task()
@@ -27,7 +28,10 @@ def import_registry_file(
         return report_summary(report)
 
     try:
-        return run_job(job_id, work)
+        # The upload is the job's input (a retry needs it) and temporary: if the worker dies mid-import,
+        # the sweep removes it.
+        with acting_as(user, TASK):  # the audit trail records the import as the job creator's
+            return run_job(job_id, work, inputs=[path], temporary=[path])
     finally:
         # The upload lives in a folder of its own (transfer_views); it holds personal data, so it goes.
         upload = Path(path)
@@ -37,8 +41,9 @@ def import_registry_file(
 
 
 def export_path(job_id: int) -> Path:
-    """Where the export of a job is written; only the download view reads it (with permission checks)."""
-    return Path(settings.MEDIA_ROOT) / "exports" / f"job-{job_id}" / "helix-registry.xlsx"
+    """Where the export of a job is written: private storage, outside MEDIA_ROOT; only the download view
+    reads it (with permission checks). Deleted after HELIX_FILE_RETENTION_DAYS (jobs.purge)."""
+    return private_path("exports", f"job-{job_id}", "helix-registry.xlsx")
 
 
 @task()
@@ -55,7 +60,8 @@ def export_registry_file(job_id: int, user_id: int | None) -> dict[str, Any]:
         report = export_registry(target, fmt="xlsx", user=user)
         return {"download": True, "exported": dict(report.counts)}
 
-    return run_job(job_id, work)
+    # A half-written workbook (the worker died) is removed; a finished one is kept until it expires.
+    return run_job(job_id, work, outputs=[export_path(job_id)])
 
 
 def report_summary(report: Any) -> dict[str, Any]:

@@ -31,6 +31,7 @@ import datetime as dt
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from helix.audit.bulk import BulkLog
+from helix.core.access import Role
 from helix.core.registry.records import (
     COLUMN_NAMES,
     ParsedTable,
@@ -55,6 +58,8 @@ from helix.core.registry.records import (
     parse_table,
     read_csv,
 )
+from helix.privacy.consents import CONSENT_FIELDS, record_many
+from helix.privacy.models import Channel
 from helix.registry import services
 from helix.registry.models import (
     LANGUAGE_CODES,
@@ -72,8 +77,9 @@ from helix.registry.models import (
     Site,
     SizeClass,
 )
-from helix.registry.permissions import is_cluster_staff
-from helix.spreadsheets import read_workbook, write_csv, write_workbook
+from helix.registry.permissions import ORGANISATION, actor_for, is_cluster_staff, scope
+from helix.registry.signals import memberships_changed
+from helix.spreadsheets import import_limits, read_workbook, write_csv, write_workbook
 
 __all__ = ["ExportReport", "ImportReport", "RowAction", "RowError", "export_registry", "import_file"]
 
@@ -225,7 +231,11 @@ def import_file(
     total = sum(len(t.records) for t in parsed)
     notify = progress or _no_progress
     notify(0, 2 * total, "checking")
-    with transaction.atomic():
+    # An import checks and writes in one transaction, so it writes over exactly what it checked. A dry
+    # run only reads, so it opens none: on SQLite (transaction_mode IMMEDIATE) an atomic block takes the
+    # write lock at BEGIN, and every other writer (web requests, job heartbeats) would wait for the
+    # whole check.
+    with nullcontext() if dry_run else transaction.atomic():
         plan = _Plan(parsed, user=user, notify=lambda done, message: notify(done, 2 * total, message))
         plan.check()
         errors.extend(plan.errors)
@@ -249,7 +259,9 @@ def _no_progress(done: int, total: int, message: str = "") -> None:
 def read_tables(
     path: Path, kind: RecordKind | None = None
 ) -> tuple[list[tuple[RecordKind, Table]], list[RowError]]:
-    """The tables in a CSV file, an XLSX workbook or a folder of ``<kind>.csv`` files, in import order."""
+    """The tables in a CSV file, an XLSX workbook or a folder of ``<kind>.csv`` files, in import order;
+    each within the import limits of the settings (helix.spreadsheets.import_limits)."""
+    limits = import_limits()
     found: list[tuple[RecordKind | None, Table]] = []
     errors: list[RowError] = []
     if path.is_dir():
@@ -259,18 +271,18 @@ def read_tables(
             names = ", ".join(f.name for f in files)
             return [], [RowError(path.name, None, None, f"the folder holds none of: {names}")]
         for file in present:
-            table, problems = read_csv(file.read_bytes(), Source(file.name))
+            table, problems = read_csv(file.read_bytes(), Source(file.name), limits)
             errors.extend(problems)
             if table:
                 found.append((RecordKind(file.stem), table))
     elif path.suffix.lower() in XLSX_SUFFIXES:
-        sheets, errors = read_workbook(path)
+        sheets, errors = read_workbook(path, limits=limits)
         if kind is not None and any(_sheet_kind(sheet, None, 0) is kind for sheet, _table in sheets):
             sheets = [(sheet, table) for sheet, table in sheets if _sheet_kind(sheet, None, 0) is kind]
         for sheet, table in sheets:
             found.append((_sheet_kind(sheet, kind, len(sheets)), table))
     else:
-        table, errors = read_csv(path.read_bytes(), Source(path.name))
+        table, errors = read_csv(path.read_bytes(), Source(path.name), limits)
         if table:
             found.append((kind, table))
     tables: list[tuple[RecordKind, Table]] = []
@@ -318,6 +330,7 @@ class _Plan:
         self.tables = {t.kind: t for t in tables}
         self.user = user if getattr(user, "is_authenticated", False) else None
         self.notify = notify
+        self.audit = BulkLog(actor=self.user)  # the writes bypass model signals: logged in bulk
         self.errors: list[RowError] = []
         self.actions: list[RowAction] = []
         self.planned: dict[RecordKind, list[_Planned]] = {k: [] for k in KINDS}
@@ -336,6 +349,7 @@ class _Plan:
             self._plan_people(self.tables[RecordKind.PEOPLE])
         if RecordKind.MEMBERSHIPS in self.tables:
             self._plan_memberships(self.tables[RecordKind.MEMBERSHIPS])
+        self._check_scope()
         for kind in KINDS:
             for item in self.planned[kind]:
                 record = item.record
@@ -347,6 +361,47 @@ class _Plan:
                 self.actions.append(
                     RowAction(kind.value, place, record.row, self._key_text(item), item.action, item.changes)
                 )
+
+    def _check_scope(self) -> None:
+        """Every row that changes something must be the importer's to change (the permission table):
+        an organisation (and its sites and people) of one of their clusters, or in no cluster yet; a
+        membership in one of their clusters. Rows that change nothing are left alone."""
+        actor = actor_for(self.user)
+        if self.user is None or actor.is_superuser:
+            return
+        clusters_of: dict[int, set[int]] = defaultdict(set)
+        for org_id, cluster_id in Membership.objects.order_by().values_list("organisation_id", "cluster_id"):
+            clusters_of[org_id].add(cluster_id)
+        for cluster_id, org_id in Cluster.objects.order_by().values_list("pk", "operator_id"):
+            clusters_of[org_id].add(cluster_id)  # an operator belongs to the clusters it runs
+
+        def importable(org: Any) -> bool:
+            if org is None or org.pk is None:  # new in this import
+                return True
+            clusters = clusters_of.get(org.pk, set())
+            roles = {Role.USER, Role.ANY_STAFF} if actor.staff_of else {Role.USER}
+            if clusters & actor.staff_of:
+                roles.add(Role.STAFF)
+            return ORGANISATION.allows("import", roles, set() if clusters else {"unaffiliated"})
+
+        for kind in KINDS:
+            for item in self.planned[kind]:
+                if item.action == "unchanged":
+                    continue
+                record = item.record
+                if kind is RecordKind.MEMBERSHIPS:
+                    if item.instance.cluster_id not in actor.staff_of:
+                        self._error(
+                            record, "cluster", f"you are not staff of cluster {record.text('cluster')!r}"
+                        )
+                    continue
+                org = item.instance if kind is RecordKind.ORGANISATIONS else item.owner
+                if not importable(org):
+                    self._error(
+                        record,
+                        "organisation",
+                        f"{org.name} belongs to clusters you are not staff of; their staff change it",
+                    )
 
     def _tick(self, message: str) -> None:
         self._checked += 1
@@ -614,6 +669,7 @@ class _Plan:
         self.notify(done, "writing sites and people")
         self._write_rows(Site, self.planned[RecordKind.SITES], SITE_FIELDS)
         self._write_rows(Person, self.planned[RecordKind.PEOPLE], PERSON_FIELDS)
+        self._record_consents(self.planned[RecordKind.PEOPLE])
         done += len(self.planned[RecordKind.SITES]) + len(self.planned[RecordKind.PEOPLE])
         self.notify(done, "writing memberships")
         self._write_memberships(self.planned[RecordKind.MEMBERSHIPS])
@@ -624,6 +680,7 @@ class _Plan:
             if item.action != "unchanged":
                 touched.setdefault(item.owner.pk, item.owner)
         services.refresh_search_texts(list(touched.values()))
+        self.audit.flush()  # last: an organisation's entries carry the clusters this file gave it
 
     def _write_rows(
         self, model: Any, items: Sequence[_Planned], fields: Sequence[str], touch: str = ""
@@ -631,7 +688,7 @@ class _Plan:
         new = [item.instance for item in items if item.action == "create"]
         changed = [item for item in items if item.action == "update"]
         if new:
-            model.objects.bulk_create(new, batch_size=500)
+            self.audit.created(model.objects.bulk_create(new, batch_size=500))
         columns = sorted({f for item in changed for f in item.changes if f in fields})
         instances = [item.instance for item in changed if touch or set(item.changes) & set(columns)]
         if touch:
@@ -640,14 +697,28 @@ class _Plan:
                 setattr(instance, touch, now)
             columns.append(touch)
         if instances and columns:
+            self.audit.updating(model, instances, columns)
             model.objects.bulk_update(instances, columns, batch_size=500)
+
+    def _record_consents(self, items: Sequence[_Planned]) -> None:
+        """One consent record per consent an imported row gives (new person) or changes (who: the importing
+        user; how: import)."""
+        rows = []
+        for item in items:
+            fields = [f for f in CONSENT_FIELDS.values() if item.action == "update" and f in item.changes]
+            if item.action == "create":
+                fields = [f for f in CONSENT_FIELDS.values() if getattr(item.instance, f)]
+            if fields:
+                rows.append((item.instance.pk, {f: getattr(item.instance, f) for f in fields}))
+        record_many(rows, actor=self.user, how=Channel.IMPORT)
 
     def _write_organisation_sets(self, items: list[_Planned]) -> None:
         wanted = {name for item in items if item.keywords for name in item.keywords}
         known = dict(Keyword.objects.values_list("name", "id")) if wanted else {}
         missing = wanted - set(known)
         if missing:
-            Keyword.objects.bulk_create([Keyword(name=name) for name in sorted(missing)], batch_size=500)
+            new = [Keyword(name=name) for name in sorted(missing)]
+            self.audit.created(Keyword.objects.bulk_create(new, batch_size=500))
             known = dict(Keyword.objects.values_list("name", "id"))
         for item in items:
             if item.keywords is not None:
@@ -673,6 +744,20 @@ class _Plan:
         for start in range(0, len(stale), 500):
             through.objects.filter(id__in=stale[start : start + 500]).delete()
         services.insert_rows(through, (owner, target), fresh)
+        self._log_sets(through, target, name, items, current)
+
+    def _log_sets(
+        self, through: Any, target: str, name: str, items: list[_Planned], current: dict[int, dict[int, int]]
+    ) -> None:
+        """Audit entries for the many-to-many changes just written (one query for the related names)."""
+        changed = [(i, set(current.get(i.instance.pk, {})), i.sets[name]) for i in items]
+        related = through._meta.get_field(target).related_model
+        wanted = {t for _i, have, want in changed for t in have ^ want}
+        objects = related.objects.in_bulk(sorted(wanted)) if wanted else {}
+        for item, have, want in changed:
+            added = [objects[t] for t in sorted(want - have) if t in objects]
+            removed = [objects[t] for t in sorted(have - want) if t in objects]
+            self.audit.m2m_changed(item.instance, name, added=added, removed=removed)
 
     def _write_memberships(self, items: list[_Planned]) -> None:
         self._write_rows(Membership, items, ("level", "since"))
@@ -690,6 +775,9 @@ class _Plan:
             if item.level_change
         ]
         MembershipChange.objects.bulk_create(history, batch_size=500)
+        written = {i.instance.organisation_id for i in items if i.action == "create" or i.level_change}
+        if written:  # bulk writes send no post_save: say so, so the match engine re-reads their reach
+            memberships_changed.send(sender=Membership, organisation_ids=written)
 
 
 # Plain executemany: for tens of thousands of narrow rows, building model objects (bulk_create) and
@@ -700,9 +788,18 @@ class _Plan:
 
 
 def export_registry(target_path: str | Path, *, fmt: str = "xlsx", user: Any = None) -> ExportReport:
-    """Write the whole registry in the import layout: one XLSX workbook, or a folder of CSV files."""
+    """Write the registry in the import layout: one XLSX workbook, or a folder of CSV files.
+
+    ``user`` None (CLI as the operator, the demo) writes everything; cluster staff get what the
+    permission table lets them export: the organisations of their clusters with their sites and people,
+    and the memberships in their clusters.
+    """
     if user is not None and not is_cluster_staff(user):
         raise PermissionDenied("only cluster staff may export the registry")
+    organisations = Organisation.objects.all()
+    memberships = Membership.objects.all()
+    if user is not None:
+        organisations, memberships = scope(user, "export", organisations), scope(user, "edit", memberships)
     if fmt not in ("xlsx", "csv"):
         raise ValueError(f"unknown export format {fmt!r} (use xlsx or csv)")
     keys = {
@@ -711,7 +808,9 @@ def export_registry(target_path: str | Path, *, fmt: str = "xlsx", user: Any = N
             "pk", "identifier_scheme", "legal_identifier", "slug"
         )
     }
-    tables = {kind: list(_export_rows(kind, keys)) for kind in KINDS}
+    allowed = set(organisations.values_list("pk", flat=True))
+    keys = {pk: key for pk, key in keys.items() if pk in allowed}
+    tables = {kind: list(_export_rows(kind, keys, organisations.values("pk"), memberships)) for kind in KINDS}
     target = Path(target_path)
     if fmt == "csv":
         target.mkdir(parents=True, exist_ok=True)
@@ -731,8 +830,12 @@ def _join(values: Iterable[str]) -> str:
     return ";".join(sorted(values))
 
 
-def _export_rows(kind: RecordKind, keys: dict[int, str]) -> Iterable[tuple[Any, ...]]:
-    """The rows of one kind, as values in the order of its columns; organisations named by ``keys``."""
+def _export_rows(
+    kind: RecordKind, keys: dict[int, str], wanted: Any, memberships: Any
+) -> Iterable[tuple[Any, ...]]:
+    """The rows of one kind, as values in the order of its columns: the organisations ``wanted`` (a
+    subquery of ids; ``keys`` names them), their sites and people, and the rows of ``memberships``
+    among them."""
     if kind is RecordKind.ORGANISATIONS:
         sectors, keywords = defaultdict(list), defaultdict(list)
         for org_id, code in Organisation.sectors.through.objects.values_list(
@@ -743,16 +846,21 @@ def _export_rows(kind: RecordKind, keys: dict[int, str]) -> Iterable[tuple[Any, 
             "organisation_id", "keyword__name"
         ):
             keywords[org_id].append(name)
-        for org in Organisation.objects.order_by("slug").values("pk", *ORGANISATION_FIELDS):
+        for org in Organisation.objects.filter(pk__in=wanted).order_by("slug").values(
+            "pk", *ORGANISATION_FIELDS
+        ):
             by_column = {**org, "sectors": _join(sectors[org["pk"]]), "keywords": _join(keywords[org["pk"]])}
             yield tuple(by_column[name] for name in COLUMN_NAMES[kind])
     elif kind is RecordKind.SITES:
-        for site in Site.objects.order_by("organisation__slug", "name").values(
+        sites = Site.objects.filter(organisation_id__in=wanted)
+        for site in sites.order_by("organisation__slug", "name").values(
             "organisation_id", *SITE_FIELDS
         ):
             yield (keys[site["organisation_id"]], *(site[name] for name in COLUMN_NAMES[kind][1:]))
     elif kind is RecordKind.PEOPLE:
-        people = Person.objects.order_by("organisation__slug", "last_name", "first_name", "email", "pk")
+        people = Person.objects.filter(organisation_id__in=wanted).order_by(
+            "organisation__slug", "last_name", "first_name", "email", "pk"
+        )
         for person in people.values("organisation_id", *PERSON_FIELDS):
             yield (keys[person["organisation_id"]], *(person[name] for name in COLUMN_NAMES[kind][1:]))
     else:
@@ -761,8 +869,8 @@ def _export_rows(kind: RecordKind, keys: dict[int, str]) -> Iterable[tuple[Any, 
             "membership_id", "domain__slug"
         ):
             domains[membership_id].append(slug)
-        memberships = Membership.objects.order_by("organisation__slug", "cluster__slug")
-        for m in memberships.values("pk", "organisation_id", "cluster__slug", "level", "since"):
+        rows = memberships.filter(organisation_id__in=wanted).order_by("organisation__slug", "cluster__slug")
+        for m in rows.values("pk", "organisation_id", "cluster__slug", "level", "since"):
             yield (
                 keys[m["organisation_id"]],
                 m["cluster__slug"],

@@ -6,18 +6,20 @@ import tempfile
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
 from helix.jobs.models import Job, JobStatus
-from helix.jobs.services import create_job
+from helix.jobs.permissions import can_download_job_files
+from helix.jobs.services import create_job, uploads_folder
+from helix.private_files import send_private_file
 from helix.registry.permissions import is_cluster_staff
 from helix.registry.tasks import export_path, export_registry_file, import_registry_file
+from helix.uploads import check_table_upload
 
 KINDS = [
     ("", _("Detect from the header")),
@@ -36,15 +38,11 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        if suffix not in (".csv", ".xlsx"):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        return upload
+        return check_table_upload(self.cleaned_data["file"])  # size, extension and content
 
 
 def _imports_folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder = uploads_folder()  # private storage: never served, purged after HELIX_FILE_RETENTION_DAYS
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -87,9 +85,6 @@ def export_registry_view(request: HttpRequest) -> HttpResponse:
 def download_export(request: HttpRequest, job_id: int) -> HttpResponse:
     """The workbook of a finished export job, for the staff member who started it."""
     job = get_object_or_404(Job, pk=job_id, kind="registry.export", status=JobStatus.SUCCEEDED)
-    if job.created_by_id != request.user.pk or not is_cluster_staff(request.user):
+    if not can_download_job_files(request.user, job) or not is_cluster_staff(request.user):
         raise Http404
-    path = export_path(job.pk)
-    if not path.exists():
-        raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename="helix-registry.xlsx")
+    return send_private_file(export_path(job.pk), "helix-registry.xlsx")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helix.registry import transfer_views, views
+from helix.registry import documents, transfer_views, views
 
 app_name = "registry"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("registry/import/", transfer_views.import_registry, name="import"),
     path("registry/export/", transfer_views.export_registry_view, name="export"),
     path("registry/export/<int:job_id>/download/", transfer_views.download_export, name="export_download"),
+    path("letters-of-intent/<int:pk>/document/", documents.letter_document, name="letter_document"),
     path("clusters/", views.cluster_list, name="cluster_list"),
     path("clusters/<slug:slug>/", views.cluster_detail, name="cluster"),
     path("clusters/<slug:slug>/pipeline/", views.pipeline, name="pipeline"),

@@ -144,12 +144,13 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def _is_staff_for(user: Any, organisation: Organisation) -> bool:
-    """Cluster staff responsible for ``organisation``: they see its contact data, letters and interactions."""
-    return permissions.is_cluster_staff(user) and permissions.can_edit_organisation(user, organisation)
+    """Cluster staff responsible for ``organisation`` (it is in one of their clusters): they log
+    interactions; which letters and notes they read is the permission table's say, per cluster."""
+    return permissions.is_responsible_staff(user, organisation)
 
 
 def _may_see_contact_data(user: Any, organisation: Organisation) -> bool:
-    return _is_staff_for(user, organisation) or permissions.own_organisation_id(user) == organisation.pk
+    return permissions.can_see_contact_data(user, organisation)
 
 
 def _interaction_clusters(user: Any, organisation: Organisation) -> QuerySet[Cluster]:
@@ -172,10 +173,11 @@ def _descriptions(organisation: Organisation) -> list[dict[str, str]]:
     return ([first] + [d for d in written if d is not first]) if first else []
 
 
-def _interaction_list(organisation: Organisation) -> QuerySet[Interaction]:
-    return organisation.interactions.select_related("logged_by", "cluster").prefetch_related(
-        "people", "cluster__names"
-    )
+def _interaction_list(user: Any, organisation: Organisation) -> QuerySet[Interaction]:
+    """The notes on ``organisation`` that ``user`` may read: those filed under their clusters."""
+    return permissions.scope(user, "view", organisation.interactions.all()).select_related(
+        "logged_by", "cluster"
+    ).prefetch_related("people", "cluster__names")
 
 
 def _interaction_context(
@@ -189,7 +191,7 @@ def _interaction_context(
         )
     return {
         "organisation": organisation,
-        "interactions": _interaction_list(organisation),
+        "interactions": _interaction_list(request.user, organisation),
         "interaction_form": form,
     }
 
@@ -220,9 +222,11 @@ def _profile_context(
         "can_edit": permissions.can_edit_organisation(user, organisation),
     }
     if staff:
-        context["letters"] = organisation.letters_of_intent.select_related(
-            "cluster", "signatory"
-        ).prefetch_related("cluster__names")
+        context["letters"] = (
+            permissions.scope(user, "view", organisation.letters_of_intent.all())
+            .select_related("cluster", "signatory")
+            .prefetch_related("cluster__names")
+        )
         context.update(_interaction_context(request, organisation, interaction_form))
     return context
 
@@ -247,7 +251,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def interaction_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Staff log a meeting, call or visit on the profile; htmx swaps in the updated interaction list."""
     organisation = _organisation_for(request.user, slug)
-    if not _is_staff_for(request.user, organisation):
+    if not permissions.can(request.user, "log_interaction", organisation):
         raise PermissionDenied
     form = InteractionForm(
         request.POST,
@@ -406,14 +410,6 @@ def _strands(counts: dict[str, int]) -> list[Strand]:
     ]
 
 
-def _person_is_public(user: Any, person: Any) -> bool:
-    return (
-        person.consent_public
-        or permissions.is_cluster_staff(user)
-        or permissions.own_organisation_id(user) == person.organisation_id
-    )
-
-
 def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     cluster = get_object_or_404(_clusters(), slug=slug)
@@ -447,13 +443,18 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     visible_ids = set(
         visible.filter(people__advisory_seats__group__cluster=cluster).values_list("pk", flat=True)
     )
+    named_seats = set(
+        permissions.scope(user, "view", AdvisorySeat.objects.filter(group__cluster=cluster)).values_list(
+            "pk", flat=True
+        )
+    )
     advisory = [
         {
             "group": group,
             "seats": [
                 {
                     "seat": seat,
-                    "name": seat.person.full_name if _person_is_public(user, seat.person) else "",
+                    "name": seat.person.full_name if seat.pk in named_seats else "",
                     "organisation": seat.person.organisation
                     if seat.person.organisation_id in visible_ids
                     else None,

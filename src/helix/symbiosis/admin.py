@@ -1,5 +1,21 @@
+"""Django admin for industrial symbiosis, scoped by the symbiosis permission table
+(helix.symbiosis.permissions) as the pages are.
+
+- resource flows: those the staff member may ``edit`` (the flows of their clusters' organisations);
+- documented exchanges: read only, for staff of any cluster (``view``: the literature the receiver
+  ranking learns from; they are imported, not typed);
+- impact factors: read for staff (``view``); changed by a superuser only (``edit``): every cluster's
+  estimates use the one table;
+- synergies (with their history and reports) and allocation runs: superusers only. A synergy joins two
+  organisations' flows, and a run's result lists flows of a whole region; the pages show each flow only
+  as far as its own ``view`` allows (an anonymous owner, a staff-only flow), which an admin form cannot.
+"""
+
+from __future__ import annotations
+
 from django.contrib import admin
 
+from helix.registry.admin import ClusterScopedAdmin, ReadOnlyScopedAdmin, SuperuserOnlyAdmin
 from helix.symbiosis.models import (
     AllocationRun,
     DocumentedExchange,
@@ -12,7 +28,7 @@ from helix.symbiosis.models import (
 
 
 @admin.register(ResourceFlow)
-class ResourceFlowAdmin(admin.ModelAdmin):
+class ResourceFlowAdmin(ClusterScopedAdmin):
     list_display = [
         "title",
         "direction",
@@ -42,7 +58,7 @@ class ReportInline(admin.TabularInline):
 
 
 @admin.register(Synergy)
-class SynergyAdmin(admin.ModelAdmin):
+class SynergyAdmin(SuperuserOnlyAdmin):
     list_display = ["__str__", "state", "score", "quantity", "unit", "road_km"]
     list_filter = ["state"]
     raw_id_fields = ["have", "want"]
@@ -50,11 +66,17 @@ class SynergyAdmin(admin.ModelAdmin):
 
 
 @admin.register(DocumentedExchange)
-class DocumentedExchangeAdmin(admin.ModelAdmin):
+class DocumentedExchangeAdmin(ReadOnlyScopedAdmin):
     list_display = ["waste_description", "ewc", "provider_nace", "receiver_nace", "source", "case"]
     list_filter = ["source"]
     search_fields = ["waste_description", "ewc", "provider_nace", "receiver_nace"]
 
 
-admin.site.register(ImpactFactorSetting)
-admin.site.register(AllocationRun)
+@admin.register(ImpactFactorSetting)
+class ImpactFactorSettingAdmin(ReadOnlyScopedAdmin):
+    """Read by staff; changed by a superuser (the table's ``edit`` has no grant)."""
+
+
+@admin.register(AllocationRun)
+class AllocationRunAdmin(SuperuserOnlyAdmin):
+    list_display = ["__str__", "region", "created_by", "created_at"]

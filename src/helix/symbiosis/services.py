@@ -1,28 +1,36 @@
 """Symbiosis services: what pages, the API and the CLI call. The rules are in helix.core.symbiosis.
 
-Confidentiality, in one place (:func:`visible_flows`, :func:`can_see_owner`, :func:`owner_label`):
+Who may see and do what is declared in :mod:`helix.symbiosis.permissions` and asked through
+``helix.registry.permissions.can`` / ``scope``; this module applies the answers:
 
 * a flow is seen by everyone (public), by the people of organisations sharing a cluster with its owner
-  (members), or by the owner's cluster staff only (staff); its own organisation always sees it;
+  (members), or by the owner's cluster staff only (staff); its own organisation always sees it
+  (:func:`visible_flows`);
 * an *anonymous* flow hides its owner's name and site from everyone but the owner's own people and
   the owner's cluster staff, until a synergy on it reaches "contacted" (both parties accepted the
-  contact): from then on the counterpart sees who it is dealing with. Others see "an organisation in
-  <region>" and a position rounded to about 5 km.
+  contact, or staff responsible for every anonymous side made it): from then on the counterpart sees
+  who it is dealing with. Others see "an organisation in <region>" and a position rounded to about
+  5 km (:func:`can_see_owner`, :func:`owner_label`);
+* matching and allocation pair a have and a want only where each side may see the other's flow, and a
+  synergy shows each flow to a party only as far as the party may view it (:func:`flow_shown`).
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from helix.audit.bulk import BulkLog
 from helix.core.symbiosis import (
     Allocation,
     Direction,
@@ -49,12 +57,11 @@ from helix.core.symbiosis.impact import DEFAULT_FACTORS
 from helix.core.symbiosis.units import unit as core_unit
 from helix.core.workflow import TransitionNotAllowed
 from helix.jobs.progress import Progress, no_progress
-from helix.market.services import AUDIENCE_LEVELS, member_cluster_ids
-from helix.registry.models import Membership, Organisation
-from helix.registry.permissions import is_cluster_staff, own_organisation_id, staff_cluster_ids
+from helix.params import LARGEST
+from helix.registry.models import Organisation
+from helix.registry.permissions import actor_for, can, own_organisation_id, scope
 from helix.symbiosis.models import (
     AllocationRun,
-    Confidentiality,
     DocumentedExchange,
     FlowStatus,
     ImpactFactorSetting,
@@ -64,6 +71,7 @@ from helix.symbiosis.models import (
     SynergyReport,
     SynergyState,
 )
+from helix.symbiosis.permissions import Pairing, may, staff_sides
 
 # -- validation ------------------------------------------------------------------------------------
 
@@ -135,65 +143,70 @@ def validate_flow(flow: ResourceFlow) -> None:
     if flow.available_from and flow.available_until and flow.available_until < flow.available_from:
         add("available_until", _("Ends before it starts."))
     if not isinstance(flow.quality, dict) or not all(
-        isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool)
+        isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool) and _in_range(v)
         for k, v in flow.quality.items()
     ):
         add("quality", _('Give numbers by name, e.g. {"moisture_pct": 12}.'))
+    for field, low in FLOW_NUMBERS.items():
+        value = getattr(flow, field)
+        if value is not None and not _in_range(value, low):
+            errors.pop(field, None)  # a number that is not one makes the field's other checks moot
+            add(field, _number_range_text(low))
     if errors:
         raise ValidationError(errors)
+
+
+# The number fields of a flow and the least each may be (NaN, Infinity and magnitudes beyond
+# helix.params.LARGEST are refused for all: one flow's 1e308 would make every total infinite).
+FLOW_NUMBERS: dict[str, float] = {
+    "quantity": -LARGEST,
+    "supply_temperature_c": -273.15,
+    "return_temperature_c": -273.15,
+    "power_mw": -LARGEST,
+    "hours_per_year": -LARGEST,
+    "max_distance_km": 0.0,
+    "disposal_cost_eur_per_unit": -LARGEST,
+    "price_eur_per_unit": -LARGEST,
+    "treatment_cost_eur_per_unit": -LARGEST,
+}
+
+
+def _in_range(value: Any, low: float = -LARGEST, high: float = LARGEST) -> bool:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(number) and low <= number <= high
+
+
+def _number_range_text(low: float, high: float = LARGEST) -> str:
+    return _("Give a number from %(low)s to %(high)s.") % {"low": f"{low:g}", "high": f"{high:g}"}
 
 
 # -- confidentiality --------------------------------------------------------------------------------
 
 
 def visible_flows(user: Any) -> QuerySet[ResourceFlow]:
-    """Flows ``user`` may see: active ones by confidentiality, every flow of their organisation, and
-    (cluster staff) every flow of their clusters' organisations. "Members" counts as in the market:
-    a letter of intent signed or more, on both sides; an organisation that left, or is only
-    interested, is no member."""
-    qs = ResourceFlow.objects.select_related("organisation", "site")
-    if getattr(user, "is_superuser", False):
-        return qs
-    rule = Q(confidentiality=Confidentiality.PUBLIC, status=FlowStatus.ACTIVE)
-    if getattr(user, "is_authenticated", False):
-        own = own_organisation_id(user)
-        staffed = staff_cluster_ids(user)
-        audience = Membership.objects.filter(
-            level__in=AUDIENCE_LEVELS, cluster_id__in=member_cluster_ids(own) | staffed
-        ).values("organisation_id")
-        rule |= Q(
-            confidentiality=Confidentiality.MEMBERS, status=FlowStatus.ACTIVE, organisation__in=audience
-        )
-        rule |= Q(
-            organisation__in=Membership.objects.filter(cluster_id__in=staffed).values("organisation_id")
-        )
-        if own:
-            rule |= Q(organisation_id=own)
-    return qs.filter(rule)
+    """Flows ``user`` may see (the flow's "view"): active ones by confidentiality, every flow of their
+    organisation, and (cluster staff) every flow of their clusters' organisations. "Members" counts as
+    in the market: a letter of intent signed or more, on both sides; an organisation that left, or is
+    only interested, is no member."""
+    return scope(user, "view", ResourceFlow.objects.select_related("organisation", "site"))
 
 
-def is_responsible_staff(user: Any, organisation_id: int) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    clusters = staff_cluster_ids(user)
-    return (
-        bool(clusters)
-        and Membership.objects.filter(organisation_id=organisation_id, cluster_id__in=clusters).exists()
-    )
+def exportable_flows(user: Any) -> QuerySet[ResourceFlow]:
+    """Flows ``user`` may download in the flows CSV (the flow's "export": signed-in users only)."""
+    return scope(user, "export", ResourceFlow.objects.select_related("organisation", "site"))
 
 
 def can_see_owner(user: Any, flow: ResourceFlow) -> bool:
-    if not flow.anonymous:
+    """The flow's "see_owner", or the counterpart of a synergy on it that reveals owners ("reveal")."""
+    if not flow.anonymous or can(user, "see_owner", flow):
         return True
-    own = own_organisation_id(user)
-    if own == flow.organisation_id or is_responsible_staff(user, flow.organisation_id):
-        return True
-    if own is None:
+    if actor_for(user).organisation is None:
         return False
-    revealed = Synergy.objects.filter(state__in=workflow.REVEALS_OWNERS)
-    return revealed.filter(
-        Q(have=flow, want__organisation_id=own) | Q(want=flow, have__organisation_id=own)
-    ).exists()
+    on_flow = Synergy.objects.filter(Q(have=flow) | Q(want=flow))
+    return scope(user, "reveal", on_flow).exists()
 
 
 def owner_label(user: Any, flow: ResourceFlow, shown: bool | None = None) -> str:
@@ -245,19 +258,24 @@ def flow_public_dict(user: Any, flow: ResourceFlow) -> dict[str, Any]:
         "region": flow.site.region,
         "latitude": where[0] if where else None,
         "longitude": where[1] if where else None,
+        "withheld": False,
     }
 
 
 def flow_owner_for(user: Any, organisation_id: int | None = None) -> Organisation:
-    """The organisation ``user`` describes a flow for: their own, or (cluster staff) one of their
-    clusters' organisations. PermissionDenied otherwise; Organisation.DoesNotExist for an unknown id."""
-    own = own_organisation_id(user)
-    wanted = organisation_id or own
+    """The organisation ``user`` describes a flow for: their own, or one whose profile they may edit
+    (the registry's "edit": cluster staff for their clusters' organisations). PermissionDenied
+    otherwise; Organisation.DoesNotExist for an unknown id (to the superuser; others are refused, so
+    that ids do not tell which organisations exist)."""
+    wanted = organisation_id or own_organisation_id(user)
     if wanted is None:
         raise PermissionDenied(_("Your account belongs to no organisation; staff name the organisation."))
-    if wanted != own and not is_responsible_staff(user, wanted):
+    organisation = Organisation.objects.filter(pk=wanted).first()
+    if organisation is None and actor_for(user).is_superuser:
+        raise Organisation.DoesNotExist
+    if organisation is None or not can(user, "edit", organisation) or not may(user, "create", ResourceFlow):
         raise PermissionDenied(_("You may not describe flows for this organisation."))
-    return Organisation.objects.get(pk=wanted)
+    return organisation
 
 
 def create_flow(user: Any, organisation: Organisation, site_id: int, **fields: Any) -> ResourceFlow:
@@ -272,9 +290,64 @@ def create_flow(user: Any, organisation: Organisation, site_id: int, **fields: A
 
 
 def can_edit_flow(user: Any, flow: ResourceFlow) -> bool:
-    return own_organisation_id(user) == flow.organisation_id or is_responsible_staff(
-        user, flow.organisation_id
-    )
+    return can(user, "edit", flow)
+
+
+def withheld_flow_dict(flow: ResourceFlow) -> dict[str, Any]:
+    """A flow its reader may not view, as a synergy or a run shows it: its kind and direction only."""
+    return {
+        "id": flow.pk,
+        "direction": flow.direction,
+        "kind": flow.kind,
+        "title": _("A flow you may not see"),
+        "description": "",
+        "ewc_code": "",
+        "hazardous": False,
+        "quantity": None,
+        "unit": "",
+        "period": "",
+        "per_year": None,
+        "supply_temperature_c": None,
+        "return_temperature_c": None,
+        "power_mw": None,
+        "hours_per_year": None,
+        "quality": {},
+        "available_from": None,
+        "available_until": None,
+        "confidentiality": flow.confidentiality,
+        "anonymous": True,
+        "status": "",
+        "owner": _("Withheld"),
+        "organisation_id": None,
+        "site": None,
+        "city": None,
+        "region": "",
+        "latitude": None,
+        "longitude": None,
+        "withheld": True,
+    }
+
+
+def viewable_flow_ids(user: Any, flow_ids: Iterable[int]) -> set[int]:
+    """Which of ``flow_ids`` ``user`` may view, in one query (for a list of synergies or a run)."""
+    return set(visible_flows(user).filter(pk__in=list(flow_ids)).values_list("pk", flat=True))
+
+
+def flow_shown(user: Any, flow: ResourceFlow, viewable: set[int] | None = None) -> dict[str, Any]:
+    """A flow inside a synergy or an allocation run: as :func:`flow_public_dict` where ``user`` may view
+    it, else :func:`withheld_flow_dict` (the matched party of a flow made "staff only" later, staff of
+    another cluster reading a run over several). ``viewable``: the ids :func:`viewable_flow_ids` gave."""
+    allowed = flow.pk in viewable if viewable is not None else can(user, "view", flow)
+    return flow_public_dict(user, flow) if allowed else withheld_flow_dict(flow)
+
+
+def synergy_sides(
+    user: Any, synergy: Synergy, viewable: set[int] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The two flows of a synergy as ``user`` may see them (:func:`flow_shown`)."""
+    if viewable is None:
+        viewable = viewable_flow_ids(user, (synergy.have_id, synergy.want_id))
+    return flow_shown(user, synergy.have, viewable), flow_shown(user, synergy.want, viewable)
 
 
 # -- core conversion --------------------------------------------------------------------------------
@@ -347,11 +420,18 @@ def factor_table() -> list[dict[str, Any]]:
     return rows
 
 
+def can_edit_factors(user: Any) -> bool:
+    """Every cluster's estimates use the one table of factors: only the superuser changes it."""
+    return may(user, "edit", ImpactFactorSetting)
+
+
 def set_factor(user: Any, key: str, value: float, source: str = "") -> ImpactFactorSetting:
-    if not is_cluster_staff(user):
+    if not can_edit_factors(user):
         raise PermissionDenied
     if key not in {f.key for f in DEFAULT_FACTORS}:
         raise ValidationError({"key": _("Unknown impact factor %(key)s.") % {"key": key}})
+    if not _in_range(value, -LARGEST):  # NaN or Infinity would poison every cluster's estimates
+        raise ValidationError({"value": _number_range_text(0)})
     if value < 0:
         raise ValidationError({"value": _("An impact factor cannot be negative.")})
     setting, _created = ImpactFactorSetting.objects.update_or_create(
@@ -441,9 +521,15 @@ def reset_model() -> None:
 
 @transaction.atomic
 def import_exchanges(text: str, source: str, *, replace: bool = True) -> int:
-    """Rows of a MAESTRI-layout CSV become documented exchanges; all or nothing (errors name the line)."""
+    """Rows of a MAESTRI-layout CSV become documented exchanges; all or nothing (errors name the line).
+    A file beyond HELIX_IMPORT_MAX_ROWS rows or HELIX_IMPORT_MAX_COLUMNS columns is refused."""
     try:
-        exchanges = read_exchanges(text, source=source)
+        exchanges = read_exchanges(
+            text,
+            source=source,
+            max_rows=settings.HELIX_IMPORT_MAX_ROWS,
+            max_columns=settings.HELIX_IMPORT_MAX_COLUMNS,
+        )
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
     if replace:
@@ -467,7 +553,9 @@ def import_exchanges(text: str, source: str, *, replace: bool = True) -> int:
         )
         for e in exchanges
     ]
-    DocumentedExchange.objects.bulk_create(created)
+    audit = BulkLog()  # bulk_create bypasses model signals: the audit trail is written in bulk
+    audit.created(DocumentedExchange.objects.bulk_create(created))
+    audit.flush()
     reset_model()
     return len(created)
 
@@ -502,7 +590,8 @@ def compute_proposals(
 ) -> tuple[list[Proposal], list[Flow]]:
     from helix.market.engine import current_encoder
 
-    flows = core_flows(region_flows(region))
+    candidates = list(region_flows(region))
+    flows = core_flows(candidates)
     progress(0, max(1, len(flows)), _("learning from documented exchanges"))
     model = receiver_model()
     result = match(
@@ -512,6 +601,7 @@ def compute_proposals(
         encoder=current_encoder(),
         options=MatchOptions(top_per_have=10),
         progress=lambda done, total: progress(done, total, _("matching offers with needs")),
+        pairable=Pairing(candidates),  # each side's organisation may see the other's flow
     )
     return result.proposals, flows
 
@@ -540,7 +630,8 @@ def run_matching(region: str | None = None, progress: Progress = no_progress) ->
     """Refresh the proposed synergies of a region (all regions when ``region`` is empty), atomically.
 
     Proposals are created or updated; synergies already beyond "proposed" keep their state and their
-    figures; proposed ones that no longer come out (and that nobody accepted yet) are removed."""
+    figures; proposed ones that no longer come out (and that nobody accepted yet) are removed, and so
+    are proposed ones whose flows may no longer be paired (a flow made "staff only"), accepted or not."""
     proposals, flows = compute_proposals(region, progress)
     scope = ResourceFlow.objects.filter(site__region=region) if region else ResourceFlow.objects.all()
     scope_ids = scope.values("pk")
@@ -551,6 +642,10 @@ def run_matching(region: str | None = None, progress: Progress = no_progress) ->
                 Q(have_id__in=scope_ids) | Q(want_id__in=scope_ids)
             ).select_for_update()
         }
+        # by confidentiality alone: an accepted proposal on a flow closed meanwhile stays, as before
+        pairing = Pairing(
+            ResourceFlow.objects.filter(pk__in={pk for pair in existing for pk in pair}), assume_active=True
+        )
         created = updated = 0
         fresh = set()
         for p in proposals:
@@ -569,9 +664,9 @@ def run_matching(region: str | None = None, progress: Progress = no_progress) ->
         stale = [
             s.pk
             for pair, s in existing.items()
-            if pair not in fresh
-            and s.state == SynergyState.PROPOSED
-            and not (s.have_accepted or s.want_accepted)
+            if s.state == SynergyState.PROPOSED
+            and pair not in fresh
+            and (not (s.have_accepted or s.want_accepted) or not pairing.allows(*pair))
         ]
         Synergy.objects.filter(pk__in=stale).delete()
     return {
@@ -603,7 +698,7 @@ def start_matching(user: Any, region: str = "") -> Any:
     from helix.jobs.services import create_job
     from helix.symbiosis.tasks import match_region
 
-    if not is_cluster_staff(user):
+    if not may(user, "propose", Synergy):
         raise PermissionDenied
     job = create_job(
         "symbiosis-match", _("Symbiosis matching %(region)s") % {"region": region or _("all regions")}, user
@@ -667,7 +762,7 @@ def allocation_dict(a: Allocation) -> dict[str, Any]:
 
 def match_now(user: Any, region: str = "", progress: Progress = no_progress) -> dict[str, Any]:
     """Staff refresh the proposals of a region in this process (the CLI)."""
-    if not is_cluster_staff(user):
+    if not may(user, "propose", Synergy):
         raise PermissionDenied(_("Only cluster staff run the matching."))
     return run_matching(region or None, progress)
 
@@ -676,7 +771,7 @@ def allocate_now(
     user: Any, region: str = "", fixed_cost_per_link: float = 0.0, progress: Progress = no_progress
 ) -> AllocationRun:
     """Staff allocate a region in this process (the CLI); a failed solve leaves no run behind."""
-    if not is_cluster_staff(user):
+    if not may(user, "start", AllocationRun):
         raise PermissionDenied(_("Only cluster staff run the allocation."))
     with transaction.atomic():
         run = AllocationRun.objects.create(
@@ -691,8 +786,10 @@ def start_allocation(user: Any, region: str = "", fixed_cost_per_link: float = 0
     from helix.jobs.services import create_job
     from helix.symbiosis.tasks import allocate_region
 
-    if not is_cluster_staff(user):
+    if not may(user, "start", AllocationRun):
         raise PermissionDenied
+    if not _in_range(fixed_cost_per_link, -LARGEST):
+        raise ValidationError({"fixed_cost_per_link": _number_range_text(0)})
     if fixed_cost_per_link < 0:
         raise ValidationError({"fixed_cost_per_link": _("Cannot be negative.")})
     job = create_job(
@@ -711,29 +808,33 @@ def start_allocation(user: Any, region: str = "", fixed_cost_per_link: float = 0
 
 
 def visible_synergies(user: Any) -> QuerySet[Synergy]:
+    """Synergies ``user`` may see: their organisation's, and (staff) those with a side in their clusters."""
     qs = Synergy.objects.select_related(
         "have__organisation", "have__site", "want__organisation", "want__site"
     )
-    if getattr(user, "is_superuser", False):
-        return qs
-    own = own_organisation_id(user)
-    staffed = Membership.objects.filter(cluster_id__in=staff_cluster_ids(user)).values("organisation_id")
-    rule = Q(have__organisation__in=staffed) | Q(want__organisation__in=staffed)
-    if own:
-        rule |= Q(have__organisation_id=own) | Q(want__organisation_id=own)
-    return qs.filter(rule)
+    return scope(user, "view", qs)
 
 
 def roles_on(user: Any, synergy: Synergy) -> set[str]:
+    """The workflow roles ``user`` holds on ``synergy`` (helix.core.symbiosis.synergy): a party (a person
+    of either organisation), staff (of either side's clusters), and, for making contact, staff of every
+    side whose anonymous owner has not accepted contact."""
     roles = set()
     own = own_organisation_id(user)
     if own is not None and own in (synergy.have.organisation_id, synergy.want.organisation_id):
-        roles.add(workflow.PARTY)
-    if is_responsible_staff(user, synergy.have.organisation_id) or is_responsible_staff(
-        user, synergy.want.organisation_id
-    ):
+        roles.add(workflow.PARTY)  # the synergy's "owner" role
+    sides = staff_sides(user, synergy)
+    if sides:
         roles.add(workflow.STAFF)
-    return roles
+    hidden = {
+        side
+        for side, flow, accepted in (
+            (workflow.HAVE_SIDE, synergy.have, synergy.have_accepted),
+            (workflow.WANT_SIDE, synergy.want, synergy.want_accepted),
+        )
+        if flow.anonymous and not accepted
+    }
+    return roles | workflow.contact_roles(sides, hidden)
 
 
 def _record(synergy: Synergy, source: str, target: str, user: Any, note: str = "") -> None:
@@ -750,6 +851,8 @@ def _record(synergy: Synergy, source: str, target: str, user: Any, note: str = "
 def accept_contact(user: Any, synergy: Synergy) -> Synergy:
     """A party accepts contact; when both have, the synergy moves to "contacted" and names are shown."""
     synergy = Synergy.objects.select_for_update().select_related("have", "want").get(pk=synergy.pk)
+    if not can(user, "accept", synergy):
+        raise PermissionDenied
     own = own_organisation_id(user)
     if synergy.state != SynergyState.PROPOSED:
         raise ValidationError(_("Contact can be accepted on a proposed synergy only."))
@@ -771,9 +874,9 @@ def accept_contact(user: Any, synergy: Synergy) -> Synergy:
 @transaction.atomic
 def move(user: Any, synergy: Synergy, target: str, note: str = "") -> Synergy:
     synergy = Synergy.objects.select_for_update().select_related("have", "want").get(pk=synergy.pk)
-    roles = roles_on(user, synergy)
-    if not roles:
+    if not can(user, "transition", synergy):
         raise PermissionDenied
+    roles = roles_on(user, synergy)
     try:
         workflow.SYNERGY_WORKFLOW.check(synergy.state, target, roles)
     except TransitionNotAllowed as exc:
@@ -807,10 +910,19 @@ def report(
 ) -> SynergyReport:
     """Actual quantities of a realised synergy, converted to the synergy's unit (and refused across
     dimensions: tonnes are not reported against a heat synergy)."""
-    if not roles_on(user, synergy):
+    if not can(user, "report", synergy):
         raise PermissionDenied
     if synergy.state != SynergyState.REALISED:
         raise ValidationError(_("Only a realised synergy reports actual quantities."))
+    numbers = {"quantity": (quantity, 0.0), "co2e_avoided_t": (co2e_avoided_t, -LARGEST)}
+    numbers["money_saved_eur"] = (money_saved_eur, -LARGEST)
+    wrong = {
+        field: _number_range_text(low)
+        for field, (value, low) in numbers.items()
+        if (value is not None or field == "quantity") and not _in_range(value, low)
+    }
+    if wrong:  # NaN, Infinity, a negative quantity or a magnitude beyond LARGEST would poison the totals
+        raise ValidationError(wrong)
     try:
         q = Quantity(quantity, unit, "once")
         in_unit = q.to(synergy.unit, "once") if synergy.unit else quantity
@@ -836,7 +948,7 @@ def report(
 
 
 def totals(user: Any, period: str = "quarter") -> list[dict[str, Any]]:
-    reports = SynergyReport.objects.filter(synergy__in=visible_synergies(user))
+    reports = scope(user, "view", SynergyReport.objects.all())
     rows = workflow.totals_over_time(
         (
             workflow.Report(

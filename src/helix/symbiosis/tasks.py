@@ -6,6 +6,7 @@ from typing import Any
 
 from django_tasks import task
 
+from helix.audit.context import TASK, acting_as, job_actor
 from helix.jobs.services import run_job
 
 
@@ -13,7 +14,8 @@ from helix.jobs.services import run_job
 def match_region(job_id: int, region: str = "") -> dict[str, Any]:
     from helix.symbiosis.services import run_matching
 
-    return run_job(job_id, lambda progress: run_matching(region or None, progress))
+    with acting_as(job_actor(job_id), TASK):  # the audit trail records the run as the job creator's
+        return run_job(job_id, lambda progress: run_matching(region or None, progress))
 
 
 @task()
@@ -21,7 +23,8 @@ def allocate_region(run_id: int) -> dict[str, Any]:
     from helix.symbiosis.models import AllocationRun
     from helix.symbiosis.services import run_allocation
 
-    run = AllocationRun.objects.get(pk=run_id)
-    if run.job_id is None:
-        return run_allocation(run_id)
-    return run_job(run.job_id, lambda progress: run_allocation(run_id, progress))
+    run = AllocationRun.objects.select_related("created_by").get(pk=run_id)
+    with acting_as(run.created_by, TASK):
+        if run.job_id is None:
+            return run_allocation(run_id)
+        return run_job(run.job_id, lambda progress: run_allocation(run_id, progress))

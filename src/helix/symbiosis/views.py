@@ -4,7 +4,7 @@ with totals over time, impact factors, matching and allocation runs. Thin: servi
 
 from __future__ import annotations
 
-import csv
+import itertools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -23,12 +23,18 @@ from helix.actions import act, error_text
 from helix.core.symbiosis import synergy as workflow
 from helix.core.symbiosis import waste_list
 from helix.core.symbiosis.ewc import UnknownWasteCode
+from helix.params import NotANumber, finite_number, object_id
 from helix.registry.models import Organisation, Region
-from helix.registry.permissions import is_cluster_staff, own_organisation_id
+from helix.registry.permissions import can, is_cluster_staff, own_organisation_id
+from helix.spreadsheets import write_csv
 from helix.symbiosis import services
 from helix.symbiosis.explain import translated
 from helix.symbiosis.forms import FlowForm, ReportForm
 from helix.symbiosis.models import AllocationRun, Direction, Kind, ResourceFlow, Synergy, SynergyState
+from helix.symbiosis.permissions import may
+
+# The most rows /symbiosis/flows.csv writes; beyond, its last row says that it was cut and how to narrow.
+CSV_MAX_ROWS = 5000
 
 APP = "symbiosis"
 # The workflow's transition labels (helix.core.symbiosis.synergy), so that makemessages finds them.
@@ -42,8 +48,9 @@ TRANSITION_LABELS = (
 )
 
 
-def _filtered(request: HttpRequest) -> Any:
-    flows = services.visible_flows(request.user)
+def _filtered(request: HttpRequest, flows: Any = None) -> Any:
+    """``flows`` (by default those the user may view) narrowed by the list's filters."""
+    flows = services.visible_flows(request.user) if flows is None else flows
     direction = request.GET.get("direction", "")
     kind = request.GET.get("kind", "")
     region = request.GET.get("region", "")
@@ -77,8 +84,11 @@ def flow_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 def flow_csv(request: HttpRequest) -> HttpResponse:
-    """The visible flows as CSV: owners withheld exactly as on the page."""
+    """The flows the user may export (signed in: the flow's "export") as CSV, owners withheld exactly as
+    on the page, text that a spreadsheet would run escaped; at most CSV_MAX_ROWS rows, the last one
+    saying so when the filters select more."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="resource-flows.csv"'
     columns = [
@@ -103,18 +113,29 @@ def flow_csv(request: HttpRequest) -> HttpResponse:
         "available_from",
         "available_until",
     ]
-    writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for flow in _filtered(request):
-        writer.writerow(services.flow_public_dict(request.user, flow))
+    flows = _filtered(request, services.exportable_flows(request.user)).order_by("-updated_at", "-pk")
+    total = flows.count()
+    shown = (services.flow_public_dict(request.user, flow) for flow in flows[:CSV_MAX_ROWS])
+    rows: Any = ([row[name] for name in columns] for row in shown)
+    if total > CSV_MAX_ROWS:
+        response["X-Helix-Truncated"] = f"{CSV_MAX_ROWS} of {total}"
+        note = _("Cut at %(shown)s of %(total)s flows; narrow the filters to download the rest.") % {
+            "shown": CSV_MAX_ROWS,
+            "total": total,
+        }
+        rows = itertools.chain(rows, [[note] + [""] * (len(columns) - 1)])
+    write_csv(response, columns, rows)  # formulas escaped
     return response
 
 
 def _organisation_for_new_flow(request: HttpRequest) -> Organisation:
     wanted = request.GET.get("organisation") or request.POST.get("organisation_id")
+    organisation_id = object_id(wanted)
+    if wanted and organisation_id is None:
+        raise Http404
     try:
-        return services.flow_owner_for(request.user, int(wanted) if wanted else None)
-    except (Organisation.DoesNotExist, ValueError):
+        return services.flow_owner_for(request.user, organisation_id)
+    except Organisation.DoesNotExist:
         raise Http404 from None
 
 
@@ -159,7 +180,7 @@ def flow_detail(request: HttpRequest, pk: int) -> HttpResponse:
     synergies = services.visible_synergies(request.user).filter(have=flow) | services.visible_synergies(
         request.user
     ).filter(want=flow)
-    rows = [_synergy_row(request.user, s) for s in synergies.distinct().order_by("-score")[:50]]
+    rows = _synergy_rows(request.user, synergies.distinct().order_by("-score")[:50])
     ewc = None
     if flow.ewc_code:
         try:
@@ -301,12 +322,16 @@ def map_view(request: HttpRequest) -> HttpResponse:
 # -- synergies --------------------------------------------------------------------------------------
 
 
-def _synergy_row(user: Any, s: Synergy) -> dict[str, Any]:
-    return {
-        "synergy": s,
-        "have": services.flow_public_dict(user, s.have),
-        "want": services.flow_public_dict(user, s.want),
-    }
+def _synergy_row(user: Any, s: Synergy, viewable: set[int] | None = None) -> dict[str, Any]:
+    """A synergy with each flow shown only as far as ``user`` may view it."""
+    have, want = services.synergy_sides(user, s, viewable)
+    return {"synergy": s, "have": have, "want": want, "withheld": have["withheld"] or want["withheld"]}
+
+
+def _synergy_rows(user: Any, synergies: Any) -> list[dict[str, Any]]:
+    synergies = list(synergies)
+    viewable = services.viewable_flow_ids(user, {pk for s in synergies for pk in (s.have_id, s.want_id)})
+    return [_synergy_row(user, s, viewable) for s in synergies]
 
 
 @login_required
@@ -315,7 +340,7 @@ def synergy_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in SynergyState.values:
         synergies = synergies.filter(state=state)
-    rows = [_synergy_row(request.user, s) for s in synergies.order_by("-score")[:300]]
+    rows = _synergy_rows(request.user, synergies.order_by("-score")[:300])
     return render(
         request,
         "symbiosis/synergy_list.html",
@@ -337,18 +362,18 @@ def synergy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     roles = services.roles_on(request.user, synergy)
     own = own_organisation_id(request.user)
     states = dict(SynergyState.choices)
-    transitions = [
-        t for t in workflow.SYNERGY_WORKFLOW.available(synergy.state, roles) if t.target != workflow.CONTACTED
-    ]
+    available = workflow.SYNERGY_WORKFLOW.available(synergy.state, roles)
+    transitions = [t for t in available if t.target != workflow.CONTACTED]
     can_accept = synergy.state == SynergyState.PROPOSED and (
         (own == synergy.have.organisation_id and not synergy.have_accepted)
         or (own == synergy.want.organisation_id and not synergy.want_accepted)
     )
+    row = _synergy_row(request.user, synergy)
     return render(
         request,
         "symbiosis/synergy_detail.html",
         {
-            **_synergy_row(request.user, synergy),
+            **row,
             "roles": roles,
             "transitions": transitions,
             "can_accept": can_accept,
@@ -364,9 +389,11 @@ def synergy_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for e in synergy.events.all()
             ],
             "app": APP,
-            "staff_contact": workflow.STAFF in roles and synergy.state == SynergyState.PROPOSED,
-            "reasons": translated(synergy.reason_codes, synergy.reasons),
-            "flags": translated(synergy.flag_codes, synergy.flags),
+            # staff make contact only where no anonymous owner is revealed against its will
+            "staff_contact": any(t.target == workflow.CONTACTED for t in available),
+            # reasons and flags describe both flows: none where one of them is withheld
+            "reasons": [] if row["withheld"] else translated(synergy.reason_codes, synergy.reasons),
+            "flags": [] if row["withheld"] else translated(synergy.flag_codes, synergy.flags),
         },
     )
 
@@ -437,7 +464,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if period not in ("month", "quarter", "year"):
         period = "quarter"
     staff = is_cluster_staff(request.user)
-    runs = AllocationRun.objects.select_related("job")[:10] if staff else []
+    shows_runs = may(request.user, "view", AllocationRun)
+    runs = AllocationRun.objects.select_related("job")[:10] if shows_runs else []
     counts = services.pipeline_counts(request.user)
     return render(
         request,
@@ -456,7 +484,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def factors(request: HttpRequest) -> HttpResponse:
-    staff = is_cluster_staff(request.user)
+    staff = services.can_edit_factors(request.user)  # one table for every cluster: the superuser only
     if request.method == "POST":
         if not staff:
             raise PermissionDenied
@@ -464,14 +492,14 @@ def factors(request: HttpRequest) -> HttpResponse:
             services.set_factor(
                 request.user,
                 request.POST.get("key", ""),
-                float(request.POST.get("value", "")),
+                finite_number(request.POST.get("value"), low=0),
                 request.POST.get("source", ""),
             )
             messages.success(request, _("Impact factor saved; new estimates use it."))
         except ValidationError as exc:
             messages.error(request, error_text(exc))
-        except ValueError:
-            messages.error(request, _("A number was expected."))
+        except NotANumber as exc:  # also NaN and Infinity: one cluster's factor feeds every estimate
+            messages.error(request, exc.text)
         return redirect("symbiosis:factors")
     return render(
         request, "symbiosis/factors.html", {"rows": services.factor_table(), "staff": staff, "app": APP}
@@ -495,12 +523,14 @@ def run_matching(request: HttpRequest) -> HttpResponse:
 def run_allocation(request: HttpRequest) -> HttpResponse:
     try:
         run = services.start_allocation(
-            request.user, request.POST.get("region", ""), float(request.POST.get("fixed_cost_per_link") or 0)
+            request.user,
+            request.POST.get("region", ""),
+            finite_number(request.POST.get("fixed_cost_per_link"), default=0.0, low=0),
         )
     except PermissionDenied:
         messages.error(request, _("Only cluster staff run the allocation."))
         return redirect("symbiosis:dashboard")
-    except (ValidationError, ValueError):
+    except (ValidationError, NotANumber):
         messages.error(request, _("The fixed cost per link must be a number of at least zero."))
         return redirect("symbiosis:dashboard")
     return redirect("symbiosis:allocation", pk=run.pk)
@@ -508,17 +538,18 @@ def run_allocation(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not is_cluster_staff(request.user):
-        raise PermissionDenied
     run = get_object_or_404(AllocationRun.objects.select_related("job"), pk=pk)
+    if not can(request.user, "view", run):
+        raise PermissionDenied
     flows = {}
     assignments = []
     optimal = (run.result or {}).get("optimal") or {}
     ids = {a["have"] for a in optimal.get("assignments", [])} | {
         a["want"] for a in optimal.get("assignments", [])
     }
+    viewable = services.viewable_flow_ids(request.user, ids)  # a run may span other clusters' flows
     for f in ResourceFlow.objects.filter(pk__in=ids).select_related("organisation", "site"):
-        flows[f.pk] = services.flow_public_dict(request.user, f)
+        flows[f.pk] = services.flow_shown(request.user, f, viewable)
     for a in sorted(optimal.get("assignments", []), key=lambda a: a["cost_eur"])[:300]:
         assignments.append({**a, "have_flow": flows.get(a["have"]), "want_flow": flows.get(a["want"])})
     return render(

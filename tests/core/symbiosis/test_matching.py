@@ -235,3 +235,25 @@ def test_top_per_have_limits_proposals_and_keeps_the_best() -> None:
     top = match(flows, options=MatchOptions(top_per_have=5))
     assert len(full.proposals) == 40
     assert [p.want for p in top.proposals] == [p.want for p in full.proposals[:5]]
+
+
+def test_pairs_the_caller_refuses_are_never_proposed_and_never_take_a_place() -> None:
+    """Confidentiality is the caller's rule (``pairable``); a refused pair leaves room for the next best."""
+    import numpy as np
+
+    flows = [have("s", ewc=("100202",), quantity=t(100))]
+    flows += [want(f"w{i}", where=(51.0 + i * 0.02, 4.0), ewc=("100202",), quantity=t(100)) for i in range(8)]
+    full = match(flows, options=MatchOptions(top_per_have=3))
+    hidden = {p.want for p in full.proposals[:2]}  # the two best may not see the have
+
+    def pairable(h: Flow, wants) -> np.ndarray:  # type: ignore[no-untyped-def]
+        return np.array([w.id not in hidden for w in wants])
+
+    kept = match(flows, options=MatchOptions(top_per_have=3), pairable=pairable)
+    assert [p.want for p in kept.proposals] == [
+        p.want for p in match(flows, options=MatchOptions(top_per_have=5)).proposals[2:5]
+    ]
+    explained = match(flows, options=MatchOptions(keep_refused=True), pairable=pairable)
+    assert sorted((r.want, r.reason) for r in explained.refusals) == sorted(
+        (w, "the owners may not see each other's flow") for w in hidden
+    )

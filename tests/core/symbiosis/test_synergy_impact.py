@@ -13,13 +13,17 @@ from helix.core.symbiosis.synergy import (
     BOTH_PARTIES,
     CONTACTED,
     DROPPED,
+    HAVE_SIDE,
     PARTY,
     PROPOSED,
     REALISED,
     STAFF,
+    STAFF_FOR_HIDDEN,
     SYNERGY_WORKFLOW,
     UNDER_STUDY,
+    WANT_SIDE,
     Report,
+    contact_roles,
     totals_over_time,
 )
 from helix.core.workflow import TransitionNotAllowed
@@ -29,15 +33,27 @@ pytestmark = pytest.mark.unit
 
 def test_the_happy_path_is_a_chain_of_allowed_moves() -> None:
     path = [PROPOSED, CONTACTED, UNDER_STUDY, AGREED, REALISED]
-    roles = [{STAFF}, {PARTY}, {PARTY}, {PARTY}]
+    roles = [{STAFF_FOR_HIDDEN}, {PARTY}, {PARTY}, {PARTY}]
     for (source, target), held in zip(itertools.pairwise(path), roles, strict=True):
         assert SYNERGY_WORKFLOW.check(source, target, held).target == target
 
 
 def test_contact_is_not_made_by_one_party_alone() -> None:
-    with pytest.raises(TransitionNotAllowed, match="needs one of the roles \\['both_parties', 'staff'\\]"):
+    needs = "needs one of the roles \\['both_parties', 'staff_for_every_hidden_side'\\]"
+    with pytest.raises(TransitionNotAllowed, match=needs):
         SYNERGY_WORKFLOW.check(PROPOSED, CONTACTED, {PARTY})
     assert SYNERGY_WORKFLOW.check(PROPOSED, CONTACTED, {BOTH_PARTIES}).target == CONTACTED
+
+
+def test_staff_of_one_side_cannot_make_contact_for_the_others_hidden_owner() -> None:
+    """Making contact reveals anonymous owners: staff do it only for the hidden sides they answer for."""
+    with pytest.raises(TransitionNotAllowed):
+        SYNERGY_WORKFLOW.check(PROPOSED, CONTACTED, {STAFF, PARTY})  # plain staff of either side: no
+    assert contact_roles({HAVE_SIDE}, {WANT_SIDE}) == frozenset()
+    assert contact_roles({HAVE_SIDE}, {HAVE_SIDE}) == {STAFF_FOR_HIDDEN}
+    assert contact_roles({HAVE_SIDE}, ()) == {STAFF_FOR_HIDDEN}
+    assert contact_roles({HAVE_SIDE, WANT_SIDE}, {HAVE_SIDE, WANT_SIDE}) == {STAFF_FOR_HIDDEN}
+    assert contact_roles((), ()) == frozenset()
 
 
 @pytest.mark.parametrize("source", [PROPOSED, CONTACTED, UNDER_STUDY, AGREED])

@@ -127,6 +127,32 @@ class CellError(ValueError):
     """A cell's text is not a valid value for its column."""
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How large a table an import reads: rows after the header, columns, and (for an XLSX workbook)
+    the bytes its parts unpack to. Beyond a limit the table is refused, never cut short."""
+
+    rows: int = 200_000
+    columns: int = 100
+    unpacked_bytes: int = 500 * 1024 * 1024
+
+    def too_many_rows(self, source: Source, row: int) -> RowError:
+        return source.error(
+            row,
+            None,
+            f"more than {self.rows:,} rows after the header; an import reads at most {self.rows:,} "
+            "(HELIX_IMPORT_MAX_ROWS): split the file",
+        )
+
+    def too_many_columns(self, source: Source, row: int, columns: int) -> RowError:
+        return source.error(
+            row,
+            None,
+            f"cells in {columns:,} columns; an import reads at most {self.columns:,} columns "
+            "(HELIX_IMPORT_MAX_COLUMNS): delete the columns after your data",
+        )
+
+
 # --- cells: formulas and the apostrophe escape ----------------------------------------------------
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -166,12 +192,16 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def read_csv(data: bytes, source: Source) -> tuple[Table | None, list[RowError]]:
+def read_csv(
+    data: bytes, source: Source, limits: Limits | None = None
+) -> tuple[Table | None, list[RowError]]:
     """Decode UTF-8 CSV (a BOM is accepted; ``,`` or ``;`` as separator) into a table.
 
     Fully empty rows are skipped. Bytes that are not UTF-8 are reported at the row and column of
-    every cell that holds them.
+    every cell that holds them. A table beyond ``limits`` (more records, or a filled cell further
+    right) is refused with one error naming the limit; reading stops there.
     """
+    limits = limits or Limits()
     if data.startswith(_UTF16_BOMS):
         return None, [source.error(1, None, "the file is UTF-16 text; save it as CSV UTF-8")]
     if data.startswith(_UTF8_BOM):
@@ -186,8 +216,19 @@ def read_csv(data: bytes, source: Source) -> tuple[Table | None, list[RowError]]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
+    records = 0
     try:
-        rows.extend(reader)
+        for cells in reader:
+            rows.append(cells)
+            if len(cells) > limits.columns:
+                if any(c.strip() for c in cells[limits.columns :]):
+                    used = max(i for i, c in enumerate(cells) if c.strip()) + 1
+                    return None, [limits.too_many_columns(source, len(rows), used)]
+                del cells[limits.columns :]  # trailing separators: nothing there
+            if len(rows) > 1 and any(c.strip() for c in cells):
+                records += 1
+                if records > limits.rows:
+                    return None, [limits.too_many_rows(source, len(rows))]
     except csv.Error as exc:
         return None, [source.error(len(rows) + 1, None, f"not readable as CSV ({exc})")]
     if undecodable:

@@ -98,13 +98,16 @@ def read_exchanges(
     require_receiver: bool = True,
     source: str = "file",
     unlabelled: list[int] | None = None,
+    max_rows: int | None = None,
+    max_columns: int | None = None,
 ) -> list[Exchange]:
     """Rows of a MAESTRI-layout CSV (comma- or semicolon-separated, with its header line).
 
     With ``require_receiver=False`` (a query file) every data row is returned, in order, even one
     that says nothing about its waste: the i-th exchange is the i-th query. Given an ``unlabelled``
     list, a row without a receiving industry (or without any waste information) is left out and its
-    line number appended there instead of stopping the read."""
+    line number appended there instead of stopping the read. A file with more than ``max_rows`` data
+    rows or ``max_columns`` columns is refused, naming the limit."""
     if not text.strip():
         raise ExchangeFileError(f"{source}: the file is empty")
     sample = text.lstrip("\ufeff").splitlines()[0]
@@ -114,13 +117,29 @@ def read_exchanges(
     canonical = {_squash(name): name for name in COLUMNS.values()}
     header = [canonical.get(_squash(h), h.strip()) for h in (reader.fieldnames or [])]
     reader.fieldnames = header
+    named = max((i + 1 for i, name in enumerate(header) if name), default=0)
+    if max_columns is not None and named > max_columns:
+        raise ExchangeFileError(
+            f"{source}: {named:,} columns; an import reads at most {max_columns:,} (HELIX_IMPORT_MAX_COLUMNS)"
+        )
     needed = list(QUERY_COLUMNS) + (["receiver_nace"] if require_receiver else [])
     missing = [COLUMNS[k] for k in needed if COLUMNS[k] not in header]
     if missing:
         raise ExchangeFileError(f"{source}: column(s) missing: {', '.join(repr(m) for m in missing)}")
     out: list[Exchange] = []
-    for row in reader:
+    for number, row in enumerate(reader, start=1):
         line = reader.line_num
+        if max_rows is not None and number > max_rows:
+            raise ExchangeFileError(
+                f"{source}, line {line}: more than {max_rows:,} rows; an import reads at most {max_rows:,} "
+                "(HELIX_IMPORT_MAX_ROWS): split the file"
+            )
+        extra = [i for i, cell in enumerate(row.get(None) or ()) if cell.strip()]  # beyond the header
+        if max_columns is not None and extra and len(header) + extra[-1] >= max_columns:
+            raise ExchangeFileError(
+                f"{source}, line {line}: cells beyond column {max_columns:,}; an import reads at most "
+                f"{max_columns:,} columns (HELIX_IMPORT_MAX_COLUMNS)"
+            )
         provider = split_codes(_cell(row, "provider_nace"))
         ewc = split_codes(_cell(row, "ewc"))
         description = _cell(row, "waste_description")

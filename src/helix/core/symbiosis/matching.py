@@ -113,8 +113,14 @@ def match(
     encoder: TextEncoder | None = None,
     options: MatchOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
+    pairable: Callable[[Flow, Sequence[Flow]], npt.NDArray[np.bool_]] | None = None,
 ) -> MatchResult:
-    """Proposals for every have among ``flows``, best first per have, at most ``top_per_have`` each."""
+    """Proposals for every have among ``flows``, best first per have, at most ``top_per_have`` each.
+
+    ``pairable(have, wants)``, where given, says for each of ``wants`` (a list of one kind) whether the
+    two may be paired at all: the caller's confidentiality rule (each side's owner may see the other's
+    flow). Pairs it refuses are left out before anything else, so they never take a proposal's place.
+    """
     factors = factors or Factors()
     options = options or MatchOptions()
     circuity = factors["road_circuity"]
@@ -167,9 +173,16 @@ def match(
                 ok &= (w_dim == h_dim) | (w_dim == "") | (h_dim == "")
                 if have.hazardous:
                     ok &= w_haz
+                hidden: npt.NDArray[np.bool_] | None = None
+                if pairable is not None:
+                    hidden = ok & ~np.asarray(pairable(have, kw), dtype=bool)
+                    ok &= ~hidden
                 result.pairs_considered += len(kw)
                 if options.keep_refused:
-                    for j in np.flatnonzero(~ok):
+                    if hidden is not None:
+                        for j in np.flatnonzero(hidden):
+                            _refuse(result, options, have, kw[j], "the owners may not see each other's flow")
+                    for j in np.flatnonzero(~ok & ~hidden if hidden is not None else ~ok):
                         _refuse(
                             result,
                             options,

@@ -4,6 +4,11 @@ proposed -> contacted -> under study -> agreed -> realised, or dropped (with a r
 state before realised. "contacted" is reached when both parties have accepted the contact: that is
 the moment an anonymous flow's owner becomes visible to the other party. Staff may move a synergy
 on behalf of the parties; a dropped synergy can be reopened by staff.
+
+Making contact reveals anonymous owners, so staff make it on the parties' behalf only where no owner is
+revealed against its will: every anonymous side either accepted contact already or is an organisation
+of the acting staff's own clusters (:func:`contact_roles`). Staff of one side alone never reveal the
+other side's anonymous owner.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ PROPOSED, CONTACTED, UNDER_STUDY, AGREED, REALISED, DROPPED = (
 STATES = (PROPOSED, CONTACTED, UNDER_STUDY, AGREED, REALISED, DROPPED)
 PARTY, STAFF = "party", "staff"
 BOTH_PARTIES = "both_parties"  # held when the offering and the wanting party have both accepted contact
+# held by staff responsible for every side whose owner is anonymous and has not accepted contact
+STAFF_FOR_HIDDEN = "staff_for_every_hidden_side"
+HAVE_SIDE, WANT_SIDE = "have", "want"
 _BOTH = frozenset({PARTY, STAFF})
 
 SYNERGY_WORKFLOW = Workflow(
@@ -32,7 +40,7 @@ SYNERGY_WORKFLOW = Workflow(
     states=STATES,
     initial=PROPOSED,
     transitions=(
-        Transition(PROPOSED, CONTACTED, frozenset({STAFF, BOTH_PARTIES}), "Contact made"),
+        Transition(PROPOSED, CONTACTED, frozenset({STAFF_FOR_HIDDEN, BOTH_PARTIES}), "Contact made"),
         Transition(CONTACTED, UNDER_STUDY, _BOTH, "Start the study"),
         Transition(UNDER_STUDY, AGREED, _BOTH, "Agreed"),
         Transition(AGREED, REALISED, _BOTH, "Realised"),
@@ -45,6 +53,20 @@ SYNERGY_WORKFLOW = Workflow(
 )
 NEEDS_REASON = frozenset({DROPPED})
 REVEALS_OWNERS = frozenset({CONTACTED, UNDER_STUDY, AGREED, REALISED})
+
+
+def contact_roles(staff_of: Iterable[str], hidden: Iterable[str]) -> frozenset[str]:
+    """The role staff hold for making contact on the parties' behalf.
+
+    ``staff_of``: the sides (:data:`HAVE_SIDE`, :data:`WANT_SIDE`) whose organisation is in the actor's
+    clusters; ``hidden``: the sides whose owner is anonymous and has not accepted contact. Staff may make
+    contact only if they are staff of some side and of every hidden one: an anonymous owner is revealed
+    when it accepted, or by its own cluster's staff, never by the other side's.
+    """
+    responsible, withheld = set(staff_of), set(hidden)
+    if responsible and withheld <= responsible:
+        return frozenset({STAFF_FOR_HIDDEN})
+    return frozenset()
 
 
 @dataclass(frozen=True)

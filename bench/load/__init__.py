@@ -1,0 +1,1 @@
+"""Load benchmark: concurrent clients against the real server (see bench_load)."""

@@ -1,0 +1,152 @@
+"""Every route of the site and what it is about, for the permission matrix (tests/permissions/test_matrix.py).
+
+A route is either about one object of the test world (``On``: the page asks the object's permission
+table for ``action``), open to a set of roles without an object (``Gate``), or exempt with a reason
+(``Exempt``: login, logout, static helpers). A route missing here fails the matrix test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from helix.core.access import ANY_STAFF, ANYONE, SIGNED_IN, Role
+
+
+@dataclass(frozen=True)
+class On:
+    """A route about one object: ``things`` is the world key prefix ("org", "listing" ...)."""
+
+    things: str
+    action: str
+    kwargs: Callable[[Any], Mapping[str, Any]]
+    method: str = "GET"
+    ok: frozenset[int] = frozenset({200})
+    only: tuple[str, ...] = ()  # these world objects only (the others have nothing to show: a 404 for all)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A route about no single object, open to ``roles`` (the superuser always)."""
+
+    roles: frozenset[Role]
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    method: str = "GET"
+    ok: frozenset[int] = frozenset({200})
+
+
+@dataclass(frozen=True)
+class Exempt:
+    reason: str
+
+
+def slug(thing: Any) -> dict[str, Any]:
+    return {"slug": thing.slug}
+
+
+def pk(thing: Any) -> dict[str, Any]:
+    return {"pk": thing.pk}
+
+
+def person(thing: Any) -> dict[str, Any]:
+    return {"person_id": thing.pk}
+
+
+REDIRECT = frozenset({302})
+POSTED = frozenset({200, 302, 400})  # a form again with its errors, a redirect, or a refusal of bad input
+
+ROUTES: dict[str, On | Gate | Exempt] = {
+    # registry
+    "registry:directory": Gate(ANYONE),
+    "registry:organisation": On("org", "view", slug),
+    "registry:organisation_edit": On("org", "edit", slug),
+    "registry:interaction_create": On("org", "log_interaction", slug, method="POST", ok=POSTED),
+    "registry:import": Gate(ANY_STAFF),
+    "registry:export": Gate(ANY_STAFF),
+    "registry:export_download": Exempt("a job's file: tests/jobs check it is its creator's only"),
+    "registry:letter_document": On("letter", "download", pk, ok=frozenset({404})),  # no file in the world
+    "registry:cluster_list": Gate(ANYONE),
+    "registry:cluster": On("cluster", "view", slug),
+    "registry:pipeline": On("cluster", "manage", slug),
+    "registry:follow_up_done": Exempt("POST on a cluster's interaction: tests/registry/test_pages_pipeline"),
+    "registry:pipeline_move": Exempt("POST on a membership of a cluster: tests/registry/test_pages_pipeline"),
+    # market
+    "market:browse": Gate(ANYONE),
+    "market:listing_create": Gate(SIGNED_IN, ok=frozenset({200, 403})),
+    "market:listing": On("listing", "view", pk),
+    "market:listing_edit": On("listing", "edit", pk),
+    "market:listing_status": On("listing", "transition", pk, method="POST", ok=POSTED),
+    "market:listing_feedback": On("listing", "feedback", pk, method="POST", ok=POSTED),
+    "market:listing_meeting": On("listing", "request_meeting", pk, method="POST", ok=POSTED),
+    "market:organisation_matches": On("org", "view", slug),
+    "market:meetings": Gate(SIGNED_IN),
+    "market:meeting_answer": Exempt("POST on a meeting request: tests/market/test_services answer rules"),
+    "market:who_meets_whom": Gate(ANY_STAFF),
+    "market:learn_weights": Gate(ANY_STAFF, method="POST", ok=POSTED),
+    "market:reindex": Gate(ANY_STAFF, method="POST", ok=POSTED),
+    # events
+    "events:list": Gate(ANYONE),
+    "events:create": Gate(ANY_STAFF),
+    "events:detail": On("event", "view", pk),
+    "events:register": On("event", "register", pk, method="POST", ok=POSTED),
+    "events:status": On("event", "change_status", pk, method="POST", ok=POSTED),
+    "events:request": Exempt("POST as a participant: tests/events/test_permissions asks page and API alike"),
+    "events:request_from_match": Exempt("POST as a participant: tests/events/test_permissions"),
+    "events:run_schedule": On("event", "schedule", pk, method="POST", ok=POSTED),
+    "events:grid": On("event", "view_schedules", pk),
+    "events:grid_export": On(
+        "event", "view_schedules", lambda e: {"pk": e.pk, "fmt": "csv"}, only=("event:alpha-open",)
+    ),
+    "events:table_cards": On("event", "view_schedules", pk, only=("event:alpha-open",)),
+    "events:agenda_pdf": On("registration", "download_agenda", pk),
+    "events:answer": On("eventrequest", "answer", pk, method="POST", ok=POSTED),
+    "events:cancel_request": On("eventrequest", "cancel", pk, method="POST", ok=POSTED),
+    "events:update_request": On("eventrequest", "edit", pk, method="POST", ok=POSTED),
+    "events:availability": On("registration", "act_for", pk, method="POST", ok=POSTED),
+    "events:schedule_status": On("schedule", "view", pk),
+    "events:publish": On("schedule", "publish", pk, method="POST", ok=POSTED),
+    "events:cancel": On("schedule", "cancel", pk, method="POST", ok=POSTED),
+    "events:agenda": On("registration", "view_agenda", pk),
+    "events:agenda_ics": On("registration", "download_agenda", pk),
+    # symbiosis
+    "symbiosis:flows": Gate(ANYONE),
+    "symbiosis:flows_csv": Gate(SIGNED_IN),
+    "symbiosis:flow_create": Gate(SIGNED_IN, ok=frozenset({200, 403})),
+    "symbiosis:flow": On("flow", "view", pk),
+    "symbiosis:flow_edit": On("flow", "edit", pk),
+    "symbiosis:ewc": Gate(ANYONE),
+    "symbiosis:ewc_suggest": Gate(ANYONE),
+    "symbiosis:map": Gate(ANYONE),
+    "symbiosis:synergies": Gate(SIGNED_IN),
+    "symbiosis:synergy": On("synergy", "view", pk),
+    "symbiosis:synergy_accept": On("synergy", "accept", pk, method="POST", ok=POSTED),
+    "symbiosis:synergy_move": On("synergy", "transition", pk, method="POST", ok=POSTED),
+    "symbiosis:synergy_report": On("synergy", "report", pk, method="POST", ok=POSTED),
+    "symbiosis:dashboard": Gate(SIGNED_IN),
+    "symbiosis:factors": Gate(SIGNED_IN),
+    "symbiosis:run_matching": Gate(ANY_STAFF, method="POST", ok=POSTED),
+    "symbiosis:run_allocation": Gate(ANY_STAFF, method="POST", ok=POSTED),
+    "symbiosis:allocation": Exempt("an allocation run's page: tests/symbiosis/test_permissions"),
+    # privacy
+    "privacy:mine": Gate(SIGNED_IN, ok=frozenset({200, 302, 404})),
+    "privacy:person": On("person", "view_personal_data", person),
+    "privacy:consents": On("person", "change_consents", person, method="POST", ok=POSTED),
+    "privacy:export": On("person", "export_data", person),
+    "privacy:export_json": On("person", "export_data", person),
+    "privacy:erase": On("person", "erase", person),
+    # jobs and the audit trail
+    "jobs:detail": Exempt("a job is its creator's: tests/jobs/test_jobs"),
+    "jobs:retry": Exempt("a job is its creator's: tests/jobs/test_stale_jobs"),
+    "audit:entries": Gate(ANY_STAFF),
+    # accounts, languages, the API's own pages
+    "login": Gate(ANYONE),
+    "logout": Exempt("POST only; signs out whoever calls it"),
+    "password_change": Gate(SIGNED_IN),
+    "password_change_done": Gate(SIGNED_IN),
+    "password_reset": Gate(ANYONE),
+    "password_reset_done": Gate(ANYONE),
+    "password_reset_confirm": Exempt("needs a token sent by mail: tests/registry/test_pages_auth"),
+    "password_reset_complete": Gate(ANYONE),
+    "set_language": Exempt("POST only; sets the visitor's own language"),
+}
