@@ -129,7 +129,7 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "symbiosis:run_allocation": Gate(ANY_STAFF, method="POST", ok=POSTED),
     "symbiosis:allocation": Exempt("an allocation run's page: tests/symbiosis/test_permissions"),
     # privacy
-    "privacy:mine": Gate(SIGNED_IN, ok=frozenset({200, 302, 404})),
+    "privacy:mine": Gate(SIGNED_IN, ok=frozenset({200, 302})),  # to one's own page, or "no record"
     "privacy:person": On("person", "view_personal_data", person),
     "privacy:consents": On("person", "change_consents", person, method="POST", ok=POSTED),
     "privacy:export": On("person", "export_data", person),

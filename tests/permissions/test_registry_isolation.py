@@ -241,3 +241,10 @@ def test_staff_see_contact_data_only_of_their_clusters_organisations(world):  # 
     assert (
         "member_b1@example.org" in client_for(world, "staff_b").get("/organisations/org-b1/").content.decode()
     )
+
+
+def test_a_refused_page_is_a_helix_page_that_says_what_happened(world):  # type: ignore[no-untyped-def]
+    hidden = client_for(world, "staff_b").get("/organisations/org-a2/")
+    assert hidden.status_code == 404
+    assert "This page does not exist, or it is not shared with you." in hidden.content.decode()
+    assert 'href="/"' in hidden.content.decode()  # the site's own navigation, not a bare server page

@@ -44,8 +44,8 @@ def _person_for(user: Any, person_id: int) -> Person:
 def mine(request: HttpRequest) -> HttpResponse:
     """The logged-in member's own data."""
     person = Person.objects.filter(user=request.user).first()
-    if person is None:
-        raise Http404
+    if person is None:  # an account of no organisation (staff, a plain user): say so, not a 404
+        return render(request, "privacy/no_person.html")
     return redirect("privacy:person", person.pk)
 
 
