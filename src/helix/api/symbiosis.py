@@ -27,10 +27,9 @@ from helix.api.schemas import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS, Input, Pla
 from helix.core.symbiosis import waste_list
 from helix.core.symbiosis.ewc import UnknownWasteCode
 from helix.registry.models import Organisation, Region
-from helix.registry.permissions import can
+from helix.registry.permissions import can, may
 from helix.symbiosis import services
 from helix.symbiosis.models import AllocationRun
-from helix.symbiosis.permissions import may
 
 router = Router()
 FLOWS = ["resource flows"]

@@ -346,16 +346,25 @@ def scope(user: Any, action: str, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return subject_for(queryset.model).scope(actor_for(user), action, queryset)
 
 
-def can_create(user: Any, model: type[Model]) -> bool:
-    """Actions on no object yet ("create"): only the roles that need no object count."""
+def may(user: Any, action: str, model: type[Model]) -> bool:
+    """May ``user`` take ``action`` where there is no object yet (create one, open a staff page, start a
+    run, import)? Only the roles that need no object count: anyone, signed in, staff of any cluster; a
+    grant with conditions about the object does not."""
     actor = actor_for(user)
-    subject = subject_for(model)
+    policy = subject_for(model).policy
     if actor.is_superuser:
+        policy.grants_for(action)  # an unknown action is still an error
         return True
-    held = {Role.ANYONE} | ({Role.USER} if actor.signed_in else set())
+    held = {Role.ANYONE}
+    if actor.signed_in:
+        held.add(Role.USER)
     if actor.staff_of:
         held.add(Role.ANY_STAFF)
-    return subject.policy.allows("create", held)
+    return policy.allows(action, held)
+
+
+def can_create(user: Any, model: type[Model]) -> bool:
+    return may(user, "create", model)
 
 
 # -- the registry's rules ---------------------------------------------------------------------------------
@@ -380,6 +389,7 @@ ORGANISATION = Policy(
         "log_interaction": "log a meeting, call or visit under one of the staff member's clusters",
         "export": "download it in the registry export",
         "import": "change it through a registry import",
+        "transfer": "open the registry import and export (each row is then checked for import or export)",
     },
     conditions={
         "published": "the profile is published",
@@ -397,6 +407,7 @@ ORGANISATION = Policy(
         Grant("export", STAFF),
         Grant("import", STAFF),
         Grant("import", ANY_STAFF, frozenset({"unaffiliated"})),
+        Grant("transfer", ANY_STAFF),
     ),
 )
 

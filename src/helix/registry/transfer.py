@@ -77,7 +77,7 @@ from helix.registry.models import (
     Site,
     SizeClass,
 )
-from helix.registry.permissions import ORGANISATION, actor_for, is_cluster_staff, scope
+from helix.registry.permissions import ORGANISATION, actor_for, may, scope
 from helix.registry.signals import memberships_changed
 from helix.spreadsheets import import_limits, read_workbook, write_csv, write_workbook
 
@@ -218,7 +218,7 @@ def import_file(
     what each row does (or would do). ``user`` is None for trusted callers (CLI, demo loader);
     otherwise it must be cluster staff.
     """
-    if user is not None and not is_cluster_staff(user):
+    if user is not None and not may(user, "transfer", Organisation):
         raise PermissionDenied("only cluster staff may import the registry")
     started = time.perf_counter()
     path = Path(path)
@@ -794,7 +794,7 @@ def export_registry(target_path: str | Path, *, fmt: str = "xlsx", user: Any = N
     permission table lets them export: the organisations of their clusters with their sites and people,
     and the memberships in their clusters.
     """
-    if user is not None and not is_cluster_staff(user):
+    if user is not None and not may(user, "transfer", Organisation):
         raise PermissionDenied("only cluster staff may export the registry")
     organisations = Organisation.objects.all()
     memberships = Membership.objects.all()

@@ -17,7 +17,8 @@ from helix.jobs.models import Job, JobStatus
 from helix.jobs.permissions import can_download_job_files
 from helix.jobs.services import create_job, uploads_folder
 from helix.private_files import send_private_file
-from helix.registry.permissions import is_cluster_staff
+from helix.registry.models import Organisation
+from helix.registry.permissions import may
 from helix.registry.tasks import export_path, export_registry_file, import_registry_file
 from helix.uploads import check_table_upload
 
@@ -49,7 +50,7 @@ def _imports_folder() -> Path:
 
 @login_required
 def import_registry(request: HttpRequest) -> HttpResponse:
-    if not is_cluster_staff(request.user):
+    if not may(request.user, "transfer", Organisation):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +73,7 @@ def import_registry(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_registry_view(request: HttpRequest) -> HttpResponse:
     """Start an export job (a large registry takes seconds to write); its page offers the download."""
-    if not is_cluster_staff(request.user):
+    if not may(request.user, "transfer", Organisation):
         raise PermissionDenied
     if request.method != "POST":
         return render(request, "registry/transfer/export.html")
@@ -85,6 +86,6 @@ def export_registry_view(request: HttpRequest) -> HttpResponse:
 def download_export(request: HttpRequest, job_id: int) -> HttpResponse:
     """The workbook of a finished export job, for the staff member who started it."""
     job = get_object_or_404(Job, pk=job_id, kind="registry.export", status=JobStatus.SUCCEEDED)
-    if not can_download_job_files(request.user, job) or not is_cluster_staff(request.user):
+    if not can_download_job_files(request.user, job) or not may(request.user, "transfer", Organisation):
         raise Http404
     return send_private_file(export_path(job.pk), "helix-registry.xlsx")

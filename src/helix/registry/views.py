@@ -156,9 +156,7 @@ def _may_see_contact_data(user: Any, organisation: Organisation) -> bool:
 def _interaction_clusters(user: Any, organisation: Organisation) -> QuerySet[Cluster]:
     """Clusters an interaction may be filed under: those of the organisation that ``user`` manages."""
     clusters = Cluster.objects.filter(memberships__organisation=organisation).prefetch_related("names")
-    if not getattr(user, "is_superuser", False):
-        clusters = clusters.filter(pk__in=permissions.staff_cluster_ids(user))
-    return clusters.distinct()
+    return permissions.scope(user, "manage", clusters).distinct()
 
 
 def _descriptions(organisation: Organisation) -> list[dict[str, str]]:

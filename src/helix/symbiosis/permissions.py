@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Model, Q
+from django.db.models import Q
 
 from helix.core.access import (
     ANY_STAFF,
@@ -55,6 +55,7 @@ from helix.registry.permissions import (
     Fact,
     Subject,
     actor_for,
+    may,
     register,
     subject_for,
 )
@@ -204,22 +205,6 @@ register(
 
 
 # -- questions about no object yet ------------------------------------------------------------------------
-
-
-def may(user: Any, action: str, model: type[Model]) -> bool:
-    """May ``user`` take ``action`` where there is no object yet (start a run, import, edit a factor that
-    has no row yet)? Only the roles that need no object count: anyone, signed in, staff of any cluster."""
-    actor = actor_for(user)
-    policy = subject_for(model).policy
-    if actor.is_superuser:
-        policy.grants_for(action)  # an unknown action is still an error
-        return True
-    held = {Role.ANYONE}
-    if actor.signed_in:
-        held.add(Role.USER)
-    if actor.staff_of:
-        held.add(Role.ANY_STAFF)
-    return policy.allows(action, held)
 
 
 def staff_sides(user: Any, synergy: Synergy) -> set[str]:

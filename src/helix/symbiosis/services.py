@@ -59,7 +59,7 @@ from helix.core.workflow import TransitionNotAllowed
 from helix.jobs.progress import Progress, no_progress
 from helix.params import LARGEST
 from helix.registry.models import Organisation
-from helix.registry.permissions import actor_for, can, own_organisation_id, scope
+from helix.registry.permissions import actor_for, can, may, own_organisation_id, scope
 from helix.symbiosis.models import (
     AllocationRun,
     DocumentedExchange,
@@ -71,7 +71,7 @@ from helix.symbiosis.models import (
     SynergyReport,
     SynergyState,
 )
-from helix.symbiosis.permissions import Pairing, may, staff_sides
+from helix.symbiosis.permissions import Pairing, staff_sides
 
 # -- validation ------------------------------------------------------------------------------------
 

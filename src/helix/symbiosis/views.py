@@ -25,13 +25,12 @@ from helix.core.symbiosis import waste_list
 from helix.core.symbiosis.ewc import UnknownWasteCode
 from helix.params import NotANumber, finite_number, object_id
 from helix.registry.models import Organisation, Region
-from helix.registry.permissions import can, is_cluster_staff, own_organisation_id
+from helix.registry.permissions import can, is_cluster_staff, may, own_organisation_id, scope
 from helix.spreadsheets import write_csv
 from helix.symbiosis import services
 from helix.symbiosis.explain import translated
 from helix.symbiosis.forms import FlowForm, ReportForm
 from helix.symbiosis.models import AllocationRun, Direction, Kind, ResourceFlow, Synergy, SynergyState
-from helix.symbiosis.permissions import may
 
 # The most rows /symbiosis/flows.csv writes; beyond, its last row says that it was cut and how to narrow.
 CSV_MAX_ROWS = 5000
@@ -79,7 +78,9 @@ def flow_list(request: HttpRequest) -> HttpResponse:
             "kinds": Kind.choices,
             "regions": Region.choices,
             "filters": request.GET,
-            "can_create": own_organisation_id(request.user) is not None or is_cluster_staff(request.user),
+            # the table's say: a flow is described for an organisation the user may edit
+            "can_create": may(request.user, "create", ResourceFlow)
+            and scope(request.user, "edit", Organisation.objects.all()).exists(),
         },
     )
 
