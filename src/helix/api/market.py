@@ -45,7 +45,7 @@ from helix.core.matching.weights import Weights
 from helix.market import services
 from helix.market.models import Listing, MeetingRequest, Side
 from helix.registry.models import Cluster, Domain, Keyword, Sector, Site
-from helix.registry.permissions import is_cluster_staff, own_organisation_id, visible_organisations
+from helix.registry.permissions import may, own_organisation_id, visible_organisations
 
 router = Router()
 
@@ -361,7 +361,7 @@ def who_meets_whom(request: HttpRequest, filters: Query[PairFilters]) -> Any:
     """For cluster staff: for each published need in scope, its best offers; pairs best first, one pair
     per (need organisation, offer organisation)."""
     user = acting_user(request)
-    if not is_cluster_staff(user):
+    if not may(user, "pair", Listing):
         raise PermissionDenied("Only cluster staff see who should meet whom.")
     errors: list[dict[str, Any]] = []
     cluster = domain = None

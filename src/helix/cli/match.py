@@ -271,11 +271,12 @@ def pairs_command(
     setup_django()
     from helix.cli.listings import load_user
     from helix.market import services
+    from helix.market.models import Listing
     from helix.registry.models import Cluster, Domain
-    from helix.registry.permissions import is_cluster_staff
+    from helix.registry.permissions import may
 
     user = load_user(username)
-    if not is_cluster_staff(user):
+    if not may(user, "pair", Listing):
         raise click.ClickException(f"{username} is not cluster staff; pairs is for cluster staff")
     cluster_row = domain_row = None
     if cluster:

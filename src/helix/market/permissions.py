@@ -12,7 +12,17 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from helix.core.access import ANYONE, AUDIENCE, OWNER, OWNER_OR_STAFF, SIGNED_IN, STAFF, Grant, Policy
+from helix.core.access import (
+    ANY_STAFF,
+    ANYONE,
+    AUDIENCE,
+    OWNER,
+    OWNER_OR_STAFF,
+    SIGNED_IN,
+    STAFF,
+    Grant,
+    Policy,
+)
 from helix.market.models import Feedback, Listing, MeetingRequest, Status, Visibility
 from helix.registry.permissions import Fact, Subject, register
 
@@ -26,6 +36,7 @@ LISTING = Policy(
         "match": "see the suggestions for it",
         "feedback": "say whether a suggestion with it fits (both listings of the pair)",
         "request_meeting": "ask that the owners of a pair with it meet (both listings of the pair)",
+        "pair": "see who should meet whom across a cluster, export the pairs, learn weights, re-index",
     },
     conditions={
         "active": "published and not expired",
@@ -47,6 +58,7 @@ LISTING = Policy(
         Grant("request_meeting", SIGNED_IN, frozenset({"active", "public"})),
         Grant("request_meeting", AUDIENCE | STAFF, frozenset({"active", "members"})),
         Grant("request_meeting", OWNER_OR_STAFF),
+        Grant("pair", ANY_STAFF, note="each pair only of listings they may view"),
     ),
 )
 

@@ -619,13 +619,11 @@ def meeting_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _staff_clusters(user: Any) -> QuerySet[Cluster]:
-    if user.is_superuser:
-        return Cluster.objects.all()
-    return Cluster.objects.filter(pk__in=permissions.staff_cluster_ids(user))
+    return permissions.scope(user, "manage", Cluster.objects.all())
 
 
 def _require_cluster_staff(user: Any) -> None:
-    if not permissions.is_cluster_staff(user):
+    if not permissions.may(user, "pair", Listing):
         raise PermissionDenied
 
 

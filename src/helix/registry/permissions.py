@@ -113,13 +113,6 @@ def actor_for(user: Any) -> Actor:
     return cached
 
 
-def forget_actor(user: Any) -> None:
-    """Drop the cached actor (after the user's organisation, memberships or staff seats changed)."""
-    for name in ("_helix_actor", "_helix_staff_clusters", "_helix_viewer"):
-        if hasattr(user, name):
-            delattr(user, name)
-
-
 # -- subjects: a policy tied to a model ------------------------------------------------------------------
 
 
