@@ -121,6 +121,25 @@ class Policy:
         return out
 
 
+REACH_CONDITIONS: Mapping[str, str] = {
+    "active": "open: published (a listing, not expired) or active (a flow)",
+    "public": "visible to anyone",
+    "members": "visible to members of our clusters",
+    "staff": "visible to cluster staff only",
+}
+
+
+def reach(action: str, *, public: frozenset[Role] = ANYONE) -> tuple[Grant, ...]:
+    """The reach of a need, an offer or a resource flow, for ``action``: ``public`` roles when it is
+    active and public, the audience and staff when active and for members, and always its own
+    organisation and its clusters' staff (who follow drafts and closed ones too)."""
+    return (
+        Grant(action, public, frozenset({"active", "public"})),
+        Grant(action, AUDIENCE | STAFF, frozenset({"active", "members"})),
+        Grant(action, OWNER_OR_STAFF),
+    )
+
+
 def describe(policies: Iterable[Policy]) -> str:
     """The rule table as Markdown, generated from the declarations (docs/security.md embeds it)."""
     lines = ["| object | action | who | when |", "|---|---|---|---|"]

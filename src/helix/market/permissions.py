@@ -14,17 +14,17 @@ from django.utils import timezone
 
 from helix.core.access import (
     ANY_STAFF,
-    ANYONE,
-    AUDIENCE,
     OWNER,
     OWNER_OR_STAFF,
+    REACH_CONDITIONS,
     SIGNED_IN,
     STAFF,
     Grant,
     Policy,
+    reach,
 )
 from helix.market.models import Feedback, Listing, MeetingRequest, Status, Visibility
-from helix.registry.permissions import Fact, Subject, register
+from helix.registry.permissions import Fact, Subject, field_is, register
 
 LISTING = Policy(
     subject="market.listing",
@@ -38,26 +38,15 @@ LISTING = Policy(
         "request_meeting": "ask that the owners of a pair with it meet (both listings of the pair)",
         "pair": "see who should meet whom across a cluster, export the pairs, learn weights, re-index",
     },
-    conditions={
-        "active": "published and not expired",
-        "public": "visible to anyone",
-        "members": "visible to members of our clusters",
-        "staff": "visible to cluster staff only",
-    },
+    conditions=REACH_CONDITIONS,
     grants=(
-        Grant("view", ANYONE, frozenset({"active", "public"})),
-        Grant("view", AUDIENCE | STAFF, frozenset({"active", "members"})),
-        Grant("view", OWNER_OR_STAFF),
+        *reach("view"),
         Grant("edit", OWNER_OR_STAFF),
         Grant("transition", OWNER_OR_STAFF),
         Grant("match", OWNER_OR_STAFF),
         # Judging a pair or asking for a meeting: whoever sees the listing, signed in.
-        Grant("feedback", SIGNED_IN, frozenset({"active", "public"})),
-        Grant("feedback", AUDIENCE | STAFF, frozenset({"active", "members"})),
-        Grant("feedback", OWNER_OR_STAFF),
-        Grant("request_meeting", SIGNED_IN, frozenset({"active", "public"})),
-        Grant("request_meeting", AUDIENCE | STAFF, frozenset({"active", "members"})),
-        Grant("request_meeting", OWNER_OR_STAFF),
+        *reach("feedback", public=SIGNED_IN),
+        *reach("request_meeting", public=SIGNED_IN),
         Grant("pair", ANY_STAFF, note="each pair only of listings they may view"),
     ),
 )
@@ -84,10 +73,6 @@ def _active(listing: Listing) -> bool:
     return bool(listing.is_active)
 
 
-def _visibility(value: str) -> Fact:
-    return Fact(lambda o: o.visibility == value, lambda: Q(visibility=value))
-
-
 register(
     Subject(
         LISTING,
@@ -97,9 +82,9 @@ register(
             "active": Fact(
                 _active, lambda: Q(status=Status.PUBLISHED, expires_on__gte=timezone.localdate())
             ),
-            "public": _visibility(Visibility.PUBLIC),
-            "members": _visibility(Visibility.MEMBERS),
-            "staff": _visibility(Visibility.STAFF),
+            "public": field_is("visibility", Visibility.PUBLIC),
+            "members": field_is("visibility", Visibility.MEMBERS),
+            "staff": field_is("visibility", Visibility.STAFF),
         },
     ),
     Subject(

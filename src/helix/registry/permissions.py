@@ -132,6 +132,11 @@ class Fact:
     q: Callable[[], Q]
 
 
+def field_is(name: str, value: str) -> Fact:
+    """The condition "``name`` is ``value``" (a visibility, a confidentiality), in Python and in SQL."""
+    return Fact(lambda o: getattr(o, name) == value, lambda: Q(**{name: value}))
+
+
 @dataclass(frozen=True)
 class Subject:
     """How the rules of ``policy`` read objects of ``model``.

@@ -41,11 +41,12 @@ from helix.core.access import (
     AUDIENCE,
     OWNER,
     OWNER_OR_STAFF,
+    REACH_CONDITIONS,
     SIGNED_IN,
-    STAFF,
     Grant,
     Policy,
     Role,
+    reach,
 )
 from helix.core.symbiosis import Flow
 from helix.core.symbiosis.synergy import REVEALS_OWNERS
@@ -55,6 +56,7 @@ from helix.registry.permissions import (
     Fact,
     Subject,
     actor_for,
+    field_is,
     may,
     register,
     subject_for,
@@ -85,24 +87,14 @@ FLOW = Policy(
         "export": "download it in the flows CSV",
         "match": "have it paired with a flow of one's own organisation by the matching and allocation",
     },
-    conditions={
-        _ACTIVE: "its status is active",
-        "public": "visible to anyone",
-        "members": "visible to members of our clusters",
-        "staff": "visible to cluster staff only",
-        "named": "not anonymous: the owner shows its name",
-    },
+    conditions={**REACH_CONDITIONS, "named": "not anonymous: the owner shows its name"},
     grants=(
-        Grant("view", ANYONE, _PUBLIC_ACTIVE),
-        Grant("view", AUDIENCE | STAFF, _MEMBERS_ACTIVE),
-        Grant("view", OWNER_OR_STAFF),
+        *reach("view"),
         Grant("create", SIGNED_IN, note="for an organisation they may edit"),
         Grant("edit", OWNER_OR_STAFF),
         Grant("see_owner", ANYONE, frozenset({"named"})),
         Grant("see_owner", OWNER_OR_STAFF, note="and the counterpart of a revealed synergy"),
-        Grant("export", SIGNED_IN, _PUBLIC_ACTIVE),
-        Grant("export", AUDIENCE | STAFF, _MEMBERS_ACTIVE),
-        Grant("export", OWNER_OR_STAFF),
+        *reach("export", public=SIGNED_IN),
         Grant("match", ANYONE, _PUBLIC_ACTIVE),
         Grant("match", AUDIENCE, _MEMBERS_ACTIVE),
     ),
@@ -168,10 +160,6 @@ DOCUMENTED_EXCHANGE = Policy(
 )
 
 
-def _confidentiality(value: str) -> Fact:
-    return Fact(lambda o: o.confidentiality == value, lambda: Q(confidentiality=value))
-
-
 register(
     Subject(
         FLOW,
@@ -179,9 +167,9 @@ register(
         organisations=("organisation_id",),
         facts={
             _ACTIVE: Fact(lambda o: o.status == FlowStatus.ACTIVE, lambda: Q(status=FlowStatus.ACTIVE)),
-            "public": _confidentiality(Confidentiality.PUBLIC),
-            "members": _confidentiality(Confidentiality.MEMBERS),
-            "staff": _confidentiality(Confidentiality.STAFF),
+            "public": field_is("confidentiality", Confidentiality.PUBLIC),
+            "members": field_is("confidentiality", Confidentiality.MEMBERS),
+            "staff": field_is("confidentiality", Confidentiality.STAFF),
             "named": Fact(lambda o: not o.anonymous, lambda: Q(anonymous=False)),
         },
     ),
