@@ -32,8 +32,10 @@ def _fresh_match_engine(settings):  # type: ignore[no-untyped-def]
 @pytest.fixture(autouse=True)
 def _empty_cache():  # type: ignore[no-untyped-def]
     """The in-memory cache (rate-limit counts) outlives a test's database: each test starts empty."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for name in ("default", "pages"):
+        caches[name].clear()
     yield
-    cache.clear()
+    for name in ("default", "pages"):
+        caches[name].clear()

@@ -3,11 +3,11 @@
 For each database, a setup process (its own HELIX_VAR_DIR and DATABASE_URL, migrated from scratch) loads
 the demo and a synthetic ecosystem (20,000 organisations; quick: 2,000), adds synthetic needs and offers
 (one per ten organisations, embedded with the real encoder) and a few open events, and issues API tokens.
-Then ``helix serve`` (waitress, its default 8 threads, with its background worker) runs in a subprocess on
-127.0.0.1 at a free port, and 50 client threads (60 % anonymous, 24 % the demo member user, 16 % the demo
-cluster staff, each logged in once through the login form with its CSRF token; staff call the API with a
-bearer token) request a realistic mix for 3 minutes (quick: 15 s), each waiting a random think time
-between requests:
+Then ``helix serve`` (gunicorn: one process per core, 4 threads each, with its background worker) runs in
+a subprocess on 127.0.0.1 at a free port, and 50 client threads (60 % anonymous, 24 % the demo member
+user, 16 % the demo cluster staff, each logged in once through the login form with its CSRF token; staff
+call the API with a bearer token) request a realistic mix for 3 minutes (quick: 15 s), each waiting a
+random think time between requests:
 
     static file (baseline), directory (no filter, pages), directory text search, directory facets,
     organisation profiles (random published slugs), needs-and-offers browse pages, listing details,
@@ -253,7 +253,7 @@ def _environment(env: dict[str, str]) -> dict[str, str]:
         **env,
         "HELIX_DEBUG": "false",
         # Production settings, but plain HTTP on the loopback: no redirect to HTTPS (TLS would end at a
-        # proxy in front of Helix; waitress drops the proxy's X-Forwarded-Proto unless told to trust it).
+        # proxy in front of Helix).
         "HELIX_ENV": "production",
         "HELIX_SSL_REDIRECT": "false",
         "HELIX_SECRET_KEY": secrets.token_urlsafe(50),
@@ -307,7 +307,7 @@ def _server(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[bytes], int,
         yield process, port, log
     finally:
         family = descendants(process.pid)
-        process.send_signal(signal.SIGINT)  # waitress stops; `helix serve` then stops its worker
+        process.send_signal(signal.SIGINT)  # gunicorn stops gracefully; `helix serve` then stops its worker
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -571,7 +571,7 @@ def _measure(
         "logins": summarise(load["logins"]) if load["logins"] else {},
         "memory": memory,
         "error_examples": load["errors"][:20],
-        "waitress_queue_warnings": server_log.count("Task queue depth"),
+        "server_log_errors": [line for line in server_log.splitlines() if "[ERROR]" in line][:20],
         "goal": {name: endpoints[name]["p95_ms"] <= GOAL_MS for name in GOAL_ENDPOINTS if name in endpoints},
     }
 
@@ -606,15 +606,16 @@ def _print(database: str, f: dict[str, Any]) -> None:
     m = f["memory"]
     print(
         f"  server memory (VmRSS, server + worker): ready {m['ready_kb'] / 1024:.0f} MB, "
-        f"after warm-up {m['warmed_kb'] / 1024:.0f} MB, end {m['end_kb'] / 1024:.0f} MB"
+        f"after warm-up {m['warmed_kb'] / 1024:.0f} MB, end {m['end_kb'] / 1024:.0f} MB "
+        f"({m['processes']} processes)"
     )
     goals = ", ".join(
         f"{name} {f['endpoints'][name]['p95_ms']:.0f} ms {'ok' if ok else 'MISSED'}"
         for name, ok in f["goal"].items()
     )
     print(f"  goal p95 <= {GOAL_MS:.0f} ms: {goals}")
-    if f["waitress_queue_warnings"]:
-        print(f"  waitress warned of a queue of waiting requests {f['waitress_queue_warnings']} times")
+    for line in f["server_log_errors"][:5]:
+        print(f"  server log: {line}")
     for line in f["error_examples"][:5]:
         print(f"  error: {line}")
 

@@ -132,8 +132,28 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HELIX_CACHE_DIR",
         "",
-        "Folder of a file cache shared by several server processes on one machine (it holds the "
-        "password-reset counts). Empty: memory of the one `helix serve` process.",
+        "Folder of a file cache shared by the server processes on one machine (it holds the "
+        "password-reset counts and the version of the page cache). Empty: the memory of the process, "
+        "except under `helix serve` with more than one worker, which uses $HELIX_VAR_DIR/cache.",
+    ),
+    Setting(
+        "HELIX_WEB_WORKERS",
+        "",
+        "Processes of `helix serve` (gunicorn) answering requests. Empty: one per CPU core.",
+    ),
+    Setting(
+        "HELIX_WEB_THREADS",
+        "4",
+        "Threads per `helix serve` process: requests one process answers at once (each waits on the "
+        "database part of the time).",
+    ),
+    Setting(
+        "HELIX_PAGE_CACHE_SECONDS",
+        "300",
+        "How long a page served to an anonymous visitor (directory, profiles, needs and offers, events) "
+        "is kept and served again to the next anonymous visitor asking the same address in the same "
+        "language. Any change to the registry, needs and offers, events or symbiosis data ends it "
+        "earlier. 0: no page cache.",
     ),
     Setting(
         "DATABASE_URL",

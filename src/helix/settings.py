@@ -84,6 +84,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                # Django's csrf processor, remembering the token so the page cache can swap it.
+                "helix.pagecache.csrf",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -238,8 +240,16 @@ _cache_dir = setting("HELIX_CACHE_DIR").read().strip()
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": _cache_dir}
     if _cache_dir
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "helix"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "helix"},
+    # Pages kept for anonymous visitors (helix.pagecache), in each process's memory; their version lives
+    # in "default", shared by the processes.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "helix-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
+HELIX_PAGE_CACHE_SECONDS = setting("HELIX_PAGE_CACHE_SECONDS").read_int()
 
 LOGGING = {
     "version": 1,

@@ -170,3 +170,45 @@ def test_the_rule_table_is_generated_from_the_declarations():
         "| Thing | view | staff | always |\n"
         "| Thing | purge | superuser only | always |\n"
     )
+
+
+def test_callers_with_the_same_scope_key_get_the_same_lists(world):  # type: ignore[no-untyped-def]
+    """``scope_key`` is what results are kept under (directory facets, suggestions): two callers with the
+    same key must get the same scope for every model and action, and callers whose scopes differ must
+    have different keys. Twins of a member and of a staff user share every right with them."""
+    from tests.factories import PersonFactory, UserFactory
+
+    twin_member = UserFactory(username="twin_member")
+    PersonFactory(organisation=world.orgs["a1"], user=twin_member)
+    twin_staff = UserFactory(username="twin_staff")
+    twin_staff.staff_assignments.create(cluster=world.clusters["alpha"])
+    callers = {role: _user(world, role) for role in ROLES} | {
+        "twin_member": twin_member,
+        "twin_staff": twin_staff,
+    }
+    models = {type(thing.obj) for thing in world.things.values()}
+    same_key_pairs = 0
+    for model in models:
+        policy = permissions.subject_for(model).policy
+        for action in policy.actions:
+            if action == "create":
+                continue
+            keys = {name: permissions.scope_key(user, action, model) for name, user in callers.items()}
+            lists = {
+                name: frozenset(
+                    permissions.scope(user, action, model.objects.all()).values_list("pk", flat=True)
+                )
+                for name, user in callers.items()
+            }
+            for a in callers:
+                for b in callers:
+                    if a < b and keys[a] == keys[b]:
+                        same_key_pairs += 1
+                        assert lists[a] == lists[b], (model.__name__, action, a, b)
+                    if lists[a] != lists[b]:
+                        assert keys[a] != keys[b], (model.__name__, action, a, b)
+            personal = any(Role.SELF in grant.roles for grant in policy.grants_for(action))
+            if not personal:  # a right of one's own person or account is not shared with a colleague
+                assert keys["twin_member"] == keys["member_a1"], (model.__name__, action)
+                assert keys["twin_staff"] == keys["staff_a"], (model.__name__, action)
+    assert same_key_pairs > 50  # the keys are shared where rights are, not one per user

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from ninja.decorators import decorate_view
 
 from helix.api.auth import READ, WRITE_AUTH, acting_user
 from helix.api.registry import invalid_from
@@ -25,6 +26,7 @@ from helix.core.matchmaking.workflows import EVENT_STATES, MoveRefused
 from helix.events import services
 from helix.events.agenda import agenda_ics
 from helix.events.models import Event, EventMeetingRequest, Registration, Role, Schedule
+from helix.pagecache import cache_anonymous
 from helix.registry.permissions import can, scope
 
 router = Router()
@@ -174,6 +176,7 @@ class ScheduleOut(Schema):
 
 
 @router.get("/events", response={200: list[EventOut], **READ_ERRORS}, tags=TAGS, **READ)
+@decorate_view(cache_anonymous)  # the same answer for every anonymous caller: kept
 def list_events(request: HttpRequest) -> Any:
     """Published events (open for registration or closed) and, for their organisers, drafts."""
     return services.visible_events(acting_user(request)).prefetch_related("slots")

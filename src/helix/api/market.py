@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
@@ -44,6 +45,7 @@ from helix.core.matching.lifecycle import ListingMoveRefused
 from helix.core.matching.weights import Weights
 from helix.market import services
 from helix.market.models import Listing, MeetingRequest, Side
+from helix.pagecache import cache_anonymous
 from helix.registry.models import Cluster, Domain, Keyword, Sector, Site
 from helix.registry.permissions import may, own_organisation_id, visible_organisations
 
@@ -141,6 +143,7 @@ def filter_listings(listings: QuerySet[Listing], filters: ListingFilters, user: 
 
 
 @router.get("/listings", response={200: list[ListingOut], **READ_ERRORS}, tags=LISTINGS, **READ)
+@decorate_view(cache_anonymous)  # the same answer for every anonymous caller: kept
 @paginate(HelixPagination)
 def list_listings(request: HttpRequest, filters: Query[ListingFilters]) -> Any:
     """Needs and offers you may see, most recently changed first: published ones by their visibility

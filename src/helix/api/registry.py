@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
@@ -49,6 +50,7 @@ from helix.core.registry.identifiers import InvalidIdentifier, normalise_identif
 from helix.core.registry.ladder import MEMBERSHIP_WORKFLOW
 from helix.core.registry.records import check_organisation
 from helix.core.workflow import TransitionNotAllowed
+from helix.pagecache import cache_anonymous
 from helix.privacy.consents import consent_changes, consent_state, record_consents
 from helix.privacy.models import Channel
 from helix.registry import services
@@ -122,6 +124,7 @@ def invalid_from(exc: DjangoValidationError) -> ValidationError:
 @router.get(
     "/organisations", response={200: list[OrganisationOut], **READ_ERRORS}, tags=ORGANISATIONS, **READ
 )
+@decorate_view(cache_anonymous)  # the same answer for every anonymous caller: kept
 @paginate(HelixPagination)
 def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]) -> Any:
     """The directory: organisations you may see that match the query, best match first."""

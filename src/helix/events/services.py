@@ -41,6 +41,7 @@ from helix.events.models import (
     ScheduleStatus,
     TimeSlot,
 )
+from helix.pagecache import data_changed_on_commit
 from helix.registry.permissions import can, can_create, scope
 
 # -- who may act, and which moves (both asked of the declarations) ------------------------------------------
@@ -613,6 +614,7 @@ def run_schedule(schedule_id: int, progress: Callable[[int, int, str], None] | N
     tables = assign_tables(data.problem, result.assignment, home=data.home or None)
     with transaction.atomic():
         ScheduledMeeting.objects.filter(schedule_id=schedule_id).delete()
+        data_changed_on_commit()  # bulk_create sends no model signal
         ScheduledMeeting.objects.bulk_create(
             [
                 ScheduledMeeting(
@@ -783,6 +785,7 @@ def withdraw_from_published_schedules(user: Any, person: Any) -> list[Withdrawal
                 published_at=timezone.now(),
                 sequence=old.sequence + 1,
             )
+            data_changed_on_commit()  # bulk_create sends no model signal
             ScheduledMeeting.objects.bulk_create(
                 [
                     ScheduledMeeting(schedule=new, request_id=m.request_id, slot_id=m.slot_id, table=m.table)

@@ -21,6 +21,7 @@ from helix.actions import act
 from helix.events import services
 from helix.events.agenda import agenda_ics
 from helix.events.models import Event, EventMeetingRequest, Registration, Schedule, ScheduleStatus, TimeSlot
+from helix.pagecache import cache_anonymous
 from helix.params import NotANumber, finite_number, object_id, object_ids, whole_number
 from helix.registry.permissions import can, can_create, scope
 
@@ -40,6 +41,7 @@ def _act(
     return act(request, call, redirect("events:detail", pk=event_id), done=done, denied=denied)
 
 
+@cache_anonymous
 def event_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -86,6 +88,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@cache_anonymous
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _visible_event(request, pk)
     user = request.user

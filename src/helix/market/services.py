@@ -42,6 +42,7 @@ from helix.market.models import (
     Verdict,
     Visibility,
 )
+from helix.pagecache import data_changed_on_commit
 from helix.registry.models import Cluster, Membership, Organisation, Site, normalise_search_text
 from helix.registry.permissions import (
     actor_for,
@@ -275,6 +276,7 @@ def refresh_listing_search_text(listing: Listing) -> None:
     parts += list(listing.domains.values_list("name", flat=True))
     text = normalise_search_text(" ".join(parts))
     Listing.objects.filter(pk=listing.pk).update(search_text=text)
+    data_changed_on_commit()
     listing.search_text = text
 
 
@@ -455,6 +457,7 @@ def restamp_listings_of(organisation_ids: Iterable[int | None]) -> int:
             continue
         seq = seq or bump_index_seq()  # only when some listing needs it: the engines reload nothing else
         stamped += listings.update(index_seq=seq)
+        data_changed_on_commit()
     return stamped
 
 

@@ -21,8 +21,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -35,6 +37,7 @@ from helix.market import services, tasks
 from helix.market.explain import translated_detail
 from helix.market.forms import BrowseFilter, ListingForm, WhoMeetsWhomFilter, initial_of
 from helix.market.models import Feedback, Listing, MeetingRequest, MeetingStatus, Side, Verdict
+from helix.pagecache import cache_anonymous, remember
 from helix.params import object_id
 from helix.registry import permissions
 from helix.registry.models import Cluster, Organisation
@@ -138,6 +141,7 @@ def browse_queryset(user: Any, filters: dict[str, Any]) -> QuerySet[Listing]:
         listings = listings.filter(organisation__in=_my_organisation_ids(user))
     else:
         listings = listings.active()
+
     def chosen(name: str) -> list[Any]:
         return [filters[name]] if filters.get(name) else []
 
@@ -156,30 +160,49 @@ def browse_queryset(user: Any, filters: dict[str, Any]) -> QuerySet[Listing]:
 
 
 @vary_on_headers("HX-Request")
+@cache_anonymous
 def browse(request: HttpRequest) -> HttpResponse:
-    """Needs and offers the visitor may see, filtered; htmx swaps in only the results."""
+    """Needs and offers the visitor may see, filtered; htmx swaps in only the results.
+
+    The results are rendered once for everyone who may see the same listings and organisations (the
+    permission engine's scope keys) and kept until the data changes."""
     form = BrowseFilter(request.GET or None)
     filters = form.values()
-    page = Paginator(browse_queryset(request.user, filters), settings.HELIX_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    filtered = any(value for value in filters.values())
+
+    def results() -> str:
+        page = Paginator(browse_queryset(request.user, filters), settings.HELIX_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        listings = list(page.object_list)
+        # One query for the page's owners, not one or two per card (found by bench/load).
+        visible = set(
+            permissions.visible_organisations(request.user)
+            .filter(pk__in={listing.organisation_id for listing in listings})
+            .values_list("pk", flat=True)
+        )
+        for listing in listings:
+            listing.organisation_visible = listing.organisation_id in visible
+        page.object_list = listings
+        context = {"page_obj": page, "filtered": filtered}
+        return render_to_string("market/_browse_results.html", context, request)
+
+    key: tuple[Any, ...] = (
+        "needs-offers",
+        permissions.scope_key(request.user, "view", Listing),
+        permissions.scope_key(request.user, "view", Organisation),
+        # "Mine": the organisations the user posts for.
+        permissions.scope_key(request.user, "edit", Organisation) if filters.get("mine") else None,
+        get_language(),
+        request.GET.urlencode(),
     )
-    listings = list(page.object_list)
-    # One query for the page's owners, not one or two per card (found by bench/load).
-    visible = set(
-        permissions.visible_organisations(request.user)
-        .filter(pk__in={listing.organisation_id for listing in listings})
-        .values_list("pk", flat=True)
-    )
-    for listing in listings:
-        listing.organisation_visible = listing.organisation_id in visible
-    page.object_list = listings
     context = {
         "form": form,
-        "page_obj": page,
-        "filtered": any(value for value in filters.values()),
+        "results_html": mark_safe(remember(key, results)),
+        "filtered": filtered,
         "may_post": services.organisations_user_may_post_for(request.user).exists(),
     }
-    template = "market/_browse_results.html" if _wants_fragment(request) else "market/browse.html"
+    template = "market/_browse_fragment.html" if _wants_fragment(request) else "market/browse.html"
     return render(request, template, context)
 
 
@@ -382,12 +405,18 @@ def feedback_context(
     }
 
 
+@cache_anonymous
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     listing = _visible_listing(user, pk)
     can_edit = services.can_edit_listing(user, listing)
     own = permissions.own_organisation_id(user)
-    suggestions = services.suggestions_for(listing, user, limit=10)
+    # Kept for everyone who may see the same listings, until the data change (a listing linked from a
+    # newsletter is opened by many).
+    suggestions = remember(
+        ("suggestions", listing.pk, permissions.scope_key(user, "view", Listing)),
+        lambda: services.suggestions_for(listing, user, limit=10),
+    )
     weights = services.current_weights()
     ceiling = score_ceiling(weights)
     pairs = [(s.need.pk, s.offer.pk) for s in suggestions]

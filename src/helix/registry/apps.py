@@ -6,3 +6,8 @@ class RegistryConfig(AppConfig):
     name = "helix.registry"
     verbose_name = _("Ecosystem registry")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from helix import pagecache
+
+        pagecache.connect_signals()

@@ -190,18 +190,33 @@ class Subject:
             if cluster_id in actor.member_of:
                 held.add(Role.AUDIENCE)
         elif owners:
-            if actor.staff_of and (
-                Membership.objects.filter(organisation_id__in=owners, cluster_id__in=actor.staff_of).exists()
-                or Cluster.objects.filter(pk__in=actor.staff_of, operator_id__in=owners).exists()
-            ):
-                held.add(Role.STAFF)
-            if (
-                actor.member_of
-                and Membership.objects.filter(
-                    organisation_id__in=owners, cluster_id__in=actor.member_of, level__in=AUDIENCE_LEVELS
-                ).exists()
-            ):
-                held.add(Role.AUDIENCE)
+            held |= self._roles_through_owners(actor, obj, owners)
+        return held
+
+    def _roles_through_owners(self, actor: Actor, obj: Any, owners: set[int]) -> set[Role]:
+        """STAFF and AUDIENCE held through the owners' memberships (database reads). A page asks several
+        actions of one object; the answer is kept on the object for the same actor and owners."""
+        state = getattr(obj, "__dict__", None)
+        memo: dict[tuple[Any, ...], set[Role]] = (
+            {} if state is None else state.setdefault("_helix_owner_roles", {})
+        )
+        key = (actor, frozenset(owners))
+        if key in memo:
+            return memo[key]
+        held: set[Role] = set()
+        if actor.staff_of and (
+            Membership.objects.filter(organisation_id__in=owners, cluster_id__in=actor.staff_of).exists()
+            or Cluster.objects.filter(pk__in=actor.staff_of, operator_id__in=owners).exists()
+        ):
+            held.add(Role.STAFF)
+        if (
+            actor.member_of
+            and Membership.objects.filter(
+                organisation_id__in=owners, cluster_id__in=actor.member_of, level__in=AUDIENCE_LEVELS
+            ).exists()
+        ):
+            held.add(Role.AUDIENCE)
+        memo[key] = held
         return held
 
     def true_facts(self, obj: Any) -> set[str]:
@@ -214,7 +229,13 @@ class Subject:
         grants = self.policy.grants_for(action)
         if not grants:
             return False
-        return self.policy.allows(action, self.roles(actor, obj), self.true_facts(obj))
+        # Policy.allows over the held roles and the true facts, reading only the facts a grant the actor
+        # holds a role for names (a fact may read the database).
+        held = self.roles(actor, obj) | {Role.ANYONE}
+        return any(
+            grant.roles & held and all(self.facts[name].test(obj) for name in sorted(grant.when))
+            for grant in grants
+        )
 
     # many objects ------------------------------------------------------------------------------------
 
@@ -266,6 +287,25 @@ class Subject:
                 )
             return by_owner
         return None
+
+    def scope_key(self, actor: Actor, action: str) -> tuple[Any, ...]:
+        """What of ``actor`` the ``action`` scope depends on: two actors with the same key get the same
+        scope, so a result computed over it (facet counts, a count) can be kept for the key."""
+        if actor.is_superuser:
+            return ("superuser",)
+        roles: set[Role] = set()
+        for grant in self.policy.grants_for(action):
+            roles |= grant.roles
+        key: list[Any] = [self.policy.subject, action, actor.signed_in]
+        if Role.OWNER in roles:
+            key.append(("owner", actor.organisation))
+        if Role.SELF in roles:
+            key.append(("self", actor.user_id, actor.person))
+        if roles & {Role.STAFF, Role.ANY_STAFF}:
+            key.append(("staff", tuple(sorted(actor.staff_of))))
+        if Role.AUDIENCE in roles:
+            key.append(("audience", tuple(sorted(actor.member_of))))
+        return tuple(key)
 
     def scope(self, actor: Actor, action: str, queryset: QuerySet[Any]) -> QuerySet[Any]:
         grants = self.policy.grants_for(action)
@@ -342,6 +382,11 @@ def can(user: Any, action: str, obj: Any) -> bool:
 def scope(user: Any, action: str, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """``queryset`` narrowed to the objects on which ``user`` may take ``action``."""
     return subject_for(queryset.model).scope(actor_for(user), action, queryset)
+
+
+def scope_key(user: Any, action: str, model: type[Model]) -> tuple[Any, ...]:
+    """A key equal for two users exactly when ``scope(user, action, ...)`` is bound to be the same."""
+    return subject_for(model).scope_key(actor_for(user), action)
 
 
 def may(user: Any, action: str, model: type[Model]) -> bool:

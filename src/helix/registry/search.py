@@ -3,20 +3,27 @@
 Free text is matched against ``Organisation.search_text``, a denormalised, lower-cased, accent-folded
 copy of the name, legal identifier, descriptions in all languages, NACE codes, keywords and regions.
 Every word of the query must occur (as a word prefix or inside a word); results that match in the name
-rank first. This runs the same on SQLite and PostgreSQL.
+rank first. The matching and the facet counts run over an in-memory index of the registry
+(helix.core.registry.directory), the same on SQLite and PostgreSQL; who may see what stays the permission
+engine's answer (``visible_organisations``), read once per scope and data version.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Substr
+from django.conf import settings
+from django.db.models import QuerySet
 
+from helix import pagecache
+from helix.core.registry.directory import DirectoryIndex, DirectoryRow, Search
 from helix.params import object_ids
+from helix.registry import permissions
 from helix.registry.models import (
     Cluster,
     Domain,
@@ -25,6 +32,7 @@ from helix.registry.models import (
     OrganisationKind,
     Region,
     Sector,
+    Site,
     engagement_label,
     normalise_search_text,
 )
@@ -64,75 +72,162 @@ class DirectoryQuery:
         )
 
 
-# Facet counting passes up to this many matching ids as query parameters instead of re-running the
-# text scan per facet (SQLite allows 32,766 parameters); PostgreSQL takes them as one array.
-MATERIALISE_LIMIT = 20_000
+# --- the index ---------------------------------------------------------------------------------------------
+#
+# One DirectoryIndex (helix.core.registry.directory) per process, read from the database when the data
+# version of helix.pagecache moves on (any saved registry change, in any process) and at most
+# HELIX_PAGE_CACHE_SECONDS after it was read (a bulk write that sends no signal).
+
+_index_lock = threading.Lock()
+_index: tuple[int, float, DirectoryIndex] | None = None
+MAX_INDEX_AGE = 300.0
 
 
-def _materialise(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    """The same organisations, selected by id: cheap to reuse in several facet queries."""
-    if connection.vendor == "postgresql":
-        ids = list(qs.values_list("pk", flat=True))
-        return Organisation.objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
-    ids = list(qs.values_list("pk", flat=True)[: MATERIALISE_LIMIT + 1])
-    return Organisation.objects.filter(pk__in=ids) if len(ids) <= MATERIALISE_LIMIT else qs
-
-
-def _with_text(qs: QuerySet[Organisation], text: str) -> QuerySet[Organisation]:
-    """Keep organisations whose search text contains every word of ``text``."""
-    for term in normalise_search_text(text).split():
-        qs = qs.filter(search_text__contains=term)
-    return qs
-
-
-def _apply_text(qs: QuerySet[Organisation], text: str) -> QuerySet[Organisation]:
-    terms = normalise_search_text(text).split()
-    if not terms:
-        return qs
-    qs = _with_text(qs, text)
-    first = terms[0]
-    name_rank = Case(
-        When(name__istartswith=text.strip(), then=Value(0)),
-        When(name__icontains=first, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    return qs.annotate(name_rank=name_rank).order_by("name_rank", "name")
-
-
-def _apply_facets(
-    qs: QuerySet[Organisation], query: DirectoryQuery, skip: str = ""
-) -> QuerySet[Organisation]:
-    if query.kinds and skip != "kind":
-        qs = qs.filter(kind__in=query.kinds)
-    if query.sectors and skip != "sector":
-        cond = Q()
-        for code in query.sectors:
-            cond |= (
-                Q(sectors__code=code)
-                | Q(sectors__code__startswith=f"{code}.")
-                | Q(sectors__parent__code=code)
+def read_rows() -> list[DirectoryRow]:
+    """Every organisation as the directory sees it (five queries, no join per organisation)."""
+    regions: dict[int, set[str]] = defaultdict(set)
+    for org, region in Site.objects.exclude(region="").values_list("organisation_id", "region"):
+        regions[org].add(region)
+    sectors: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    through = Organisation.sectors.through.objects
+    for org, code, parent in through.values_list("organisation_id", "sector__code", "sector__parent__code"):
+        sectors[org].append((code, parent or ""))
+    clusters: dict[int, set[str]] = defaultdict(set)
+    levels: dict[int, set[str]] = defaultdict(set)
+    for org, slug, level in Membership.objects.values_list("organisation_id", "cluster__slug", "level"):
+        clusters[org].add(slug)
+        levels[org].add(level)
+    domains: dict[int, set[int]] = defaultdict(set)
+    for org, domain in Membership.domains.through.objects.values_list(
+        "membership__organisation_id", "domain_id"
+    ):
+        domains[org].add(domain)
+    rows = []
+    for pk, name, text, kind in Organisation.objects.values_list("pk", "name", "search_text", "kind"):
+        held = sorted(sectors.get(pk, ()))
+        rows.append(
+            DirectoryRow(
+                id=pk,
+                name=name,
+                search_text=text,
+                kind=kind,
+                regions=tuple(sorted(regions.get(pk, ()))),
+                sectors=tuple(code for code, _ in held),
+                sector_parents=tuple(parent for _, parent in held),
+                clusters=tuple(sorted(clusters.get(pk, ()))),
+                domains=tuple(sorted(domains.get(pk, ()))),
+                levels=tuple(sorted(levels.get(pk, ()))),
             )
-        qs = qs.filter(pk__in=Organisation.objects.filter(cond).values("pk"))
-    if query.clusters and skip != "cluster":
-        qs = qs.filter(
-            pk__in=Membership.objects.filter(cluster__slug__in=query.clusters).values("organisation")
         )
-    if query.domains and skip != "domain":
-        qs = qs.filter(pk__in=Membership.objects.filter(domains__in=query.domains).values("organisation"))
-    if query.levels and skip != "level":
-        qs = qs.filter(pk__in=Membership.objects.filter(level__in=query.levels).values("organisation"))
-    if query.regions and skip != "region":
-        qs = qs.filter(sites__region__in=query.regions).distinct()
-    return qs
+    return rows
 
 
-def search_organisations(user: Any, query: DirectoryQuery) -> QuerySet[Organisation]:
+def directory_index() -> DirectoryIndex:
+    """This process's index of the directory, current with the data version."""
+    global _index
+    version = pagecache.version()
+    current = _index
+    max_age = min(MAX_INDEX_AGE, float(settings.HELIX_PAGE_CACHE_SECONDS) or MAX_INDEX_AGE)
+    if current is not None and current[0] == version and time.monotonic() - current[1] < max_age:
+        return current[2]
+    with _index_lock:  # one thread reads it; the others wait for it rather than read it too
+        current = _index
+        if current is None or current[0] != version or time.monotonic() - current[1] >= max_age:
+            current = (version, time.monotonic(), DirectoryIndex(read_rows()))
+            _index = current
+        return current[2]
+
+
+def forget_index() -> None:
+    """Drop this process's index (tests that write without signals)."""
+    global _index
+    _index = None
+
+
+def _visible(user: Any, index: DirectoryIndex) -> Any:
+    """The rows of the organisations ``user`` may see (the permission engine's scope), kept with the index
+    per scope key: everyone with the same rights shares it until the data change."""
+    return index.remembered_mask(
+        permissions.scope_key(user, "view", Organisation),
+        lambda: visible_organisations(user).values_list("pk", flat=True),
+    )
+
+
+def _search(query: DirectoryQuery) -> Search:
+    return Search(
+        text=query.text,
+        terms=tuple(normalise_search_text(query.text).split()),
+        kinds=tuple(query.kinds),
+        sectors=tuple(query.sectors),
+        clusters=tuple(query.clusters),
+        domains=tuple(query.domains),
+        levels=tuple(query.levels),
+        regions=tuple(query.regions),
+    )
+
+
+class OrganisationResults(Sequence[Organisation]):
+    """The matching organisations, best first, read from the database a page at a time.
+
+    Behaves as the paginators (Django's and the API's) expect of a result list: ``count()``, ``len()`` and
+    slices; ``prepare`` adds the related rows a page shows (``prefetch_related``)."""
+
+    def __init__(
+        self,
+        ids: list[int],
+        prepare: Callable[[QuerySet[Organisation]], QuerySet[Organisation]] | None = None,
+    ) -> None:
+        self.ids = ids
+        self._prepare = prepare
+
+    def prefetch_related(self, *lookups: Any) -> OrganisationResults:
+        previous = self._prepare
+
+        def prepare(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
+            return (previous(qs) if previous else qs).prefetch_related(*lookups)
+
+        return OrganisationResults(self.ids, prepare)
+
+    def count(self, value: Any = None) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            ids = self.ids[index]
+            qs = Organisation.objects.filter(pk__in=ids)
+            if self._prepare is not None:
+                qs = self._prepare(qs)
+            found = {o.pk: o for o in qs}
+            return [found[i] for i in ids if i in found]
+        return (
+            self[index : index + 1][0] if index >= 0 else self[len(self) + index : len(self) + index + 1][0]
+        )
+
+    def __iter__(self) -> Iterator[Organisation]:
+        size = 500
+        for start in range(0, len(self.ids), size):
+            yield from self[start : start + size]
+
+    def first(self) -> Organisation | None:
+        found = self[0:1]
+        return found[0] if found else None
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, Organisation) and item.pk in set(self.ids)
+
+    def values_list(self, *fields: str, flat: bool = False) -> list[Any]:
+        if flat and fields == ("pk",):
+            return list(self.ids)
+        raise NotImplementedError(fields)
+
+
+def search_organisations(user: Any, query: DirectoryQuery) -> OrganisationResults:
     """Organisations visible to ``user`` that match ``query``, best first."""
-    qs = _apply_facets(visible_organisations(user), query)
-    if query.text:
-        return _apply_text(qs, query.text)
-    return qs.order_by("name")
+    index = directory_index()
+    return OrganisationResults(index.search(_visible(user, index), _search(query)))
 
 
 @dataclass(frozen=True)
@@ -145,105 +240,34 @@ class FacetValue:
 
 def directory_facets(user: Any, query: DirectoryQuery) -> dict[str, list[FacetValue]]:
     """Counts per facet value. Each facet is counted with the other facets applied, not itself."""
-
+    index = directory_index()
+    counts = index.facets(_visible(user, index), _search(query))
     selected = {
         "kind": query.kinds,
         "sector": query.sectors,
         "cluster": query.clusters,
-        "domain": query.domains,
+        "domain": [str(d) for d in query.domains],
         "level": query.levels,
         "region": query.regions,
     }
-    shared = _with_text(_apply_facets(visible_organisations(user), query), query.text)
-    if query.text:
-        # The text filter is a scan; run it once and let every facet without a selection of its own
-        # count over the matching ids.
-        shared = _materialise(shared)
-
-    def base(skip: str) -> QuerySet[Organisation]:
-        if not selected[skip]:
-            return shared
-        return _with_text(_apply_facets(visible_organisations(user), query, skip=skip), query.text)
-
-    facets: dict[str, list[FacetValue]] = {}
-    kind_labels = dict(OrganisationKind.choices)
-    kinds = base("kind").values("kind").annotate(n=Count("pk")).order_by("kind")
-    facets["kind"] = [
-        FacetValue(r["kind"], str(kind_labels.get(r["kind"], r["kind"])), r["n"], r["kind"] in query.kinds)
-        for r in kinds
-    ]
-    region_labels = dict(Region.choices)
-    regions = (
-        base("region")
-        .filter(sites__region__gt="")
-        .values("sites__region")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by("sites__region")
+    kind_labels = {k: str(v) for k, v in OrganisationKind.choices}
+    region_labels = {k: str(v) for k, v in Region.choices}
+    sector_labels = dict(
+        Sector.objects.filter(code__in=[c.value for c in counts["sector"]]).values_list("code", "label")
     )
-    facets["region"] = [
-        FacetValue(
-            r["sites__region"],
-            str(region_labels.get(r["sites__region"], r["sites__region"])),
-            r["n"],
-            r["sites__region"] in query.regions,
-        )
-        for r in regions
-    ]
-    # Classes roll up to their division (two digits): a useful grain for a facet.
-    divisions = (
-        base("sector")
-        .filter(sectors__isnull=False)
-        .annotate(division=Substr("sectors__code", 1, 2))
-        .values("division")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by("-n", "division")[:20]
-    )
-    division_counts = {r["division"]: r["n"] for r in divisions}
-    labels = dict(Sector.objects.filter(code__in=list(division_counts)).values_list("code", "label"))
-    facets["sector"] = sorted(
-        (
-            FacetValue(code, f"{code} {labels.get(code, '')}".strip(), n, code in query.sectors)
-            for code, n in division_counts.items()
-        ),
-        key=lambda f: (-f.count, f.value),
-    )[:20]
-    clusters = (
-        Membership.objects.filter(organisation__in=base("cluster"))
-        .values("cluster__slug", "cluster_id")
-        .annotate(n=Count("organisation", distinct=True))
-        .order_by("cluster__slug")
-    )
-    names = {c.pk: c.current_name for c in Cluster.objects.prefetch_related("names")}
-    facets["cluster"] = [
-        FacetValue(
-            r["cluster__slug"],
-            names.get(r["cluster_id"], r["cluster__slug"]),
-            r["n"],
-            r["cluster__slug"] in query.clusters,
-        )
-        for r in clusters
-    ]
-    domains = (
-        Membership.objects.filter(organisation__in=base("domain"), domains__isnull=False)
-        .values("domains")
-        .annotate(n=Count("organisation", distinct=True))
-        .order_by("-n")
-    )
-    domain_names = dict(Domain.objects.values_list("pk", "name"))
-    facets["domain"] = [
-        FacetValue(
-            str(r["domains"]), domain_names.get(r["domains"], ""), r["n"], r["domains"] in query.domains
-        )
-        for r in domains
-    ]
-    levels = (
-        Membership.objects.filter(organisation__in=base("level"))
-        .values("level")
-        .annotate(n=Count("organisation", distinct=True))
-        .order_by("level")
-    )
-    facets["level"] = [
-        FacetValue(r["level"], engagement_label(r["level"]), r["n"], r["level"] in query.levels)
-        for r in levels
-    ]
-    return facets
+    cluster_names = {c.slug: c.current_name for c in Cluster.objects.prefetch_related("names")}
+    domain_names = {str(pk): name for pk, name in Domain.objects.values_list("pk", "name")}
+    labels: dict[str, Callable[[str], str]] = {
+        "kind": lambda v: kind_labels.get(v, v),
+        "region": lambda v: region_labels.get(v, v),
+        "sector": lambda v: f"{v} {sector_labels.get(v, '')}".strip(),
+        "cluster": lambda v: cluster_names.get(v, v),
+        "domain": lambda v: domain_names.get(v, ""),
+        "level": engagement_label,
+    }
+    return {
+        facet: [
+            FacetValue(c.value, labels[facet](c.value), c.count, c.value in selected[facet]) for c in found
+        ]
+        for facet, found in counts.items()
+    }

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from helix.core.registry.ladder import MEMBER_USER, MEMBERSHIP_WORKFLOW, STAFF, EngagementLevel
 from helix.core.registry.nace import nace_entries
+from helix.pagecache import data_changed_on_commit
 from helix.registry.models import (
     AdvisoryGroup,
     Cluster,
@@ -126,9 +127,11 @@ def update_column(model: Any, column: str, rows: Sequence[tuple[Any, int]]) -> N
                     f"FROM (VALUES {values}) AS v(value, id) WHERE {table}.{pk} = v.id"
                 )
                 cursor.execute(sql, [item for row in chunk for item in row])
+            data_changed_on_commit()
             return
         sql = f"UPDATE {table} SET {quote(column)} = %s WHERE {pk} = %s"  # noqa: S608 (names, not data)
         cursor.executemany(sql, rows)
+    data_changed_on_commit()  # raw writes send no model signal: the cached pages and index must know
 
 
 def insert_rows(model: Any, fields: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
@@ -137,6 +140,7 @@ def insert_rows(model: Any, fields: Sequence[str], rows: Sequence[tuple[Any, ...
     link tables). ``fields`` are field names or attnames (``organisation`` or ``organisation_id``)."""
     if not rows:
         return
+    data_changed_on_commit()  # raw writes send no model signal: the cached pages and index must know
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)

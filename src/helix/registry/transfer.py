@@ -58,6 +58,7 @@ from helix.core.registry.records import (
     parse_table,
     read_csv,
 )
+from helix.pagecache import data_changed_on_commit
 from helix.privacy.consents import CONSENT_FIELDS, record_many
 from helix.privacy.models import Channel
 from helix.registry import services
@@ -689,6 +690,7 @@ class _Plan:
         changed = [item for item in items if item.action == "update"]
         if new:
             self.audit.created(model.objects.bulk_create(new, batch_size=500))
+            data_changed_on_commit()
         columns = sorted({f for item in changed for f in item.changes if f in fields})
         instances = [item.instance for item in changed if touch or set(item.changes) & set(columns)]
         if touch:
@@ -699,6 +701,7 @@ class _Plan:
         if instances and columns:
             self.audit.updating(model, instances, columns)
             model.objects.bulk_update(instances, columns, batch_size=500)
+            data_changed_on_commit()
 
     def _record_consents(self, items: Sequence[_Planned]) -> None:
         """One consent record per consent an imported row gives (new person) or changes (who: the importing
@@ -846,16 +849,14 @@ def _export_rows(
             "organisation_id", "keyword__name"
         ):
             keywords[org_id].append(name)
-        for org in Organisation.objects.filter(pk__in=wanted).order_by("slug").values(
-            "pk", *ORGANISATION_FIELDS
+        for org in (
+            Organisation.objects.filter(pk__in=wanted).order_by("slug").values("pk", *ORGANISATION_FIELDS)
         ):
             by_column = {**org, "sectors": _join(sectors[org["pk"]]), "keywords": _join(keywords[org["pk"]])}
             yield tuple(by_column[name] for name in COLUMN_NAMES[kind])
     elif kind is RecordKind.SITES:
         sites = Site.objects.filter(organisation_id__in=wanted)
-        for site in sites.order_by("organisation__slug", "name").values(
-            "organisation_id", *SITE_FIELDS
-        ):
+        for site in sites.order_by("organisation__slug", "name").values("organisation_id", *SITE_FIELDS):
             yield (keys[site["organisation_id"]], *(site[name] for name in COLUMN_NAMES[kind][1:]))
     elif kind is RecordKind.PEOPLE:
         people = Person.objects.filter(organisation_id__in=wanted).order_by(

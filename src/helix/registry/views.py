@@ -20,7 +20,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,6 +30,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from helix.core.registry.ladder import LADDER, MEMBERSHIP_WORKFLOW, EngagementLevel, rung
 from helix.core.workflow import TransitionNotAllowed
+from helix.pagecache import cache_anonymous, remember
 from helix.registry import permissions, services
 from helix.registry.forms import InteractionForm, OrganisationForm, SiteFormSet, version_token
 from helix.registry.models import (
@@ -86,8 +89,14 @@ class FacetGroup:
 
 
 def _facet_groups(request: HttpRequest, query: DirectoryQuery) -> list[FacetGroup]:
-    """Facets in page order; a ticked value left without results stays listed so it can be unticked."""
-    facets = directory_facets(request.user, query)
+    """Facets in page order; a ticked value left without results stays listed so it can be unticked.
+
+    The counts are kept for everyone who may see the same organisations (paging through results, the
+    next visitor with the same rights), until the registry changes."""
+    facets = remember(
+        ("directory-facets", permissions.scope_key(request.user, "view", Organisation), _language(), query),
+        lambda: directory_facets(request.user, query),
+    )
     known_labels: dict[str, dict[str, str]] = {
         "kind": {k: str(v) for k, v in OrganisationKind.choices},
         "region": {k: str(v) for k, v in Region.choices},
@@ -119,24 +128,54 @@ def _facet_groups(request: HttpRequest, query: DirectoryQuery) -> list[FacetGrou
 
 
 @vary_on_headers("HX-Request")
+@cache_anonymous
 def directory(request: HttpRequest) -> HttpResponse:
-    """Search and filter the organisations the visitor may see; htmx swaps in only the results."""
+    """Search and filter the organisations the visitor may see; htmx swaps in only the results.
+
+    The results and the filters are rendered once for everyone who may see the same organisations (the
+    permission engine's scope key) and kept until the registry changes; the rest of the page is drawn
+    per request."""
     query = DirectoryQuery.from_params(request.GET)
-    results = search_organisations(request.user, query).prefetch_related("sites", "sectors")
-    page = Paginator(results, settings.HELIX_PAGE_SIZE).get_page(request.GET.get("page"))
     language = _language()
-    for organisation in page.object_list:
-        organisation.description_shown = organisation.description(language)
     facet_lists = (query.kinds, query.sectors, query.clusters, query.domains, query.levels, query.regions)
     selected_filter_count = sum(len(values) for values in facet_lists)
+    filtered = bool(query.text) or selected_filter_count > 0
+    fragment = _wants_fragment(request)
+
+    def results_and_facets() -> tuple[str, str]:
+        results = search_organisations(request.user, query).prefetch_related("sites", "sectors")
+        page = Paginator(results, settings.HELIX_PAGE_SIZE).get_page(request.GET.get("page"))
+        for organisation in page.object_list:
+            organisation.description_shown = organisation.description(language)
+        context = {
+            "page_obj": page,
+            "facets": _facet_groups(request, query),
+            "filtered": filtered,
+            "oob": fragment,
+        }
+        return (
+            render_to_string("registry/_results.html", context, request),
+            render_to_string("registry/_facets.html", context, request),
+        )
+
+    results_html, facets_html = remember(
+        (
+            "directory",
+            permissions.scope_key(request.user, "view", Organisation),
+            language,
+            request.GET.urlencode(),
+            fragment,
+        ),
+        results_and_facets,
+    )
     context = {
         "query": query,
-        "page_obj": page,
-        "facets": _facet_groups(request, query),
-        "filtered": bool(query.text) or selected_filter_count > 0,
+        "results_html": mark_safe(results_html),
+        "facets_html": mark_safe(facets_html),
+        "filtered": filtered,
         "selected_filter_count": selected_filter_count,
     }
-    template = "registry/_directory_results.html" if _wants_fragment(request) else "registry/directory.html"
+    template = "registry/_directory_results.html" if fragment else "registry/directory.html"
     return render(request, template, context)
 
 
@@ -173,9 +212,11 @@ def _descriptions(organisation: Organisation) -> list[dict[str, str]]:
 
 def _interaction_list(user: Any, organisation: Organisation) -> QuerySet[Interaction]:
     """The notes on ``organisation`` that ``user`` may read: those filed under their clusters."""
-    return permissions.scope(user, "view", organisation.interactions.all()).select_related(
-        "logged_by", "cluster"
-    ).prefetch_related("people", "cluster__names")
+    return (
+        permissions.scope(user, "view", organisation.interactions.all())
+        .select_related("logged_by", "cluster")
+        .prefetch_related("people", "cluster__names")
+    )
 
 
 def _interaction_context(
@@ -239,6 +280,7 @@ def _organisation_for(user: Any, slug: str) -> Organisation:
     return organisation
 
 
+@cache_anonymous
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation_for(request.user, slug)
     return render(request, "registry/organisation_detail.html", _profile_context(request, organisation))
@@ -384,6 +426,7 @@ def _clusters() -> QuerySet[Cluster]:
     )
 
 
+@cache_anonymous
 def cluster_list(request: HttpRequest) -> HttpResponse:
     active = ~Q(memberships__level=EngagementLevel.LEFT)
     clusters = _clusters().annotate(member_count=Count("memberships", filter=active))
@@ -408,6 +451,7 @@ def _strands(counts: dict[str, int]) -> list[Strand]:
     ]
 
 
+@cache_anonymous
 def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     cluster = get_object_or_404(_clusters(), slug=slug)

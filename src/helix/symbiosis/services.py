@@ -57,6 +57,7 @@ from helix.core.symbiosis.impact import DEFAULT_FACTORS
 from helix.core.symbiosis.units import unit as core_unit
 from helix.core.workflow import TransitionNotAllowed
 from helix.jobs.progress import Progress, no_progress
+from helix.pagecache import data_changed_on_commit
 from helix.params import LARGEST
 from helix.registry.models import Organisation
 from helix.registry.permissions import actor_for, can, may, own_organisation_id, scope
@@ -555,6 +556,7 @@ def import_exchanges(text: str, source: str, *, replace: bool = True) -> int:
     ]
     audit = BulkLog()  # bulk_create bypasses model signals: the audit trail is written in bulk
     audit.created(DocumentedExchange.objects.bulk_create(created))
+    data_changed_on_commit()
     audit.flush()
     reset_model()
     return len(created)
@@ -735,6 +737,7 @@ def run_allocation(run_id: int, progress: Progress = no_progress) -> dict[str, A
         "greedy_share": (greedy.cost_eur / optimal.cost_eur) if optimal.cost_eur else 1.0,
     }
     AllocationRun.objects.filter(pk=run.pk).update(result=result)
+    data_changed_on_commit()
     return result
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from helix.core.matching.embedding import HashingEncoder
 from helix.core.matching.engine import MatchEngine, UnknownListing
-from helix.core.matching.fit import Listing, Viewer
+from helix.core.matching.fit import FACTORS, Listing, Viewer
 from helix.core.matching.lexical import tokenize
 from helix.core.matching.weights import Weights
 
@@ -189,3 +189,85 @@ def test_load_checks_vector_shape() -> None:
     e = MatchEngine(ENCODER)
     with pytest.raises(ValueError, match="shape"):
         e.load([NEED], np.zeros((2, ENCODER.dim), dtype=np.float32))
+
+
+def _random_market(seed: int) -> list[Listing]:
+    import random
+
+    rng = random.Random(seed)
+    words = [
+        "heat",
+        "pump",
+        "facade",
+        "insulation",
+        "solar",
+        "panel",
+        "sensor",
+        "network",
+        "hydrogen",
+        "storage",
+        "recycling",
+        "steel",
+    ]
+    kinds = ["company", "government", "knowledge_institution"]
+    out = []
+    for key in range(1, 161):
+        side = "need" if key % 3 == 0 else "offer"
+        out.append(
+            listing(
+                key,
+                side,
+                rng.randint(1, 40),
+                " ".join(rng.sample(words, 3)),
+                " ".join(rng.sample(words, 5)),
+                owner_kind=rng.choice(kinds),
+                category=rng.choice(["solution", "research", "service"]),
+                trl=rng.choice([None, *range(1, 10)]),
+                keywords=frozenset(rng.sample(words, rng.randint(0, 3))),
+                domains=frozenset(rng.sample(range(5), rng.randint(0, 2))),
+                visibility=rng.choice(["public", "public", "members"]),
+                clusters=frozenset({rng.randint(1, 2)}),
+                locations=((50.8 + rng.random(), 4.0 + rng.random()),) if rng.random() < 0.7 else (),
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_best_are_the_same_when_hopeless_candidates_are_not_scored(seed: int) -> None:
+    """matches() stops scoring when no candidate left can reach the best; the result must be what
+    scoring every candidate gives, for every query, viewer, limit and weights (learned ones too)."""
+    import random
+
+    rng = random.Random(seed)
+    market = _random_market(seed)
+    engine = MatchEngine(ENCODER, dense_candidates=60, lexical_candidates=30)
+    engine.load(market)
+    viewers = [ANYONE, Viewer(organisation=3, member_of=frozenset({1})), Viewer(is_superuser=True)]
+    weight_sets = [Weights(), Weights({name: rng.random() for name in ("text", *FACTORS)})]
+    stopped_early = 0
+    for weights in weight_sets:
+        engine.weights = weights
+        for query in market[::4]:
+            for viewer in viewers:
+                for limit in (1, 5, 10):
+                    everything = engine._scored(query, viewer, limit)  # every candidate scored
+                    best = engine._scored(query, viewer, limit, best=limit)
+                    assert [(m.candidate, m.score) for m in best[:limit]] == [
+                        (m.candidate, m.score) for m in everything[:limit]
+                    ]
+                    stopped_early += len(best) < len(everything)
+    assert stopped_early > 0  # the bound does cut candidates
+
+
+def test_every_structured_factor_lies_between_0_and_1() -> None:
+    """What the bound of matches() relies on (engine.FACTOR_MAX)."""
+    from helix.core.matching.engine import FACTOR_MAX
+    from helix.core.matching.fit import structured_factors
+
+    market = _random_market(9)
+    needs = [x for x in market if x.side == "need"]
+    offers = [x for x in market if x.side == "offer"]
+    values = [f.value for n in needs for o in offers for f in structured_factors(n, o)]
+    assert min(values) >= 0.0
+    assert max(values) <= FACTOR_MAX

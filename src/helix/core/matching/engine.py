@@ -20,6 +20,7 @@ Everything is deterministic for equal inputs: ties are broken by listing key.
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,12 +30,17 @@ import numpy as np
 import numpy.typing as npt
 
 from helix.core.matching.embedding import TextEncoder
-from helix.core.matching.fit import Factor, Listing, Side, Viewer, can_see, structured_factors
+from helix.core.matching.fit import FACTORS, Factor, Listing, Side, Viewer, can_see, structured_factors
 from helix.core.matching.language import detect_language
 from helix.core.matching.lexical import LexicalIndex
 from helix.core.matching.ranker import DEFAULT_LEXICAL_WEIGHT, fuse
 from helix.core.matching.vector_index import VectorIndex, build_index
 from helix.core.matching.weights import Weights
+
+# Every structured factor's value lies in [0, 1] (tests/core/matching check it over random pairs): what
+# bounds how far the factors can lift a candidate above its text score.
+FACTOR_MAX = 1.0
+SCORE_MARGIN = 1e-5  # scores are rounded to 6 decimals
 
 FACTOR_LABELS = {
     "text": "similar text",
@@ -270,7 +276,7 @@ class MatchEngine:
         if limit <= 0:
             return []
         with self._lock:
-            scored = self._scored(query, viewer, limit, vector)
+            scored = self._scored(query, viewer, limit, vector, best=limit)
             side = self._sides["offer" if query.side == "need" else "need"]
             return [self._with_terms(match, query, side) for match in scored[:limit]]
 
@@ -281,9 +287,16 @@ class MatchEngine:
         wanted: int,
         vector: npt.NDArray[np.float32] | None = None,
         also: int | None = None,
+        best: int | None = None,
     ) -> list[Match]:
         """Every candidate of ``query`` scored, best first: the densest ``max(wanted, dense_candidates)``
-        and the best BM25 hits the viewer may see (and ``also``, a key scored whatever its rank)."""
+        and the best BM25 hits the viewer may see (and ``also``, a key scored whatever its rank).
+
+        ``best``: only the ``best`` first are needed. Candidates are then scored in falling text score
+        and the scoring stops when no candidate left can reach them: the structured factors add at most
+        the sum of their weights (each factor's value is at most 1), so a candidate whose text score
+        plus that sum stays below the ``best``-th score found cannot enter. The first ``best`` are the
+        same as with every candidate scored (tests/core/matching check it); the rest is not returned."""
         side = self._sides["offer" if query.side == "need" else "need"]
         if not side.listings:
             return []
@@ -307,11 +320,42 @@ class MatchEngine:
         bm25 = np.array([bm25_of.get(key, 0.0) for key in keys], dtype=np.float32)
         same = np.array([side.lexical.language_of(str(key)) == language for key in keys], dtype=bool)
         lexical = fuse(dense, bm25, same)
-        scored = [
-            self._pair(query, side.listings[key], float(dense[i]), float(lexical[i]))
-            for i, key in enumerate(keys)
-        ]
+        if best is None or best >= len(keys) or self.weights.get("text") < 0:
+            scored = [
+                self._pair(query, side.listings[key], float(dense[i]), float(lexical[i]))
+                for i, key in enumerate(keys)
+            ]
+        else:
+            scored = self._best_scored(query, side, keys, dense, lexical, best)
         scored.sort(key=lambda m: (-m.score, m.candidate))
+        return scored
+
+    def _best_scored(
+        self,
+        query: Listing,
+        side: _Side,
+        keys: list[int],
+        dense: npt.NDArray[np.float32],
+        lexical: npt.NDArray[np.float32],
+        best: int,
+    ) -> list[Match]:
+        """At least the ``best`` best of ``keys`` scored (see ``_scored``), others left out when they
+        cannot reach them."""
+        text_weight = max(0.0, self.weights.get("text"))
+        reach = sum(max(0.0, self.weights.get(name)) for name in FACTORS) * FACTOR_MAX
+        text = dense.astype(np.float64) + self.lexical_weight * lexical.astype(np.float64)
+        order = np.lexsort((np.asarray(keys), -text))  # falling text score, then key
+        scored: list[Match] = []
+        kept: list[float] = []  # the scores found, as a min-heap of the best ``best``
+        for i in order:
+            if len(kept) >= best and text_weight * float(text[i]) + reach + SCORE_MARGIN < kept[0]:
+                break  # text falls from here on: nobody left can reach the best ``best``
+            match = self._pair(query, side.listings[keys[i]], float(dense[i]), float(lexical[i]))
+            scored.append(match)
+            if len(kept) < best:
+                heapq.heappush(kept, match.score)
+            elif match.score > kept[0]:
+                heapq.heapreplace(kept, match.score)
         return scored
 
     def _dense_candidates(
