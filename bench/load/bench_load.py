@@ -3,7 +3,7 @@
 For each database, a setup process (its own HELIX_VAR_DIR and DATABASE_URL, migrated from scratch) loads
 the demo and a synthetic ecosystem (20,000 organisations; quick: 2,000), adds synthetic needs and offers
 (one per ten organisations, embedded with the real encoder) and a few open events, and issues API tokens.
-Then ``helix serve`` (gunicorn: one process per core, 4 threads each, with its background worker) runs in
+Then ``helix serve`` (gunicorn: two processes per core, 2 threads each, with its background worker) runs in
 a subprocess on 127.0.0.1 at a free port, and 50 client threads (60 % anonymous, 24 % the demo member
 user, 16 % the demo cluster staff, each logged in once through the login form with its CSRF token; staff
 call the API with a bearer token) request a realistic mix for 3 minutes (quick: 15 s), each waiting a

@@ -139,11 +139,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HELIX_WEB_WORKERS",
         "",
-        "Processes of `helix serve` (gunicorn) answering requests. Empty: one per CPU core.",
+        "Processes of `helix serve` (gunicorn) answering requests. Empty: two per CPU core.",
     ),
     Setting(
         "HELIX_WEB_THREADS",
-        "4",
+        "2",
         "Threads per `helix serve` process: requests one process answers at once (each waits on the "
         "database part of the time).",
     ),

@@ -38,6 +38,7 @@ from helix.core.access import (
     Role,
 )
 from helix.core.registry.ladder import EngagementLevel
+from helix.pagecache import remember
 from helix.registry.models import (
     AdvisoryGroup,
     AdvisorySeat,
@@ -99,18 +100,24 @@ def actor_for(user: Any) -> Actor:
         return ANONYMOUS
     cached = getattr(user, "_helix_actor", None)
     if cached is None:
-        person = Person.objects.filter(user_id=user.pk).values_list("pk", "organisation_id").first()
-        organisation = person[1] if person else None
-        cached = Actor(
-            user_id=user.pk,
-            organisation=organisation,
-            person=person[0] if person else None,
-            member_of=frozenset(member_cluster_ids(organisation)),
-            staff_of=frozenset(user.staff_assignments.values_list("cluster_id", flat=True)),
-            is_superuser=bool(user.is_superuser),
-        )
+        # Read once per request, and kept between requests until the registry changes (a person, a
+        # membership or a staff assignment saved or deleted moves the data version).
+        cached = remember(("actor", user.pk, bool(user.is_superuser)), lambda: _read_actor(user))
         user._helix_actor = cached
     return cached
+
+
+def _read_actor(user: Any) -> Actor:
+    person = Person.objects.filter(user_id=user.pk).values_list("pk", "organisation_id").first()
+    organisation = person[1] if person else None
+    return Actor(
+        user_id=user.pk,
+        organisation=organisation,
+        person=person[0] if person else None,
+        member_of=frozenset(member_cluster_ids(organisation)),
+        staff_of=frozenset(user.staff_assignments.values_list("cluster_id", flat=True)),
+        is_superuser=bool(user.is_superuser),
+    )
 
 
 # -- subjects: a policy tied to a model ------------------------------------------------------------------
@@ -126,10 +133,25 @@ def _follow(obj: Any, path: str) -> Any:
 
 @dataclass(frozen=True)
 class Fact:
-    """A condition of the policy: ``test`` on an object, ``q`` the same in SQL."""
+    """A condition of the policy: ``test`` on an object, ``q`` the same in SQL.
+
+    ``reads_database``: ``test`` queries (not just the object's fields); its answer is then kept on the
+    object for the request, as a page asks several actions of one object."""
 
     test: Callable[[Any], bool]
     q: Callable[[], Q]
+    reads_database: bool = False
+
+    def holds(self, obj: Any) -> bool:
+        if not self.reads_database:
+            return self.test(obj)
+        state = getattr(obj, "__dict__", None)
+        if state is None:
+            return self.test(obj)
+        memo: dict[int, bool] = state.setdefault("_helix_facts", {})
+        if id(self) not in memo:
+            memo[id(self)] = self.test(obj)
+        return memo[id(self)]
 
 
 def field_is(name: str, value: str) -> Fact:
@@ -233,7 +255,7 @@ class Subject:
         # holds a role for names (a fact may read the database).
         held = self.roles(actor, obj) | {Role.ANYONE}
         return any(
-            grant.roles & held and all(self.facts[name].test(obj) for name in sorted(grant.when))
+            grant.roles & held and all(self.facts[name].holds(obj) for name in sorted(grant.when))
             for grant in grants
         )
 
@@ -419,6 +441,7 @@ _UNAFFILIATED = Fact(
         ~Q(pk__in=Membership.objects.values("organisation_id"))
         & ~Q(pk__in=Cluster.objects.values("operator_id"))
     ),
+    reads_database=True,
 )
 
 ORGANISATION = Policy(

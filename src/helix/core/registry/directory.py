@@ -99,27 +99,29 @@ class DirectoryIndex:
     """Rows of the directory with their facet postings; immutable once built."""
 
     def __init__(self, rows: Iterable[DirectoryRow]) -> None:
-        self.rows: list[DirectoryRow] = list(rows)
-        self.size = len(self.rows)
-        self.ids: NDArray[np.int64] = np.fromiter((r.id for r in self.rows), dtype=np.int64, count=self.size)
-        self._names = [r.name for r in self.rows]
-        self._lower_names = [r.name.lower() for r in self.rows]
+        # The rows themselves are not kept: arrays, strings and posting lists only (tens of thousands of
+        # small tuples would make every full garbage collection of the process scan them).
+        listed: list[DirectoryRow] = list(rows)
+        self.size = len(listed)
+        self.ids: NDArray[np.int64] = np.fromiter((r.id for r in listed), dtype=np.int64, count=self.size)
+        self._names = [r.name for r in listed]
+        self._lower_names = [r.name.lower() for r in listed]
         # Every search text in one string, a newline between rows (search texts hold none): a word is
         # found in all rows by one scan of it, and each occurrence mapped to its row by its offset.
-        texts = [r.search_text.replace("\n", " ") for r in self.rows]
+        texts = [r.search_text.replace("\n", " ") for r in listed]
         self._corpus = "\n".join(texts)
         lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=self.size)
         self._starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if self.size else np.zeros(0, np.int64)
         self._term_rows: dict[str, NDArray[np.bool_]] = {}
         self._masks: dict[object, NDArray[np.bool_]] = {}
         # Alphabetical position of every row: the order within a rank.
-        order = sorted(range(self.size), key=lambda i: (self._names[i], self.rows[i].id))
+        order = sorted(range(self.size), key=lambda i: (self._names[i], int(self.ids[i])))
         self._name_order = np.empty(self.size, dtype=np.int64)
         self._name_order[order] = np.arange(self.size)
         self._postings = {facet: _Postings() for facet in FACETS}
         filters: dict[str, dict[str, list[int]]] = {facet: {} for facet in FACETS}
         counts: dict[str, dict[str, list[int]]] = {facet: {} for facet in FACETS}
-        for i, row in enumerate(self.rows):
+        for i, row in enumerate(listed):
             held: dict[str, set[str]] = {
                 "kind": {row.kind},
                 "region": {r for r in row.regions if r},
