@@ -93,3 +93,23 @@ def test_each_language_has_its_own_kept_page():
     dutch = Client(HTTP_ACCEPT_LANGUAGE="nl").get(DIRECTORY)
     assert dutch["X-Helix-Page-Cache"] == "miss"
     assert english.content != dutch.content
+
+
+def test_the_shared_file_cache_culls_only_every_so_many_writes(tmp_path, monkeypatch):
+    from helix import filecache
+
+    monkeypatch.setattr(filecache, "CHECK_EVERY", 10)
+    cache = filecache.SharedFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 20, "CULL_FREQUENCY": 2}})
+    listed = []
+    real = cache._list_cache_files
+
+    def counting():  # type: ignore[no-untyped-def]
+        listed.append(1)
+        return real()
+
+    monkeypatch.setattr(cache, "_list_cache_files", counting)
+    for n in range(35):
+        cache.set(f"k{n}", n)
+    assert len(listed) == 3  # writes 10, 20 and 30 counted the files, the other 32 did not
+    assert len(list(tmp_path.glob("*.djcache"))) < 35  # and culled
+    assert cache.get("k34") == 34

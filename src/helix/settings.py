@@ -186,6 +186,9 @@ FILE_UPLOAD_PERMISSIONS = 0o600  # uploads hold personal data: readable by the s
 # HTTPS, cookies and security headers: on by default in production (docs/settings.md, Production checklist).
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = setting("HELIX_SECURE_COOKIES").read_flag(PRODUCTION)
 SESSION_COOKIE_HTTPONLY = True  # page scripts never read the session cookie
+# Sessions in the database, read through the cache shared by the server processes: a signed-in page
+# costs no session query (written through on change; logging out deletes both).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Not "Strict": a visitor following a link from a mail or another site would arrive logged out.
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = setting("HELIX_SSL_REDIRECT").read_flag(PRODUCTION)
@@ -242,9 +245,16 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": _cache_dir}
     if _cache_dir
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "helix"},
-    # Pages kept for anonymous visitors (helix.pagecache), in each process's memory; their version lives
-    # in "default", shared by the processes.
+    # Pages and results kept by helix.pagecache: in the folder the server processes share when there is
+    # one (each page rendered once for all of them, not once per process), else in the process's memory.
+    # Their data version lives in "default".
     "pages": {
+        "BACKEND": "helix.filecache.SharedFileCache",
+        "LOCATION": str(Path(_cache_dir) / "pages"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+    if _cache_dir
+    else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "helix-pages",
         "OPTIONS": {"MAX_ENTRIES": 2000},
