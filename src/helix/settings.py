@@ -129,6 +129,8 @@ LOGOUT_REDIRECT_URL = "registry:directory"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("nl", "Nederlands"), ("fr", "Français"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English as read in Belgium and Luxembourg (day first, 24 h); nl/fr/de keep Django's formats.
+FORMAT_MODULE_PATH = ["helix.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True

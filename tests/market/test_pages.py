@@ -133,7 +133,7 @@ def test_browse_lists_active_public_listings_with_side_owner_language_trl_and_ex
     assert "<span>TRL 7</span>" in card
     assert "English" in card
     expiry = world["offer"].expires_on
-    assert f"until {expiry:%m/%d/%Y}" in card
+    assert f"until {expiry:%d/%m/%Y}" in card  # English as read in Belgium: day first
     assert "<li>Groene warmte</li>" in card
 
 

@@ -75,7 +75,7 @@ def test_staff_see_four_columns_with_the_moves_the_workflow_allows(client, ladde
         (c["membership"].organisation.name, [m.target for m in c["moves"]]) for c in response.context["left"]
     ] == [("Omega", ["interested"])]
     html = response.content.decode()
-    assert '<p class="muted">since 03/01/2024</p>' in html
+    assert '<p class="muted">since 01/03/2024</p>' in html  # 1 March 2024, day first
     assert 'name="to" value="loi_signed"' in html
 
 

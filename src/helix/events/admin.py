@@ -17,6 +17,23 @@ from helix.events import models
 from helix.registry.admin import ClusterScopedAdmin, ReadOnlyScopedAdmin, ScopedChoices
 
 
+class SlotChoicesWithEvent:
+    """Slot choices (a registration's unavailable slots, a request's fixed slot) are labelled in their
+    event's time zone: load the events with the slots, not one query per choice."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and db_field.related_model is models.TimeSlot:
+            field.queryset = field.queryset.select_related("event")
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and db_field.related_model is models.TimeSlot:
+            field.queryset = field.queryset.select_related("event")
+        return field
+
+
 class SlotInline(ScopedChoices, admin.TabularInline):
     model = models.TimeSlot
     extra = 0
@@ -37,7 +54,7 @@ class EventAdmin(ClusterScopedAdmin):
 
 
 @admin.register(models.Registration)
-class RegistrationAdmin(ClusterScopedAdmin):
+class RegistrationAdmin(SlotChoicesWithEvent, ClusterScopedAdmin):
     list_display = ["person", "organisation", "event", "role", "online", "max_meetings"]
     list_filter = ["event", "role", "online"]
     raw_id_fields = ["person", "organisation"]
@@ -45,7 +62,7 @@ class RegistrationAdmin(ClusterScopedAdmin):
 
 
 @admin.register(models.EventMeetingRequest)
-class EventMeetingRequestAdmin(ClusterScopedAdmin):
+class EventMeetingRequestAdmin(SlotChoicesWithEvent, ClusterScopedAdmin):
     list_display = ["event", "requester", "requested", "status", "priority", "fixed_slot"]
     list_filter = ["event", "status", "priority"]
     raw_id_fields = ["requester", "requested", "after", "market_request"]

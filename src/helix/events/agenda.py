@@ -3,7 +3,7 @@ updates the calendar entries (higher SEQUENCE) instead of adding new ones."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -29,10 +29,17 @@ def agenda_ics(registration: Registration) -> bytes:
     cal.add("x-wr-calname", f"{event.title}: {registration.person}")
     meetings = agenda(registration)
     if meetings:
+        # The zone's rules over whole calendar years around the meetings: a span of one day holds no
+        # change of offset, and the VTIMEZONE came out with no STANDARD or DAYLIGHT part at all.
         first = min(m.slot.start for m in meetings).astimezone(zone)
         last = max(m.slot.end for m in meetings).astimezone(zone)
         cal.add_component(
-            Timezone.from_tzinfo(zone, tzid=event.time_zone, first_date=first.date(), last_date=last.date())
+            Timezone.from_tzinfo(
+                zone,
+                tzid=event.time_zone,
+                first_date=date(first.year, 1, 1),
+                last_date=date(last.year + 1, 1, 1),
+            )
         )
     for item in meetings:
         req = item.request

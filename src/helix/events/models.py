@@ -3,6 +3,8 @@ the schedules the optimiser writes (helix.core.scheduling does the work; service
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -87,7 +89,10 @@ class TimeSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+        """Start and end in the event's time zone, as the grid and the agenda show them (the database
+        keeps UTC): the label of the slot in availability and fixed-slot choices."""
+        zone = ZoneInfo(self.event.time_zone)
+        return f"{self.start.astimezone(zone):%H:%M}–{self.end.astimezone(zone):%H:%M}"
 
 
 class Room(models.Model):

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from helix.registry.models import Domain, Keyword, Organisation, Sector, Site
 
@@ -37,7 +38,8 @@ OFFER_CATEGORIES = (Category.SOLUTION, Category.COMPETENCE, Category.INFRASTRUCT
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public", _("Public")
+    # "Public" as in "anyone may see it", not the government: a context of its own (issue 12)
+    PUBLIC = "public", pgettext_lazy("visibility", "Public")
     MEMBERS = "members", _("Members of our clusters")
     STAFF = "staff", _("Cluster staff only")
 

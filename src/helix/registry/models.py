@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from unidecode import unidecode
 
 from helix.core.registry.ladder import EngagementLevel, rung
@@ -44,7 +45,8 @@ class Helix(models.TextChoices):
 
     INDUSTRY = "industry", _("Industry")
     RESEARCH = "research", _("Research")
-    PUBLIC = "public", _("Public")
+    # "Public" as in the government strand, not the visibility: a context of its own (issue 12)
+    PUBLIC = "public", pgettext_lazy("helix", "Public")
     INTERMEDIARY = "intermediary", _("Intermediary")
 
 

@@ -93,7 +93,8 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["co2e_avoided_t"].required = False
-        self.fields["money_saved_eur"].required = False
-        self.fields["co2e_avoided_t"].help_text = _("Leave empty to estimate from the proposal.")
-        self.fields["money_saved_eur"].help_text = _("Leave empty to estimate from the proposal.")
+        for name in ("co2e_avoided_t", "money_saved_eur"):
+            field = self.fields[name]
+            field.required = False
+            field.initial = None  # not the model's default 0: empty means "estimate", 0 means 0
+            field.help_text = _("Leave empty to estimate from the proposal.")
