@@ -20,10 +20,12 @@ $(STAMP): requirements/dev.txt pyproject.toml
 install: $(STAMP)
 
 ## make demo: install, migrate SQLite under var/, load the demo ecosystem, serve on http://127.0.0.1:8000
+## (another port: make demo DEMO_PORT=8080)
+DEMO_PORT ?= 8000
 demo: install
 	$(BIN)/helix manage migrate --noinput -v 0
-	$(BIN)/helix demo load
-	$(BIN)/helix serve
+	$(BIN)/helix demo load --port $(DEMO_PORT)
+	$(BIN)/helix serve --port $(DEMO_PORT)
 
 ## make test: every test, on SQLite (or on DATABASE_URL when set)
 test: install

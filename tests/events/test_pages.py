@@ -125,3 +125,14 @@ def test_bad_numbers_and_refusals_come_back_as_messages(client):
     assert "A number was expected." in page.content.decode()
     page = client.post(f"/events/{setup.event.pk}/schedule/", {"mode": "all"}, follow=True)
     assert "Only the organiser schedules." in page.content.decode()
+
+
+def test_a_schedule_row_names_its_mode_in_words(client):
+    from tests.events.helpers import small_event
+
+    setup = small_event(["A", "B"])
+    schedule = Schedule.objects.create(event=setup.event, status="succeeded", mode="max")
+    client.force_login(setup.organiser)
+    row = client.get(f"/events/schedules/{schedule.pk}/").content.decode()
+    assert "<td>Most meetings held, then fewest breaks</td>" in row
+    assert "<td>max</td>" not in row

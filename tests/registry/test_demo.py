@@ -449,7 +449,8 @@ def test_everything_invented_is_marked_sample(demo):
     assert real == {o.slug for o in seeds.DEMO.organisations} - invented
     assert real.isdisjoint(slug for slug in invented)
     for org in Organisation.objects.filter(is_sample=True):
-        assert org.description_en.startswith("Sample: "), org
+        descriptions = (org.description_en, org.description_nl, org.description_fr, org.description_de)
+        assert not any(d.startswith(("Sample", "Exemple", "Beispiel")) for d in descriptions), org
     for city in Organisation.objects.filter(kind="government", government_level="local"):
         assert "Voorbeeldnoden (sample)" in city.description_nl
     assert all(

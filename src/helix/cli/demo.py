@@ -12,15 +12,36 @@ def demo() -> None:
     """Load the demo ecosystem or generate a synthetic one at scale."""
 
 
+def _login_hint(port: int | None) -> str:
+    """Where to log in as staff: the address only when the port the server will use is known."""
+    from django.urls import reverse
+
+    from helix.registry.demo.seeds import DEMO_PASSWORD
+
+    path = reverse("login")
+    if port is None:
+        return (
+            f"Start the server with `helix serve`, open the address it prints and log in at {path} "
+            f"as staff / {DEMO_PASSWORD}"
+        )
+    return f"Log in at http://127.0.0.1:{port}{path} as staff / {DEMO_PASSWORD}"
+
+
 @demo.command("load")
-def load() -> None:
+@click.option(
+    "--port",
+    type=click.IntRange(min=1, max=65535),
+    default=None,
+    help="The port `helix serve` will use, only to print the login address (make demo passes it).",
+)
+def load(port: int | None) -> None:
     """Load the demo ecosystem (Flux50, the Luxembourg clusters, Smart Energy Cities) and demo logins.
 
     Idempotent: running it again changes nothing.
     """
     setup_django()
     from helix.registry.demo.load import load_demo
-    from helix.registry.demo.seeds import DEMO_PASSWORD, LOGIN_URL
+    from helix.registry.demo.seeds import DEMO_PASSWORD
 
     report = load_demo()
     for username, what in report.logins:
@@ -40,7 +61,7 @@ def load() -> None:
         f"{symbiosis.get('exchanges', 0)} documented exchanges imported; "
         f"{matching.get('proposals', 0)} exchanges proposed."
     )
-    click.echo(f"Log in at {LOGIN_URL} as staff / {DEMO_PASSWORD}")
+    click.echo(_login_hint(port))
 
 
 @demo.command("generate")
@@ -92,6 +113,4 @@ def generate(count: int, seed: int, clusters: int | None, replace: bool) -> None
         )
     click.echo(report.summary())
     if report.demo_loaded:
-        from helix.registry.demo.seeds import DEMO_PASSWORD, LOGIN_URL
-
-        click.echo(f"Log in at {LOGIN_URL} as staff / {DEMO_PASSWORD}")
+        click.echo(_login_hint(None))

@@ -3,11 +3,15 @@ the schedules the optimiser writes (helix.core.scheduling does the work; service
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Min, Q
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helix.registry.models import Cluster, Organisation, Person
@@ -59,6 +63,39 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @cached_property
+    def span(self) -> tuple[datetime, datetime] | None:
+        """When the event runs: the start of its first slot and the end of its last, in the event's time
+        zone (None while it has no slot). A list annotates ``first_start`` and ``last_end`` (one query for
+        all events); otherwise the slots are asked."""
+        if hasattr(self, "first_start"):
+            start, end = self.first_start, self.last_end
+        else:
+            found = self.slots.aggregate(start=Min("start"), end=Max("end"))
+            start, end = found["start"], found["end"]
+        if start is None or end is None:
+            return None
+        zone = ZoneInfo(self.time_zone)
+        return start.astimezone(zone), end.astimezone(zone)
+
+    @property
+    def when(self) -> str:
+        """The date and hours of the event in the reader's locale (10 May 2017, 09:00–12:30 in English),
+        both ends in full when it runs over several days; empty while it has no slot."""
+        if self.span is None:
+            return ""
+        start, end = self.span
+        if start.date() == end.date():
+            return gettext("%(date)s, %(start)s–%(end)s") % {
+                "date": date_format(start, "DATE_FORMAT"),
+                "start": time_format(start, "TIME_FORMAT"),
+                "end": time_format(end, "TIME_FORMAT"),
+            }
+        return gettext("%(start)s to %(end)s") % {
+            "start": date_format(start, "DATETIME_FORMAT"),
+            "end": date_format(end, "DATETIME_FORMAT"),
+        }
 
 
 class Session(models.Model):

@@ -29,12 +29,21 @@ def _fonts() -> None:
         pdfmetrics.registerFont(TTFont(BOLD, os.path.join(_FONTS, "VeraBd.ttf")))
 
 
-def _lines(canvas: Canvas, title: str, subtitle: str, rows: Sequence[tuple[str, str, str]]) -> None:
+def _lines(
+    canvas: Canvas, title: str, subtitle: str, rows: Sequence[tuple[str, str, str]], *, when: str = ""
+) -> None:
+    """A title, the date and place line (``when``, if any), a subtitle, then one line per row."""
     _width, height = A4
     y = height - 25 * mm
     canvas.setFont(BOLD, 16)
     canvas.drawString(20 * mm, y, title)
-    y -= 8 * mm
+    if when:
+        y -= 8 * mm
+        canvas.setFont(BOLD, 11)
+        canvas.drawString(20 * mm, y, when)
+        y -= 6 * mm
+    else:
+        y -= 8 * mm
     canvas.setFont(FONT, 10)
     canvas.drawString(20 * mm, y, subtitle)
     y -= 12 * mm
@@ -68,7 +77,11 @@ def agenda_pdf(registration: Registration) -> bytes:
     canvas = Canvas(buffer, pagesize=A4)
     canvas.setTitle(f"{event.title}: {registration.person}")
     _lines(
-        canvas, event.title, f"{registration.person}, {registration.organisation.name} · {event.venue}", rows
+        canvas,
+        event.title,
+        f"{registration.person}, {registration.organisation.name}",
+        rows,
+        when=" · ".join(part for part in (event.when, event.venue) if part),
     )
     canvas.save()
     return buffer.getvalue()

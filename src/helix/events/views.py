@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -47,7 +48,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
         request,
         "events/event_list.html",
         {
-            "events": services.visible_events(request.user),
+            # First and last slot in the same query, for each event's date (Event.span).
+            "events": services.visible_events(request.user).annotate(
+                first_start=Min("slots__start"), last_end=Max("slots__end")
+            ),
             "app": "events",
             "can_create": can_create(request.user, Event),
         },

@@ -235,6 +235,15 @@ def _interaction_context(
     }
 
 
+def _visible_memberships(user: Any, organisation: Organisation) -> QuerySet[Membership]:
+    """Current memberships; one that ended (the organisation left) only for staff of that cluster."""
+    memberships = organisation.memberships.all()
+    actor = permissions.actor_for(user)
+    if actor.is_superuser:
+        return memberships
+    return memberships.filter(~Q(level=EngagementLevel.LEFT) | Q(cluster_id__in=actor.staff_of))
+
+
 def _profile_context(
     request: HttpRequest, organisation: Organisation, interaction_form: InteractionForm | None = None
 ) -> dict[str, Any]:
@@ -243,7 +252,8 @@ def _profile_context(
     show_contacts = _may_see_contact_data(user, organisation)
     people = organisation.people.all() if show_contacts else organisation.people.filter(consent_public=True)
     memberships = (
-        organisation.memberships.select_related("cluster")
+        _visible_memberships(user, organisation)
+        .select_related("cluster")
         .prefetch_related("cluster__names", "domains")
         .order_by("cluster__slug")
     )

@@ -30,10 +30,19 @@ from helix.spreadsheets import write_csv
 from helix.symbiosis import services
 from helix.symbiosis.explain import translated
 from helix.symbiosis.forms import FlowForm, ReportForm
-from helix.symbiosis.models import AllocationRun, Direction, Kind, ResourceFlow, Synergy, SynergyState
+from helix.symbiosis.models import (
+    PERIOD_CHOICES,
+    AllocationRun,
+    Direction,
+    Kind,
+    ResourceFlow,
+    Synergy,
+    SynergyState,
+)
 
 # The most rows /symbiosis/flows.csv writes; beyond, its last row says that it was cut and how to narrow.
 CSV_MAX_ROWS = 5000
+PERIOD_LABELS = dict(PERIOD_CHOICES)
 
 APP = "symbiosis"
 # The workflow's transition labels (helix.core.symbiosis.synergy), so that makemessages finds them.
@@ -67,7 +76,7 @@ def _filtered(request: HttpRequest, flows: Any = None) -> Any:
 
 def flow_list(request: HttpRequest) -> HttpResponse:
     flows = list(_filtered(request)[:500])
-    rows = [services.flow_public_dict(request.user, f) for f in flows]
+    rows = [_with_labels(services.flow_public_dict(request.user, f)) for f in flows]
     return render(
         request,
         "symbiosis/flow_list.html",
@@ -83,6 +92,16 @@ def flow_list(request: HttpRequest) -> HttpResponse:
             and scope(request.user, "edit", Organisation.objects.all()).exists(),
         },
     )
+
+
+def _with_labels(row: dict[str, Any]) -> dict[str, Any]:
+    """A flow's row with the words for its kind, period and region (the row keeps the codes)."""
+    return {
+        **row,
+        "kind_label": Kind(row["kind"]).label if row["kind"] in Kind.values else row["kind"],
+        "period_label": PERIOD_LABELS.get(row["period"], row["period"]),
+        "region_label": Region(row["region"]).label if row["region"] in Region.values else row["region"],
+    }
 
 
 @login_required
@@ -556,5 +575,11 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "symbiosis/allocation.html",
-        {"run": run, "result": run.result, "assignments": assignments, "app": APP},
+        {
+            "run": run,
+            "region_label": Region(run.region).label if run.region in Region.values else run.region,
+            "result": run.result,
+            "assignments": assignments,
+            "app": APP,
+        },
     )

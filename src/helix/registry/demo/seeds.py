@@ -10,10 +10,10 @@ Three ecosystems:
 
 What the sources say is recorded as they say it (names, kinds, the founding and naming dates of Flux50,
 the founding years and names of the Luxembourg clusters, the four work domains). What they do not say
-is invented and marked: people and invented organisations carry ``is_sample=True``; invented dates,
-zones and needs say "sample" in their description or note. Real organisations get a legal identifier
-only where it is certain; otherwise it stays empty. Sites are at city level and only where the city is
-known.
+is invented and marked: people and invented organisations carry ``is_sample=True`` (not written into
+their public descriptions); invented dates, zones and needs say "sample" in their description or note.
+Real organisations get a legal identifier only where it is certain; otherwise it stays empty. Sites
+are at city level and only where the city is known.
 
 No Django here: ``helix.registry.demo.load`` writes this to the database.
 """
@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 # A fixed password is fine for demo data; `helix demo load` prints it.
 DEMO_PASSWORD = "helix-demo"  # noqa: S105 (public demo password)
-LOGIN_URL = "http://127.0.0.1:8000/accounts/login/"
 
 D = dt.date
 
@@ -578,7 +577,7 @@ FLUX50_ORGANISATIONS = (
         size_class="sme",
         sectors=("35.30",),
         keywords=("district heating", "residual heat", "heat networks"),
-        description_en="Sample: designs and operates small district heating networks fed by residual heat.",
+        description_en="designs and operates small district heating networks fed by residual heat.",
         description_nl="Voorbeeld: ontwerpt en beheert kleine warmtenetten die gevoed worden met restwarmte.",
         site=SiteSeed("Sint-Niklaas", "oost-vlaanderen", 51.1650, 4.1437, "9100"),
         is_sample=True,
@@ -590,7 +589,7 @@ FLUX50_ORGANISATIONS = (
         size_class="sme",
         sectors=("27.20",),
         keywords=("batteries", "energy storage", "second-life batteries"),
-        description_en="Sample: assembles stationary battery systems from second-life cells.",
+        description_en="assembles stationary battery systems from second-life cells.",
         description_nl="Voorbeeld: bouwt stationaire batterijsystemen met tweedehands cellen.",
         site=SiteSeed("Geel", "antwerpen", 51.1617, 4.9900, "2440"),
         is_sample=True,
@@ -602,7 +601,7 @@ FLUX50_ORGANISATIONS = (
         size_class="sme",
         sectors=("43.21", "71.12"),
         keywords=("building automation", "renovation", "heat pumps"),
-        description_en="Sample: engineering and installation for smart, deep-renovated buildings.",
+        description_en="engineering and installation for smart, deep-renovated buildings.",
         description_nl="Voorbeeld: studie en installatie voor slimme, diepgerenoveerde gebouwen.",
         site=KORTRIJK,
         is_sample=True,
@@ -614,7 +613,7 @@ FLUX50_ORGANISATIONS = (
         size_class="sme",
         sectors=("62.10",),
         keywords=("energy data", "forecasting", "machine learning"),
-        description_en="Sample: forecasts of energy demand and production from meter data.",
+        description_en="forecasts of energy demand and production from meter data.",
         description_nl="Voorbeeld: voorspellingen van energievraag en -productie op basis van meterdata.",
         site=SiteSeed("Diest", "vlaams-brabant", 50.9891, 5.0506, "3290"),
         is_sample=True,
@@ -976,9 +975,9 @@ def _lu_company(
         languages="fr,de,en",
         sectors=sectors,
         keywords=keywords,
-        description_en=f"Sample: {en}",
-        description_fr=f"Exemple : {fr}",
-        description_de=f"Beispiel: {de}",
+        description_en=en,
+        description_fr=fr,
+        description_de=de,
         site=site,
         is_sample=True,
     )
