@@ -58,6 +58,19 @@ def test_serve_answers_with_several_processes_and_stops_on_ctrl_c(tmp_path: Path
         assert len(_children(server.pid)) == 2  # the gunicorn processes (no background worker asked)
         # Several processes share the rate-limit counts and the page cache's version through files.
         assert (tmp_path / "cache").is_dir()
+        # SIGHUP: new processes replace the old ones (new code and settings), the server answers on.
+        before = set(_children(server.pid))
+        server.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (
+            set(_children(server.pid)) & before or len(_children(server.pid)) < 2
+        ):
+            time.sleep(0.3)
+        after = set(_children(server.pid))
+        assert len(after) == 2
+        assert not after & before
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+            assert response.status == 200
     finally:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=60)

@@ -242,7 +242,7 @@ class Subject:
         return held
 
     def true_facts(self, obj: Any) -> set[str]:
-        return {name for name, fact in self.facts.items() if fact.test(obj)}
+        return {name for name, fact in self.facts.items() if fact.holds(obj)}
 
     def allows(self, actor: Actor, action: str, obj: Any) -> bool:
         if actor.is_superuser:

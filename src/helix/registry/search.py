@@ -104,7 +104,6 @@ def read_rows() -> list[DirectoryRow]:
         domains[org].add(domain)
     rows = []
     for pk, name, text, kind in Organisation.objects.values_list("pk", "name", "search_text", "kind"):
-        held = sorted(sectors.get(pk, ()))
         rows.append(
             DirectoryRow(
                 id=pk,
@@ -112,8 +111,7 @@ def read_rows() -> list[DirectoryRow]:
                 search_text=text,
                 kind=kind,
                 regions=tuple(sorted(regions.get(pk, ()))),
-                sectors=tuple(code for code, _ in held),
-                sector_parents=tuple(parent for _, parent in held),
+                sectors=tuple(sorted(sectors.get(pk, ()))),
                 clusters=tuple(sorted(clusters.get(pk, ()))),
                 domains=tuple(sorted(domains.get(pk, ()))),
                 levels=tuple(sorted(levels.get(pk, ()))),
@@ -217,11 +215,6 @@ class OrganisationResults(Sequence[Organisation]):
 
     def __contains__(self, item: object) -> bool:
         return isinstance(item, Organisation) and item.pk in set(self.ids)
-
-    def values_list(self, *fields: str, flat: bool = False) -> list[Any]:
-        if flat and fields == ("pk",):
-            return list(self.ids)
-        raise NotImplementedError(fields)
 
 
 def search_organisations(user: Any, query: DirectoryQuery) -> OrganisationResults:

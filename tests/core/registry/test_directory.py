@@ -9,7 +9,7 @@ pytestmark = pytest.mark.unit
 
 ROWS = [
     DirectoryRow(
-        1, "Heat Networks", "heat networks warmte 35.30", "company", ("limburg",), ("35.30",), ("35.3",)
+        1, "Heat Networks", "heat networks warmte 35.30", "company", ("limburg",), (("35.30", "35.3"),)
     ),
     DirectoryRow(
         2,
@@ -17,8 +17,7 @@ ROWS = [
         "acme heat coating 43.21",
         "company",
         ("antwerpen", "limburg"),
-        ("43.21",),
-        ("43.2",),
+        (("43.21", "43.2"),),
         ("energy",),
         (7,),
         ("member",),
@@ -30,12 +29,11 @@ ROWS = [
         "knowledge_institution",
         (),
         (),
-        (),
         ("energy", "materials"),
         (),
         ("interested", "member"),
     ),
-    DirectoryRow(4, "Beta", "beta sensor 43.22", "company", ("limburg",), ("43.22",), ("43.2",)),
+    DirectoryRow(4, "Beta", "beta sensor 43.22", "company", ("limburg",), (("43.22", "43.2"),)),
 ]
 
 

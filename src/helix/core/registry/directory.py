@@ -39,8 +39,7 @@ class DirectoryRow:
     search_text: str  # normalised: lower case, accents folded
     kind: str
     regions: tuple[str, ...] = ()
-    sectors: tuple[str, ...] = ()  # NACE codes held
-    sector_parents: tuple[str, ...] = ()  # the parent codes of those sectors
+    sectors: tuple[tuple[str, str], ...] = ()  # NACE codes held, each with its parent code ("" at the top)
     clusters: tuple[str, ...] = ()  # slugs of the clusters it has a membership in
     domains: tuple[int, ...] = ()  # domains of its memberships
     levels: tuple[str, ...] = ()  # engagement levels of its memberships
@@ -130,13 +129,13 @@ class DirectoryIndex:
                 "level": set(row.levels),
                 "sector": set(),
             }
-            for code, parent in zip(row.sectors, _padded(row.sector_parents, len(row.sectors)), strict=True):
+            for code, parent in row.sectors:
                 held["sector"] |= _sector_keys(code, parent)
             for facet, values in held.items():
                 for value in values:
                     filters[facet].setdefault(value, []).append(i)
             counted = dict(held)
-            counted["sector"] = {code[:2] for code in row.sectors}  # counted by division
+            counted["sector"] = {code[:2] for code, _parent in row.sectors}  # counted by division
             for facet, values in counted.items():
                 for value in values:
                     counts[facet].setdefault(value, []).append(i)
@@ -245,7 +244,3 @@ class DirectoryIndex:
                 found.sort(key=lambda c: c.value)
             out[facet] = found
         return out
-
-
-def _padded(values: tuple[str, ...], size: int) -> tuple[str | None, ...]:
-    return tuple(values) + (None,) * (size - len(values))
