@@ -634,7 +634,7 @@ def _setup_worker(size: int, out: Path) -> None:
     from django.db import connection
     from django_tasks_db.models import DBTaskResult
 
-    from bench.registry.bench_registry import QUERIES
+    from bench.registry.bench_registry import QUERIES, database_server
     from helix.api.models import ApiToken
     from helix.market import services as market
     from helix.market.models import Listing
@@ -665,7 +665,7 @@ def _setup_worker(size: int, out: Path) -> None:
     visible = list(market.visible_listings(AnonymousUser()).active().values_list("pk", flat=True))
     rng = random.Random(3)
     data = {
-        "server": _server_version(),
+        "server": database_server(),
         "counts": {
             "organisations": Organisation.objects.count(),
             "published": len(slugs),
@@ -755,18 +755,6 @@ def _add_events() -> None:
             )
             for k in range(8)
         )
-
-
-def _server_version() -> str:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -311,7 +311,8 @@ def _analyze() -> None:
         cursor.execute("ANALYZE")
 
 
-def _server() -> str:
+def database_server() -> str:
+    """The database and its version, as the figures name it (bench/load reads it too)."""
     from django.db import connection
 
     if connection.vendor == "sqlite":
@@ -388,7 +389,7 @@ def _search_worker(size: int, repeats: int, out: Path) -> None:
     from helix.registry.demo.load import generate_into_database, load_demo
     from helix.registry.models import Membership, MembershipChange, Organisation, Person, Site
 
-    figures: dict[str, Any] = {"server": _server(), "baseline": {}}
+    figures: dict[str, Any] = {"server": database_server(), "baseline": {}}
 
     def rows() -> int:
         models = (Organisation, Site, Person, Membership, MembershipChange)
