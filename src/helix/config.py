@@ -171,6 +171,22 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("HELIX_DEFAULT_FROM_EMAIL", "helix@localhost", "Sender address of the mails Helix sends."),
     Setting(
+        "HELIX_SITE_URL",
+        "http://127.0.0.1:8000",
+        "Address of the site as readers reach it; links in e-mails (invitations, accepting a meeting) start with it.",
+    ),
+    Setting(
+        "HELIX_DIGEST_HOUR",
+        "7",
+        "Hour of the day (0-23, in the site's time zone) from which the daily digest e-mail goes out.",
+    ),
+    Setting("HELIX_EMAIL_HOST", "localhost", "SMTP server (with the SMTP backend)."),
+    Setting("HELIX_EMAIL_PORT", "25", "SMTP port (587 with STARTTLS, 465 with TLS)."),
+    Setting("HELIX_EMAIL_HOST_USER", "", "SMTP user name (empty: no log-in)."),
+    Setting("HELIX_EMAIL_HOST_PASSWORD", "", "SMTP password."),
+    Setting("HELIX_EMAIL_USE_TLS", "false", "Use STARTTLS on the SMTP connection (port 587)."),
+    Setting("HELIX_EMAIL_USE_SSL", "false", "Use implicit TLS on the SMTP connection (port 465)."),
+    Setting(
         "HELIX_TASKS_IMMEDIATE",
         "false",
         "Run background tasks inside the calling process instead of the worker (tests, one-off scripts).",

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "helix.api",
     "helix.audit",
     "helix.privacy",
+    "helix.notifications",
+    "helix.people",
+    "helix.home",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     # django-auditlog's middleware (the session's user and address on every change), which also opens
     # the request's acting context so an API token's user is recorded too (helix.audit.context).
     "helix.audit.middleware.AuditMiddleware",
+    # Mail follows the language a person last used, until they choose one (helix.notifications).
+    "helix.notifications.middleware.ReaderLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -123,8 +128,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "registry:directory"
-LOGOUT_REDIRECT_URL = "registry:directory"
+LOGIN_REDIRECT_URL = "home:home"
+LOGOUT_REDIRECT_URL = "home:home"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("nl", "Nederlands"), ("fr", "Français"), ("de", "Deutsch")]
@@ -152,6 +157,22 @@ PRIVATE_ROOT = VAR_DIR / "private"
 
 EMAIL_BACKEND = setting("HELIX_EMAIL_BACKEND").read()
 DEFAULT_FROM_EMAIL = setting("HELIX_DEFAULT_FROM_EMAIL").read()
+EMAIL_HOST = setting("HELIX_EMAIL_HOST").read()
+EMAIL_PORT = setting("HELIX_EMAIL_PORT").read_int()
+EMAIL_HOST_USER = setting("HELIX_EMAIL_HOST_USER").read()
+EMAIL_HOST_PASSWORD = setting("HELIX_EMAIL_HOST_PASSWORD").read()
+EMAIL_USE_TLS = setting("HELIX_EMAIL_USE_TLS").read_bool()
+EMAIL_USE_SSL = setting("HELIX_EMAIL_USE_SSL").read_bool()
+EMAIL_TIMEOUT = 20
+HELIX_SITE_URL = setting("HELIX_SITE_URL").read()
+HELIX_DIGEST_HOUR = setting("HELIX_DIGEST_HOUR").read_int()
+# Called by the worker's housekeeping round (every few seconds; each decides itself whether it is due).
+HELIX_HOUSEKEEPING = [
+    "helix.notifications.mail.send_due_mail",
+    "helix.notifications.services.send_digests",
+    "helix.events.notices.remind_request_deadlines",
+    "helix.market.notices.remind_expiring_listings",
+]
 
 TASKS = {
     "default": {

@@ -15,6 +15,7 @@ import threading
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from helix.jobs.heartbeat import quick_to_give_up
 from helix.jobs.models import Job, JobStatus
@@ -59,6 +60,13 @@ def housekeeping_round() -> None:
     if purge_due():
         job = run_purge_job()
         logger.info("purge: %s", Job.objects.get(pk=job.pk).message)
+    for path in settings.HELIX_HOUSEKEEPING:  # other apps' rounds: due e-mail retries, the daily digest
+        try:
+            import_string(path)()
+        except DatabaseError:
+            raise
+        except Exception:
+            logger.exception("housekeeping %s failed", path)
 
 
 class Housekeeper:
