@@ -405,13 +405,13 @@ class Mix:
 
         def directory(rng: random.Random, _c: Client) -> tuple[str, dict[str, str]]:
             page = rng.choice((1, 1, 1, 2, 3, rng.randint(4, 40)))
-            return url("/", {"page": page} if page > 1 else {}), {}
+            return url("/directory/", {"page": page} if page > 1 else {}), {}
 
         self.endpoints = [
             (BASELINE, 5, lambda _r, _c: (STATIC_PATH, {})),
             ("directory", 8, directory),
-            ("directory search", 16, lambda r, _c: (url("/", r.choice(text)), {})),
-            ("directory facets", 8, lambda r, _c: (url("/", r.choice(facets)), {})),
+            ("directory search", 16, lambda r, _c: (url("/directory/", r.choice(text)), {})),
+            ("directory facets", 8, lambda r, _c: (url("/directory/", r.choice(facets)), {})),
             ("profile", 22, lambda r, _c: (f"/organisations/{r.choice(d['slugs'])}/", {})),
             ("needs-offers browse", 10, lambda r, _c: (url("/needs-offers/", r.choice(BROWSE)), {})),
             ("listing detail", 10, lambda r, _c: (f"/needs-offers/{r.choice(d['listings'])}/", {})),

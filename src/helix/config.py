@@ -173,7 +173,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HELIX_SITE_URL",
         "http://127.0.0.1:8000",
-        "Address of the site as readers reach it; links in e-mails (invitations, accepting a meeting) start with it.",
+        "Address of the site as readers reach it; links in e-mails (invitations, accepting a meeting) "
+        "start with it.",
     ),
     Setting(
         "HELIX_DIGEST_HOUR",

@@ -7,6 +7,10 @@ as a formula (starting with = + - @ tab or CR) is always written with an apostro
 (helix.core.registry.records.escape_cell, the OWASP rule); numbers stay numbers, control characters a
 workbook cannot hold are dropped, and workbook text cells are typed as strings.
 
+Dates and times are written in ISO 8601 (machine-readable, whatever the reader's language). A download
+that people read (the grid of an event, the flows, the pairs) names its columns in the reader's language;
+a file that is imported again (the registry export) keeps its column keys.
+
 Every workbook import reads through :func:`read_workbook`: read-only, streamed, the declared sheet size
 ignored, and refused beyond the import limits of the settings (:func:`import_limits`).
 """
@@ -61,7 +65,7 @@ def write_workbook(target: Path | IO[bytes], sheets: Mapping[str, tuple[Sequence
         sheet.freeze_panes = "A2"
         header = []
         for column in columns:
-            cell = WriteOnlyCell(sheet, value=column)
+            cell = WriteOnlyCell(sheet, value=str(column))  # a translated label (a lazy string)
             cell.font = bold
             header.append(cell)
         sheet.append(header)

@@ -14,10 +14,13 @@ urlpatterns = [
     path("jobs/", include("helix.jobs.urls")),
     path("audit/", include("helix.audit.urls")),
     path("privacy/", include("helix.privacy.urls")),
+    path("notifications/", include("helix.notifications.urls")),
+    path("people/", include("helix.people.urls")),
     path("", include("helix.market.urls")),
     path("", include("helix.events.urls")),
     path("", include("helix.symbiosis.urls")),
     path("", include("helix.registry.urls")),
+    path("", include("helix.home.urls")),
 ]
 # No /media/ route in any mode: Helix has no public uploads. Private files (letters of intent, exports,
 # uploads) live under PRIVATE_ROOT and are sent only by permission-checked views (helix.private_files).

@@ -82,6 +82,9 @@ OPERATIONS = {
     ("get", "/api/privacy/people/{person_id}/export"): WRITE,
     ("get", "/api/privacy/people/{person_id}/consents"): WRITE,
     ("post", "/api/privacy/people/{person_id}/erase"): WRITE,
+    ("get", "/api/me/notifications"): WRITE,
+    ("post", "/api/me/notifications/{notification_id}/read"): WRITE,
+    ("post", "/api/me/notifications/read-all"): WRITE,
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -148,6 +151,7 @@ def test_the_schema_is_well_formed(schema):
                 ["resource flows"],
                 ["synergies"],
                 ["privacy"],
+                ["notifications"],
             )
     assert len(operation_ids) == len(set(operation_ids))
     refs = set(references(schema))

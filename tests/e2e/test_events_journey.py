@@ -54,7 +54,7 @@ def test_organiser_to_participant_agenda(page, tmp_path):  # type: ignore[no-unt
         page.wait_for_selector("#participant-list")
     # the company (logged in now) asks the city
     page.goto(f"/events/{event.pk}/")
-    city_row = page.locator("#participant-list tr", has_text="City of Genk")
+    city_row = page.locator("#participant-list li", has_text="City of Genk")
     city_row.get_by_role("button", name="Request a meeting").click()
     page.wait_for_selector("#request-list .request-status")
     assert "Requested" in page.locator("#request-list").inner_text()

@@ -30,7 +30,7 @@ def test_member_searches_opens_profile_edits_own_and_is_refused_another(page, ec
     own, other = ecosystem
 
     # A visitor searches the directory and opens a profile.
-    page.goto("/")
+    page.goto("/directory/")
     page.fill("input[name=q]", "flexibility")
     page.keyboard.press("Enter")
     page.get_by_role("link", name="Enervalis").first.click()

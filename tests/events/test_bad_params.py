@@ -104,5 +104,5 @@ def test_the_grid_export_writes_formula_like_names_inert(client):
         io.BytesIO(client.get(f"/events/{setup.event.pk}/grid.xlsx").content)
     ).active
 
-    assert [(r["organisation_a"], r["table"]) for r in rows] == [("'" + ATTACK, "1")]
+    assert [(r["Asking organisation"], r["Table"]) for r in rows] == [("'" + ATTACK, "1")]
     assert (sheet["D2"].value, sheet["D2"].data_type, sheet["C2"].value) == ("'" + ATTACK, "s", 1)

@@ -72,8 +72,8 @@ def test_event_page_shows_the_date_place_and_escaped_description(client):
     html = client.get(f"/events/{setup.event.pk}/").content.decode()
     assert f'<p class="event-when" id="event-when">{WHEN} · C-Mine, Genk</p>' in html
     assert (
-        '<section class="panel" id="event-description">Meet the heat network.<br>'
-        "Bring your &lt;b&gt;offers&lt;/b&gt; &amp; needs.</section>"
+        '<div id="event-description"><p>Meet the heat network.<br>'
+        "Bring your &lt;b&gt;offers&lt;/b&gt; &amp; needs.</p></div>"
     ) in html
     assert "<b>offers</b>" not in html
 

@@ -68,9 +68,9 @@ def test_grid_exports_list_every_meeting(client, published):
     text = client.get(f"/events/{event.pk}/grid.csv").content.decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 2
-    assert {r["organisation_b"] for r in rows} == {"Ville de Liège"}
-    by_start = {r["start"] for r in rows}
-    assert by_start <= {f"2026-12-03 {h}" for h in ("09:00", "09:30", "10:00")}
+    assert {r["Asked organisation"] for r in rows} == {"Ville de Liège"}
+    by_start = {r["Start"] for r in rows}  # ISO 8601 in the event's time zone, with its offset
+    assert by_start <= {f"2026-12-03 {h}+01:00" for h in ("09:00", "09:30", "10:00")}
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/events/{event.pk}/grid.xlsx").content))
     sheet = book["meetings"]
     assert sheet.max_row == 3

@@ -185,6 +185,12 @@ API_ROUTES: dict[tuple[str, str], On | Listed | Gate | Exempt] = {
     ("POST", "/api/privacy/people/{person_id}/erase"): Exempt(
         "erasing changes the world for the next callers: tests/privacy covers self, staff and others"
     ),
+    # notifications: each caller's own inbox
+    ("GET", "/api/me/notifications"): Gate(SIGNED_IN),
+    ("POST", "/api/me/notifications/read-all"): Gate(SIGNED_IN, ok=WRITE),
+    ("POST", "/api/me/notifications/{notification_id}/read"): Exempt(
+        "a notification is its recipient's: tests/notifications/test_inbox asks page and API alike"
+    ),
     # symbiosis
     ("GET", "/api/symbiosis/flows"): Listed(
         "flow", "view", key=lambda item: item["id"], query={"page_size": 100}

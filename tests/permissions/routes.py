@@ -57,6 +57,8 @@ REDIRECT = frozenset({302})
 POSTED = frozenset({200, 302, 400})  # a form again with its errors, a redirect, or a refusal of bad input
 
 ROUTES: dict[str, On | Gate | Exempt] = {
+    # the home page (what each role sees on it: tests/home/test_home.py)
+    "home:home": Gate(ANYONE),
     # registry
     "registry:directory": Gate(ANYONE),
     "registry:organisation": On("org", "view", slug),
@@ -109,6 +111,20 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "events:cancel": On("schedule", "cancel", pk, method="POST", ok=POSTED),
     "events:agenda": On("registration", "view_agenda", pk),
     "events:agenda_ics": On("registration", "download_agenda", pk),
+    "events:signup": On("event", "sign_up", pk, method="POST", ok=POSTED),
+    "events:decide_signup": On("signup", "decide", pk, method="POST", ok=POSTED),
+    "events:add_participant": On("event", "register_others", pk),
+    "events:import_participants": On("event", "register_others", pk),
+    "events:bulk_registrations": On("event", "check_in", pk, method="POST", ok=POSTED),
+    "events:bulk_requests": On("event", "manage_requests", pk, method="POST", ok=POSTED),
+    "events:statistics": On("event", "view_statistics", pk),
+    "events:participant": On("registration", "view", pk),
+    "events:participant_edit": On("registration", "act_for", pk, method="POST", ok=POSTED),
+    "events:check_in": On("registration", "check_in", pk, method="POST", ok=POSTED),
+    "events:outcome": On("eventrequest", "record_outcome", pk, method="POST", ok=POSTED),
+    "events:rate": On("eventrequest", "rate", pk, method="POST", ok=POSTED),
+    # open to anyone holding a valid signed token (the e-mail's link); a bad token is refused alike for all
+    "events:answer_link": Gate(ANYONE, kwargs={"token": "not-a-signed-token"}, ok=frozenset({400})),
     # symbiosis
     "symbiosis:flows": Gate(ANYONE),
     "symbiosis:flows_csv": Gate(SIGNED_IN),
@@ -128,6 +144,19 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "symbiosis:run_matching": Gate(ANY_STAFF, method="POST", ok=POSTED),
     "symbiosis:run_allocation": Gate(ANY_STAFF, method="POST", ok=POSTED),
     "symbiosis:allocation": Exempt("an allocation run's page: tests/symbiosis/test_permissions"),
+    # people: invitations and sign-ups
+    "people:invite": Gate(ANY_STAFF),
+    "people:invite_file": Gate(ANY_STAFF),
+    "people:invitations": Gate(ANY_STAFF),
+    "people:invitation_resend": On("invitation", "resend", pk, method="POST", ok=POSTED),
+    "people:invitation_revoke": On("invitation", "revoke", pk, method="POST", ok=POSTED),
+    "people:colleague": Gate(SIGNED_IN, ok=frozenset({200, 403})),  # 403 for an account of no organisation
+    "people:accept": Exempt("needs a token sent by mail: tests/people/test_invitations"),
+    "people:signup": Gate(ANYONE),
+    "people:signup_sent": Gate(ANYONE),
+    "people:signup_confirm": Exempt("needs a token sent by mail: tests/people/test_signups"),
+    "people:signups": Gate(ANY_STAFF),
+    "people:signup_decide": On("signuprequest", "decide", pk),
     # privacy
     "privacy:mine": Gate(SIGNED_IN, ok=frozenset({200, 302})),  # to one's own page, or "no record"
     "privacy:person": On("person", "view_personal_data", person),
@@ -139,6 +168,12 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "jobs:detail": Exempt("a job is its creator's: tests/jobs/test_jobs"),
     "jobs:retry": Exempt("a job is its creator's: tests/jobs/test_stale_jobs"),
     "audit:entries": Gate(ANY_STAFF),
+    # notifications: each person's own inbox and preferences
+    "notifications:inbox": Gate(SIGNED_IN),
+    "notifications:preferences": Gate(SIGNED_IN),
+    "notifications:read_all": Gate(SIGNED_IN, method="POST", ok=REDIRECT),
+    "notifications:open": Exempt("a notification is its recipient's: tests/notifications/test_inbox"),
+    "notifications:read": Exempt("a notification is its recipient's: tests/notifications/test_inbox"),
     # accounts, languages, the API's own pages
     "login": Gate(ANYONE),
     "logout": Exempt("POST only; signs out whoever calls it"),

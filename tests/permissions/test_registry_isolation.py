@@ -210,7 +210,7 @@ def test_staff_cannot_add_rows_in_another_cluster_through_the_admin(world, url, 
 def test_staff_of_another_cluster_do_not_see_an_unpublished_organisation(world):  # type: ignore[no-untyped-def]
     assert client_for(world, "staff_b").get("/organisations/org-a2/").status_code == 404
     assert client_for(world, "staff_a").get("/organisations/org-a2/").status_code == 200
-    directory = client_for(world, "staff_b").get("/?q=org").content.decode()
+    directory = client_for(world, "staff_b").get("/directory/?q=org").content.decode()
     assert "Org A2" not in directory
     assert "Org B2" in directory
 

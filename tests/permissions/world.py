@@ -226,6 +226,9 @@ def build_world() -> World:
     add_events(w)
     add_flows(w)
     add_admin_rows(w)
+    from tests.people.world_things import add_people  # invitations and sign-up requests
+
+    add_people(w)
     return w
 
 
@@ -258,7 +261,8 @@ def add_listings(w: World) -> None:
 
 def add_events(w: World) -> None:
     """Per cluster a draft and an open event with slots and a room; member_a1 and member_b1 registered in
-    alpha's two events (b1 from the other cluster), a meeting request between them, a schedule run."""
+    alpha's two events (b1 from the other cluster), a meeting request between them, a schedule run, a
+    visitor's sign-up waiting for the organisers."""
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
@@ -295,7 +299,10 @@ def add_events(w: World) -> None:
                     clusters=frozenset({cluster}),
                     audience=frozenset({cluster}),
                     person=name,
-                    facts=frozenset({"event_published"} if status == "open" else set()),
+                    facts=frozenset(
+                        ({"event_published"} if status == "open" else set())
+                        | ({"public"} if person.organisation.is_published else set())
+                    ),
                 )
             request = EventMeetingRequest.objects.create(
                 event=event, requester=registrations["member_a1"], requested=registrations["member_b1"]
@@ -322,6 +329,18 @@ def add_events(w: World) -> None:
                 )
             w.things[f"schedule:{status}"] = Thing(
                 run, clusters=frozenset({cluster}), audience=frozenset({cluster})
+            )
+            from helix.events.models import EventSignup
+
+            signup = EventSignup.objects.create(
+                event=event,
+                first_name="Sam",
+                last_name="Visitor",
+                email="sam@example.org",
+                organisation_name="Loose",
+            )
+            w.things[f"signup:{status}"] = Thing(
+                signup, clusters=frozenset({cluster}), audience=frozenset({cluster})
             )
 
 

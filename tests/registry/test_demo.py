@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -23,6 +25,7 @@ from helix.registry.demo.load import generate_into_database, generated_organisat
 from helix.registry.models import (
     AdvisoryGroup,
     Cluster,
+    ClusterName,
     Domain,
     LetterOfIntent,
     Membership,
@@ -448,20 +451,52 @@ def test_everything_invented_is_marked_sample(demo):
     invented = {o.slug for o in seeds.DEMO.organisations if o.is_sample}
     assert real == {o.slug for o in seeds.DEMO.organisations} - invented
     assert real.isdisjoint(slug for slug in invented)
-    for org in Organisation.objects.filter(is_sample=True):
-        descriptions = (org.description_en, org.description_nl, org.description_fr, org.description_de)
-        assert not any(d.startswith(("Sample", "Exemple", "Beispiel")) for d in descriptions), org
-    for city in Organisation.objects.filter(kind="government", government_level="local"):
-        assert "Voorbeeldnoden (sample)" in city.description_nl
-    assert all(
-        "Sample:" in d
-        for d in Domain.objects.filter(kind="innovator_zone").values_list("description", flat=True)
-    )
-    renamed = Cluster.objects.filter(slug__startswith="lu-").exclude(
-        slug__in=["lu-wood", "lu-creative-industries"]
-    )
-    assert all("rename date approximate, sample" in c.description for c in renamed)
+    # Staff-only notes keep saying what is invented: interactions, a membership's history.
     assert all("sample" in i.summary for i in apps.get_model("registry", "Interaction").objects.all())
+    assert MembershipChange.objects.filter(note__contains="sample").exists()
+
+
+# A note about where demo data comes from, in any of the demo's languages.
+PROVENANCE = re.compile(
+    r"\b(sample|invented|approximate|voorbeeld\w*|exemple|beispiel|fictional)\b",
+    re.IGNORECASE,
+)
+
+
+def public_texts() -> list[tuple[str, str]]:
+    """(where, text) of every text a visitor may read: profiles, clusters, their names and domains,
+    needs and offers, resource flows."""
+    from helix.market.models import Listing
+    from helix.symbiosis.models import ResourceFlow
+
+    texts: list[tuple[str, str]] = []
+    for org in Organisation.objects.all():
+        for code in ("en", "nl", "fr", "de"):
+            texts.append((f"organisation {org.slug} ({code})", getattr(org, f"description_{code}")))
+    texts += [(f"cluster {c.slug}", c.description) for c in Cluster.objects.all()]
+    texts += [(f"cluster name {n.pk}", n.name) for n in ClusterName.objects.all()]
+    texts += [(f"domain {d.slug}", f"{d.name} {d.description}") for d in Domain.objects.all()]
+    texts += [(f"listing {x.pk}", f"{x.title} {x.description}") for x in Listing.objects.all()]
+    texts += [(f"flow {f.pk}", f"{f.title} {f.description}") for f in ResourceFlow.objects.all()]
+    return texts
+
+
+def test_no_public_text_carries_a_note_on_where_the_demo_data_comes_from(demo):
+    leaks = [(where, text) for where, text in public_texts() if PROVENANCE.search(text)]
+    assert leaks == []
+
+
+def test_what_is_invented_about_clusters_and_zones_is_kept_out_of_public_text(demo):
+    zones = [d for c in seeds.DEMO.clusters for d in c.domains if d.kind == "innovator_zone"]
+    assert len(zones) == 5
+    assert all("invented" in d.provenance for d in zones)
+    renamed = [c for c in seeds.DEMO.clusters if c.slug.startswith("lu-") and len(c.names) > 1]
+    assert renamed
+    assert all("rename is invented" in c.provenance for c in renamed)
+    for seed in [*zones, *renamed]:
+        assert seed.provenance not in " ".join(text for _where, text in public_texts())
+    readme = (Path(seeds.__file__).parent / "README.md").read_text()
+    assert "provenance" in readme
 
 
 def test_demo_sites_are_in_belgium_or_luxembourg_and_searchable(demo):
@@ -521,4 +556,6 @@ def test_generate_invents_clusters_beyond_the_demo_ones():
     assert report.clusters_created == 2
     assert Cluster.objects.filter(is_sample=True).count() == 2
     assert get_user_model().objects.filter(username="staff").exists()  # the demo came first
+    # Invented clusters are marked by is_sample (a "Sample data" badge), not by notes in public text.
+    assert [(where, text) for where, text in public_texts() if PROVENANCE.search(text)] == []
     assert generate_into_database(10, seed=2, clusters=11).clusters_created == 0

@@ -469,7 +469,7 @@ def test_navigation_links(client, world):
     html = client.get(DIRECTORY).content.decode()
     assert f'<a href="{DIRECTORY}" aria-current="page">Directory</a>' in html
     assert f'<a href="{reverse("registry:cluster_list")}">Clusters</a>' in html
-    assert f'href="{reverse("login")}?next=/"' in html
+    assert f'href="{reverse("login")}?next={DIRECTORY}"' in html
     assert reverse("admin:index") not in html
     client.force_login(staff_user(world["cluster"]))
     html = client.get(DIRECTORY).content.decode()

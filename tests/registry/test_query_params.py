@@ -19,7 +19,7 @@ def test_domain_filters_that_name_no_domain_are_ignored():
 def test_the_directory_answers_a_bad_domain_filter_with_the_unfiltered_list(client, query):
     OrganisationFactory(name="Noordzee Wind")
 
-    response = client.get(f"/?{query}")
+    response = client.get(f"/directory/?{query}")
 
     assert response.status_code == 200
     assert "Noordzee Wind" in response.content.decode()
@@ -32,6 +32,6 @@ def test_a_valid_domain_filter_still_filters(client):
     inside.domains.add(domain)
     OrganisationFactory(name="Noordzee Wind")
 
-    html = client.get(f"/?domain={domain.pk}").content.decode()
+    html = client.get(f"/directory/?domain={domain.pk}").content.decode()
 
     assert ("Waterstof Gent" in html, "Noordzee Wind" in html) == (True, False)

@@ -109,9 +109,9 @@ def test_csv_export_withholds_like_the_page() -> None:
     rows = list(
         csv.DictReader(io.StringIO(client_for(w.outsider_user).get("/symbiosis/flows.csv").content.decode()))
     )
-    by_title = {r["title"]: r for r in rows}
-    assert by_title["Blast furnace slag"]["owner"] == "Staalwerk Gent"
-    assert "name withheld" in by_title["Spent solvent"]["owner"]
+    by_title = {r["Title"]: r for r in rows}
+    assert by_title["Blast furnace slag"]["Organisation"] == "Staalwerk Gent"
+    assert "name withheld" in by_title["Spent solvent"]["Organisation"]
 
 
 def test_api_token_users_get_the_same_rules() -> None:

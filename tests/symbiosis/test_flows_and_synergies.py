@@ -50,7 +50,9 @@ def test_flow_errors_name_their_fields() -> None:
     with pytest.raises(ValidationError) as info:
         heat.full_clean()
     errors = info.value.message_dict
-    assert set(errors) >= {"power_mw", "hours_per_year", "return_temperature_c"}
+    # no power and no energy: the heat is not stated (under the quantity, where power or energy goes)
+    assert set(errors) >= {"quantity", "hours_per_year", "return_temperature_c"}
+    assert "as a power (MW or kW" in errors["quantity"][0]
     other_site = ResourceFlow(
         organisation=w.steel,
         site=w.cement.sites.first(),
@@ -302,7 +304,8 @@ def test_member_can_describe_a_flow_through_the_form(django_capture_on_commit_ca
         "period": "year",
         "confidentiality": "members",
         "status": "active",
-        "quality": '{"loi_pct_max": 5}',
+        "quality_moisture_pct": "5",  # a want: the most it accepts
+        "physical_form": "granular",
     }
     flow(
         w.steel,
@@ -313,13 +316,14 @@ def test_member_can_describe_a_flow_through_the_form(django_capture_on_commit_ca
         quantity=800,
         unit="t",
         confidentiality="public",
-        quality={"loi_pct": 3},
+        quality={"moisture_pct": 3},
+        physical_form="granular",
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = c.post("/symbiosis/flows/new/", fields)
     assert response.status_code == 302, response.content.decode()[:2000]
     f = ResourceFlow.objects.get(title="Fly ash")
-    assert (f.organisation, f.ewc_code, f.quality) == (w.cement, "100102", {"loi_pct_max": 5})
+    assert (f.organisation, f.ewc_code, f.quality) == (w.cement, "100102", {"moisture_pct_max": 5})
     # saving the flow refreshed the proposals in the background: no staff needed, across regions
     assert Synergy.objects.filter(want=f, have__title="Boiler fly ash").exists()
     assert Job.objects.filter(kind="symbiosis-match:auto", status="succeeded").exists()
@@ -335,12 +339,12 @@ def test_member_can_describe_a_flow_through_the_form(django_capture_on_commit_ca
             "period": "year",
             "confidentiality": "members",
             "status": "active",
-            "quality": "{not json",
+            "quality_moisture_pct": "120",
         },
     )
     body = bad.content.decode()
     assert bad.status_code == 200
-    assert "Not valid JSON" in body
+    assert "less than or equal to 100" in body
     assert "European List of Waste code" in body
     assert c.get(f"/symbiosis/flows/{w.slag.pk}/edit/").status_code == 403
 

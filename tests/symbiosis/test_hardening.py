@@ -43,9 +43,9 @@ def test_flows_csv_writes_formula_text_inert_and_numbers_as_numbers():
 
     response = logged_in(w.staff).get("/symbiosis/flows.csv")
 
-    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(response.content.decode()))}
+    rows = {r["ID"]: r for r in csv.DictReader(io.StringIO(response.content.decode()))}
     slag = rows[str(w.slag.pk)]
-    assert (slag["title"], slag["quantity"], slag["hazardous"]) == ("'" + ATTACK, "4000.0", "false")
+    assert (slag["Title"], slag["Quantity"], slag["Hazardous"]) == ("'" + ATTACK, "4000.0", "false")
 
 
 def test_cli_proposals_and_allocation_write_formula_text_inert(tmp_path):
@@ -160,7 +160,7 @@ def test_a_heat_flow_below_absolute_zero_is_refused():
     }
 
 
-def test_the_flow_form_refuses_nan_in_its_quality_json():
+def test_the_flow_form_refuses_nan_as_a_quality_attribute():
     w = world()
 
     response = logged_in(w.steel_user).post(
@@ -174,14 +174,14 @@ def test_the_flow_form_refuses_nan_in_its_quality_json():
             "quantity": "10",
             "unit": "t",
             "period": "year",
-            "quality": '{"moisture_pct": NaN}',
+            "quality_moisture_pct": "NaN",
             "confidentiality": "public",
             "status": "active",
         },
     )
 
     assert response.status_code == 200
-    assert response.context["form"].errors["quality"] == ['Give numbers by name, e.g. {"moisture_pct": 12}.']
+    assert response.context["form"].errors["quality_moisture_pct"] == ["Enter a number."]
     assert not ResourceFlow.objects.filter(title="Scale").exists()
 
 

@@ -339,7 +339,7 @@ def test_the_flows_csv_is_cut_at_its_row_cap_and_says_so(monkeypatch):
     assert set(rows[-1][1:]) == {""}
     whole = logged_in(w.outsider_user).get("/symbiosis/flows.csv?kind=material&direction=have")
     assert "X-Helix-Truncated" not in whole
-    assert [r["title"] for r in csv.DictReader(io.StringIO(whole.content.decode()))] == [
+    assert [r["Title"] for r in csv.DictReader(io.StringIO(whole.content.decode()))] == [
         "Spent solvent",
         "Blast furnace slag",
     ]
@@ -349,7 +349,7 @@ def test_the_flows_csv_holds_only_the_flows_the_user_may_export():
     w = two_clusters()
     titles = {
         user.username: {
-            r["title"]
+            r["Title"]
             for r in csv.DictReader(io.StringIO(logged_in(user).get("/symbiosis/flows.csv").content.decode()))
         }
         for user in (w.dock_user, w.a.steel_user)

@@ -68,6 +68,7 @@ class FlowOut(Schema):
     power_mw: float | None
     hours_per_year: float | None
     quality: dict[str, float]
+    physical_form: str = Field("", description="solid, granular, sludge, liquid or gas; empty: not stated")
     available_from: dt.date | None
     available_until: dt.date | None
     confidentiality: str
@@ -103,6 +104,9 @@ class FlowIn(Input):
     hours_per_year: HoursPerYear | None = None
     quality: dict[str, float] = Field(
         {}, description="Numbers by name, e.g. moisture_pct; names ending in _pct or _percent are 0-100"
+    )
+    physical_form: Literal["", "solid", "granular", "sludge", "liquid", "gas"] = Field(
+        "", description="a have: its form; a want: the only form it takes (empty: any)"
     )
     available_from: dt.date | None = None
     available_until: dt.date | None = None

@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from helix.api import docs, events, market, privacy, registry, symbiosis
+from helix.api import docs, events, market, notifications, privacy, registry, symbiosis
 
 api = NinjaAPI(
     title="Helix API",
@@ -22,7 +22,8 @@ api = NinjaAPI(
         "the session of a logged-in browser, which must send the CSRF token with writes.\n\n"
         "Industrial symbiosis (under /symbiosis/): resource flows offered and wanted (waste with its "
         "European List of Waste code, residual heat, water, CO2, infrastructure, logistics, people), "
-        "proposed exchanges with their explanation and impact, their workflow, and network allocation."
+        "proposed exchanges with their explanation and impact, their workflow, and network allocation.\n\n"
+        "Your notifications (under /me/): what Helix told you, newest first, and marking it read."
     ),
     docs=docs.LocalSwagger(),
     docs_url="/docs",
@@ -32,6 +33,7 @@ api.add_router("/market/", market.router)
 api.add_router("/events/", events.router)
 api.add_router("/symbiosis/", symbiosis.router)
 api.add_router("/privacy/", privacy.router)
+api.add_router("/me/", notifications.router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -41,6 +41,7 @@ def _register() -> None:
         jobs,
         listings,
         match,
+        people,
         permissions,
         privacy,
         registry,
@@ -57,6 +58,7 @@ def _register() -> None:
     main.add_command(symbiosis.symbiosis)
 
     main.add_command(registry.registry)
+    main.add_command(people.people)
     main.add_command(jobs.jobs)
     main.add_command(privacy.privacy)
     main.add_command(permissions.permissions)

@@ -97,6 +97,15 @@ class Event(models.Model):
             "end": date_format(end, "DATETIME_FORMAT"),
         }
 
+    @property
+    def zone_label(self) -> str:
+        """The event's time zone as participants read it: its name, with the abbreviation and offset in
+        force on the day (Europe/Brussels, CET, UTC+01:00)."""
+        zone = ZoneInfo(self.time_zone)
+        moment = self.span[0] if self.span else datetime.now(zone)
+        offset = moment.strftime("%z")
+        return f"{self.time_zone}, {moment.tzname()}, UTC{offset[:3]}:{offset[3:]}"
+
 
 class Session(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
@@ -129,7 +138,8 @@ class TimeSlot(models.Model):
         """Start and end in the event's time zone, as the grid and the agenda show them (the database
         keeps UTC): the label of the slot in availability and fixed-slot choices."""
         zone = ZoneInfo(self.event.time_zone)
-        return f"{self.start.astimezone(zone):%H:%M}–{self.end.astimezone(zone):%H:%M}"
+        start, end = self.start.astimezone(zone), self.end.astimezone(zone)
+        return f"{time_format(start, 'TIME_FORMAT')}–{time_format(end, 'TIME_FORMAT')}"
 
 
 class Room(models.Model):
@@ -161,6 +171,17 @@ class Registration(models.Model):
     unavailable = models.ManyToManyField(
         TimeSlot, blank=True, related_name="+", verbose_name=_("not available")
     )
+    offers = models.TextField(
+        _("what we offer at this event"),
+        blank=True,
+        help_text=_("A few lines for the other participants: what you bring, what you can help with."),
+    )
+    seeks = models.TextField(
+        _("what we seek at this event"),
+        blank=True,
+        help_text=_("A few lines for the other participants: whom you want to meet, and why."),
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -172,6 +193,17 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.person} ({self.organisation})"
 
+    def meets_online(self, other: Registration) -> bool:
+        """A meeting with ``other`` is online when either side attends online."""
+        return self.online or other.online
+
+    def meeting_link(self, other: Registration) -> str:
+        """The link of an online meeting with ``other``: the other side's room, else this one's; empty
+        when the meeting is at a table or neither side gave a link."""
+        if not self.meets_online(other):
+            return ""
+        return other.online_link or self.online_link
+
 
 class RequestStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
@@ -179,6 +211,14 @@ class RequestStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Expired")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class MeetingOutcome(models.TextChoices):
+    """What became of a scheduled meeting on the day (helix.core.matchmaking.workflows)."""
+
+    PENDING = "pending", _("Not recorded")
+    HELD = "held", _("Held")
+    NO_SHOW = "no_show", _("No-show")
 
 
 class EventMeetingRequest(models.Model):
@@ -212,6 +252,9 @@ class EventMeetingRequest(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="event_requests",
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=MeetingOutcome.choices, default=MeetingOutcome.PENDING
     )
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
@@ -289,3 +332,72 @@ class ScheduledMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} at {self.slot}"
+
+
+class SignupStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+
+
+class EventSignup(models.Model):
+    """A visitor asking to take part in an event without a person record in Helix: the organisers confirm
+    it (which registers the visitor, finding or creating their person and organisation) or decline it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="signups")
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail"))
+    organisation_name = models.CharField(_("organisation"), max_length=200)
+    message = models.TextField(_("message to the organisers"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SignupStatus.choices, default=SignupStatus.PENDING
+    )
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["event", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "email"],
+                condition=Q(status="pending"),
+                name="one_pending_signup_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.organisation_name})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class MeetingRating(models.Model):
+    """One side's word on a meeting after it took place: was it useful, is a follow-up planned."""
+
+    request = models.ForeignKey(EventMeetingRequest, on_delete=models.CASCADE, related_name="ratings")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="ratings")
+    useful = models.BooleanField(_("useful"))
+    follow_up = models.BooleanField(_("follow-up planned"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["request", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "registration"], name="one_rating_per_side")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} on {self.request_id}: useful={self.useful}"

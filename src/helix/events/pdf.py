@@ -1,6 +1,7 @@
 """Printable outputs with reportlab: a participant's agenda and the organiser's table cards (one card per
 table, its meetings slot by slot). Vera (shipped inside reportlab) prints accents and most European
-letters."""
+letters. Words, dates and times are the reader's: the request's language and its formats (TIME_FORMAT),
+in the event's time zone."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 import reportlab
+from django.utils.formats import time_format
+from django.utils.translation import gettext
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -30,9 +33,15 @@ def _fonts() -> None:
 
 
 def _lines(
-    canvas: Canvas, title: str, subtitle: str, rows: Sequence[tuple[str, str, str]], *, when: str = ""
+    canvas: Canvas,
+    title: str,
+    subtitle: str,
+    rows: Sequence[tuple[str, str, str] | tuple[str, str, str, str]],
+    *,
+    when: str = "",
 ) -> None:
-    """A title, the date and place line (``when``, if any), a subtitle, then one line per row."""
+    """A title, the date and place line (``when``, if any), a subtitle, then one line per row (and, for a
+    row of four, its fourth text on a line of its own below: an online meeting link)."""
     _width, height = A4
     y = height - 25 * mm
     canvas.setFont(BOLD, 16)
@@ -47,8 +56,10 @@ def _lines(
     canvas.setFont(FONT, 10)
     canvas.drawString(20 * mm, y, subtitle)
     y -= 12 * mm
-    for time_text, where, who in rows:
-        if y < 20 * mm:
+    for row in rows:
+        time_text, where, who = row[:3]
+        note = row[3] if len(row) > 3 else ""
+        if y < 25 * mm:
             canvas.showPage()
             canvas.setFont(FONT, 10)
             y = height - 20 * mm
@@ -58,28 +69,48 @@ def _lines(
         canvas.drawString(50 * mm, y, where)
         canvas.drawString(75 * mm, y, who[:80])
         y -= 7 * mm
+        if note:
+            canvas.setFont(FONT, 9)
+            canvas.drawString(75 * mm, y + 2 * mm, note[:110])
+            y -= 4 * mm
 
 
 def agenda_pdf(registration: Registration) -> bytes:
     _fonts()
     event = registration.event
     zone = ZoneInfo(event.time_zone)
-    rows = []
+    rows: list[tuple[str, str, str, str]] = []
     for item in agenda(registration):
         req = item.request
         other = req.requested if req.requester_id == registration.pk else req.requester
         start, end = item.slot.start.astimezone(zone), item.slot.end.astimezone(zone)
-        where = (
-            f"table {item.table}" if item.table else ("online" if other.online or registration.online else "")
+        online = registration.meets_online(other)
+        if online:
+            where = gettext("online")
+        elif item.table:
+            where = gettext("table %(table)s") % {"table": item.table}
+        else:
+            where = ""
+        rows.append(
+            (
+                f"{time_format(start, 'TIME_FORMAT')}–{time_format(end, 'TIME_FORMAT')}",
+                where,
+                f"{other.organisation.name} — {other.person}",
+                registration.meeting_link(other) if online else "",
+            )
         )
-        rows.append((f"{start:%H:%M}–{end:%H:%M}", where, f"{other.organisation.name} — {other.person}"))
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4)
     canvas.setTitle(f"{event.title}: {registration.person}")
     _lines(
         canvas,
         event.title,
-        f"{registration.person}, {registration.organisation.name}",
+        gettext("%(person)s, %(organisation)s · times in %(zone)s")
+        % {
+            "person": registration.person,
+            "organisation": registration.organisation.name,
+            "zone": event.zone_label,
+        },
         rows,
         when=" · ".join(part for part in (event.when, event.venue) if part),
     )
@@ -98,18 +129,18 @@ def table_cards_pdf(event: Event, schedule: Schedule) -> bytes:
             start = m.slot.start.astimezone(zone)
             by_table.setdefault(m.table, []).append(
                 (
-                    f"{start:%H:%M}",
+                    time_format(start, "TIME_FORMAT"),
                     "",
                     f"{m.request.requester.organisation.name} · {m.request.requested.organisation.name}",
                 )
             )
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4)
-    canvas.setTitle(f"{event.title}: table cards")
+    canvas.setTitle(gettext("%(event)s: table cards") % {"event": event.title})
     for table in sorted(by_table):
-        _lines(canvas, f"Table {table}", event.title, by_table[table])
+        _lines(canvas, gettext("Table %(table)s") % {"table": table}, event.title, by_table[table])
         canvas.showPage()
     if not by_table:
-        _lines(canvas, event.title, "no meeting at a table", [])
+        _lines(canvas, event.title, gettext("No meeting at a table."), [])
     canvas.save()
     return buffer.getvalue()

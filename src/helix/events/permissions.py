@@ -2,11 +2,15 @@
 
 The event belongs to its cluster: ``staff`` are that cluster's staff (the organisers). A draft event is
 theirs alone; once open for registration (and after registration closes) the public sees the event and
-every signed-in user its participant list. A registration's ``owner`` is a person of the registered
-organisation, ``self`` the registered person: they act for it (request, answer and cancel meetings,
-availability) and read its agenda while the event is published. A meeting request's owners are the
-people of either side's organisation; which move each side may make is the request's workflow
-(``helix.core.matchmaking.workflows``).
+every signed-in user its participant list. Anyone sees the registrations of organisations whose profile
+is published (the people in them only where the registry's rule for people allows: the person agreed to
+appear publicly), and may ask to take part while registration is open (a sign-up the organisers
+confirm). A registration's ``owner`` is a person of the registered organisation, ``self`` the registered
+person: they act for it (request, answer, cancel and rate meetings, availability, what it offers and
+seeks) and read its agenda while the event is published. On the day the organisers check participants
+in and record which meetings were held; afterwards they read the event's figures. A meeting request's
+owners are the people of either side's organisation; which move each side may make is the request's
+workflow (``helix.core.matchmaking.workflows``).
 
 Pages, the API, the CLI, the PDF and iCalendar agendas, the grid exports and the services ask here
 (``helix.registry.permissions.can`` / ``scope``); nothing else decides.
@@ -20,7 +24,7 @@ from django.db.models import Q
 
 from helix.core.access import ANY_STAFF, ANYONE, OWNER, SELF, SIGNED_IN, STAFF, Grant, Policy
 from helix.core.matchmaking.workflows import PUBLISHED_EVENT, REGISTRATION_OPEN
-from helix.events.models import Event, EventMeetingRequest, Registration, Schedule
+from helix.events.models import Event, EventMeetingRequest, EventSignup, Registration, Schedule
 from helix.registry.permissions import Fact, Subject, register
 
 PARTICIPANT = OWNER | SELF  # a person of the registered organisation, or the registered person
@@ -35,7 +39,12 @@ EVENT = Policy(
         "list": "find the event in the list of events",
         "view_participants": "see the participant list (people and their organisations)",
         "register": "register oneself as a participant",
-        "register_others": "register another person as a participant",
+        "register_others": (
+            "register other people (one by one or from a file) and confirm or decline visitors' sign-ups"
+        ),
+        "sign_up": "ask to take part without a person record in Helix (the organisers confirm)",
+        "check_in": "check participants in on the day and record whether each meeting was held",
+        "view_statistics": "see the figures after the event: attendance, meetings held, ratings",
         "create": "create an event with its slots and room",
         "change_status": "open, close or reopen registration (the event's workflow)",
         "manage_requests": "set a meeting request's priority, fix its slot, make it follow another",
@@ -56,6 +65,9 @@ EVENT = Policy(
         Grant("view_participants", STAFF),
         Grant("register", SIGNED_IN, frozenset({"open"})),
         Grant("register_others", STAFF),
+        Grant("sign_up", ANYONE, frozenset({"open"})),
+        Grant("check_in", STAFF),
+        Grant("view_statistics", STAFF),
         Grant("create", ANY_STAFF, note="in a cluster they are staff of"),
         Grant("change_status", STAFF),
         Grant("manage_requests", STAFF),
@@ -69,14 +81,22 @@ REGISTRATION = Policy(
     subject="events.registration",
     label="Event registration",
     actions={
-        "view": "see the registration in the participant list",
-        "act_for": "request, answer and cancel meetings and set availability as this participant",
+        "view": "see the registration in the participant list and its profile at the event",
+        "act_for": (
+            "request, answer, cancel and rate meetings, set availability and what it offers and seeks, "
+            "as this participant"
+        ),
         "view_agenda": "see the participant's published agenda",
         "download_agenda": "download the agenda as PDF or iCalendar",
         "edit": "change or delete the registration in the admin (the organisers)",
+        "check_in": "check the participant in on the day (or undo it)",
     },
-    conditions={"event_published": "its event is open for registration or closed (not a draft)"},
+    conditions={
+        "event_published": "its event is open for registration or closed (not a draft)",
+        "public": "its organisation's profile is published",
+    },
     grants=(
+        Grant("view", ANYONE, frozenset({"event_published", "public"})),
         Grant("view", SIGNED_IN, _EVENT_PUBLISHED),
         Grant("view", STAFF),
         Grant("act_for", PARTICIPANT, _EVENT_PUBLISHED),
@@ -86,6 +106,7 @@ REGISTRATION = Policy(
         Grant("download_agenda", PARTICIPANT, _EVENT_PUBLISHED),
         Grant("download_agenda", STAFF),
         Grant("edit", STAFF),
+        Grant("check_in", STAFF),
     ),
 )
 
@@ -97,6 +118,8 @@ EVENT_MEETING_REQUEST = Policy(
         "answer": "accept or decline (the side asked; the workflow says which side moves)",
         "cancel": "withdraw the request or cancel the accepted meeting (the workflow says which side)",
         "edit": "set its priority, fix its slot, make it follow another meeting",
+        "record_outcome": "record on the day whether the meeting was held or a side did not come",
+        "rate": "say after the meeting whether it was useful and a follow-up is planned (either side)",
     },
     conditions={"event_published": "its event is open for registration or closed (not a draft)"},
     grants=(
@@ -107,7 +130,19 @@ EVENT_MEETING_REQUEST = Policy(
         Grant("cancel", OWNER, _EVENT_PUBLISHED),
         Grant("cancel", STAFF),
         Grant("edit", STAFF),
+        Grant("record_outcome", STAFF),
+        Grant("rate", OWNER, _EVENT_PUBLISHED),
     ),
+)
+
+EVENT_SIGNUP = Policy(
+    subject="events.eventsignup",
+    label="Event sign-up",
+    actions={
+        "view": "see the visitor's sign-up: name, e-mail, organisation, message",
+        "decide": "confirm it (registering the visitor) or decline it",
+    },
+    grants=(Grant("view", STAFF), Grant("decide", STAFF)),
 )
 
 SCHEDULE = Policy(
@@ -149,7 +184,12 @@ register(
         organisations=("organisation_id",),
         cluster="event__cluster_id",
         person="person_id",
-        facts={"event_published": _event_published("event")},
+        facts={
+            "event_published": _event_published("event"),
+            "public": Fact(
+                lambda o: bool(o.organisation.is_published), lambda: Q(organisation__is_published=True)
+            ),
+        },
     ),
     Subject(
         EVENT_MEETING_REQUEST,
@@ -158,5 +198,6 @@ register(
         cluster="event__cluster_id",
         facts={"event_published": _event_published("event")},
     ),
+    Subject(EVENT_SIGNUP, EventSignup, cluster="event__cluster_id"),
     Subject(SCHEDULE, Schedule, cluster="event__cluster_id"),
 )

@@ -29,6 +29,7 @@ from helix.core.scheduling import InvalidProblem, Meeting, Mode, Problem, Result
 from helix.core.scheduling.reschedule import reschedule
 from helix.core.scheduling.tables import assign_tables
 from helix.core.workflow import Transition, Workflow
+from helix.events import notices
 from helix.events.models import (
     Event,
     EventFormat,
@@ -138,6 +139,41 @@ def visible_requests(user: Any, event: Event) -> Any:
     )
 
 
+@dataclass
+class ProgrammePart:
+    """A session of the event (or its slots outside any session): its name, first start and last end,
+    and its meeting slots."""
+
+    name: str
+    start: Any
+    end: Any
+    slots: list[TimeSlot]
+
+    @property
+    def minutes(self) -> int:
+        """The length of its first meeting slot, in minutes."""
+        first = self.slots[0]
+        return int((first.end - first.start).total_seconds() // 60)
+
+
+def programme(event: Event) -> list[ProgrammePart]:
+    """The event's sessions in order, each with its slots; slots outside a session come under
+    "Meetings". Times are as stored (UTC): pages show them in the event's time zone."""
+    by_session: dict[int | None, list[TimeSlot]] = {}
+    for slot in event.slots.order_by("start", "pk"):
+        by_session.setdefault(slot.session_id, []).append(slot)
+    parts = []
+    for session in event.sessions.all():
+        slots = by_session.pop(session.pk, [])
+        if slots:
+            parts.append(ProgrammePart(session.name, slots[0].start, slots[-1].end, slots))
+    loose = [slot for slots in by_session.values() for slot in slots]
+    if loose:
+        loose.sort(key=lambda s: s.start)
+        parts.append(ProgrammePart(_("Meetings"), loose[0].start, loose[-1].end, loose))
+    return sorted(parts, key=lambda p: p.start)
+
+
 @transaction.atomic
 def change_status(user: Any, event: Event, target: str) -> Event:
     """Open, close or reopen registration, as the event's workflow allows the organiser. The caller's
@@ -222,6 +258,7 @@ def register(
     person: Any = None,
     role: str = Role.PARTICIPANT,
     online: bool = False,
+    online_link: str = "",
     max_meetings: int | None = None,
 ) -> Registration:
     """The user registers themselves (their person record) while the event is open for registration, or
@@ -243,6 +280,7 @@ def register(
         organisation=person.organisation,
         role=role,
         online=online,
+        online_link=online_link,
         max_meetings=max_meetings,
     )
 
@@ -289,9 +327,11 @@ def request_meeting(
     if open_pair.exists():
         raise ValidationError({"requested": _("These two already have an open or accepted request.")})
     _check_limits(requester, requested, field="requested")
-    return EventMeetingRequest.objects.create(
+    request = EventMeetingRequest.objects.create(
         event=event, requester=requester, requested=requested, priority=priority, message=message
     )
+    notices.request_made(request)  # the person asked, with links that answer without logging in
+    return request
 
 
 def match_requests(user: Any, event: Event) -> list[tuple[Any, Registration, Registration]]:
@@ -351,15 +391,33 @@ def answer_request(user: Any, request: EventMeetingRequest, accept: bool) -> Eve
     """Accept or decline: the participant asked (or the organiser), while the request is open."""
     if not can(user, "answer", request):
         raise PermissionDenied("only the requested participant (or the organiser) answers")
+    return _answer(request, accept, request_roles(user, request))
+
+
+def answer_request_by_link(request: EventMeetingRequest, accept: bool) -> EventMeetingRequest:
+    """The participant asked answers from the signed link of their e-mail, without an account or a
+    log-in: the link (helix.events.notices.read_answer_token) names this request and the registration
+    asked, so its holder moves as the side asked, as the workflow allows that side."""
+    return _answer(request, accept, {flow.ASKED})
+
+
+def _answer(request: EventMeetingRequest, accept: bool, roles: set[str]) -> EventMeetingRequest:
+    # Expiry is kept even when the answer is then refused (an expired request stays expired).
     expire_requests(request.event)
+    return _answer_now(request, accept, roles)
+
+
+@transaction.atomic
+def _answer_now(request: EventMeetingRequest, accept: bool, roles: set[str]) -> EventMeetingRequest:
     request.refresh_from_db()
     target = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
-    _move(flow.EVENT_REQUEST_WORKFLOW, request.status, target, request_roles(user, request))
+    _move(flow.EVENT_REQUEST_WORKFLOW, request.status, target, roles)
     if accept:
         _check_limits(request.requester, request.requested, field="status")
     request.status = target
     request.responded_at = timezone.now()
     request.save(update_fields=["status", "responded_at"])
+    notices.request_answered(request)  # the requester hears the answer
     return request
 
 
@@ -689,6 +747,9 @@ def publish_schedule(user: Any, schedule: Schedule) -> Schedule:
         schedule.published_at = timezone.now()
         schedule.sequence = sequence
         schedule.save(update_fields=["published", "published_at", "sequence"])
+        # Each participant's agenda by e-mail with its .ics, from a background task after commit.
+        previous_id = last.pk if last is not None else None
+        transaction.on_commit(lambda: notices.send_agenda_notices.enqueue(schedule.pk, previous_id))
     return schedule
 
 
@@ -737,9 +798,9 @@ def withdraw_from_published_schedules(user: Any, person: Any) -> list[Withdrawal
     """Take ``person`` out of every published schedule, never silently: their meeting requests are
     cancelled, each affected event's schedule is published again (next iCalendar SEQUENCE) without their
     meetings while everyone else keeps their slot and table, and the other side of each cancelled meeting
-    gets an e-mail. ``user`` None is a trusted caller (CLI); anyone else must organise every such event."""
-    from django.core.mail import send_mass_mail
-
+    is told (helix.events.notices: the inbox, and an e-mail sent after commit by the outbox's task with
+    their agenda as now published). ``user`` None is a trusted caller (CLI); anyone else must organise
+    every such event."""
     meetings = list(
         published_meetings_of(person).select_related(
             "schedule__event__cluster",
@@ -757,7 +818,6 @@ def withdraw_from_published_schedules(user: Any, person: Any) -> list[Withdrawal
     if user is not None and not all(is_organiser(user, e) for e in events.values()):
         raise PermissionDenied("only the organiser of every event concerned re-publishes its schedule")
     done: list[Withdrawal] = []
-    mails: list[tuple[str, str, None, list[str]]] = []
     with transaction.atomic():
         for event_id, cancelled in by_event.items():
             event = events[event_id]
@@ -798,35 +858,7 @@ def withdraw_from_published_schedules(user: Any, person: Any) -> list[Withdrawal
                 .exclude(status__in=[RequestStatus.DECLINED, RequestStatus.EXPIRED]),
                 status=RequestStatus.CANCELLED,
             )
-            notices = [_cancellation_notice(event, m, person) for m in cancelled]
-            mails.extend(n for n in notices if n is not None)
-            done.append(Withdrawal(event, new, len(gone), sum(n is not None for n in notices)))
-        if mails:
-            transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+            told = sum(notices.meeting_cancelled(event, m, person) for m in cancelled)
+            done.append(Withdrawal(event, new, len(gone), told))
     return done
 
-
-def _cancellation_notice(
-    event: Event, meeting: ScheduledMeeting, person: Any
-) -> tuple[str, str, None, list[str]] | None:
-    """The e-mail to the other side of a cancelled meeting (it names the organisation, not the person)."""
-    from zoneinfo import ZoneInfo
-
-    req = meeting.request
-    mine, other = req.requester, req.requested
-    if other.person_id == person.pk:
-        mine, other = other, mine
-    if not other.person.email:
-        return None
-    start = meeting.slot.start.astimezone(ZoneInfo(event.time_zone))
-    subject = _("Meeting cancelled: %(event)s") % {"event": event.title}
-    body = _(
-        "Your meeting with %(organisation)s at %(event)s on %(day)s at %(time)s is cancelled: the "
-        "participant withdrew. The rest of your agenda is unchanged; the schedule was published again."
-    ) % {
-        "organisation": mine.organisation.name,
-        "event": event.title,
-        "day": start.strftime("%Y-%m-%d"),
-        "time": start.strftime("%H:%M"),
-    }
-    return (subject, body, None, [other.person.email])

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from helix.events import views
+from helix.events import link_views, views
 
 app_name = "events"
 
@@ -9,6 +9,18 @@ urlpatterns = [
     path("events/new/", views.event_create, name="create"),
     path("events/<int:pk>/", views.event_detail, name="detail"),
     path("events/<int:pk>/register/", views.register, name="register"),
+    path("events/<int:pk>/signup/", views.signup, name="signup"),
+    path("events/signups/<int:pk>/decide/", views.decide_signup, name="decide_signup"),
+    path("events/<int:pk>/participants/add/", views.add_participant, name="add_participant"),
+    path("events/<int:pk>/participants/import/", views.import_participants, name="import_participants"),
+    path("events/<int:pk>/participants/bulk/", views.bulk_registrations, name="bulk_registrations"),
+    path("events/<int:pk>/requests/bulk/", views.bulk_requests, name="bulk_requests"),
+    path("events/<int:pk>/statistics/", views.statistics, name="statistics"),
+    path("events/registrations/<int:pk>/", views.participant, name="participant"),
+    path("events/registrations/<int:pk>/profile/", views.participant_edit, name="participant_edit"),
+    path("events/registrations/<int:pk>/check-in/", views.check_in, name="check_in"),
+    path("events/requests/<int:pk>/outcome/", views.record_outcome, name="outcome"),
+    path("events/requests/<int:pk>/rate/", views.rate_meeting, name="rate"),
     path("events/<int:pk>/status/", views.change_status, name="status"),
     path("events/<int:pk>/request/", views.request_meeting, name="request"),
     path("events/<int:pk>/request-from-match/", views.request_from_match, name="request_from_match"),
@@ -18,6 +30,8 @@ urlpatterns = [
     path("events/<int:pk>/table-cards.pdf", views.table_cards, name="table_cards"),
     path("events/registrations/<int:pk>/agenda.pdf", views.agenda_pdf, name="agenda_pdf"),
     path("events/requests/<int:pk>/answer/", views.answer_request, name="answer"),
+    # the signed link of a meeting request's e-mail: answers without an account (helix.events.notices)
+    path("events/answer/<str:token>/", link_views.answer_link, name="answer_link"),
     path("events/requests/<int:pk>/cancel/", views.cancel_request, name="cancel_request"),
     path("events/requests/<int:pk>/update/", views.update_request, name="update_request"),
     path("events/registrations/<int:pk>/availability/", views.availability, name="availability"),

@@ -62,3 +62,10 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+    @property
+    def result_link(self) -> object:
+        """Where the result of this job is shown, once it succeeded (helix.jobs.links), or None."""
+        from helix.jobs.links import result_link
+
+        return result_link(self)

@@ -1,9 +1,9 @@
 """Needs and offers of the demo ecosystem, and the loader that writes them through the market services.
 
 Every listing here is invented (``is_sample=True``): the source documents in /work/shared/seeds/ say what
-cities and clusters work on (the four Smart Energy Cities work domains and the cities' needs in
-``helix.registry.demo.seeds``, the waste heat workshop and the company needs of the Luxembourg clusters,
-the innovator zones of Flux50) but list no concrete needs or offers. Real organisations appear as owners
+cities and clusters work on (the four Smart Energy Cities work domains in ``helix.registry.demo.seeds``,
+the waste heat workshop and the company needs of the Luxembourg clusters, the innovator zones of Flux50)
+but list no concrete needs or offers. Real organisations appear as owners
 of plausible, made-up listings; the figures, prices and places in the texts are invented too.
 
 Each listing is written in the language its owner would use: Flemish cities and companies in Dutch,

@@ -27,6 +27,7 @@ from helix.core.matching.language import detect_language
 from helix.core.matching.weights import Sample, Weights, learn_weights, ranking_accuracy
 from helix.core.matchmaking.workflows import ASKED, MARKET_MEETING_WORKFLOW
 from helix.core.workflow import TransitionNotAllowed
+from helix.market import notices
 from helix.market.models import (
     LISTING_LIFETIME_DAYS,
     NEED_CATEGORIES,
@@ -520,14 +521,17 @@ def _attach(matches: Sequence[Match], query: Listing | None, user: Any) -> list[
 def organisation_suggestions(organisation: Organisation, user: Any, *, limit: int = 10) -> list[Any]:
     """Organisations complementing ``organisation``: whose offers meet its needs or whose needs its offers
     meet. Without listings of its own, nothing is suggested (the page says to publish one)."""
-    from helix.market.engine import core_listing, get_engine
+    from helix.market.engine import _listing_queryset, core_listing, get_engine
 
     # Only the organisation's listings this user may see stand in for it: a members-only or staff-only
-    # need must not show through the pairs it produces.
+    # need must not show through the pairs it produces. Their relations are read in a fixed number of
+    # queries, however many listings (core_listing reads sectors, keywords, sites and memberships).
     own = list(
-        visible_listings(user)
-        .filter(organisation=organisation, status=Status.PUBLISHED, expires_on__gte=timezone.localdate())
-        .prefetch_related("domains")
+        _listing_queryset(
+            visible_listings(user).filter(
+                organisation=organisation, status=Status.PUBLISHED, expires_on__gte=timezone.localdate()
+            )
+        )
     )
     if not own:
         return []
@@ -697,6 +701,7 @@ def request_meeting(user: Any, need: Listing, offer: Listing, *, message: str = 
         message=message,
     )
     record_feedback(user, need, offer, Verdict.CONTACTED)
+    notices.meeting_requested(meeting)  # the organisation asked hears of it (helix.market.notices)
     return meeting
 
 
@@ -718,4 +723,5 @@ def answer_meeting(user: Any, meeting: MeetingRequest, accept: bool) -> MeetingR
     meeting.status = target
     meeting.responded_at = timezone.now()
     meeting.save(update_fields=["status", "responded_at"])
+    notices.meeting_answered(meeting)  # the asker hears the answer
     return meeting

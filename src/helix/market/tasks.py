@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django_tasks import task
 
 from helix.audit.context import TASK, acting_as, job_actor
 from helix.jobs.services import run_job
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -19,7 +22,14 @@ def index_listing(listing_id: int) -> dict[str, Any]:
     listing = _listing_queryset(Listing.objects.filter(pk=listing_id)).first()
     if listing is None:
         return {"embedded": 0, "missing": True}
-    return {"embedded": store_vectors([listing])}
+    embedded = store_vectors([listing])
+    try:  # new strong matches are told here, in the background, once per pair (helix.market.notices)
+        from helix.market.notices import listing_indexed
+
+        listing_indexed(listing_id)
+    except Exception:  # the vector is stored; a failure to tell must not fail the indexing
+        logger.exception("telling the new matches of listing %s failed", listing_id)
+    return {"embedded": embedded}
 
 
 def reindex(progress: Any = None, batch: int = 256) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -56,17 +57,18 @@ FACTOR_LABELS = {
 }
 REASONS_SHOWN = 4
 LEXICAL_WEIGHT = 0.3  # the engine's default share of BM25 in the text feature; sets the score bar's scale
+# The columns of the pairs download, named in the reader's language (a people's file, not an import format).
 EXPORT_COLUMNS = (
-    "need_id",
-    "need_organisation",
-    "need_title",
-    "need_language",
-    "offer_id",
-    "offer_organisation",
-    "offer_title",
-    "offer_language",
-    "score",
-    "reasons",
+    gettext_lazy("Need ID"),
+    gettext_lazy("Need: organisation"),
+    gettext_lazy("Need: title"),
+    gettext_lazy("Need: language"),
+    gettext_lazy("Offer ID"),
+    gettext_lazy("Offer: organisation"),
+    gettext_lazy("Offer: title"),
+    gettext_lazy("Offer: language"),
+    gettext_lazy("Score"),
+    gettext_lazy("Reasons"),
 )
 
 
@@ -486,7 +488,7 @@ def listing_status(request: HttpRequest, pk: int) -> HttpResponse:
         "fulfil": _("Marked as fulfilled: it is no longer shown or matched."),
         "draft": _("Back to draft: only your organisation and its cluster staff see it."),
     }
-    messages.success(request, texts[action] % {"date": listing.expires_on.isoformat()})
+    messages.success(request, texts[action] % {"date": date_format(listing.expires_on, "DATE_FORMAT")})
     return redirect(listing)
 
 

@@ -6,3 +6,10 @@ class NotificationsConfig(AppConfig):
     name = "helix.notifications"
     verbose_name = _("Notifications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from helix.notifications.middleware import remember_at_login
+
+        user_logged_in.connect(remember_at_login, dispatch_uid="helix.notifications.remember_at_login")

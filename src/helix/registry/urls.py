@@ -5,7 +5,7 @@ from helix.registry import documents, transfer_views, views
 app_name = "registry"
 
 urlpatterns = [
-    path("", views.directory, name="directory"),
+    path("directory/", views.directory, name="directory"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<slug:slug>/interactions/", views.interaction_create, name="interaction_create"),

@@ -12,9 +12,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from helix.core.symbiosis import quality as core_quality
 from helix.core.symbiosis import synergy as workflow
 from helix.core.symbiosis.units import PERIODS, UNITS
-from helix.market.models import Visibility
+from helix.market.models import Listing, Visibility
 from helix.registry.models import Organisation, Site
 
 
@@ -35,6 +36,17 @@ class Kind(models.TextChoices):
 
 # Who sees a flow: the same three audiences as a need or an offer in the market.
 Confidentiality = Visibility
+
+
+class PhysicalForm(models.TextChoices):
+    SOLID = "solid", _("Solid (lumps, pieces, bulk)")
+    GRANULAR = "granular", _("Powder, granules or chips")
+    SLUDGE = "sludge", _("Sludge, paste or slurry")
+    LIQUID = "liquid", _("Liquid")
+    GAS = "gas", _("Gas")
+
+
+assert set(PhysicalForm.values) == {f.value for f in core_quality.PhysicalForm}
 
 
 class FlowStatus(models.TextChoices):
@@ -76,13 +88,42 @@ class ResourceFlow(models.Model):
             "Offered: the waste is hazardous. Wanted: the site is permitted to accept hazardous waste."
         ),
     )
-    quantity = models.FloatField(_("quantity"), null=True, blank=True)
+    quantity = models.FloatField(
+        _("quantity"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Residual heat: an energy per period (MWh, GJ …) or a power (MW, kW) that runs the hours "
+            "per year below; matching compares MWh per year (5 MW for 6,000 hours is 30,000 MWh)."
+        ),
+    )
     unit = models.CharField(_("unit"), max_length=10, choices=UNIT_CHOICES, blank=True)
-    period = models.CharField(_("period"), max_length=10, choices=PERIOD_CHOICES, default="year")
+    period = models.CharField(
+        _("period"),
+        max_length=10,
+        choices=PERIOD_CHOICES,
+        default="year",
+        help_text=_("Not used for a power (MW, kW): a power is a rate, its hours per year say how long."),
+    )
     supply_temperature_c = models.FloatField(_("supply temperature (°C)"), null=True, blank=True)
     return_temperature_c = models.FloatField(_("return temperature (°C)"), null=True, blank=True)
-    power_mw = models.FloatField(_("thermal power (MW)"), null=True, blank=True)
-    hours_per_year = models.FloatField(_("hours per year"), null=True, blank=True)
+    power_mw = models.FloatField(
+        _("thermal power (MW)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The capacity of the source, or the peak of the demand. With an energy per year as well, "
+            "energy ÷ power gives the full-load hours."
+        ),
+    )
+    hours_per_year = models.FloatField(
+        _("hours per year"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Operating hours a year (at most 8,760). Without them an energy is spread over the year."
+        ),
+    )
     quality = models.JSONField(
         _("quality attributes"),
         default=dict,
@@ -91,6 +132,23 @@ class ResourceFlow(models.Model):
             'Numbers by name, e.g. {"moisture_pct": 12}; a want states limits as {"moisture_pct_max": 15}.'
         ),
     )
+    physical_form = models.CharField(
+        _("physical form"),
+        max_length=10,
+        choices=PhysicalForm.choices,
+        blank=True,
+        help_text=_("Offered: the form it comes in. Wanted: the only form you can take (empty: any)."),
+    )
+    listing = models.OneToOneField(
+        Listing,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="resource_flow",
+        verbose_name=_("need or offer"),
+        help_text=_("The need or offer under Needs & offers that this flow was read from."),
+    )
+    listing_read_at = models.DateTimeField(null=True, blank=True, editable=False)
     available_from = models.DateField(_("available from"), null=True, blank=True)
     available_until = models.DateField(_("available until"), null=True, blank=True)
     max_distance_km = models.FloatField(_("maximum road distance (km)"), null=True, blank=True)
@@ -287,3 +345,13 @@ class AllocationRun(models.Model):
 
     def __str__(self) -> str:
         return f"allocation {self.region or 'all regions'} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MarketReading(models.Model):
+    """Up to when the needs and offers of the market were read for resource flows (a single row):
+    each matching run reads only the listings changed since (helix.symbiosis.services.read_market)."""
+
+    read_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"market read until {self.read_until}"

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from helix.core.access import (
     ANY_STAFF,
@@ -50,7 +50,7 @@ from helix.core.access import (
 )
 from helix.core.symbiosis import Flow
 from helix.core.symbiosis.synergy import REVEALS_OWNERS
-from helix.registry.models import Membership
+from helix.registry.models import Membership, Organisation
 from helix.registry.permissions import (
     AUDIENCE_LEVELS,
     Fact,
@@ -81,7 +81,7 @@ FLOW = Policy(
     label="Resource flow (have or want)",
     actions={
         "view": "see the flow and find it in lists, the map and proposed exchanges",
-        "create": "describe a flow for an organisation whose profile they may edit (registry 'edit')",
+        "create": "describe a flow for an organisation: one's own, or (staff) one of their clusters'",
         "edit": "change or close the flow",
         "see_owner": "see who owns it: the name, site and exact position of an anonymous flow's owner",
         "export": "download it in the flows CSV",
@@ -90,7 +90,8 @@ FLOW = Policy(
     conditions={**REACH_CONDITIONS, "named": "not anonymous: the owner shows its name"},
     grants=(
         *reach("view"),
-        Grant("create", SIGNED_IN, note="for an organisation they may edit"),
+        # Staff describe flows on behalf of the companies of their clusters (issue 12).
+        Grant("create", OWNER_OR_STAFF, note="asked of a new flow of that organisation"),
         Grant("edit", OWNER_OR_STAFF),
         Grant("see_owner", ANYONE, frozenset({"named"})),
         Grant("see_owner", OWNER_OR_STAFF, note="and the counterpart of a revealed synergy"),
@@ -208,6 +209,28 @@ def staff_sides(user: Any, synergy: Synergy) -> set[str]:
     }
 
 
+def flow_owner_choices(user: Any) -> QuerySet[Organisation]:
+    """The organisations ``user`` may describe flows for: those on which they hold a role that
+    :data:`FLOW`'s "create" grants (a flow's roles come from its organisation), in one query."""
+    organisations = Organisation.objects.order_by("name")
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return organisations
+    subject = subject_for(Organisation)
+    condition: Q | None = None
+    for grant in FLOW.grants_for("create"):
+        for role in sorted(grant.roles):
+            q = subject.role_q(actor, role)
+            if q is not None:
+                condition = q if condition is None else condition | q
+    return organisations.filter(condition) if condition is not None else organisations.none()
+
+
+def new_flow(organisation: Organisation) -> ResourceFlow:
+    """A flow not saved yet of ``organisation``: what "create" is asked of."""
+    return ResourceFlow(organisation=organisation)
+
+
 # -- pairing: matching and allocation ----------------------------------------------------------------------
 
 
@@ -293,6 +316,8 @@ __all__ = [
     "SYNERGY",
     "SYNERGY_REPORT",
     "Pairing",
+    "flow_owner_choices",
     "may",
+    "new_flow",
     "staff_sides",
 ]

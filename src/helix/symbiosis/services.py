@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helix.audit.bulk import BulkLog
@@ -37,6 +38,7 @@ from helix.core.symbiosis import (
     Factors,
     Flow,
     FlowKind,
+    HeatAmountError,
     HeatSide,
     InvalidFlow,
     MatchOptions,
@@ -44,8 +46,11 @@ from helix.core.symbiosis import (
     Quantity,
     ReceiverModel,
     UnitError,
+    Unmatched,
     allocate,
+    explain_unmatched,
     greedy_nearest,
+    heat_amount,
     match,
     waste_list,
 )
@@ -54,25 +59,32 @@ from helix.core.symbiosis.ewc import UnknownWasteCode, normalise_code
 from helix.core.symbiosis.exchanges import Exchange, WasteQuery, read_exchanges, receiver_key, split_codes
 from helix.core.symbiosis.flows import KIND_DIMENSIONS
 from helix.core.symbiosis.impact import DEFAULT_FACTORS
+from helix.core.symbiosis.listings import ListingResource, read_listing
+from helix.core.symbiosis.quality import out_of_range
+from helix.core.symbiosis.units import BASE_UNIT
 from helix.core.symbiosis.units import unit as core_unit
 from helix.core.workflow import TransitionNotAllowed
 from helix.jobs.progress import Progress, no_progress
+from helix.market.models import Listing
 from helix.pagecache import data_changed_on_commit
 from helix.params import LARGEST
-from helix.registry.models import Organisation
+from helix.registry.models import Organisation, Region, Site
 from helix.registry.permissions import actor_for, can, may, own_organisation_id, scope
+from helix.symbiosis import notices
+from helix.symbiosis.explain import quality_label
 from helix.symbiosis.models import (
     AllocationRun,
     DocumentedExchange,
     FlowStatus,
     ImpactFactorSetting,
+    MarketReading,
     ResourceFlow,
     Synergy,
     SynergyEvent,
     SynergyReport,
     SynergyState,
 )
-from helix.symbiosis.permissions import Pairing, staff_sides
+from helix.symbiosis.permissions import Pairing, new_flow, staff_sides
 
 # -- validation ------------------------------------------------------------------------------------
 
@@ -102,7 +114,9 @@ def validate_flow(flow: ResourceFlow) -> None:
                 "ewc_code",
                 _("%(code)s is not an entry of the European List of Waste.") % {"code": flow.ewc_code},
             )
-    if flow.kind == FlowKind.MATERIAL.value and not flow.ewc_code and flow.direction == "have":
+    from_market = flow.listing_id is not None  # a code is then for its owner to add
+    offered_material = flow.kind == FlowKind.MATERIAL.value and flow.direction == "have"
+    if offered_material and not flow.ewc_code and not from_market:
         add("ewc_code", _("An offered waste or by-product needs its European List of Waste code."))
     if flow.quantity is not None:
         if not flow.unit:
@@ -123,10 +137,10 @@ def validate_flow(flow: ResourceFlow) -> None:
                     )
             except (UnitError, ValueError) as exc:
                 add("unit", str(exc))
+    provisional = from_market  # figures may be missing
     if flow.kind == FlowKind.HEAT.value:
-        for field in ("supply_temperature_c", "power_mw", "hours_per_year"):
-            if getattr(flow, field) is None:
-                add(field, _("Needed for residual heat."))
+        if flow.supply_temperature_c is None and not provisional:
+            add("supply_temperature_c", _("Needed for residual heat."))
         if flow.hours_per_year is not None and not 0 <= flow.hours_per_year <= 8760:
             add("hours_per_year", _("Between 0 and 8,760 hours."))
         if (
@@ -137,7 +151,18 @@ def validate_flow(flow: ResourceFlow) -> None:
             add("return_temperature_c", _("The return temperature is above the supply temperature."))
         if flow.power_mw is not None and flow.power_mw < 0:
             add("power_mw", _("Power cannot be negative."))
-    elif flow.kind and flow.quantity is None:
+        elif "unit" not in errors:
+            stated = flow.quantity is not None or flow.power_mw is not None
+            hours = None if "hours_per_year" in errors else flow.hours_per_year  # said already
+            if stated or not provisional:
+                try:
+                    heat_amount(_heat_quantity(flow), flow.power_mw, hours)
+                except HeatAmountError as exc:
+                    if exc.field not in errors:
+                        add(exc.field, heat_amount_text(exc))
+                except (UnitError, ValueError):
+                    pass  # a quantity that is not one: its own check below says so
+    elif flow.kind and flow.quantity is None and not provisional:
         add("quantity", _("Give the quantity (and its unit and period)."))
     if flow.quantity is not None and flow.quantity < 0:
         add("quantity", _("A quantity cannot be negative."))
@@ -148,6 +173,20 @@ def validate_flow(flow: ResourceFlow) -> None:
         for k, v in flow.quality.items()
     ):
         add("quality", _('Give numbers by name, e.g. {"moisture_pct": 12}.'))
+    else:
+        for key, value in sorted(flow.quality.items()):
+            attribute = out_of_range(key, value)
+            if attribute is not None:
+                add(
+                    "quality",
+                    _("%(attribute)s: give a number from %(low)s to %(high)s %(unit)s.")
+                    % {
+                        "attribute": quality_label(attribute.name),
+                        "low": f"{attribute.low:g}",
+                        "high": f"{attribute.high:g}",
+                        "unit": attribute.unit,
+                    },
+                )
     for field, low in FLOW_NUMBERS.items():
         value = getattr(flow, field)
         if value is not None and not _in_range(value, low):
@@ -155,6 +194,40 @@ def validate_flow(flow: ResourceFlow) -> None:
             add(field, _number_range_text(low))
     if errors:
         raise ValidationError(errors)
+
+
+def _heat_quantity(flow: ResourceFlow) -> Quantity | None:
+    """The quantity of a heat flow as the core reads it (None where none is stated)."""
+    if flow.quantity is None or not flow.unit:
+        return None
+    return Quantity(flow.quantity, flow.unit, flow.period or "year")
+
+
+def heat_amount_text(exc: HeatAmountError) -> str:
+    """Why the figures of a heat flow do not give its energy a year, in the reader's language."""
+    numbers = {k: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}" for k, v in exc.args_.items()}
+    messages = {
+        "hours_range": _("Between 0 and 8,760 hours."),
+        "power_negative": _("Power cannot be negative."),
+        "power_twice": _(
+            "The quantity gives %(quantity)s MW and the thermal power %(power)s MW: give the power once, "
+            "or the same in both."
+        ),
+        "heat_unit": _("Heat is measured as energy (MWh, GJ …) or as power (MW, kW)."),
+        "heat_missing": _(
+            "Give the heat as a power (MW or kW, with the hours per year) or as an energy per period "
+            "(MWh, GJ …)."
+        ),
+        "hours_missing": _(
+            "A power needs its operating hours per year (or give the energy per year as the quantity)."
+        ),
+        "energy_above_capacity": _(
+            "%(energy)s MWh a year is more than %(power)s MW deliver in %(hours)s hours (%(most)s MWh): "
+            "check the quantity, the power or the hours."
+        ),
+    }
+    message = messages.get(exc.code)
+    return message % numbers if message is not None else str(exc)
 
 
 # The number fields of a flow and the least each may be (NaN, Infinity and magnitudes beyond
@@ -241,12 +314,15 @@ def flow_public_dict(user: Any, flow: ResourceFlow) -> dict[str, Any]:
         "quantity": flow.quantity,
         "unit": flow.unit,
         "period": flow.period,
-        "per_year": to_core(flow, nace=()).per_year if flow.site.latitude is not None else None,
+        "per_year": _per_year(flow),
+        "base_unit": _base_unit(flow),
         "supply_temperature_c": flow.supply_temperature_c,
         "return_temperature_c": flow.return_temperature_c,
         "power_mw": flow.power_mw,
         "hours_per_year": flow.hours_per_year,
         "quality": flow.quality,
+        "physical_form": flow.physical_form,
+        "listing_id": flow.listing_id,
         "available_from": flow.available_from,
         "available_until": flow.available_until,
         "confidentiality": flow.confidentiality,
@@ -263,20 +339,68 @@ def flow_public_dict(user: Any, flow: ResourceFlow) -> dict[str, Any]:
     }
 
 
+def _per_year(flow: ResourceFlow) -> float | None:
+    """The flow's quantity a year in its base unit (heat: MWh from its figures); None where its
+    figures do not give one (a provisional flow, or one edited in the admin beyond the rules)."""
+    if flow.site.latitude is None or flow.site.longitude is None:
+        return None
+    try:
+        core = to_core(flow, nace=())
+    except (InvalidFlow, UnitError, HeatAmountError, ValueError):
+        return None
+    if core.kind is FlowKind.HEAT and core.heat is None:
+        return None
+    if core.quantity is None and core.heat is None:
+        return None
+    if core.provisional and not core.per_year:
+        return None  # read from the market without its amount: not stated, not zero
+    return core.per_year
+
+
+def _base_unit(flow: ResourceFlow) -> str:
+    """The unit :func:`_per_year` is in: MWh for heat, the base unit of the quantity's dimension."""
+    if flow.kind == FlowKind.HEAT.value:
+        return "MWh"
+    try:
+        return BASE_UNIT[core_unit(flow.unit).dimension] if flow.unit else ""
+    except UnitError:
+        return ""
+
+
 def flow_owner_for(user: Any, organisation_id: int | None = None) -> Organisation:
-    """The organisation ``user`` describes a flow for: their own, or one whose profile they may edit
-    (the registry's "edit": cluster staff for their clusters' organisations). PermissionDenied
-    otherwise; Organisation.DoesNotExist for an unknown id (to the superuser; others are refused, so
-    that ids do not tell which organisations exist)."""
+    """The organisation ``user`` describes a flow for: their own, or one they may describe flows for
+    (the flow's "create": staff for the organisations of their clusters). PermissionDenied saying why
+    and what to do otherwise; Organisation.DoesNotExist for an unknown id (to the superuser; others are
+    refused, so that ids do not tell which organisations exist)."""
     wanted = organisation_id or own_organisation_id(user)
     if wanted is None:
-        raise PermissionDenied(_("Your account belongs to no organisation; staff name the organisation."))
+        raise PermissionDenied(
+            _(
+                "Your account belongs to no organisation, so Helix cannot tell for which one to describe "
+                "the flow. Ask the staff of your cluster to link your account to your organisation, or "
+                "to describe the flow for it."
+            )
+        )
     organisation = Organisation.objects.filter(pk=wanted).first()
     if organisation is None and actor_for(user).is_superuser:
         raise Organisation.DoesNotExist
-    if organisation is None or not can(user, "edit", organisation) or not may(user, "create", ResourceFlow):
-        raise PermissionDenied(_("You may not describe flows for this organisation."))
+    if organisation is None or not can(user, "create", new_flow(organisation)):
+        raise PermissionDenied(
+            _(
+                "Only the people of an organisation and the staff of its clusters describe its flows. "
+                "Ask one of them, or the staff of your cluster, to describe it."
+            )
+        )
     return organisation
+
+
+def flow_edit_refusal() -> str:
+    """Why a user may not change a flow, and what to do (the 403 page says it; the owner's name is not
+    given: an anonymous flow withholds it)."""
+    return _(
+        "Only the people of the organisation that describes this flow and the staff of its clusters "
+        "change it. Ask them, or the staff of your cluster, to change it."
+    )
 
 
 def create_flow(user: Any, organisation: Organisation, site_id: int, **fields: Any) -> ResourceFlow:
@@ -308,11 +432,14 @@ def withheld_flow_dict(flow: ResourceFlow) -> dict[str, Any]:
         "unit": "",
         "period": "",
         "per_year": None,
+        "base_unit": "",
         "supply_temperature_c": None,
         "return_temperature_c": None,
         "power_mw": None,
         "hours_per_year": None,
         "quality": {},
+        "physical_form": "",
+        "listing_id": None,
         "available_from": None,
         "available_until": None,
         "confidentiality": flow.confidentiality,
@@ -360,17 +487,30 @@ def _nace(organisation: Organisation) -> tuple[str, ...]:
 
 
 def to_core(flow: ResourceFlow, nace: tuple[str, ...] | None = None) -> Flow:
+    """The flow as the core matches it. A heat flow's figures become its energy a year
+    (:func:`helix.core.symbiosis.heat_amount`); a flow read from the market whose figures are missing
+    becomes a provisional one. InvalidFlow, UnitError or HeatAmountError where the figures fail."""
     heat = None
-    if flow.kind == FlowKind.HEAT.value:
-        heat = HeatSide(
-            flow.supply_temperature_c or 0.0,
-            flow.return_temperature_c,
-            flow.power_mw or 0.0,
-            flow.hours_per_year or 0.0,
-        )
+    provisional = flow.listing_id is not None
     quantity = (
         Quantity(flow.quantity, flow.unit, flow.period) if flow.quantity is not None and flow.unit else None
     )
+    if flow.kind == FlowKind.HEAT.value:
+        try:
+            amount = heat_amount(quantity, flow.power_mw, flow.hours_per_year)
+        except HeatAmountError:
+            if not provisional:
+                raise
+            amount = None
+        if amount is not None and flow.supply_temperature_c is not None:
+            heat = HeatSide(
+                flow.supply_temperature_c, flow.return_temperature_c, amount.power_mw, amount.hours_per_year
+            )
+        elif provisional and flow.supply_temperature_c is not None:
+            # read from the market with its temperature only: checked for temperature, energy unknown
+            heat = HeatSide(flow.supply_temperature_c, flow.return_temperature_c, 0.0, 0.0)
+        elif not provisional:
+            raise InvalidFlow(f"flow {flow.pk}: supply temperature: needed for residual heat")
     return Flow(
         id=str(flow.pk),
         direction=Direction(flow.direction),
@@ -392,6 +532,8 @@ def to_core(flow: ResourceFlow, nace: tuple[str, ...] | None = None) -> Flow:
         price_eur_per_unit=flow.price_eur_per_unit,
         treatment_cost_eur_per_unit=flow.treatment_cost_eur_per_unit or 0.0,
         site=str(flow.site_id),
+        form=flow.physical_form,
+        provisional=provisional,
     )
 
 
@@ -562,6 +704,124 @@ def import_exchanges(text: str, source: str, *, replace: bool = True) -> int:
     return len(created)
 
 
+def unmatched_reasons(flow: ResourceFlow) -> list[Unmatched]:
+    """Why ``flow`` has no proposal (:func:`helix.core.symbiosis.explain_unmatched`): its counterparts
+    among the active flows it may be paired with (each side's owner may see the other's flow; the
+    others are left out unsaid), put through the matching's rules."""
+    if flow.status != FlowStatus.ACTIVE:
+        return [Unmatched("closed", 0)]
+    opposite = "want" if flow.direction == "have" else "have"
+    candidates = [*region_flows().filter(kind=flow.kind, direction=opposite).exclude(pk=flow.pk), flow]
+    flows = core_flows(candidates)
+    own = next((f for f in flows if f.id == str(flow.pk)), None)
+    if own is None:
+        return []  # its figures do not hold together (edited in the admin): the form says what to fix
+    return explain_unmatched(own, flows, factors=factors(), pairable=Pairing(candidates))
+
+
+# -- needs and offers of the market that are resource flows -------------------------------------------
+
+
+def _listing_site(listing: Listing) -> Site | None:
+    """Where a listing's resource is: its site, else its organisation's first site with coordinates."""
+    if listing.site is not None and listing.site.latitude is not None and listing.site.longitude is not None:
+        return listing.site
+    return (
+        Site.objects.filter(
+            organisation_id=listing.organisation_id, latitude__isnull=False, longitude__isnull=False
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+_LISTING_FIGURES = ("supply_temperature_c", "power_mw", "quantity", "unit", "period")
+
+
+def _read_listing_into(flow: ResourceFlow, listing: Listing, resource: ListingResource, site: Site) -> bool:
+    """Set ``flow`` from the listing: what it says (title, description, audience) always, the figures
+    it states only where the flow has none (its owner may have completed them). False where even the
+    listing's words make no valid flow."""
+    flow.organisation_id = listing.organisation_id
+    flow.site = site
+    flow.direction = resource.direction.value
+    flow.kind = resource.kind.value
+    flow.title = listing.title[:200]
+    flow.description = listing.description
+    flow.confidentiality = listing.visibility
+    flow.status = FlowStatus.ACTIVE
+    stated = {
+        "supply_temperature_c": resource.supply_temperature_c,
+        "power_mw": resource.power_mw,
+        "quantity": resource.quantity,
+        "unit": resource.unit,
+        "period": resource.period,
+    }
+    if flow.quantity is None and flow.power_mw is None and flow.supply_temperature_c is None:
+        for name in _LISTING_FIGURES:
+            if stated[name] not in (None, ""):
+                setattr(flow, name, stated[name])
+    try:
+        flow.full_clean(exclude=["organisation", "created_by", "listing"])
+        return True
+    except ValidationError:
+        for name in _LISTING_FIGURES:  # figures the words gave that do not hold together: left out
+            setattr(flow, name, "year" if name == "period" else "" if name == "unit" else None)
+    try:
+        flow.full_clean(exclude=["organisation", "created_by", "listing"])
+        return True
+    except ValidationError:
+        return False
+
+
+def read_market(now: Any = None) -> dict[str, int]:
+    """Needs and offers of the market that are resource flows (:func:`helix.core.symbiosis.listings.
+    read_listing`) become provisional flows of their organisation, seen by the same audience, so that
+    matching pairs them like any other (a city's heat need posted under Needs & offers meets a
+    company's residual heat). Only listings changed since the last reading are read; a listing that is
+    no longer published, or no longer reads as a resource, closes its flow. Matching runs call this."""
+    now = now or timezone.now()
+    created = updated = closed = 0
+    with transaction.atomic():
+        reading = MarketReading.objects.select_for_update().order_by("pk").first()
+        if reading is None:
+            reading = MarketReading.objects.create()
+        changed = Listing.objects.select_related("site", "organisation")
+        if reading.read_until is not None:
+            changed = changed.filter(updated_at__gt=reading.read_until)
+        for listing in changed.order_by("pk").iterator(chunk_size=500):
+            flow = ResourceFlow.objects.filter(listing=listing).first()
+            resource = None
+            if listing.is_active:
+                resource = read_listing(listing.side, listing.category, listing.title, listing.description)
+            site = _listing_site(listing) if resource is not None else None
+            if resource is None or site is None:
+                if flow is not None and flow.status == FlowStatus.ACTIVE:
+                    flow.status = FlowStatus.CLOSED
+                    flow.save(update_fields=["status", "updated_at"])
+                    closed += 1
+                continue
+            is_new = flow is None
+            if flow is None:
+                flow = ResourceFlow(listing=listing, created_by=listing.created_by)
+            if not _read_listing_into(flow, listing, resource, site):
+                continue
+            flow.listing_read_at = now
+            flow.save()
+            created += is_new
+            updated += not is_new
+        # listings expire without being saved: their flows close all the same
+        expired = ResourceFlow.objects.filter(listing__isnull=False, status=FlowStatus.ACTIVE).exclude(
+            listing__in=Listing.objects.active()
+        )
+        closed += expired.update(status=FlowStatus.CLOSED)
+        reading.read_until = now
+        reading.save(update_fields=["read_until"])
+    if created or updated or closed:
+        data_changed_on_commit()
+    return {"created": created, "updated": updated, "closed": closed}
+
+
 # -- matching ----------------------------------------------------------------------------------------
 
 
@@ -633,7 +893,9 @@ def run_matching(region: str | None = None, progress: Progress = no_progress) ->
 
     Proposals are created or updated; synergies already beyond "proposed" keep their state and their
     figures; proposed ones that no longer come out (and that nobody accepted yet) are removed, and so
-    are proposed ones whose flows may no longer be paired (a flow made "staff only"), accepted or not."""
+    are proposed ones whose flows may no longer be paired (a flow made "staff only"), accepted or not.
+    The needs and offers of the market that are resource flows are read first (:func:`read_market`)."""
+    read_market()
     proposals, flows = compute_proposals(region, progress)
     scope = ResourceFlow.objects.filter(site__region=region) if region else ResourceFlow.objects.all()
     scope_ids = scope.values("pk")
@@ -650,13 +912,14 @@ def run_matching(region: str | None = None, progress: Progress = no_progress) ->
         )
         created = updated = 0
         fresh = set()
+        new: list[Synergy] = []
         for p in proposals:
             pair = (int(p.have), int(p.want))
             fresh.add(pair)
             fields = _proposal_fields(p)
             synergy = existing.get(pair)
             if synergy is None:
-                Synergy.objects.create(have_id=pair[0], want_id=pair[1], **fields)
+                new.append(Synergy.objects.create(have_id=pair[0], want_id=pair[1], **fields))
                 created += 1
             elif synergy.state == SynergyState.PROPOSED:
                 for k, v in fields.items():
@@ -671,6 +934,8 @@ def run_matching(region: str | None = None, progress: Progress = no_progress) ->
             and (not (s.have_accepted or s.want_accepted) or not pairing.allows(*pair))
         ]
         Synergy.objects.filter(pk__in=stale).delete()
+        # both parties of each new proposal are told (helix.symbiosis.notices), with the run's change
+        notices.proposed(Synergy.objects.filter(pk__in=[s.pk for s in new]).select_related("have", "want"))
     return {
         "flows": len(flows),
         "proposals": len(proposals),
@@ -678,6 +943,13 @@ def run_matching(region: str | None = None, progress: Progress = no_progress) ->
         "updated": updated,
         "removed": len(stale),
     }
+
+
+def region_label(region: str) -> str:
+    """A region's name as pages show it ("Oost-Vlaanderen", not its code); every region when empty."""
+    if not region:
+        return _("all regions")
+    return str(Region(region).label) if region in Region.values else region
 
 
 def flow_changed(flow: ResourceFlow) -> Any:
@@ -703,7 +975,7 @@ def start_matching(user: Any, region: str = "") -> Any:
     if not may(user, "propose", Synergy):
         raise PermissionDenied
     job = create_job(
-        "symbiosis-match", _("Symbiosis matching %(region)s") % {"region": region or _("all regions")}, user
+        "symbiosis-match", _("Symbiosis matching %(region)s") % {"region": region_label(region)}, user
     )
     transaction.on_commit(lambda: match_region.enqueue(job.pk, region))
     return job
@@ -797,7 +1069,7 @@ def start_allocation(user: Any, region: str = "", fixed_cost_per_link: float = 0
         raise ValidationError({"fixed_cost_per_link": _("Cannot be negative.")})
     job = create_job(
         "symbiosis-allocate",
-        _("Symbiosis allocation %(region)s") % {"region": region or _("all regions")},
+        _("Symbiosis allocation %(region)s") % {"region": region_label(region)},
         user,
     )
     run = AllocationRun.objects.create(
@@ -871,6 +1143,9 @@ def accept_contact(user: Any, synergy: Synergy) -> Synergy:
         _record(synergy, synergy.state, workflow.CONTACTED, user, _("both parties accepted contact"))
         synergy.state = SynergyState.CONTACTED
         synergy.save(update_fields=["state", "updated_at"])
+        notices.moved(synergy, SynergyState.CONTACTED, user)
+    else:
+        notices.contact_accepted(synergy, own)
     return synergy
 
 
@@ -894,6 +1169,7 @@ def move(user: Any, synergy: Synergy, target: str, note: str = "") -> Synergy:
         synergy.dropped_reason = ""
         synergy.have_accepted = synergy.want_accepted = False
     synergy.save()
+    notices.moved(synergy, target, user)  # both parties but the mover (helix.symbiosis.notices)
     if target == workflow.REALISED:
         reset_model()  # realised synergies teach the receiver ranking
     return synergy

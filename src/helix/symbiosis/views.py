@@ -4,9 +4,11 @@ with totals over time, impact factors, matching and allocation runs. Thin: servi
 
 from __future__ import annotations
 
+import functools
 import itertools
-import math
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -16,19 +18,22 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from helix.actions import act, error_text
+from helix.core.symbiosis import Dimension, UnitError, waste_list
 from helix.core.symbiosis import synergy as workflow
-from helix.core.symbiosis import waste_list
+from helix.core.symbiosis.cartography import Projection, geometry_path, spread
 from helix.core.symbiosis.ewc import UnknownWasteCode
+from helix.core.symbiosis.labels import Box, LabelRequest, place_labels, point_box
+from helix.core.symbiosis.units import unit as core_unit
 from helix.params import NotANumber, finite_number, object_id
 from helix.registry.models import Organisation, Region
-from helix.registry.permissions import can, is_cluster_staff, may, own_organisation_id, scope
+from helix.registry.permissions import can, is_cluster_staff, may, own_organisation_id
 from helix.spreadsheets import write_csv
 from helix.symbiosis import services
-from helix.symbiosis.explain import translated
+from helix.symbiosis.explain import quality_rows, translated, unmatched_texts
 from helix.symbiosis.forms import FlowForm, ReportForm
 from helix.symbiosis.models import (
     PERIOD_CHOICES,
@@ -39,6 +44,7 @@ from helix.symbiosis.models import (
     Synergy,
     SynergyState,
 )
+from helix.symbiosis.permissions import flow_owner_choices
 
 # The most rows /symbiosis/flows.csv writes; beyond, its last row says that it was cut and how to narrow.
 CSV_MAX_ROWS = 5000
@@ -87,9 +93,8 @@ def flow_list(request: HttpRequest) -> HttpResponse:
             "kinds": Kind.choices,
             "regions": Region.choices,
             "filters": request.GET,
-            # the table's say: a flow is described for an organisation the user may edit
-            "can_create": may(request.user, "create", ResourceFlow)
-            and scope(request.user, "edit", Organisation.objects.all()).exists(),
+            # the table's say: a flow is described for an organisation the flow's "create" allows
+            "can_create": flow_owner_choices(request.user).exists(),
         },
     )
 
@@ -101,7 +106,45 @@ def _with_labels(row: dict[str, Any]) -> dict[str, Any]:
         "kind_label": Kind(row["kind"]).label if row["kind"] in Kind.values else row["kind"],
         "period_label": PERIOD_LABELS.get(row["period"], row["period"]),
         "region_label": Region(row["region"]).label if row["region"] in Region.values else row["region"],
+        "is_power": _is_power(row["unit"]),  # a rate (MW): shown without a period
     }
+
+
+# The flows download names its columns in the reader's language (the model's own field names, translated);
+# the values stay machine-readable (codes, numbers, ISO dates). Each key is one of
+# services.flow_public_dict; None: the field of the same name of ResourceFlow names the column.
+_FLOW_CSV_COLUMNS: tuple[tuple[str, Any], ...] = (
+    ("id", gettext_lazy("ID")),
+    ("direction", None),
+    ("kind", None),
+    ("title", None),
+    ("owner", gettext_lazy("Organisation")),
+    ("ewc_code", None),
+    ("hazardous", None),
+    ("quantity", None),
+    ("unit", None),
+    ("period", None),
+    ("per_year", gettext_lazy("quantity per year")),
+    ("supply_temperature_c", None),
+    ("return_temperature_c", None),
+    ("power_mw", None),
+    ("hours_per_year", None),
+    ("region", gettext_lazy("region")),
+    ("latitude", gettext_lazy("latitude")),
+    ("longitude", gettext_lazy("longitude")),
+    ("available_from", None),
+    ("available_until", None),
+)
+
+
+def _csv_columns() -> list[tuple[str, str]]:
+    """(key, header in the active language) of each column of the flows download."""
+    from django.utils.text import capfirst
+
+    return [
+        (key, str(capfirst(label or ResourceFlow._meta.get_field(key).verbose_name)))
+        for key, label in _FLOW_CSV_COLUMNS
+    ]
 
 
 @login_required
@@ -111,32 +154,11 @@ def flow_csv(request: HttpRequest) -> HttpResponse:
     saying so when the filters select more."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="resource-flows.csv"'
-    columns = [
-        "id",
-        "direction",
-        "kind",
-        "title",
-        "owner",
-        "ewc_code",
-        "hazardous",
-        "quantity",
-        "unit",
-        "period",
-        "per_year",
-        "supply_temperature_c",
-        "return_temperature_c",
-        "power_mw",
-        "hours_per_year",
-        "region",
-        "latitude",
-        "longitude",
-        "available_from",
-        "available_until",
-    ]
+    columns = list(_csv_columns())
     flows = _filtered(request, services.exportable_flows(request.user)).order_by("-updated_at", "-pk")
     total = flows.count()
     shown = (services.flow_public_dict(request.user, flow) for flow in flows[:CSV_MAX_ROWS])
-    rows: Any = ([row[name] for name in columns] for row in shown)
+    rows: Any = ([row[key] for key, _label in columns] for row in shown)
     if total > CSV_MAX_ROWS:
         response["X-Helix-Truncated"] = f"{CSV_MAX_ROWS} of {total}"
         note = _("Cut at %(shown)s of %(total)s flows; narrow the filters to download the rest.") % {
@@ -144,7 +166,7 @@ def flow_csv(request: HttpRequest) -> HttpResponse:
             "total": total,
         }
         rows = itertools.chain(rows, [[note] + [""] * (len(columns) - 1)])
-    write_csv(response, columns, rows)  # formulas escaped
+    write_csv(response, [label for _key, label in columns], rows)  # formulas escaped
     return response
 
 
@@ -161,6 +183,17 @@ def _organisation_for_new_flow(request: HttpRequest) -> Organisation:
 
 @login_required
 def flow_create(request: HttpRequest) -> HttpResponse:
+    """The form of a new flow. Whoever may describe flows for another organisation than their own
+    (staff, for the companies of their clusters) first chooses it; the others describe their own."""
+    named = request.GET.get("organisation") or request.POST.get("organisation_id")
+    if not named and (request.GET.get("choose") or own_organisation_id(request.user) is None):
+        choices = flow_owner_choices(request.user)
+        if choices.exists():
+            return render(
+                request,
+                "symbiosis/flow_choose.html",
+                {"organisations": choices, "app": APP, "own": own_organisation_id(request.user)},
+            )
     organisation = _organisation_for_new_flow(request)
     form = FlowForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -172,7 +205,14 @@ def flow_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "symbiosis/flow_form.html",
-        {"form": form, "organisation": organisation, "app": APP, "flow": None},
+        {
+            "form": form,
+            "organisation": organisation,
+            "app": APP,
+            "flow": None,
+            # staff describing for a company may switch to another one
+            "may_choose": flow_owner_choices(request.user).exclude(pk=organisation.pk).exists(),
+        },
     )
 
 
@@ -180,7 +220,7 @@ def flow_create(request: HttpRequest) -> HttpResponse:
 def flow_edit(request: HttpRequest, pk: int) -> HttpResponse:
     flow = get_object_or_404(ResourceFlow, pk=pk)
     if not services.can_edit_flow(request.user, flow):
-        raise PermissionDenied
+        raise PermissionDenied(services.flow_edit_refusal())  # the 403 page says why and what to do
     form = FlowForm(request.POST or None, instance=flow, organisation=flow.organisation)
     if request.method == "POST" and form.is_valid():
         services.flow_changed(form.save())
@@ -207,18 +247,37 @@ def flow_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ewc = waste_list().path(flow.ewc_code)
         except UnknownWasteCode:
             ewc = None
+    can_edit = services.can_edit_flow(request.user, flow)
+    shown = services.flow_public_dict(request.user, flow)
+    # No proposal: its owner and staff are told why (the matching's rules, helix.core.symbiosis).
+    unmatched = unmatched_texts(services.unmatched_reasons(flow)) if can_edit and not rows else []
+    listing = None
+    if flow.listing_id is not None:
+        listing = flow.listing if can(request.user, "view", flow.listing) else None
     return render(
         request,
         "symbiosis/flow_detail.html",
         {
             "flow": flow,
-            "shown": services.flow_public_dict(request.user, flow),
+            "shown": shown,
             "ewc": ewc,
             "synergies": rows,
-            "can_edit": services.can_edit_flow(request.user, flow),
+            "can_edit": can_edit,
+            "unmatched": unmatched,
+            "quality": quality_rows(shown["quality"]),
+            "listing": listing,
+            "power_unit": _is_power(flow.unit),
             "app": APP,
         },
     )
+
+
+def _is_power(symbol: str) -> bool:
+    """Is the unit a power (MW, kW): a rate, shown without a period."""
+    try:
+        return bool(symbol) and core_unit(symbol).dimension is Dimension.POWER
+    except UnitError:
+        return False
 
 
 # -- waste codes ------------------------------------------------------------------------------------
@@ -262,45 +321,60 @@ KIND_COLOURS = {
 }
 
 
-def _project(
-    points: list[tuple[float, float]], width: int = 900, height: int = 620, pad: int = 30
-) -> Callable[[float, float], tuple[float, float]]:
-    """Equirectangular projection scaled by cos(latitude) to fit the points in the drawing."""
-    lats = [p[0] for p in points] or [51.0]
-    lons = [p[1] for p in points] or [4.0]
-    lat0 = (min(lats) + max(lats)) / 2
-    k = math.cos(math.radians(lat0))
-    span_x = max((max(lons) - min(lons)) * k, 0.05)
-    span_y = max(max(lats) - min(lats), 0.05)
-    scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
-    min_lon, max_lat = min(lons), max(lats)
+MAP_WIDTH, MAP_HEIGHT = 900, 620
+DOT_RADIUS = 5
+MAP_FONT_SIZE = 13  # in the drawing's units: about 13 px at 1366 px wide, scaled down on a phone
+BASE_MAP = Path(__file__).resolve().parent.parent / "static" / "helix" / "map" / "countries-nw-europe.geojson"
 
-    def xy(lat: float, lon: float) -> tuple[float, float]:
-        return pad + (lon - min_lon) * k * scale, pad + (max_lat - lat) * scale
 
-    xy.scale_km = scale / 111.32  # type: ignore[attr-defined]  # pixels per km
-    return xy
+@functools.lru_cache(maxsize=1)
+def _base_map() -> list[dict[str, Any]]:
+    """The country outlines shipped with Helix (Natural Earth, public domain: static/helix/map/README.md)."""
+    try:
+        return list(json.loads(BASE_MAP.read_text(encoding="utf-8"))["features"])
+    except (OSError, ValueError, KeyError):
+        return []  # the sites are still drawn, on the plain background
+
+
+@functools.lru_cache(maxsize=64)
+def _country_paths(projection: Projection) -> tuple[tuple[str, str], ...]:
+    """(name, SVG path) of each country in view; kept per projection (a map is often drawn again)."""
+    out = []
+    for feature in _base_map():
+        d = geometry_path(feature["geometry"], projection)
+        if d:
+            out.append((feature["properties"].get("name", ""), d))
+    return tuple(out)
 
 
 def map_view(request: HttpRequest) -> HttpResponse:
-    """Sites and proposed exchanges as an SVG drawn here: no tiles, no online service."""
+    """Sites and proposed exchanges as an SVG drawn here on an offline base map (country outlines from
+    Natural Earth): no tiles, no online service. Sites at the same place are set apart; place names are
+    placed so that none overlaps another or a site (helix.core.symbiosis.labels)."""
     flows = list(_filtered(request)[:2000])
     shown = {f.pk: services.flow_public_dict(request.user, f) for f in flows}
-    points = [(d["latitude"], d["longitude"]) for d in shown.values() if d["latitude"] is not None]
-    xy = _project(points)
+    located = [d for d in shown.values() if d["latitude"] is not None]
+    projection = Projection.fit([(d["latitude"], d["longitude"]) for d in located], MAP_WIDTH, MAP_HEIGHT, 40)
+    drawn = spread([projection.xy(d["latitude"], d["longitude"]) for d in located], DOT_RADIUS * 2.2)
     dots = []
-    for d in shown.values():
-        if d["latitude"] is None:
-            continue
-        x, y = xy(d["latitude"], d["longitude"])
-        dots.append({**d, "x": round(x, 1), "y": round(y, 1), "colour": KIND_COLOURS.get(d["kind"], "#333")})
+    at: dict[int, tuple[float, float]] = {}
+    for d, (x, y) in zip(located, drawn, strict=True):
+        at[d["id"]] = (x, y)
+        dots.append(
+            {
+                **d,
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "colour": KIND_COLOURS.get(d["kind"], "#333"),
+                "kind_label": Kind(d["kind"]).label if d["kind"] in Kind.values else d["kind"],
+            }
+        )
     lines = []
-    synergies = services.visible_synergies(request.user).filter(have_id__in=shown, want_id__in=shown)
+    synergies = services.visible_synergies(request.user).filter(have_id__in=at, want_id__in=at)
     synergies = synergies.exclude(state=SynergyState.DROPPED).order_by("-score")[:800]
     for s in synergies:
         a, b = shown[s.have_id], shown[s.want_id]
-        x1, y1 = xy(a["latitude"], a["longitude"])
-        x2, y2 = xy(b["latitude"], b["longitude"])
+        (x1, y1), (x2, y2) = at[s.have_id], at[s.want_id]
         lines.append(
             {
                 "pk": s.pk,
@@ -313,22 +387,37 @@ def map_view(request: HttpRequest) -> HttpResponse:
                 "width": 1 + min(4.0, s.score * 4),
             }
         )
-    # Place names beside the dots (once per city, never for a withheld site): the reader's landmarks.
-    places: dict[str, dict[str, Any]] = {}
+    # Place names beside the sites (once per place, never for a withheld site), the busiest first; a
+    # name that fits nowhere is left out (its sites keep their tooltips).
+    places: dict[str, list[tuple[float, float]]] = {}
     for d in dots:
-        if d["city"] and d["city"] not in places:
-            places[d["city"]] = {"name": d["city"], "x": d["x"] + 7, "y": d["y"] - 6}
-    km = 25
-    bar = round(km * xy.scale_km, 1)  # type: ignore[attr-defined]
+        if d["city"]:
+            places.setdefault(d["city"], []).append((d["x"], d["y"]))
+    km = _scale_km(projection.pixels_per_km)
+    bar = round(km * projection.pixels_per_km, 1)
+    scale_box = Box(20, MAP_HEIGHT - 38, 40 + bar, MAP_HEIGHT - 10)
+    requests = [
+        LabelRequest(name, name, *_centre(pts), priority=len(pts)) for name, pts in places.items()
+    ]
+    labels = place_labels(
+        requests,
+        Box(0, 0, MAP_WIDTH, MAP_HEIGHT),
+        obstacles=[*(point_box(d["x"], d["y"], DOT_RADIUS + 1) for d in dots), scale_box],
+        font_size=MAP_FONT_SIZE,
+    )
     return render(
         request,
         "symbiosis/map.html",
         {
             "dots": dots,
-            "places": list(places.values()),
+            "labels": labels,
+            "countries": _country_paths(projection),
             "lines": lines,
             "bar": bar,
             "bar_km": km,
+            "width": MAP_WIDTH,
+            "height": MAP_HEIGHT,
+            "font_size": MAP_FONT_SIZE,
             "app": APP,
             "colours": KIND_COLOURS,
             "kinds": Kind.choices,
@@ -337,6 +426,18 @@ def map_view(request: HttpRequest) -> HttpResponse:
             "filters": request.GET,
         },
     )
+
+
+def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
+    return sum(x for x, _y in points) / len(points), sum(y for _x, y in points) / len(points)
+
+
+def _scale_km(pixels_per_km: float) -> int:
+    """A round length for the scale bar, about 60 to 150 pixels long."""
+    for km in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500):
+        if km * pixels_per_km >= 60:
+            return km
+    return 1000
 
 
 # -- synergies --------------------------------------------------------------------------------------
@@ -485,7 +586,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         period = "quarter"
     staff = is_cluster_staff(request.user)
     shows_runs = may(request.user, "view", AllocationRun)
-    runs = AllocationRun.objects.select_related("job")[:10] if shows_runs else []
+    runs = list(AllocationRun.objects.select_related("job")[:10]) if shows_runs else []
+    for run in runs:
+        run.region_label = services.region_label(run.region)
     counts = services.pipeline_counts(request.user)
     return render(
         request,
@@ -583,3 +686,4 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "app": APP,
         },
     )
+

@@ -8,6 +8,8 @@
 - An **event meeting request**: requested -> accepted or declined by the participant asked (or the
   organiser), withdrawn by the requester, cancelled by either side once accepted, expired when unanswered
   at the organiser's deadline.
+- An **event sign-up** (a visitor asking to take part): pending -> confirmed or declined by the organiser.
+- A **meeting outcome**: pending (not recorded) -> held or no-show, set (and corrected) by the organiser.
 - A **market meeting request** (from a matched need and offer): requested -> accepted or declined by the
   organisation asked, withdrawn by the asking one (before or after an acceptance).
 
@@ -146,5 +148,42 @@ MARKET_MEETING_WORKFLOW = Workflow(
         Transition(REQUESTED, DECLINED, frozenset({ASKED}), "Decline"),
         Transition(REQUESTED, WITHDRAWN, frozenset({ASKER}), "Withdraw the request"),
         Transition(ACCEPTED, WITHDRAWN, frozenset({ASKER, ASKED}), "Withdraw from the meeting"),
+    ),
+)
+
+# -- a visitor's sign-up for an event ----------------------------------------------------------------------
+# A visitor without an account (or without an organisation in Helix) asks to take part; the organiser
+# confirms (which registers them, their person and organisation found or created) or declines.
+
+PENDING, CONFIRMED = "pending", "confirmed"
+SIGNUP_STATES = (PENDING, CONFIRMED, DECLINED)
+
+SIGNUP_WORKFLOW = Workflow(
+    name="event sign-up",
+    states=SIGNUP_STATES,
+    initial=PENDING,
+    transitions=(
+        Transition(PENDING, CONFIRMED, frozenset({ORGANISER}), "Confirm"),
+        Transition(PENDING, DECLINED, frozenset({ORGANISER}), "Decline"),
+    ),
+)
+
+# -- what became of a scheduled meeting on the day ---------------------------------------------------------
+# Not recorded until the organiser says it was held or that a side did not come; a slip is corrected.
+
+HELD, NO_SHOW = "held", "no_show"
+OUTCOME_STATES = (PENDING, HELD, NO_SHOW)
+
+MEETING_OUTCOME_WORKFLOW = Workflow(
+    name="meeting outcome",
+    states=OUTCOME_STATES,
+    initial=PENDING,
+    transitions=(
+        Transition(PENDING, HELD, frozenset({ORGANISER}), "Held"),
+        Transition(PENDING, NO_SHOW, frozenset({ORGANISER}), "No-show"),
+        Transition(HELD, NO_SHOW, frozenset({ORGANISER}), "No-show"),
+        Transition(NO_SHOW, HELD, frozenset({ORGANISER}), "Held"),
+        Transition(HELD, PENDING, frozenset({ORGANISER}), "Not recorded"),
+        Transition(NO_SHOW, PENDING, frozenset({ORGANISER}), "Not recorded"),
     ),
 )

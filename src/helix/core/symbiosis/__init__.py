@@ -5,9 +5,9 @@ from .allocation import Allocation, AllocationError, Assignment, allocate, check
 from .ewc import UnknownWasteCode, WasteList, normalise_code, printed_code, waste_list
 from .exchanges import Exchange, ExchangeFileError, WasteQuery, read_exchange_file, read_exchanges
 from .flows import DEFAULT_MAX_KM, Direction, Flow, FlowKind, InvalidFlow
-from .heat import HeatFit, HeatSide, HeatVerdict, heat_fit
+from .heat import HeatAmount, HeatAmountError, HeatFit, HeatSide, HeatVerdict, heat_amount, heat_fit
 from .impact import DEFAULT_FACTORS, Factor, Factors, Impact
-from .matching import MatchOptions, MatchResult, Proposal, Refusal, match
+from .matching import MatchOptions, MatchResult, Proposal, Refusal, Unmatched, explain_unmatched, match
 from .receivers import ReceiverModel
 from .units import Dimension, Quantity, UnitError, UnitMismatch
 
@@ -25,6 +25,8 @@ __all__ = [
     "Factors",
     "Flow",
     "FlowKind",
+    "HeatAmount",
+    "HeatAmountError",
     "HeatFit",
     "HeatSide",
     "HeatVerdict",
@@ -39,11 +41,14 @@ __all__ = [
     "UnitError",
     "UnitMismatch",
     "UnknownWasteCode",
+    "Unmatched",
     "WasteList",
     "WasteQuery",
     "allocate",
     "check_allocation",
+    "explain_unmatched",
     "greedy_nearest",
+    "heat_amount",
     "heat_fit",
     "match",
     "normalise_code",

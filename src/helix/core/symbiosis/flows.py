@@ -29,7 +29,7 @@ class FlowKind(StrEnum):
 # Dimensions a kind's quantity may have; the first is the usual one.
 KIND_DIMENSIONS: dict[FlowKind, tuple[Dimension, ...]] = {
     FlowKind.MATERIAL: (Dimension.MASS, Dimension.VOLUME),
-    FlowKind.HEAT: (Dimension.ENERGY,),
+    FlowKind.HEAT: (Dimension.ENERGY, Dimension.POWER),  # energy per period, or power (with hours)
     FlowKind.WATER: (Dimension.VOLUME,),
     FlowKind.CO2: (Dimension.MASS, Dimension.VOLUME),
     FlowKind.INFRASTRUCTURE: (Dimension.COUNT, Dimension.AREA),
@@ -75,6 +75,10 @@ class Flow:
     price_eur_per_unit: float | None = None  # a want: what it pays for the resource today
     treatment_cost_eur_per_unit: float = 0.0  # a want: preparing the secondary material for use
     site: str = ""
+    form: str = ""  # physical form (quality.PhysicalForm): a have's own; a want's only accepted one
+    # A lead whose figures are not stated yet (read from a need or an offer of the market): a heat flow
+    # may come without temperatures or power; matching proposes it and says what to confirm.
+    provisional: bool = False
 
     def __post_init__(self) -> None:
         try:
@@ -87,7 +91,7 @@ class Flow:
                 f"flow {self.id}: quantity: a {self.kind.value} flow is measured in {allowed}, "
                 f"not {self.quantity.unit} ({self.quantity.dimension.value})"
             )
-        if self.kind is FlowKind.HEAT and self.heat is None:
+        if self.kind is FlowKind.HEAT and self.heat is None and not self.provisional:
             raise InvalidFlow(f"flow {self.id}: heat: a heat flow needs its temperatures, power and hours")
         if self.available_from and self.available_until and self.available_until < self.available_from:
             raise InvalidFlow(
@@ -113,17 +117,33 @@ class Flow:
 
 
 def quality_problems(have: Flow, want: Flow) -> list[str]:
-    """The want's ``*_max`` / ``*_min`` limits that the have's attributes break (or do not state)."""
-    problems = []
+    """The want's ``*_max`` / ``*_min`` limits that the have's attributes break (or do not state), and
+    its physical form where the have's differs (or is not stated)."""
+    return [text for _code, _args, text in quality_problem_codes(have, want)]
+
+
+def quality_problem_codes(have: Flow, want: Flow) -> list[tuple[str, dict[str, object], str]]:
+    """:func:`quality_problems` as (code, arguments, English text), for readers in other languages."""
+    problems: list[tuple[str, dict[str, object], str]] = []
+    if want.form and have.form != want.form:
+        if not have.form:
+            text = f"form: the offer does not state it (needed {want.form})"
+            problems.append(("quality.form_unstated", {"needed": want.form}, text))
+        else:
+            text = f"form {have.form}, but the need takes {want.form}"
+            problems.append(("quality.form", {"form": have.form, "needed": want.form}, text))
     for key, limit in sorted(want.quality.items()):
         for suffix in ("_max", "_min"):
             if key.endswith(suffix):
                 name = key[: -len(suffix)]
                 value = have.quality.get(name)
+                args: dict[str, object] = {"name": name, "limit": suffix[1:], "needed": limit}
                 if value is None:
-                    problems.append(f"{name}: the offer does not state it (needed {suffix[1:]} {limit:g})")
+                    text = f"{name}: the offer does not state it (needed {suffix[1:]} {limit:g})"
+                    problems.append(("quality.unstated", args, text))
                 elif (value > limit) if suffix == "_max" else (value < limit):
-                    problems.append(f"{name} {value:g} breaks the {suffix[1:]} of {limit:g}")
+                    text = f"{name} {value:g} breaks the {suffix[1:]} of {limit:g}"
+                    problems.append((f"quality.{suffix[1:]}", {**args, "value": value}, text))
     return problems
 
 
@@ -135,5 +155,6 @@ __all__ = [
     "FlowKind",
     "InvalidFlow",
     "UnitError",
+    "quality_problem_codes",
     "quality_problems",
 ]

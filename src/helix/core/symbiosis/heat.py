@@ -12,6 +12,20 @@ Rules (each stated in the verdict's reasons):
 * A larger lift is refused ("too cold").
 * The energy that can be delivered per year is the smaller of the two sides' power x hours (a heat
   pump adds its electricity to the heat delivered: Q_delivered = Q_source x COP / (COP - 1)).
+
+How much heat a flow holds (:func:`heat_amount`): an energy officer states it either as a *power*
+(MW or kW: the capacity of the source or the peak of the demand) with the *operating hours* a year,
+or as an *energy* per period (MWh, GJ ... per year, month ...), or both. What counts for matching is
+the energy per year, in MWh:
+
+* power and hours: power x hours (5 MW for 6,000 h is 30,000 MWh a year);
+* energy per period: converted to MWh per year (2.5 GWh a month is 30,000 MWh a year); with a power
+  as well, the power is the capacity and energy / power the full-load hours, which cannot exceed the
+  operating hours (nor 8,760): 20,000 MWh a year from 5 MW is 4,000 full-load hours;
+* energy alone: spread over the year (the average power, 8,760 hours).
+
+A power given as the quantity (5 MW) is the same thing as the thermal power field; giving both with
+different values is refused, as is a power without hours or energy.
 """
 
 from __future__ import annotations
@@ -19,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .units import energy_per_year
+from .units import Dimension, Quantity, energy_per_year, unit
 
 KELVIN = 273.15
 
@@ -52,6 +66,109 @@ class HeatSide:
     @property
     def energy_mwh(self) -> float:
         return energy_per_year(self.power_mw, self.hours_per_year)
+
+
+HOURS_PER_YEAR = 8760.0
+_SAME = 1.01  # two figures of the same thing may differ by rounding (1 %)
+
+
+class HeatAmountError(ValueError):
+    """The figures of a heat flow do not give its energy per year. ``field`` names the figure to fix
+    ("quantity", "power_mw", "hours_per_year"); ``code`` and ``args`` say why, for other languages."""
+
+    def __init__(self, field: str, code: str, message: str, **args: float) -> None:
+        super().__init__(message)
+        self.field = field
+        self.code = code
+        self.args_ = args
+
+
+@dataclass(frozen=True)
+class HeatAmount:
+    """A heat flow's amount, resolved: the power used for matching, the full-load hours a year and
+    their product, the energy per year (MWh)."""
+
+    power_mw: float
+    hours_per_year: float
+    stated_as: str  # "power": power x hours; "energy": an energy per period; "both"
+
+    @property
+    def energy_mwh(self) -> float:
+        return self.power_mw * self.hours_per_year
+
+
+def heat_amount(
+    quantity: Quantity | None, power_mw: float | None, hours_per_year: float | None
+) -> HeatAmount:
+    """The energy per year of a heat flow from what its owner stated (see the module's rules);
+    :class:`HeatAmountError` naming the figure where they do not give one or contradict each other."""
+    if hours_per_year is not None and not 0 <= hours_per_year <= HOURS_PER_YEAR:
+        raise HeatAmountError(
+            "hours_per_year",
+            "hours_range",
+            f"hours per year must lie between 0 and 8,760, not {hours_per_year:g}",
+        )
+    if power_mw is not None and power_mw < 0:
+        raise HeatAmountError("power_mw", "power_negative", f"power must not be negative ({power_mw:g} MW)")
+    energy: float | None = None
+    if quantity is not None:
+        if quantity.dimension is Dimension.POWER:
+            as_mw = quantity.value * _unit_to_base(quantity)
+            if power_mw is not None and not _same(as_mw, power_mw):
+                raise HeatAmountError(
+                    "power_mw",
+                    "power_twice",
+                    f"the quantity says {as_mw:g} MW and the thermal power {power_mw:g} MW",
+                    quantity=as_mw,
+                    power=power_mw,
+                )
+            power_mw = as_mw
+        elif quantity.dimension is Dimension.ENERGY:
+            energy = quantity.per_year()
+        else:
+            raise HeatAmountError(
+                "unit",
+                "heat_unit",
+                f"heat is measured as energy (MWh, GJ ...) or power (MW, kW), not {quantity.unit}",
+            )
+    if energy is None:
+        if power_mw is None:
+            raise HeatAmountError(
+                "quantity",
+                "heat_missing",
+                "give the heat as power (MW, kW) with hours, or as energy per period",
+            )
+        if hours_per_year is None:
+            raise HeatAmountError(
+                "hours_per_year", "hours_missing", "a power needs its operating hours a year (or the energy)"
+            )
+        return HeatAmount(power_mw, hours_per_year, "power")
+    if power_mw is None:
+        hours = hours_per_year if hours_per_year else HOURS_PER_YEAR
+        return HeatAmount(energy / hours if hours else 0.0, hours if energy else 0.0, "energy")
+    capacity_hours = hours_per_year if hours_per_year is not None else HOURS_PER_YEAR
+    if energy > power_mw * capacity_hours * _SAME:
+        raise HeatAmountError(
+            "quantity",
+            "energy_above_capacity",
+            f"{energy:,.0f} MWh a year is more than {power_mw:g} MW deliver in {capacity_hours:,.0f} hours "
+            f"({power_mw * capacity_hours:,.0f} MWh)",
+            energy=energy,
+            power=power_mw,
+            hours=capacity_hours,
+            most=power_mw * capacity_hours,
+        )
+    if power_mw == 0:
+        return HeatAmount(0.0, 0.0, "both")
+    return HeatAmount(power_mw, min(energy / power_mw, capacity_hours), "both")
+
+
+def _unit_to_base(quantity: Quantity) -> float:
+    return unit(quantity.unit).to_base
+
+
+def _same(a: float, b: float) -> bool:
+    return max(a, b) <= min(a, b) * _SAME or abs(a - b) < 1e-9
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ import numpy.typing as npt
 from helix.core.matching.embedding import TextEncoder
 
 from .exchanges import WasteQuery
-from .flows import DEFAULT_MAX_KM, Direction, Flow, FlowKind, quality_problems
+from .flows import DEFAULT_MAX_KM, Direction, Flow, FlowKind, quality_problem_codes
 from .geo import great_circle_matrix
 from .heat import HeatFit, HeatVerdict, heat_fit
 from .impact import Factors, Impact, heat_impact, material_impact, water_impact
@@ -70,6 +70,23 @@ class Refusal:
     have: str
     want: str
     reason: str
+    # the reason as a code with its arguments (see REFUSAL_CODES), for readers in other languages
+    code: str = ""
+    args: dict[str, object] = field(default_factory=dict)
+
+
+# Why a pair is refused, as :attr:`Refusal.code` says it.
+REFUSAL_CODES = (
+    "hidden",  # the owners may not see each other's flow (never shown: it would tell that the flow exists)
+    "unit_mismatch",  # quantities of different dimensions (tonnes against MWh)
+    "hazardous",  # hazardous waste, and the want's site does not accept it
+    "too_far",  # beyond the road distance limit
+    "not_same_time",  # availability windows do not overlap
+    "same_organisation",
+    "quality",  # a quality limit or the physical form
+    "too_cold",  # heat: even a heat pump cannot lift the source to the demand
+    "low_compatibility",
+)
 
 
 @dataclass
@@ -100,9 +117,17 @@ def _code_score(have_codes: Sequence[str], want_codes: Sequence[str]) -> tuple[f
     return best, why
 
 
-def _refuse(result: MatchResult, options: MatchOptions, have: Flow, want: Flow, reason: str) -> None:
+def _refuse(
+    result: MatchResult,
+    options: MatchOptions,
+    have: Flow,
+    want: Flow,
+    reason: str,
+    code: str = "",
+    args: dict[str, object] | None = None,
+) -> None:
     if options.keep_refused:
-        result.refusals.append(Refusal(have.id, want.id, reason))
+        result.refusals.append(Refusal(have.id, want.id, reason, code, dict(args or {})))
 
 
 def match(
@@ -181,15 +206,11 @@ def match(
                 if options.keep_refused:
                     if hidden is not None:
                         for j in np.flatnonzero(hidden):
-                            _refuse(result, options, have, kw[j], "the owners may not see each other's flow")
+                            text = "the owners may not see each other's flow"
+                            _refuse(result, options, have, kw[j], text, "hidden")
                     for j in np.flatnonzero(~ok & ~hidden if hidden is not None else ~ok):
-                        _refuse(
-                            result,
-                            options,
-                            have,
-                            kw[j],
-                            _why_not(have, kw[j], float(row[j]), float(limit[j])),
-                        )
+                        code, args, text = _why_not(have, kw[j], float(row[j]), float(limit[j]))
+                        _refuse(result, options, have, kw[j], text, code, args)
                 candidates = np.flatnonzero(ok)
                 if not len(candidates):
                     continue
@@ -219,7 +240,7 @@ def match(
                 for j in candidates:
                     want = kw[j]
                     if have.owner == want.owner and have.owner:
-                        _refuse(result, options, have, want, "the same organisation")
+                        _refuse(result, options, have, want, "the same organisation", "same_organisation")
                         continue
                     proposal = _propose(
                         have,
@@ -242,17 +263,22 @@ def match(
     return result
 
 
-def _why_not(have: Flow, want: Flow, km: float, limit: float) -> str:
+def _why_not(have: Flow, want: Flow, km: float, limit: float) -> tuple[str, dict[str, object], str]:
+    """Why a pair fails the hard rules checked for all wants at once: (code, arguments, English text)."""
     if have.dimension and want.dimension and have.dimension is not want.dimension:
+        have_unit, want_unit = BASE_UNIT[have.dimension], BASE_UNIT[want.dimension]
         return (
-            f"quantities do not compare: {BASE_UNIT[have.dimension]} ({have.dimension.value}) "
-            f"against {BASE_UNIT[want.dimension]} ({want.dimension.value})"
+            "unit_mismatch",
+            {"have_unit": have_unit, "want_unit": want_unit},
+            f"quantities do not compare: {have_unit} ({have.dimension.value}) "
+            f"against {want_unit} ({want.dimension.value})",
         )
     if have.hazardous and not want.hazardous:
-        return "hazardous waste, and the receiving site does not accept hazardous waste"
+        return "hazardous", {}, "hazardous waste, and the receiving site does not accept hazardous waste"
     if km > limit:
-        return f"{km:,.0f} km by road, beyond the {limit:,.0f} km limit"
-    return "not available at the same time"
+        text = f"{km:,.0f} km by road, beyond the {limit:,.0f} km limit"
+        return "too_far", {"km": km, "limit": limit}, text
+    return "not_same_time", {}, "not available at the same time"
 
 
 def _propose(
@@ -279,9 +305,10 @@ def _propose(
         flags.append(text)
         flag_codes.append((key, args))
 
-    problems = quality_problems(have, want)
+    problems = quality_problem_codes(have, want)
     if problems:
-        _refuse(result, options, have, want, "quality: " + "; ".join(problems))
+        text = "quality: " + "; ".join(p[2] for p in problems)
+        _refuse(result, options, have, want, text, "quality", {"problems": [[c, a] for c, a, _t in problems]})
         return None
     evidence: list[tuple[float, float]] = []  # (weight, value)
     if have.kind is FlowKind.MATERIAL and have.ewc and want.ewc:
@@ -310,7 +337,7 @@ def _propose(
     if have.kind is FlowKind.HEAT and have.heat is not None and want.heat is not None:
         verdict = heat_fit(have.heat, want.heat)
         if verdict.fit is HeatFit.TOO_COLD:
-            _refuse(result, options, have, want, verdict.reasons[0])
+            _refuse(result, options, have, want, verdict.reasons[0], "too_cold", dict(verdict.codes[0][1]))
             return None
         evidence.append((CODE_WEIGHT, 1.0 if verdict.fit is HeatFit.DIRECT else 0.7))
         for text, (code_name, args) in zip(verdict.reasons, verdict.codes, strict=True):
@@ -319,20 +346,31 @@ def _propose(
             flag("flag.heat_pump", "needs a heat pump")
             assert verdict.cop is not None
             source_per_unit = (verdict.cop - 1.0) / verdict.cop
+    elif have.kind is FlowKind.HEAT:  # a lead from the market: its temperatures or power are not stated
+        side = "have" if have.heat is None else "want"
+        say(
+            f"heat.unstated_{side}",
+            f"the {'offer' if side == 'have' else 'need'} states no temperature or power yet: "
+            "whether the heat is hot enough is not checked",
+        )
+        evidence.append((CODE_WEIGHT, 0.5))  # temperatures unknown: an even chance, not a text guess
     if not evidence:
         compatibility = 0.5  # same kind, nothing else known: a lead for the officer, not a match
         say("nothing_known", "same kind of resource; no codes or descriptions to compare")
     else:
         compatibility = sum(w * v for w, v in evidence) / sum(w for w, _ in evidence)
     if compatibility < options.min_compatibility:
-        _refuse(result, options, have, want, f"compatibility {compatibility:.0%} is below the threshold")
+        text = f"compatibility {compatibility:.0%} is below the threshold"
+        _refuse(result, options, have, want, text, "low_compatibility", {"share": compatibility})
         return None
 
     dimension = have.dimension or want.dimension or Dimension.COUNT
     unit = BASE_UNIT[dimension]
     have_q, want_q = have.per_year, want.per_year
-    if verdict is not None:
+    if verdict is not None and (verdict.delivered_mwh or not (have.provisional or want.provisional)):
         quantity = verdict.delivered_mwh
+    elif verdict is not None:  # a lead from the market states its temperature but not its energy
+        quantity = have_q or want_q
     elif have_q and want_q:
         quantity = min(have_q, want_q)
     else:
@@ -367,6 +405,9 @@ def _propose(
             cost=impact.transport_cost_eur,
             rate=factors["transport_cost_eur_per_tkm"],
         )
+    elif have.kind is FlowKind.HEAT and verdict is None:
+        impact = Impact()  # figures to confirm: no estimate
+        say("heat.network", f"{km:,.1f} km of heat network", km=km)
     elif verdict is not None:
         impact = heat_impact(
             verdict.delivered_mwh,
@@ -387,6 +428,11 @@ def _propose(
             "flag.hazardous",
             "hazardous waste: transfer needs a permitted receiver and notification (EU Waste Framework "
             "Directive 2008/98/EC, art. 17-19; regional waste regulations)",
+        )
+    if have.provisional or want.provisional:
+        flag(
+            "flag.from_market",
+            "read from a need or an offer under Needs & offers: confirm the figures with its owner",
         )
     if have.kind is FlowKind.MATERIAL:
         flag(
@@ -419,6 +465,88 @@ def _propose(
         tuple(reason_codes),
         tuple(flag_codes),
     )
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """One reason why a flow has no proposal, and how many counterparts it concerns."""
+
+    code: str  # "no_counterpart", "would_match", or a refusal code (REFUSAL_CODES)
+    count: int
+    args: dict[str, object] = field(default_factory=dict)
+
+
+def explain_unmatched(
+    flow: Flow,
+    flows: Sequence[Flow],
+    *,
+    factors: Factors | None = None,
+    pairable: Callable[[Flow, Sequence[Flow]], npt.NDArray[np.bool_]] | None = None,
+    min_compatibility: float = MatchOptions.min_compatibility,
+) -> list[Unmatched]:
+    """Why ``flow`` gets no proposal: its counterparts among ``flows`` (the other direction, the same
+    kind) put through the matcher's rules, the refusals counted by reason, most frequent first.
+
+    Counterparts that ``pairable`` refuses are left out as if they did not exist: telling that a flow
+    nobody may see was refused would tell that it exists. No counterpart left: ``no_counterpart``.
+    Counterparts that pass every rule: ``would_match`` (the proposals are not computed yet, or the
+    offers went to needs they serve better). Without an encoder or a learned model, compatibility rests
+    on the codes alone, as the matcher's rules do where those are missing."""
+    others = [
+        f for f in flows if f.kind is flow.kind and f.direction is not flow.direction and f.id != flow.id
+    ]
+    if pairable is not None and others:
+        if flow.direction is Direction.HAVE:
+            keep = np.asarray(pairable(flow, others), dtype=bool)
+            others = [o for o, k in zip(others, keep, strict=True) if k]
+        else:
+            others = [o for o in others if bool(np.asarray(pairable(o, [flow]), dtype=bool)[0])]
+    opposite = "want" if flow.direction is Direction.HAVE else "have"
+    if not others:
+        return [Unmatched("no_counterpart", 0, {"kind": flow.kind.value, "direction": opposite})]
+    options = MatchOptions(
+        top_per_have=len(others) + 1, min_compatibility=min_compatibility, keep_refused=True
+    )
+    result = match([flow, *others], factors=factors, options=options)
+    mine = flow.id
+    grouped: dict[str, list[Refusal]] = {}
+    for r in result.refusals:
+        if mine in (r.have, r.want) and r.code != "hidden":
+            grouped.setdefault(r.code, []).append(r)
+    reasons: list[Unmatched] = []
+    fitting = [p for p in result.proposals if mine in (p.have, p.want)]
+    if fitting:
+        best = max(fitting, key=lambda p: p.score)
+        reasons.append(Unmatched("would_match", len(fitting), {"km": best.road_km}))
+    for code, refusals in grouped.items():
+        args: dict[str, object] = {}
+        if code == "too_far":
+            nearest = min(refusals, key=lambda r: _number(r.args.get("km")))
+            args = {"km": nearest.args.get("km", 0.0), "limit": nearest.args.get("limit", 0.0)}
+        elif code == "unit_mismatch":
+            side = "want_unit" if flow.direction is Direction.HAVE else "have_unit"
+            own = "have_unit" if flow.direction is Direction.HAVE else "want_unit"
+            args = {
+                "units": ", ".join(sorted({str(r.args.get(side, "")) for r in refusals})),
+                "unit": refusals[0].args.get(own, ""),
+            }
+        elif code == "quality":
+            names: set[str] = set()
+            for r in refusals:
+                problems = r.args.get("problems", [])
+                assert isinstance(problems, list)
+                for problem_code, problem_args in problems:
+                    is_form = str(problem_code).startswith("quality.form")
+                    names.add("form" if is_form else str(problem_args["name"]))
+            args = {"names": ", ".join(sorted(names))}
+        reasons.append(Unmatched(code, len(refusals), args))
+    order = {code: i for i, code in enumerate(("would_match", *REFUSAL_CODES))}
+    reasons.sort(key=lambda u: (u.code != "would_match", -u.count, order.get(u.code, 99)))
+    return reasons
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def _code_matrix(codes: Sequence[tuple[str, ...]], width: int = 3) -> npt.NDArray[np.int64]:

@@ -10,8 +10,11 @@ Three ecosystems:
 
 What the sources say is recorded as they say it (names, kinds, the founding and naming dates of Flux50,
 the founding years and names of the Luxembourg clusters, the four work domains). What they do not say
-is invented and marked: people and invented organisations carry ``is_sample=True`` (not written into
-their public descriptions); invented dates, zones and needs say "sample" in their description or note.
+is invented and marked, never in a public text: people, invented organisations and clusters carry
+``is_sample=True`` (their pages show a "Sample data" badge); what is invented about a cluster or a domain
+is its ``provenance`` here (listed in README.md beside this file, never loaded into a description);
+invented dates and steps say "sample" only in staff-only notes (a membership's history, a letter of
+intent, an interaction).
 Real organisations get a legal identifier only where it is certain; otherwise it stays empty. Sites
 are at city level and only where the city is known.
 
@@ -87,7 +90,8 @@ class DomainSeed:
     slug: str
     name: str
     kind: str  # a helix.registry.models.DomainKind value
-    description: str
+    description: str  # public: what the domain is about, never where the data comes from
+    provenance: str = ""  # what the source says and what is invented; kept out of every public text
 
 
 @dataclass(frozen=True)
@@ -96,9 +100,10 @@ class ClusterSeed:
     operator: str  # organisation slug
     founded_on: dt.date
     names: tuple[ClusterNameSeed, ...]
-    description: str
+    description: str  # public: what the cluster is about, never where the data comes from
     domains: tuple[DomainSeed, ...] = ()
     is_sample: bool = False
+    provenance: str = ""  # what the source says and what is invented; kept out of every public text
 
 
 @dataclass(frozen=True)
@@ -223,8 +228,8 @@ def _lu(city: str, latitude: float, longitude: float) -> SiteSeed:
 
 SAMPLE_NOTE = "sample: date approximate"
 ZONE_NOTE = (
-    "Sample: the source says five innovator zones were selected but does not name them; this name is "
-    "invented."
+    "The source says five innovator zones were selected but does not name them; the name and the "
+    "description are invented."
 )
 
 FLUX50_ORGANISATIONS = (
@@ -577,8 +582,8 @@ FLUX50_ORGANISATIONS = (
         size_class="sme",
         sectors=("35.30",),
         keywords=("district heating", "residual heat", "heat networks"),
-        description_en="designs and operates small district heating networks fed by residual heat.",
-        description_nl="Voorbeeld: ontwerpt en beheert kleine warmtenetten die gevoed worden met restwarmte.",
+        description_en="Designs and operates small district heating networks fed by residual heat.",
+        description_nl="Ontwerpt en beheert kleine warmtenetten die gevoed worden met restwarmte.",
         site=SiteSeed("Sint-Niklaas", "oost-vlaanderen", 51.1650, 4.1437, "9100"),
         is_sample=True,
     ),
@@ -589,8 +594,8 @@ FLUX50_ORGANISATIONS = (
         size_class="sme",
         sectors=("27.20",),
         keywords=("batteries", "energy storage", "second-life batteries"),
-        description_en="assembles stationary battery systems from second-life cells.",
-        description_nl="Voorbeeld: bouwt stationaire batterijsystemen met tweedehands cellen.",
+        description_en="Assembles stationary battery systems from second-life cells.",
+        description_nl="Bouwt stationaire batterijsystemen met tweedehands cellen.",
         site=SiteSeed("Geel", "antwerpen", 51.1617, 4.9900, "2440"),
         is_sample=True,
     ),
@@ -601,8 +606,8 @@ FLUX50_ORGANISATIONS = (
         size_class="sme",
         sectors=("43.21", "71.12"),
         keywords=("building automation", "renovation", "heat pumps"),
-        description_en="engineering and installation for smart, deep-renovated buildings.",
-        description_nl="Voorbeeld: studie en installatie voor slimme, diepgerenoveerde gebouwen.",
+        description_en="Engineering and installation for smart, deep-renovated buildings.",
+        description_nl="Studie en installatie voor slimme, diepgerenoveerde gebouwen.",
         site=KORTRIJK,
         is_sample=True,
     ),
@@ -613,8 +618,8 @@ FLUX50_ORGANISATIONS = (
         size_class="sme",
         sectors=("62.10",),
         keywords=("energy data", "forecasting", "machine learning"),
-        description_en="forecasts of energy demand and production from meter data.",
-        description_nl="Voorbeeld: voorspellingen van energievraag en -productie op basis van meterdata.",
+        description_en="Forecasts of energy demand and production from meter data.",
+        description_nl="Voorspellingen van energievraag en -productie op basis van meterdata.",
         site=SiteSeed("Diest", "vlaams-brabant", 50.9891, 5.0506, "3290"),
         is_sample=True,
     ),
@@ -652,31 +657,36 @@ FLUX50_ZONES = (
         "multi-energy-districts",
         "Multi-energy districts",
         "innovator_zone",
-        "Districts and business parks that share heat, electricity and storage. " + ZONE_NOTE,
+        "Districts and business parks that share heat, electricity and storage.",
+        ZONE_NOTE,
     ),
     DomainSeed(
         "smart-buildings-renovation",
         "Smart buildings and renovation",
         "innovator_zone",
-        "Energy-neutral renovation and smart control of buildings. " + ZONE_NOTE,
+        "Energy-neutral renovation and smart control of buildings.",
+        ZONE_NOTE,
     ),
     DomainSeed(
         "flexible-grids-storage",
         "Flexible grids and storage",
         "innovator_zone",
-        "Flexibility, batteries and smart charging on the distribution grid. " + ZONE_NOTE,
+        "Flexibility, batteries and smart charging on the distribution grid.",
+        ZONE_NOTE,
     ),
     DomainSeed(
         "energy-data-ict",
         "Energy data and ICT",
         "innovator_zone",
-        "Metering data, internet of things and energy services. " + ZONE_NOTE,
+        "Metering data, internet of things and energy services.",
+        ZONE_NOTE,
     ),
     DomainSeed(
         "industrial-energy-efficiency",
         "Industrial energy efficiency",
         "innovator_zone",
-        "Residual heat, electrification and efficiency in industry and ports. " + ZONE_NOTE,
+        "Residual heat, electrification and efficiency in industry and ports.",
+        ZONE_NOTE,
     ),
 )
 
@@ -1182,7 +1192,8 @@ LUX_COMPANIES = (
 
 # The source gives each cluster's founding year and its current name, not the day of founding nor the date
 # of the rename. Founding days are set to 1 January of the year; rename dates are plausible guesses.
-_RENAME_NOTE = "Founding year from the source (day approximate); rename date approximate, sample."
+_FOUNDING_NOTE = "Founding year from the source; the day (1 January) is invented."
+_RENAME_NOTE = f"{_FOUNDING_NOTE} The date of the rename is invented."
 
 
 def _lux_cluster(
@@ -1191,15 +1202,14 @@ def _lux_cluster(
     names = [ClusterNameSeed(first, D(founded, 1, 1))]
     if current and renamed:
         names.append(ClusterNameSeed(current, renamed))
-        about = f"{about} Renamed from {first} to {current}. {_RENAME_NOTE}"
-    else:
-        about = f"{about} Founding year from the source (day approximate)."
+        about = f"{about} Renamed from {first} to {current}."
     return ClusterSeed(
         slug,
         "luxinnovation",
         D(founded, 1, 1),
         tuple(names),
         f"Part of the Luxembourg Cluster Initiative run by Luxinnovation. {about}",
+        provenance=_RENAME_NOTE if current and renamed else _FOUNDING_NOTE,
     )
 
 
@@ -1476,9 +1486,9 @@ SEC_ORGANISATIONS = (
 )
 
 
-def _city(
-    slug: str, name: str, site: SiteSeed, website: str, needs_nl: str, needs_en: str
-) -> OrganisationSeed:
+def _city(slug: str, name: str, site: SiteSeed, website: str) -> OrganisationSeed:
+    """A city of Smart Energy Cities. The source names no city: which ones take part, and their needs (the
+    demo's needs and offers, helix.market.demo), are invented; the description says only what it is."""
     return OrganisationSeed(
         slug,
         name,
@@ -1487,56 +1497,18 @@ def _city(
         website=website,
         sectors=("84.11",),
         keywords=("energy transition", "local government"),
-        description_nl=f"Lokaal bestuur in Smart Energy Cities. Voorbeeldnoden (sample): {needs_nl}",
-        description_en=f"Local government in Smart Energy Cities. Sample needs: {needs_en}",
+        description_nl="Lokaal bestuur in Smart Energy Cities.",
+        description_en="Local government in Smart Energy Cities.",
         site=site,
     )
 
 
 SEC_CITIES = (
-    _city(
-        "stad-gent",
-        "Stad Gent",
-        GENT,
-        "https://stad.gent",
-        "collectieve renovatie van rijwoningen met een wijkaanpak; warmtenetten die restwarmte uit de haven "
-        "benutten.",
-        "collective renovation of terraced houses street by street; heat networks using residual heat from "
-        "the port.",
-    ),
-    _city(
-        "stad-antwerpen",
-        "Stad Antwerpen",
-        ANTWERPEN,
-        "https://www.antwerpen.be",
-        "groene warmte voor nieuwe stadswijken; openbare verlichting die op afstand te sturen en te dimmen "
-        "is.",
-        "green heat for new districts; public lighting that can be dimmed and controlled remotely.",
-    ),
-    _city(
-        "stad-leuven",
-        "Stad Leuven",
-        LEUVEN,
-        "https://leuven.be",
-        "begeleiding van eigenaars bij collectieve renovatie; e-mobility hubs met deelwagens aan stations.",
-        "guidance for owners in collective renovation; e-mobility hubs with shared cars at stations.",
-    ),
-    _city(
-        "stad-kortrijk",
-        "Stad Kortrijk",
-        KORTRIJK,
-        "https://www.kortrijk.be",
-        "slimme ledverlichting met dimprofielen; laadpunten op bedrijventerreinen.",
-        "smart LED lighting with dimming profiles; charging points on business parks.",
-    ),
-    _city(
-        "stad-genk",
-        "Stad Genk",
-        GENK,
-        "https://www.genk.be",
-        "groene warmte uit geothermie en restwarmte; e-mobility hubs in de wijken.",
-        "green heat from geothermal energy and residual heat; e-mobility hubs in the neighbourhoods.",
-    ),
+    _city("stad-gent", "Stad Gent", GENT, "https://stad.gent"),
+    _city("stad-antwerpen", "Stad Antwerpen", ANTWERPEN, "https://www.antwerpen.be"),
+    _city("stad-leuven", "Stad Leuven", LEUVEN, "https://leuven.be"),
+    _city("stad-kortrijk", "Stad Kortrijk", KORTRIJK, "https://www.kortrijk.be"),
+    _city("stad-genk", "Stad Genk", GENK, "https://www.genk.be"),
 )
 
 SEC_DOMAINS = (
@@ -1576,9 +1548,10 @@ SMART_ENERGY_CITIES = ClusterSeed(
     "projects, organised by Agoria, Flux50, VITO-EnergyVille and VVSG with the support of VLAIO. Phase 1 "
     "(July 2018) inventoried the needs of local governments; phase 2 (autumn 2018) held workshops and "
     "speed-dating matchmaking; phase 3 (from May 2019) runs innovation trajectories and working tables; "
-    "phase 4 (spring 2020) disseminates the results. Helix records Flux50 as the operator; the start day is "
-    "approximate.",
+    "phase 4 (spring 2020) disseminates the results.",
     SEC_DOMAINS,
+    provenance="The source names four organisers; Helix records Flux50 as the operator. The start day is "
+    "invented (the source says July 2018).",
 )
 
 _ORGANISING = "organising partner"
