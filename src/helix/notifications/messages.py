@@ -40,7 +40,7 @@ MESSAGES: dict[str, Message] = {
         Kind.MATCH,
         _("New matches for “%(listing)s”"),
         ngettext_lazy(
-            "A new counterpart matches your listing “%(listing)s”: %(titles)s.",
+            "%(count)d new counterpart matches your listing “%(listing)s”: %(titles)s.",
             "%(count)d new counterparts match your listing “%(listing)s”: %(titles)s.",
             "count",
         ),
