@@ -54,7 +54,7 @@ def test_serve_answers_with_several_processes_and_stops_on_ctrl_c(tmp_path: Path
             except OSError:
                 continue
         assert status == 200
-        assert "Directory of organisations" in page
+        assert "Find partners in our innovation clusters" in page  # the public home page
         assert len(_children(server.pid)) == 2  # the gunicorn processes (no background worker asked)
         # Several processes share the rate-limit counts and the page cache's version through files.
         assert (tmp_path / "cache").is_dir()

@@ -12,7 +12,8 @@ that people read (the grid of an event, the flows, the pairs) names its columns 
 a file that is imported again (the registry export) keeps its column keys.
 
 Every workbook import reads through :func:`read_workbook`: read-only, streamed, the declared sheet size
-ignored, and refused beyond the import limits of the settings (:func:`import_limits`).
+ignored, and refused beyond the import limits of the settings (:func:`import_limits`). An import of one
+list (people to invite, listings) reads the CSV file or the workbook's first sheet with :func:`read_table`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
-from helix.core.registry.records import Limits, RowError, Source, Table, escape_cell
+from helix.core.registry.records import Limits, RowError, Source, Table, escape_cell, read_csv
 
 Rows = Iterable[Sequence[Any]]
 
@@ -112,6 +113,19 @@ def import_limits() -> Limits:
         columns=settings.HELIX_IMPORT_MAX_COLUMNS,
         unpacked_bytes=settings.HELIX_IMPORT_MAX_UNPACKED_BYTES,
     )
+
+
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def read_table(path: Path, limits: Limits | None = None) -> tuple[Table | None, list[RowError]]:
+    """A CSV file, or the first sheet of an XLSX workbook, as one table; None, with the errors, when it
+    cannot be read (``limits`` defaults to the settings)."""
+    limits = limits or import_limits()
+    if path.suffix.lower() not in XLSX_SUFFIXES:
+        return read_csv(path.read_bytes(), Source(path.name), limits)
+    sheets, errors = read_workbook(path, first_only=True, limits=limits)
+    return (sheets[0][1], []) if sheets else (None, errors)
 
 
 # What openpyxl raises on a damaged workbook (ParseError: XML that is not).

@@ -68,11 +68,7 @@ EXCLUDED: dict[str, str] = {
 }
 
 # (route name, axe rule id or "overflow" or "untranslated") -> why it is allowed for now. Keep it short.
-ALLOWED: dict[tuple[str, str], str] = {
-    # The map's <svg role="img"> holds links to the flows and exchanges; the symbiosis pages were being
-    # rewritten while this audit was written. Fix: role="group" (or no role) on the svg.
-    ("symbiosis:map", "nested-interactive"): "svg role=img around links (reported to the symbiosis map)",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 # --- the routes and their ids ----------------------------------------------------------------------
@@ -566,8 +562,6 @@ def _run_in_thread(coroutine: Any) -> None:
 def test_every_demo_page_for_every_role_width_and_language(serial_server, settings):  # type: ignore[no-untyped-def]
     if not Path(CHROMIUM).exists():
         pytest.skip("browser tests need Debian's chromium (apt-get install chromium); CI installs it")
-    if __import__("os").environ.get("HELIX_PAGE_AUDIT") != "1":
-        pytest.skip("the page audit is not yet green on every page (issue 12): HELIX_PAGE_AUDIT=1 runs it")
     pytest.importorskip("playwright")
     from helix.registry.demo.load import load_demo
 

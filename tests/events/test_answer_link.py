@@ -156,6 +156,8 @@ def test_after_the_request_deadline_the_link_cannot_answer(client, asked):
     setup.event.request_deadline = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     setup.event.save()
     assert "The deadline for answering meeting requests has passed." in client.get(accept).content.decode()
-    client.post(accept, {"answer": "accept"})
+    page = client.post(accept, {"answer": "accept"}, follow=True).content.decode()
+    assert "This request can no longer be answered." in page
     request.refresh_from_db()
-    assert request.status == RequestStatus.REQUESTED
+    # past the deadline an unanswered request is expired, as when answered in Helix (test_lifecycles)
+    assert request.status == RequestStatus.EXPIRED

@@ -110,6 +110,49 @@ def test_the_organiser_checks_many_in_at_once(client, day):
     }
 
 
+def test_checking_many_in_is_logged_and_reads_as_many_queries_for_few_and_many(client):
+    """One logged update for the participants chosen, whatever their number: each gets its audit entry."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (2, 6):
+        setup = small_event([f"Org {size}-{k}" for k in range(size)], title=f"Day {size}")
+        ids = [r.pk for r in setup.registrations]
+        client.force_login(setup.organiser)
+        with CaptureQueriesContext(connection) as queries:
+            client.post(f"/events/{setup.event.pk}/participants/bulk/", {"action": "check_in", "ids": ids})
+        counts.append(len(queries))
+        assert Registration.objects.filter(pk__in=ids, checked_in_at__isnull=False).count() == size
+        logged = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Registration),
+            object_pk__in=[str(i) for i in ids],
+            action=LogEntry.Action.UPDATE,
+        )
+        assert sorted(e.object_pk for e in logged if "checked_in_at" in e.changes_dict) == sorted(
+            str(i) for i in ids
+        )
+        setup.organiser.username = f"organiser-{size}"
+        setup.organiser.save()
+        for user in setup.users:
+            user.username = f"{user.username}-{size}"
+            user.save()
+    assert counts[0] == counts[1]
+
+
+def test_a_bulk_check_in_without_a_choice_says_so(client, day):
+    client.force_login(day.organiser)
+    bulk = f"/events/{day.event.pk}/participants/bulk/"
+    response = client.post(bulk, {"action": "check_in"}, follow=True)
+    other = client.post(bulk, {"action": "teleport", "ids": [day.registrations[0].pk]}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == ["Choose at least one participant."]
+    assert [str(m) for m in other.context["messages"]] == ["Choose what to do with the participants chosen."]
+    assert not Registration.objects.filter(checked_in_at__isnull=False).exists()
+
+
 def test_participants_do_not_check_in(client, day):
     heatco = day.registrations[0]
     client.force_login(day.users[0])

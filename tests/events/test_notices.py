@@ -181,3 +181,17 @@ def test_request_status_is_unchanged_by_telling(three):
     request = services.request_meeting(three.users[0], heatco, genk)
     request.refresh_from_db()
     assert request.status == RequestStatus.REQUESTED
+
+
+def test_a_sweep_after_everyone_was_reminded_costs_the_same_few_queries(three):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = dt.datetime(2026, 11, 30, 12, 0, tzinfo=BRUSSELS)
+    three.event.request_deadline = now + dt.timedelta(days=1)
+    three.event.save()
+    assert remind_request_deadlines(now, force=True) == 3
+    with CaptureQueriesContext(connection) as queries:
+        assert remind_request_deadlines(now, force=True) == 0
+    # the events, their reachable registrations, the reminders sent: not one query per participant
+    assert len(queries) == 3, [q["sql"] for q in queries]

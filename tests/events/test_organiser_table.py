@@ -150,3 +150,49 @@ def test_request_a_meeting_turns_into_the_request_s_status(client, setup):
     robots = setup.registrations[2]
     assert f'id="request-state-{robots.pk}">They asked you: answer below</span>' in after
     assert f'name="request-{robots.pk}"' not in after
+
+
+def test_the_organiser_page_reads_as_many_queries_for_a_few_and_many_rows(client):
+    """Sign-ups (each with its suggested organisations), requests, the published schedule's meetings and
+    the participants: a constant number of queries whatever their number."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from helix.events.models import EventSignup, Schedule, ScheduledMeeting
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    counts = []
+    for size in (3, 9):
+        setup = small_event([f"Org {size}-{k}" for k in range(size)], title=f"Day {size}", slots=size)
+        regs, slots = setup.registrations, list(setup.event.slots.order_by("start"))
+        schedule = Schedule.objects.create(
+            event=setup.event, status="succeeded", published=True, published_at=timezone.now()
+        )
+        for k in range(size - 1):
+            req = services.request_meeting(setup.users[k], regs[k], regs[k + 1])
+            ScheduledMeeting.objects.create(schedule=schedule, request=req, slot=slots[k], table=1)
+        for k in range(size):
+            known = OrganisationFactory(name=f"Renovate {size}-{k} Together")
+            MembershipFactory(organisation=known, cluster=setup.event.cluster)
+            EventSignup.objects.create(
+                event=setup.event,
+                first_name="Sara",
+                last_name=f"Janssens {k}",
+                email=f"sara{k}@size{size}.example",
+                organisation_name=f"Renovate {size}-{k} Together NV",
+            )
+        client.force_login(setup.organiser)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(f"/events/{setup.event.pk}/").content.decode()
+        counts.append(len(queries))
+        assert page.count('class="meeting-row"') == size - 1
+        for k in range(size):  # each sign-up suggests its own organisation
+            known = OrganisationFactory._meta.model.objects.get(name=f"Renovate {size}-{k} Together")
+            assert f'<option value="{known.pk}">Renovate {size}-{k} Together</option>' in page
+        setup.organiser.username = f"organiser-{size}"
+        setup.organiser.save()
+        for user in setup.users:
+            user.username = f"{user.username}-{size}"
+            user.save()
+    assert counts[0] == counts[1]

@@ -191,3 +191,24 @@ def test_participants_neither_see_nor_decide_sign_ups(client):
 
     assert response.status_code == 404
     assert EventSignup.objects.get().status == SignupStatus.PENDING
+
+
+def test_each_sign_up_gets_the_organisations_named_like_its_own(db):
+    from helix.events.registrations import organisation_suggestions
+
+    setup = small_event(["HeatCo"])
+    names = ("Renovate Together NV", "Renovate Schools", "Heat Pumps Limburg BV", "Renovate Together")
+    found = {}
+    for name in names:
+        found[name] = OrganisationFactory(name=name)
+        MembershipFactory(organisation=found[name], cluster=setup.event.cluster)
+
+    suggested = organisation_suggestions(
+        setup.organiser, ["Renovate Together", "heat pumps limburg", "Nothing Alike", "  "]
+    )
+
+    assert {name: [o.name for o in orgs] for name, orgs in suggested.items()} == {
+        "Renovate Together": ["Renovate Together", "Renovate Together NV", "Renovate Schools"],
+        "heat pumps limburg": ["Heat Pumps Limburg BV", "HeatCo"],  # "heat" in HeatCo
+        "Nothing Alike": [],
+    }

@@ -116,3 +116,20 @@ def test_a_week_before_expiry_the_owners_are_reminded_once(owners, django_captur
     # renewed, and then close to its new date: reminded again
     Listing.objects.filter(pk=listing.pk).update(expires_on=today + dt.timedelta(days=6))
     assert notices.remind_expiring_listings(force=True) == 1
+
+
+def test_an_expiry_sweep_after_everyone_was_reminded_costs_two_queries(owners):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    city, dc = owners
+    today = timezone.localdate()
+    for org, side in ((city.person.organisation, "need"), (dc.person.organisation, "offer")):
+        extra = {"category": "partner"} if side == "need" else {}
+        listing = make_listing(org, side, title="Heat", description=HEAT, **extra)
+        Listing.objects.filter(pk=listing.pk).update(expires_on=today + dt.timedelta(days=3))
+    assert notices.remind_expiring_listings(force=True) == 2
+    with CaptureQueriesContext(connection) as queries:
+        assert notices.remind_expiring_listings(force=True) == 0
+    # the listings about to expire, the reminders sent: not one query per listing
+    assert len(queries) == 2, [q["sql"] for q in queries]

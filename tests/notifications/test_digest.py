@@ -43,7 +43,7 @@ def test_the_digest_waits_for_the_hour_then_goes_once_a_day(waiting, django_capt
     assert sent.to == ["an@example.org"]
     assert sent.subject == "Helix: 2 new notifications"
     assert "New matches for “Waste heat”" in sent.body
-    assert "A new counterpart matches your listing “Waste heat”: Heat pumps." in sent.body
+    assert "1 new counterpart matches your listing “Waste heat”: Heat pumps." in sent.body
     assert "New matches for “Cold storage”" in sent.body
     assert "http://127.0.0.1:8000/needs-offers/2/" in sent.body
     assert Notification.objects.filter(digested_at=None).count() == 0
@@ -92,3 +92,21 @@ def test_the_worker_housekeeping_round_sends_the_digest(
         housekeeping_round()
         housekeeping_round()
     assert [m.subject for m in mail.outbox] == ["Helix: 2 new notifications"]
+
+
+def test_one_persons_many_notifications_do_not_hold_back_the_others(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.HELIX_DIGEST_HOUR = 7
+    busy = UserFactory(username="busy", email="b@example.org")
+    quiet = UserFactory(username="quiet", email="q@example.org")
+    notify(quiet, "market.new_matches", MATCH)
+    Notification.objects.bulk_create(
+        Notification(recipient=busy, kind=Kind.MATCH, message="market.new_matches", delivery=Delivery.DIGEST)
+        for _ in range(600)
+    )
+    Notification.objects.update(created_at=at(3, 5))
+    Notification.objects.filter(recipient=quiet).update(created_at=at(3, 4))  # the oldest
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests(at(3, 7)) == 2  # one round reaches every person waiting, however busy one is
+    assert sorted(m.to[0] for m in mail.outbox) == ["b@example.org", "q@example.org"]

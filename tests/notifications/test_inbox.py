@@ -168,3 +168,13 @@ def test_the_api_answers_404_for_an_id_beyond_any_row(client):
 def test_a_page_id_beyond_any_row_is_not_found(client, an):
     assert client.get(f"/notifications/{10**30}/open/").status_code == 404
     assert client.post(f"/notifications/{10**30}/read/").status_code == 404
+
+
+def test_the_inbox_counts_the_unread_once(client, an):
+    tell(an, 2)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("notifications:inbox")).content.decode()
+    assert 'id="unread-badge">2<' in page
+    assert ">2 unread<" in page
+    counted = [q["sql"] for q in queries if "COUNT(" in q["sql"] and '"read_at" IS NULL' in q["sql"]]
+    assert len(counted) == 1, counted  # the menu's badge and the page share one count

@@ -148,3 +148,32 @@ def test_the_actors_language_is_not_the_readers(django_capture_on_commit_callbac
         )
     assert OutgoingMail.objects.get().language == "en"
     assert NotificationSettings.objects.get(user=user).language == "en"
+
+
+def test_an_email_at_once_writes_two_rows_and_reads_the_preferences_once():
+    """notify does no more in a request than read the reader's choices and write the inbox row and the
+    outbox row (the e-mail leaves after commit, from a task)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = UserFactory(username="an", email="an@example.org")
+    save_preferences(user, language="nl", deliveries={})
+    with CaptureQueriesContext(connection) as queries:
+        note = notify(user, "market.request_received", PARAMS, "/meetings/")
+    assert [q["sql"].split()[0] for q in queries] == ["SELECT", "INSERT", "INSERT"]
+    assert note.mailed_at is not None
+    assert OutgoingMail.objects.get().language == "nl"
+
+
+def test_a_sweep_looks_at_once_then_waits(monkeypatch):
+    from helix.notifications import services
+
+    clock = [5.0]  # a machine booted five seconds ago: the first look still runs
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    sweep = services.Sweep(600)
+    assert sweep.due() is True
+    clock[0] += 599
+    assert sweep.due() is False
+    assert sweep.due(force=True) is True
+    clock[0] += 600
+    assert sweep.due() is True

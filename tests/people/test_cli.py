@@ -73,3 +73,21 @@ def test_a_file_is_all_or_nothing(eco, tmp_path):
     assert sent.exit_code == 0, sent.output
     assert "2 invitations queued" in sent.output
     assert sorted(Invitation.objects.values_list("email", flat=True)) == ["ann@example.org", "bo@example.org"]
+
+
+def test_the_invitations_command_filters_on_the_state_as_the_page_does(eco):
+    from helix.people import services
+
+    kept = services.invite(
+        by=eco.staff, email="new@example.org", first_name="N", last_name="W", organisation=eco.enervalis
+    )
+    lapsed = services.invite(
+        by=eco.staff, email="old@example.org", first_name="O", last_name="L", organisation=eco.enervalis
+    )
+    Invitation.objects.filter(pk=lapsed.pk).update(expires_at=lapsed.sent_at)  # pending, past its date
+    expired = run("invitations", "--as", "staff", "--state", "expired")
+    assert expired.exit_code == 0, expired.output
+    assert expired.output.splitlines()[0].split()[:2] == ["expired", "old@example.org"]
+    assert expired.output.strip().endswith("1 invitation(s)")
+    pending = run("invitations", "--as", "staff", "--state", "pending").output
+    assert (kept.email in pending, lapsed.email in pending) == (True, False)

@@ -340,6 +340,15 @@ def test_a_member_invites_a_limited_number_a_day(eco):
     )
 
 
+def test_a_member_cannot_send_a_staff_invitation_past_the_daily_limit(eco):
+    # The permission table, not the caller, says a member's invitation is a colleague's (with its limit).
+    with pytest.raises(PermissionDenied):
+        services.invite(
+            by=eco.member, email="x@example.org", first_name="X", last_name="Y", organisation=eco.enervalis
+        )
+    assert Invitation.objects.count() == 0
+
+
 def test_an_account_of_no_organisation_is_told_why_it_cannot_invite_colleagues(client, eco):
     client.force_login(UserFactory(username="loner"))
     response = client.get("/people/invite/colleague/")

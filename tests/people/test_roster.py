@@ -5,12 +5,23 @@ from __future__ import annotations
 
 import pytest
 
-from helix.core.people.roster import MAX_ROWS, Invitee, read_invitees
-from helix.core.registry.records import RowError, Source, Table, read_csv
+from helix.core.people.roster import MAX_ROWS, Invitee, check_header, read_invitees, read_row
+from helix.core.registry.records import (
+    Column,
+    RowError,
+    Source,
+    Table,
+    Vocabulary,
+    choice,
+    email,
+    escape_cell,
+    read_csv,
+)
 
 pytestmark = pytest.mark.unit
 
 LANGUAGES = ("nl", "fr", "de", "en")
+VOCAB = Vocabulary((), (), (), (), LANGUAGES)
 
 
 def table(text: str) -> Table:
@@ -119,3 +130,24 @@ def test_a_list_longer_than_the_limit_is_refused_whole():
     assert invitees == []
     assert len(errors) == 1
     assert f"at most {MAX_ROWS}" in errors[0].message
+
+
+def test_an_escaped_cell_reads_back_as_the_registry_import_reads_it():
+    # The registry export writes '=x as ''=x (escape_cell); every import drops exactly one apostrophe.
+    escaped = escape_cell("'=not a formula")
+    invitees, errors = read_invitees(
+        table(f"email,first_name,last_name,organisation,message\nann@example.org,Ann,Peeters,X,{escaped}\n"),
+        LANGUAGES,
+    )
+    assert errors == []
+    assert [i.message for i in invitees] == ["'=not a formula"]
+
+
+def test_the_header_and_row_readers_serve_any_list_of_people():
+    columns = (Column("email", email, required=True), Column("role", choice(lambda v: ("host", "guest"))))
+    read = table("Email,Function\nann@example.org,HOST,extra\n")
+    positions, header_errors = check_header(read, columns, {"function": "role"})
+    assert (positions, header_errors) == ({"email": 0, "role": 1}, [])
+    values, row_errors = read_row(read, 2, read.rows[0][1], columns, positions, VOCAB)
+    assert values == {"email": "ann@example.org", "role": "host"}
+    assert row_errors == [RowError("people.csv", 2, "#3", "a value in a column without a name")]

@@ -51,6 +51,7 @@ REPR_RELATIONS = {
         "requested__organisation",
     ),
     "symbiosis.Synergy": ("have", "want"),
+    "events.Registration": ("person", "organisation", "event"),  # the event: its cluster, for the scope
 }
 
 
@@ -234,7 +235,7 @@ def update_logged(queryset: QuerySet[Any], actor: Any = None, **values: Any) -> 
         for name, value in values.items()
         if not hasattr(value, "resolve_expression")
     }
-    rows = list(queryset.only("pk", *plain))
+    rows = list(queryset)  # whole rows: the relations of their names and clusters are then fetched in bulk
     for row in rows:
         for name, value in plain.items():
             setattr(row, name, value)

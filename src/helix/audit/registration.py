@@ -31,6 +31,9 @@ EXCLUDED = {
     "market.IndexState": "the counter the match index follows; bumped on every listing save",
     "market.RankerWeights": "learned from feedback by a job, never edited; every set is kept as its own row",
     "events.ScheduledMeeting": "written only by an optimiser run, all at once; its Schedule is followed",
+    "events.EventSignup": "a request to take part, decided once: its outcome is the followed Registration",
+    "events.MeetingRating": "a participant's opinion of a meeting, counted only in the event's figures",
+    "symbiosis.MarketReading": "a single bookmark: up to when the market was read for resource flows",
     "symbiosis.AllocationRun": "the result of an allocation run, kept as its own row and never edited",
     # Histories that are logs themselves: written only together with the change they record (a
     # membership's level, a synergy's state), which is followed with its actor; never edited.

@@ -21,7 +21,7 @@ def people() -> None:
     """Invite people by e-mail; list invitations."""
 
 
-def _organisation(user: Any, text: str) -> Any:
+def _organisation(user: Any, text: str, *, member: bool) -> Any:
     """The organisation ``user`` may invite to, by slug or exact name (their own, for a member)."""
     from django.db.models import Q
 
@@ -29,25 +29,15 @@ def _organisation(user: Any, text: str) -> Any:
     from helix.registry.models import Organisation
     from helix.registry.permissions import actor_for
 
-    actor = actor_for(user)
-    candidates = services.inviting_organisations(user)
-    if not (actor.staff_of or actor.is_superuser):
-        candidates = Organisation.objects.filter(pk=actor.organisation)
+    if member:
+        candidates = Organisation.objects.filter(pk=actor_for(user).organisation)
+    else:
+        candidates = services.inviting_organisations(user)
     found = list(candidates.filter(Q(slug=text) | Q(name__iexact=text))[:2])
     if len(found) != 1:
         why = "no organisation you may invite to is" if not found else "several organisations are"
         raise click.ClickException(f"{why} {text!r}: give its slug")
     return found[0]
-
-
-def _read(path: Path) -> Any:
-    from helix.core.registry.records import Source, read_csv
-    from helix.spreadsheets import import_limits, read_workbook
-
-    if path.suffix.lower() == ".xlsx":
-        sheets, errors = read_workbook(path, first_only=True)
-        return (sheets[0][1] if sheets else None), errors
-    return read_csv(path.read_bytes(), Source(path.name), import_limits())
 
 
 @people.command("invite")
@@ -88,13 +78,15 @@ def invite_command(
     from django.core.exceptions import PermissionDenied, ValidationError
 
     from helix.people import services
-    from helix.registry.permissions import actor_for
+    from helix.people.models import Invitation, InvitationKind
+    from helix.registry.permissions import may
+    from helix.spreadsheets import read_table
 
     user = require_user(username, "helix people invite")
     if bool(email) == bool(path):
         raise click.UsageError("give either --email (one person) or --file (a list)")
     if path is not None:
-        table, errors = _read(path)
+        table, errors = read_table(path)
         planned: list[Any] = []
         if table is not None and not errors:
             planned, errors = services.plan_invitations(user, table, language=language)
@@ -118,7 +110,7 @@ def invite_command(
         return
     if not (first_name and last_name):
         raise click.UsageError("an invitation needs --first-name and --last-name")
-    member = not (actor_for(user).staff_of or actor_for(user).is_superuser)
+    member = not may(user, "list", Invitation)  # not staff: invites colleagues of their own organisation
     target_cluster = None
     if new_organisation:
         clusters = services.inviting_clusters(user)
@@ -136,13 +128,13 @@ def invite_command(
             email=email or "",
             first_name=first_name,
             last_name=last_name,
-            organisation=_organisation(user, organisation) if organisation else None,
+            organisation=_organisation(user, organisation, member=member) if organisation else None,
             new_organisation=new_organisation or "",
             cluster=target_cluster,
             language=language,
             job_title=job_title,
             message=message,
-            kind="colleague" if member else "staff",
+            kind=InvitationKind.COLLEAGUE if member else InvitationKind.STAFF,
         )
     except ValidationError as exc:
         raise click.ClickException(" ".join(exc.messages)) from exc
@@ -161,15 +153,14 @@ def invitations_command(username: str | None, state: str | None) -> None:
     """The invitations USERNAME may see, newest first."""
     setup_django()
     from helix.people.models import Invitation
+    from helix.people.services import invitations_in_state
     from helix.registry.permissions import scope
 
     user = require_user(username, "helix people invitations")
     shown = 0
-    for invitation in scope(user, "view", Invitation.objects.select_related("organisation")):
-        current = invitation.state().value
-        if state and current != state:
-            continue
+    visible = scope(user, "view", Invitation.objects.select_related("organisation"))
+    for invitation in invitations_in_state(visible, state or "").iterator():
         shown += 1
-        sent = f"{invitation.sent_at:%Y-%m-%d}"
+        current, sent = invitation.state().value, f"{invitation.sent_at:%Y-%m-%d}"
         click.echo(f"{current:9} {invitation.email:40} {invitation.organisation_label}  {sent}")
     click.echo(f"{shown} invitation(s)")

@@ -43,7 +43,7 @@ def agenda_ics(registration: Registration) -> bytes:
         )
     for item in meetings:
         req = item.request
-        other = req.requested if req.requester_id == registration.pk else req.requester
+        other = req.other_side(registration)
         vevent = Event()
         vevent.add("uid", meeting_uid(event.pk, req.pk))
         vevent.add(

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helix.audit.bulk import update_logged
 from helix.core.matchmaking import statistics as stats
 from helix.core.matchmaking import workflows as flow
 from helix.core.workflow import TransitionNotAllowed
@@ -30,6 +31,7 @@ from helix.events.models import (
     RequestStatus,
     ScheduledMeeting,
 )
+from helix.pagecache import data_changed_on_commit
 from helix.registry.permissions import can
 
 # -- many requests at once ---------------------------------------------------------------------------------
@@ -86,24 +88,28 @@ def check_in(user: Any, registration: Registration, *, present: bool = True) -> 
     return registration
 
 
-def check_in_many(user: Any, event: Event, ids: Iterable[int], *, present: bool = True) -> int:
-    """Check the chosen participants of ``event`` in (or undo it); returns how many changed."""
+CHECK_IN_MOVES = {"check_in": True, "undo_check_in": False}  # bulk action: present or not
+
+
+def check_in_many(user: Any, event: Event, ids: Iterable[int], action: str) -> int:
+    """Check the chosen participants of ``event`` in (``check_in``: now) or undo it (``undo_check_in``);
+    returns how many changed. One update, logged in the audit trail row by row."""
     if not can(user, "check_in", event):
         raise PermissionDenied("only the organiser checks participants in")
-    chosen = event.registrations.filter(pk__in=list(ids))
-    if present:
-        changed = list(chosen.filter(checked_in_at__isnull=True))
-        now = timezone.now()
-        for registration in changed:
-            registration.checked_in_at = now
-    else:
-        changed = list(chosen.filter(checked_in_at__isnull=False))
-        for registration in changed:
-            registration.checked_in_at = None
+    if action not in CHECK_IN_MOVES:
+        raise ValidationError({"action": _("Choose what to do with the participants chosen.")})
+    ids = list(ids)
+    if not ids:
+        raise ValidationError({"ids": _("Choose at least one participant.")})
+    chosen = event.registrations.filter(pk__in=ids)
     with transaction.atomic():
-        for registration in changed:  # one save each: the audit trail and the page cache see them
-            registration.save(update_fields=["checked_in_at"])
-    return len(changed)
+        if CHECK_IN_MOVES[action]:
+            changed = update_logged(chosen.filter(checked_in_at__isnull=True), checked_in_at=timezone.now())
+        else:
+            changed = update_logged(chosen.filter(checked_in_at__isnull=False), checked_in_at=None)
+        if changed:
+            data_changed_on_commit()  # an update sends no model signal: the cached pages
+    return changed
 
 
 # -- on the day: was the meeting held ----------------------------------------------------------------------
@@ -126,7 +132,7 @@ def record_outcome(user: Any, request: EventMeetingRequest, outcome: str) -> Eve
     if published_meeting(request) is None:
         raise ValidationError({"outcome": _("Only a meeting of the published schedule is held or missed.")})
     roles = {flow.ORGANISER}
-    services._move(flow.MEETING_OUTCOME_WORKFLOW, request.outcome, outcome, roles)
+    services.permitted_move(flow.MEETING_OUTCOME_WORKFLOW, request.outcome, outcome, roles)
     request.outcome = outcome
     request.save(update_fields=["outcome"])
     return request

@@ -271,6 +271,10 @@ class EventMeetingRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.requester} → {self.requested} ({self.status})"
 
+    def other_side(self, registration: Registration) -> Registration:
+        """The side of the request that is not ``registration`` (which is one of its two sides)."""
+        return self.requested if self.requester_id == registration.pk else self.requester
+
 
 class ScheduleStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")

@@ -18,7 +18,6 @@ without an account gets the e-mail only).
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,13 +36,13 @@ from helix.events.models import (
     ScheduledMeeting,
 )
 from helix.notifications.messages import moment
-from helix.notifications.services import notify_person, once
+from helix.notifications.services import Sweep, notify_person, once, untold
 
 ANSWER_SALT = "helix.events.answer-meeting-request"
 LINK_DAYS = 14  # an answer link works this long, and never after the event ended
 DEADLINE_NOTICE = dt.timedelta(days=2)
 SWEEP_EVERY = 600.0  # seconds between two looks for deadlines in the housekeeping round
-_last_sweep = [0.0]
+_sweep = Sweep(SWEEP_EVERY)
 
 
 # -- answering by a signed link ----------------------------------------------------------------------------
@@ -253,9 +252,8 @@ def meeting_cancelled(event: Event, meeting: ScheduledMeeting, person: Any) -> b
 def remind_request_deadlines(now: dt.datetime | None = None, *, force: bool = False) -> int:
     """Two days before an open event's request deadline, remind each participant once (per deadline: a
     deadline moved later is reminded again). Looks every :data:`SWEEP_EVERY` seconds at most."""
-    if not force and time.monotonic() - _last_sweep[0] < SWEEP_EVERY:
+    if not _sweep.due(force=force):
         return 0
-    _last_sweep[0] = time.monotonic()
     now = now or timezone.now()
     events = Event.objects.filter(
         status=EventStatus.OPEN, request_deadline__gt=now, request_deadline__lte=now + DEADLINE_NOTICE
@@ -264,10 +262,13 @@ def remind_request_deadlines(now: dt.datetime | None = None, *, force: bool = Fa
     for event in events:
         deadline = event.request_deadline
         assert deadline is not None
-        registrations = event.registrations.select_related("person__user", "person__organisation")
-        for registration in registrations.filter(~Q(person__email="") | Q(person__user__isnull=False)):
-            key = f"events.deadline:{registration.pk}:{deadline.isoformat()}"
-            if not once(key):
+        stamp = deadline.isoformat()
+        reachable = event.registrations.filter(~Q(person__email="") | Q(person__user__isnull=False))
+        keys = {f"events.deadline:{pk}:{stamp}": pk for pk in reachable.values_list("pk", flat=True)}
+        due = {keys[key]: key for key in untold(keys)}  # one query when everyone was reminded already
+        registrations = event.registrations.filter(pk__in=due).order_by("pk")
+        for registration in registrations.select_related("person__user", "person__organisation"):
+            if not once(due[registration.pk]):
                 continue
             told += notify_person(
                 registration.person,

@@ -82,7 +82,7 @@ def agenda_pdf(registration: Registration) -> bytes:
     rows: list[tuple[str, str, str, str]] = []
     for item in agenda(registration):
         req = item.request
-        other = req.requested if req.requester_id == registration.pk else req.requester
+        other = req.other_side(registration)
         start, end = item.slot.start.astimezone(zone), item.slot.end.astimezone(zone)
         online = registration.meets_online(other)
         if online:

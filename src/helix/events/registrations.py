@@ -15,7 +15,9 @@ Views call these with the acting user; who may do what is asked of ``helix.event
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,12 +38,11 @@ from helix.events.models import (
     Role,
     SignupStatus,
 )
-from helix.events.services import _move, register
+from helix.events.services import permitted_move, register
 from helix.registry.models import Organisation, OrganisationKind, Person
 from helix.registry.permissions import can, can_create, scope
 
 OPEN_REQUEST = (RequestStatus.REQUESTED, RequestStatus.ACCEPTED)
-LISTINGS_SHOWN = 3  # needs and offers named per side on a card; the participant page shows them all
 
 
 # -- who comes ---------------------------------------------------------------------------------------------
@@ -254,38 +255,61 @@ def pending_signups(user: Any, event: Event) -> list[EventSignup]:
     )
 
 
-def organisation_suggestions(user: Any, name: str, *, limit: int = 8) -> list[Organisation]:
-    """Organisations the user may add people to whose name is like ``name`` (a sign-up's organisation):
-    the same name first, then those sharing the most words of it (legal forms and short words left
-    out)."""
-    import re
+def _name_words(name: str) -> set[str]:
+    """The words of an organisation's name that tell it apart (legal forms and short words left out)."""
+    return {w for w in re.findall(r"\w+", name.lower()) if len(w) > 3}
 
-    wanted = name.strip().lower()
-    words = {w for w in re.findall(r"\w+", wanted) if len(w) > 3}
+
+def organisation_suggestions(
+    user: Any, names: Iterable[str], *, limit: int = 8
+) -> dict[str, list[Organisation]]:
+    """For each name (a sign-up's organisation), the organisations the user may add people to whose name
+    is like it: the same name first, then those sharing the most words of it. One query for all names."""
+    wanted = {name: name.strip().lower() for name in names if name.strip()}
     if not wanted:
-        return []
-    query = Q(name__iexact=name.strip())
-    for word in sorted(words)[:6]:
-        query |= Q(name__icontains=word)
-    found = list(scope(user, "edit", Organisation.objects.filter(query)).order_by("name")[:50])
+        return {}
+    words = {name: _name_words(lower) for name, lower in wanted.items()}
+    asked = {name: sorted(words[name])[:6] for name in wanted}  # the words a name is looked up by
+    query = Q(pk__in=[])
+    for name in wanted:
+        query |= Q(name__iexact=name.strip())
+        for word in asked[name]:
+            query |= Q(name__icontains=word)
+    candidates = list(
+        scope(user, "edit", Organisation.objects.filter(query))
+        .only("pk", "name")
+        .order_by("name")[: 50 * len(wanted)]
+    )
+    found: dict[str, list[Organisation]] = {}
+    for name, lower in wanted.items():
+        like = [
+            o for o in candidates if o.name.lower() == lower or any(w in o.name.lower() for w in asked[name])
+        ]
 
-    def score(organisation: Organisation) -> tuple[int, int, str]:
-        own = set(re.findall(r"\w+", organisation.name.lower()))
-        return (organisation.name.lower() != wanted, -len(words & own), organisation.name)
+        def score(organisation: Organisation, lower: str = lower, own: set[str] = words[name]) -> Any:
+            shared = own & set(re.findall(r"\w+", organisation.name.lower()))
+            return (organisation.name.lower() != lower, -len(shared), organisation.name)
 
-    return sorted(found, key=score)[:limit]
+        found[name] = sorted(like[:50], key=score)[:limit]
+    return found
 
 
-def _person_in(
+def find_person(organisation: Organisation, *, first_name: str, last_name: str, email: str) -> Person | None:
+    """The person of ``organisation`` with this e-mail (any case), or with no e-mail given, this first and
+    last name; None when there is none."""
+    if email:
+        return organisation.people.filter(email__iexact=email).first()
+    if first_name and last_name:
+        return organisation.people.filter(first_name__iexact=first_name, last_name__iexact=last_name).first()
+    return None
+
+
+def person_in(
     user: Any, organisation: Organisation, *, first_name: str, last_name: str, email: str
 ) -> tuple[Person, bool]:
     """The person of ``organisation`` with this e-mail (or, with no e-mail, this name), or a new one if
     the user may add people to the organisation. Returns (person, created)."""
-    found = None
-    if email:
-        found = organisation.people.filter(email__iexact=email).first()
-    elif first_name and last_name:
-        found = organisation.people.filter(first_name__iexact=first_name, last_name__iexact=last_name).first()
+    found = find_person(organisation, first_name=first_name, last_name=last_name, email=email)
     if found is not None:
         return found, False
     if not can(user, "edit", organisation):
@@ -329,11 +353,11 @@ def decide_signup(
         raise PermissionDenied("only the event's organisers decide on sign-ups")
     target = flow.CONFIRMED if confirm else flow.DECLINED
     roles = {flow.ORGANISER} if can(user, "register_others", locked.event) else set()
-    _move(flow.SIGNUP_WORKFLOW, locked.status, target, roles)
+    permitted_move(flow.SIGNUP_WORKFLOW, locked.status, target, roles)
     if confirm:
         if organisation is None:
             organisation = _new_organisation(user, locked.organisation_name)
-        person, created = _person_in(
+        person, created = person_in(
             user,
             organisation,
             first_name=locked.first_name,
@@ -393,7 +417,7 @@ def register_participant(
         raise ValidationError({"organisation": _("Choose an organisation from the list.")})
     with transaction.atomic():
         if person is None:
-            person, _created = _person_in(
+            person, _created = person_in(
                 user,
                 organisation,
                 first_name=_text(first_name, "first_name", _("First name"), limit=100),

@@ -79,7 +79,7 @@ def request_roles(user: Any, request: EventMeetingRequest) -> set[str]:
     return roles
 
 
-def _move(workflow: Workflow, source: str, target: str, roles: set[str]) -> Transition:
+def permitted_move(workflow: Workflow, source: str, target: str, roles: set[str]) -> Transition:
     """The table's move, or why not: PermissionDenied when it is not the actor's to make, MoveRefused
     (code ``not_from_state``) when the table has no such move from ``source``."""
     try:
@@ -121,22 +121,23 @@ def participants(user: Any, event: Event) -> Any:
     return scope(user, "view", event.registrations.select_related("person", "organisation", "event"))
 
 
+# What a request's row and its permission checks read: its event, and each side with its event, person
+# and organisation (``select_related(*REQUEST_SIDES)``).
+REQUEST_SIDES = (
+    "event",
+    "requester__event",
+    "requester__person",
+    "requester__organisation",
+    "requested__event",
+    "requested__person",
+    "requested__organisation",
+)
+
+
 def visible_requests(user: Any, event: Event) -> Any:
     """The meeting requests of ``event`` that ``user`` may see: all for its organisers, a participant's
     organisation's own (either side) for the others."""
-    return scope(
-        user,
-        "view",
-        EventMeetingRequest.objects.filter(event=event).select_related(
-            "event",
-            "requester__event",
-            "requester__person",
-            "requester__organisation",
-            "requested__event",
-            "requested__person",
-            "requested__organisation",
-        ),
-    )
+    return scope(user, "view", EventMeetingRequest.objects.filter(event=event).select_related(*REQUEST_SIDES))
 
 
 @dataclass
@@ -181,7 +182,7 @@ def change_status(user: Any, event: Event, target: str) -> Event:
     locked = Event.objects.select_for_update().select_related("cluster").get(pk=event.pk)
     if not can(user, "change_status", locked):
         raise PermissionDenied("only the event's organisers change its status")
-    _move(flow.EVENT_WORKFLOW, locked.status, target, event_roles(user, locked))
+    permitted_move(flow.EVENT_WORKFLOW, locked.status, target, event_roles(user, locked))
     locked.status = event.status = target
     locked.save(update_fields=["status"])
     return locked
@@ -411,7 +412,7 @@ def _answer(request: EventMeetingRequest, accept: bool, roles: set[str]) -> Even
 def _answer_now(request: EventMeetingRequest, accept: bool, roles: set[str]) -> EventMeetingRequest:
     request.refresh_from_db()
     target = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
-    _move(flow.EVENT_REQUEST_WORKFLOW, request.status, target, roles)
+    permitted_move(flow.EVENT_REQUEST_WORKFLOW, request.status, target, roles)
     if accept:
         _check_limits(request.requester, request.requested, field="status")
     request.status = target
@@ -426,7 +427,8 @@ def cancel_request(user: Any, request: EventMeetingRequest) -> EventMeetingReque
     if not can(user, "cancel", request):
         raise PermissionDenied("not your meeting")
     request.refresh_from_db()
-    _move(flow.EVENT_REQUEST_WORKFLOW, request.status, RequestStatus.CANCELLED, request_roles(user, request))
+    roles = request_roles(user, request)
+    permitted_move(flow.EVENT_REQUEST_WORKFLOW, request.status, RequestStatus.CANCELLED, roles)
     request.status = RequestStatus.CANCELLED
     request.save(update_fields=["status"])
     return request
@@ -721,7 +723,7 @@ def cancel_schedule(user: Any, schedule: Schedule) -> None:
         raise PermissionDenied("only the organiser")
     schedule.refresh_from_db(fields=["status", "published"])
     state = flow.schedule_state(schedule.status, schedule.published)
-    _move(flow.SCHEDULE_WORKFLOW, state, flow.CANCELLED, schedule_roles(user, schedule))
+    permitted_move(flow.SCHEDULE_WORKFLOW, state, flow.CANCELLED, schedule_roles(user, schedule))
     update_logged(Schedule.objects.filter(pk=schedule.pk, status=schedule.status), cancel_requested=True)
 
 
@@ -733,14 +735,14 @@ def publish_schedule(user: Any, schedule: Schedule) -> Schedule:
     with transaction.atomic():
         last = schedule.event.schedules.select_for_update().filter(published=True).first()
         schedule.refresh_from_db(fields=["status", "published"])
-        _move(
+        permitted_move(
             flow.SCHEDULE_WORKFLOW,
             flow.schedule_state(schedule.status, schedule.published),
             flow.PUBLISHED,
             roles,
         )
         if last is not None:
-            _move(flow.SCHEDULE_WORKFLOW, flow.PUBLISHED, flow.SUCCEEDED, roles)
+            permitted_move(flow.SCHEDULE_WORKFLOW, flow.PUBLISHED, flow.SUCCEEDED, roles)
         sequence = (last.sequence + 1) if last else 0
         update_logged(schedule.event.schedules.filter(published=True), published=False)
         schedule.published = True
@@ -861,4 +863,3 @@ def withdraw_from_published_schedules(user: Any, person: Any) -> list[Withdrawal
             told = sum(notices.meeting_cancelled(event, m, person) for m in cancelled)
             done.append(Withdrawal(event, new, len(gone), told))
     return done
-

@@ -23,12 +23,13 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from helix.core.registry.records import FORMULA_STARTS, Source, is_formula_like, read_csv
-from helix.events.models import Event, Registration, Role
-from helix.events.registrations import organisation_choices
+from helix.core.registry.records import FORMULA_STARTS, is_formula_like
+from helix.events.models import Event, Role
+from helix.events.registrations import find_person, organisation_choices, person_in
+from helix.events.services import register
 from helix.registry.models import Organisation, Person
 from helix.registry.permissions import can
-from helix.spreadsheets import import_limits, read_workbook
+from helix.spreadsheets import read_table
 
 COLUMNS = ("organisation", "first_name", "last_name", "email", "role", "online", "online_link")
 ALIASES = {
@@ -82,16 +83,6 @@ def _column(name: str) -> str:
     return ALIASES.get(key, key)
 
 
-def _read(path: Path) -> tuple[Any, list[str]]:
-    limits = import_limits()
-    if path.suffix.lower() == ".xlsx":
-        sheets, problems = read_workbook(path, first_only=True, limits=limits)
-        table = sheets[0][1] if sheets else None
-    else:
-        table, problems = read_csv(path.read_bytes(), Source(path.name), limits)
-    return table, [str(p) for p in problems]
-
-
 def _clean(text: str) -> str:
     """A cell's text; an apostrophe before a formula sign is the spreadsheet's escape. Text a spreadsheet
     would run as a formula is refused (ValueError)."""
@@ -107,9 +98,11 @@ def import_participants(user: Any, event: Event, path: Path) -> ImportResult:
     """Register the people of the file at ``event``: every row or none (:class:`ImportRefused`)."""
     if not can(user, "register_others", event):
         raise PermissionDenied("only the organiser registers others")
-    table, problems = _read(path)
+    table, problems = read_table(path)
     if table is None:
-        raise ImportRefused(problems or [_("%(file)s: the file holds no table.") % {"file": path.name}])
+        raise ImportRefused(
+            [str(p) for p in problems] or [_("%(file)s: the file holds no table.") % {"file": path.name}]
+        )
     header = [_column(h) for h in table.header]
     errors: list[str] = []
     unknown = [table.header[i] for i, h in enumerate(header) if h and h not in COLUMNS]
@@ -229,11 +222,7 @@ def _parse_row(
             say(column, _("at most %(n)d characters") % {"n": 100})
     if organisation is None:
         return None
-    person = None
-    if email:
-        person = organisation.people.filter(email__iexact=email).first()
-    elif first and last:
-        person = organisation.people.filter(first_name__iexact=first, last_name__iexact=last).first()
+    person = find_person(organisation, first_name=first, last_name=last, email=email)
     if person is None:
         if not (first and last and email):
             missing = [c for c, v in (("first_name", first), ("last_name", last), ("email", email)) if not v]
@@ -256,26 +245,18 @@ def _parse_row(
 @transaction.atomic
 def _write(user: Any, event: Event, rows: list[_Row]) -> ImportResult:
     registered = already = new_people = 0
+    taken = set(event.registrations.values_list("person_id", flat=True))
     for row in rows:
         person = row.person
         if person is None:
-            person = Person.objects.create(
-                organisation=row.organisation,
-                first_name=row.first_name,
-                last_name=row.last_name,
-                email=row.email,
+            person, created = person_in(
+                user, row.organisation, first_name=row.first_name, last_name=row.last_name, email=row.email
             )
-            new_people += 1
-        elif event.registrations.filter(person=person).exists():
+            new_people += created
+        elif person.pk in taken:  # two rows may name one person (by e-mail, and by name)
             already += 1
             continue
-        Registration.objects.create(
-            event=event,
-            person=person,
-            organisation=person.organisation,
-            role=row.role,
-            online=row.online,
-            online_link=row.online_link,
-        )
+        register(user, event, person=person, role=row.role, online=row.online, online_link=row.online_link)
+        taken.add(person.pk)
         registered += 1
     return ImportResult(registered, already, new_people)

@@ -6,6 +6,7 @@ may not see is 404, a published one is public."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -22,10 +23,18 @@ from django.views.decorators.http import require_POST
 from helix.actions import act
 from helix.events import attendance, registrations, services
 from helix.events.agenda import agenda_ics
-from helix.events.models import Event, EventMeetingRequest, Registration, Schedule, ScheduleStatus, TimeSlot
+from helix.events.models import (
+    Event,
+    EventMeetingRequest,
+    Registration,
+    Schedule,
+    ScheduledMeeting,
+    ScheduleStatus,
+    TimeSlot,
+)
 from helix.pagecache import cache_anonymous
 from helix.params import NotANumber, finite_number, object_id, object_ids, whole_number
-from helix.registry.models import Organisation, Person
+from helix.registry.models import Person
 from helix.registry.permissions import can, can_create, scope
 
 MAX_MEETINGS = 32767  # what the small integer columns (most meetings, fairness) hold
@@ -110,6 +119,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         req.moves = [t.target for t in services.request_moves(user, req)]  # type: ignore[attr-defined]
     person = getattr(user, "person", None) if user.is_authenticated else None
     registered = person is not None and event.registrations.filter(person=person).exists()
+    published = services.published_schedule(event)
     context: dict[str, object] = {
         "event": event,
         "app": "events",
@@ -125,10 +135,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "from_matches": services.match_requests(user, event) if mine else [],
         "requests": requests,
         "slots": event.slots.all(),
-        "published": services.published_schedule(event),
+        "published": published,
     }
     if organiser:
-        context.update(_organiser_context(request, event, requests))
+        context.update(_organiser_context(request, event, requests, published))
         context["add_form"] = AddParticipantForm(
             organisations=registrations.organisation_choices(user), people=Person.objects.none()
         )
@@ -147,7 +157,7 @@ def _meeting_links(requests: list[EventMeetingRequest], mine: list[Registration]
         side = own.get(req.requester_id) or own.get(req.requested_id)
         link = ""
         if side is not None and req.status == "accepted":
-            other = req.requested if side.pk == req.requester_id else req.requester
+            other = req.other_side(side)
             link = side.meeting_link(other)
         req.online_link = link  # type: ignore[attr-defined]
 
@@ -166,7 +176,7 @@ def _after_choices(requests: list[EventMeetingRequest]) -> None:
 
 
 def _organiser_context(
-    request: HttpRequest, event: Event, requests: list[EventMeetingRequest]
+    request: HttpRequest, event: Event, requests: list[EventMeetingRequest], published: Schedule | None
 ) -> dict[str, object]:
     user = request.user
     _after_choices(requests)
@@ -174,30 +184,29 @@ def _organiser_context(
     for schedule in schedules:
         schedule.moves = [t.target for t in services.schedule_moves(user, schedule)]  # type: ignore[attr-defined]
     signups = registrations.pending_signups(user, event)
+    suggestions = registrations.organisation_suggestions(user, {s.organisation_name for s in signups})
     for signup in signups:
-        signup.suggestions = registrations.organisation_suggestions(user, signup.organisation_name)  # type: ignore[attr-defined]
+        signup.suggestions = suggestions.get(signup.organisation_name, [])  # type: ignore[attr-defined]
     return {
         "registration_rows": list(registrations.visible_registrations(user, event)),
         "signups": signups,
         "schedules": schedules,
-        "meetings": _published_meetings(event),
+        "meetings": list(_meetings(published)),
         "bulk_moves": attendance.BULK_MOVES,
     }
 
 
-def _published_meetings(event: Event) -> list[object]:
-    schedule = services.published_schedule(event)
+def _meetings(schedule: Schedule | None) -> Any:
+    """The meetings of ``schedule`` in time and table order, with both sides (none without a schedule)."""
     if schedule is None:
-        return []
-    return list(
-        schedule.meetings.select_related(
-            "slot",
-            "request__requester__organisation",
-            "request__requester__person",
-            "request__requested__organisation",
-            "request__requested__person",
-        ).order_by("slot__start", "table")
-    )
+        return ScheduledMeeting.objects.none()
+    return schedule.meetings.select_related(
+        "slot",
+        "request__requester__organisation",
+        "request__requester__person",
+        "request__requested__organisation",
+        "request__requested__person",
+    ).order_by("slot__start", "table")
 
 
 @login_required
@@ -249,18 +258,7 @@ def request_from_match(request: HttpRequest, pk: int) -> HttpResponse:
 def _request_row(request: HttpRequest, req: EventMeetingRequest) -> HttpResponse:
     """The organiser's table row of ``req`` (an htmx answer to an inline change), with what the change
     said (done, or why not) in the row: the messages are taken here, not shown again on the next page."""
-    req = (
-        EventMeetingRequest.objects.select_related(
-            "event",
-            "requester__event",
-            "requester__person",
-            "requester__organisation",
-            "requested__event",
-            "requested__person",
-            "requested__organisation",
-        )
-        .get(pk=req.pk)
-    )
+    req = EventMeetingRequest.objects.select_related(*services.REQUEST_SIDES).get(pk=req.pk)
     req.moves = [t.target for t in services.request_moves(request.user, req)]  # type: ignore[attr-defined]
     related = list(
         EventMeetingRequest.objects.filter(event=req.event_id)
@@ -446,7 +444,7 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
     items = []
     for item in meetings:
         req = item.request
-        other = req.requested if req.requester_id == registration.pk else req.requester
+        other = req.other_side(registration)
         items.append(
             {
                 "slot": item.slot,
@@ -545,13 +543,7 @@ def grid_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             str(m.request.requested.person),
             m.request.priority,
         ]
-        for m in schedule.meetings.select_related(
-            "slot",
-            "request__requester__organisation",
-            "request__requester__person",
-            "request__requested__organisation",
-            "request__requested__person",
-        ).order_by("slot__start", "table")
+        for m in _meetings(schedule)
     ]
     if fmt == "csv":
         text = io.StringIO()
@@ -644,9 +636,7 @@ def decide_signup(request: HttpRequest, pk: int) -> HttpResponse:
     choice = request.POST.get("organisation", "new")
     organisation = None
     if choice != "new":
-        organisation = (
-            scope(request.user, "view", Organisation.objects.all()).filter(pk=object_id(choice)).first()
-        )
+        organisation = registrations.organisation_choices(request.user).filter(pk=object_id(choice)).first()
 
     def decide() -> object:
         if decision not in ("confirm", "decline"):
@@ -802,13 +792,7 @@ def bulk_registrations(request: HttpRequest, pk: int) -> HttpResponse:
     ids = object_ids(request.POST.getlist("ids"))
 
     def check() -> object:
-        if not can(request.user, "check_in", event):
-            raise PermissionDenied
-        if action not in ("check_in", "undo_check_in"):
-            raise ValidationError({"action": _("Choose what to do with the participants chosen.")})
-        if not ids:
-            raise ValidationError({"ids": _("Choose at least one participant.")})
-        changed = attendance.check_in_many(request.user, event, ids, present=action == "check_in")
+        changed = attendance.check_in_many(request.user, event, ids, action)
         messages.success(request, _("%(n)d participants changed.") % {"n": changed})
         return changed
 
@@ -858,7 +842,8 @@ def record_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         denied=_("Only the organiser."),
     )
     if request.htmx and can(request.user, "record_outcome", req):
-        meeting = next((m for m in _published_meetings(req.event) if m.request_id == req.pk), None)  # type: ignore[attr-defined]
+        schedule = services.published_schedule(req.event)
+        meeting = _meetings(schedule).filter(request=req).first()
         if meeting is not None:
             notices = list(messages.get_messages(request))
             context = {"meeting": meeting, "event": req.event, "notices": notices}
@@ -898,9 +883,7 @@ def rate_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def statistics(request: HttpRequest, pk: int) -> HttpResponse:
     event = _visible_event(request, pk)
-    if not can(request.user, "view_statistics", event):
-        raise PermissionDenied
-    figures = attendance.event_statistics(request.user, event)
+    figures = attendance.event_statistics(request.user, event)  # PermissionDenied (403) but to organisers
     return render(request, "events/statistics.html", {"event": event, "figures": figures, "app": "events"})
 
 

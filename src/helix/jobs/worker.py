@@ -1,5 +1,7 @@
 """The housekeeping that ``helix worker`` does beside running tasks: fail the jobs of dead workers (when it
-starts, then every few seconds) and delete expired files (once a day).
+starts, then every few seconds), delete expired files (once a day), and run the other apps' rounds listed
+in ``HELIX_HOUSEKEEPING`` (e-mail retries, the daily digest, reminders; each decides itself how often it
+does real work).
 
 It runs in a thread of its own with its own database connection, so it goes on while a long task runs,
 and each of its writes is a short statement: on SQLite it never holds the write lock for long, and it
@@ -53,7 +55,8 @@ def run_purge_job() -> Job:
 
 
 def housekeeping_round() -> None:
-    """One round: sweep stale jobs, and purge expired files when a day has passed since the last purge."""
+    """One round: sweep stale jobs, purge expired files when a day has passed since the last purge, then
+    each of ``HELIX_HOUSEKEEPING`` (one failing is logged and does not stop the others)."""
     failed = sweep_stale_jobs()
     if failed:
         logger.warning("failed %d job(s) whose worker stopped: %s", len(failed), failed)

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
-from helix.market.models import Listing, MeetingRequest, MeetingStatus, Status
+from helix.market.models import Listing, MeetingRequest, MeetingStatus, Side, Status
 from helix.notifications.messages import day
-from helix.notifications.services import notify, once, users_of
+from helix.notifications.services import Sweep, notify, notify_organisation, once, untold, users_of
 from helix.registry.permissions import can
 
 logger = logging.getLogger(__name__)
@@ -30,7 +28,7 @@ STRONG_SCORE = 0.5  # a counterpart scoring this or more is worth telling (the s
 MOST_MATCHES = 5  # counterparts looked at per indexed listing
 EXPIRY_NOTICE = dt.timedelta(days=7)
 SWEEP_EVERY = 600.0  # seconds between two looks for expiring listings in the housekeeping round
-_last_sweep = [0.0]
+_sweep = Sweep(SWEEP_EVERY)
 
 
 def listing_indexed(listing_id: int) -> int:
@@ -59,30 +57,22 @@ def listing_indexed(listing_id: int) -> int:
     for user in users_of([listing.organisation_id]):
         seen = [other for other in fresh if can(user, "view", other)]
         if seen:
-            written += _notify(
+            note = notify(
                 user,
                 "market.new_matches",
                 {"listing": listing.title, "count": len(seen), "titles": [o.title for o in seen]},
                 listing.get_absolute_url(),
             )
+            written += note is not None
     for other in fresh:
-        for user in users_of([other.organisation_id]):
-            if can(user, "view", listing):
-                written += _notify(
-                    user,
-                    "market.matched_by_new",
-                    {
-                        "organisation": listing.organisation.name,
-                        "other": listing.title,
-                        "listing": other.title,
-                    },
-                    other.get_absolute_url(),
-                )
+        written += notify_organisation(
+            other.organisation_id,
+            "market.matched_by_new",
+            {"organisation": listing.organisation.name, "other": listing.title, "listing": other.title},
+            other.get_absolute_url(),
+            about=listing,
+        )
     return written
-
-
-def _notify(user: Any, message: str, params: dict[str, Any], url: str) -> int:
-    return int(notify(user, message, params, url) is not None)
 
 
 def _pair(meeting: MeetingRequest) -> dict[str, str]:
@@ -92,8 +82,9 @@ def _pair(meeting: MeetingRequest) -> dict[str, str]:
 def meeting_requested(meeting: MeetingRequest) -> None:
     """The people of the organisation asked hear of the request."""
     params = {"organisation": meeting.from_organisation.name, **_pair(meeting)}
-    for user in users_of([meeting.to_organisation_id]):
-        notify(user, "market.request_received", params, reverse("market:meetings"))
+    notify_organisation(
+        meeting.to_organisation_id, "market.request_received", params, reverse("market:meetings")
+    )
 
 
 def meeting_answered(meeting: MeetingRequest) -> None:
@@ -110,29 +101,39 @@ def meeting_answered(meeting: MeetingRequest) -> None:
         notify(user, message, params, reverse("market:meetings"))
 
 
+def _expiry_key(listing_id: int, expires_on: dt.date) -> str:
+    return f"market.expiry:{listing_id}:{expires_on.isoformat()}"
+
+
 def remind_expiring_listings(now: dt.datetime | None = None, *, force: bool = False) -> int:
     """A week before a published listing expires, tell its organisation's people once (per expiry date:
     a renewed listing is reminded again before its new date). Looks every :data:`SWEEP_EVERY` seconds
     at most (the worker's housekeeping round calls it every few seconds)."""
-    if not force and time.monotonic() - _last_sweep[0] < SWEEP_EVERY:
+    if not _sweep.due(force=force):
         return 0
-    _last_sweep[0] = time.monotonic()
     today = timezone.localdate(now or timezone.now())
+    # side__in: the (side, status, expires_on) index serves the search instead of a scan of every listing
     expiring = Listing.objects.filter(
-        status=Status.PUBLISHED, expires_on__gte=today, expires_on__lte=today + EXPIRY_NOTICE
-    ).select_related("organisation", "created_by")
+        side__in=Side.values,
+        status=Status.PUBLISHED,
+        expires_on__gte=today,
+        expires_on__lte=today + EXPIRY_NOTICE,
+    ).order_by()
+    keys = {_expiry_key(pk, expires_on): pk for pk, expires_on in expiring.values_list("pk", "expires_on")}
+    due = Listing.objects.filter(pk__in=[keys[key] for key in untold(keys)])
     told = 0
-    for listing in expiring:
-        if not once(f"market.expiry:{listing.pk}:{listing.expires_on.isoformat()}"):
+    for listing in due.select_related("organisation", "created_by").order_by("pk"):
+        if not once(_expiry_key(listing.pk, listing.expires_on)):
             continue
         recipients = list(users_of([listing.organisation_id]))
         if not recipients and listing.created_by is not None and listing.created_by.is_active:
             recipients = [listing.created_by]
         for user in recipients:
-            told += _notify(
+            note = notify(
                 user,
                 "market.listing_expiring",
                 {"listing": listing.title, "date": day(listing.expires_on)},
                 listing.get_absolute_url(),
             )
+            told += note is not None
     return told

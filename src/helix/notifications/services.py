@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.utils import timezone
 from helix.notifications.mail import Attachment, queue_mail, reader_language
 from helix.notifications.messages import MESSAGES, render
 from helix.notifications.models import Delivery, Notification, NotificationSettings, SentNotice
+from helix.registry.permissions import can
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +41,6 @@ def settings_for(user: Any) -> NotificationSettings:
     """The person's preferences, created with the defaults when missing: the site's language until they
     use the site (helix.notifications.middleware records the language of their pages) or choose one;
     never the language active at that moment, which is whoever acted's, not the reader's."""
-    found = NotificationSettings.objects.filter(user=user).first()
-    if found is not None:
-        return found
     found, _created = NotificationSettings.objects.get_or_create(
         user=user, defaults={"language": settings.LANGUAGE_CODE}
     )
@@ -102,38 +101,33 @@ def notify(
     found = MESSAGES[message]
     preferences = settings_for(user)
     delivery = preferences.delivery(found.kind)
-    note = Notification.objects.create(
+    address = email_of(user) if delivery == Delivery.IMMEDIATELY else ""
+    if address:
+        language = reader_language(language=preferences.language)
+        _queue(address, language, message, params, url, user=user, attachments=attachments, context=context)
+    return Notification.objects.create(
         recipient=user,
         kind=found.kind,
         message=message,
         params=dict(params),
         url=url,
         delivery=delivery,
+        mailed_at=timezone.now() if address else None,
     )
-    address = email_of(user)
-    if delivery == Delivery.IMMEDIATELY and address:
-        language = reader_language(user)
-        _queue(note, address, language, user=user, attachments=attachments, context=context)
-        note.mailed_at = timezone.now()
-        note.save(update_fields=["mailed_at"])
-    return note
 
 
 def _queue(
-    note: Notification | None,
     address: str,
     language: str,
+    message: str,
+    params: Mapping[str, Any],
+    url: str,
     *,
-    message: str = "",
-    params: Mapping[str, Any] | None = None,
-    url: str = "",
     user: Any = None,
     attachments: Sequence[Attachment] = (),
     context: Mapping[str, Any] | None = None,
 ) -> None:
-    message = note.message if note else message
-    params = note.params if note else (params or {})
-    url = note.url if note else url
+    """Queue ``message``'s e-mail to ``address`` in ``language`` (its own template, else the generic one)."""
     shown = render(message, params, language)
     found = MESSAGES[message]
     queue_mail(
@@ -174,16 +168,8 @@ def notify_person(
         return note is not None and bool(email_of(user))
     if not person.email:
         return False
-    _queue(
-        None,
-        person.email,
-        person_language(person),
-        message=message,
-        params=params,
-        url=url,
-        attachments=attachments,
-        context=context,
-    )
+    language = person_language(person)
+    _queue(person.email, language, message, params, url, attachments=attachments, context=context)
     return True
 
 
@@ -205,6 +191,53 @@ def once(key: str) -> bool:
     except IntegrityError:  # another worker recorded it in between
         return False
     return created
+
+
+def untold(keys: Iterable[str]) -> list[str]:
+    """The ``keys`` :func:`once` has not recorded, in their order, found in one query: a reminder sweep
+    that finds everything told already costs that query, not one per key. Ask :func:`once` for each
+    before telling (another worker may be at it too)."""
+    wanted = list(dict.fromkeys(keys))
+    seen = set(SentNotice.objects.filter(key__in=[key[:200] for key in wanted]).values_list("key", flat=True))
+    return [key for key in wanted if key[:200] not in seen]
+
+
+class Sweep:
+    """A housekeeping look that runs at most once per ``every`` seconds in this process: the worker's
+    round comes every few seconds, a reminder need not be looked for that often (and what a look finds
+    is told once anyway, :func:`once`). The first look of a process runs at once."""
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self._last: float | None = None
+
+    def due(self, *, force: bool = False) -> bool:
+        now = time.monotonic()
+        if not force and self._last is not None and now - self._last < self.every:
+            return False
+        self._last = now
+        return True
+
+
+def notify_organisation(
+    organisation_id: int | None,
+    message: str,
+    params: Mapping[str, Any],
+    url: str = "",
+    *,
+    about: Any = None,
+    skip: Any = None,
+) -> int:
+    """Tell each active account of an organisation (:func:`users_of`), but ``skip`` (the person who
+    acted), and when ``about`` is given only those who may ``view`` it. Returns how many were told."""
+    told = 0
+    for user in users_of([organisation_id]):
+        if skip is not None and user.pk == getattr(skip, "pk", None):
+            continue
+        if about is not None and not can(user, "view", about):
+            continue
+        told += notify(user, message, params, url) is not None
+    return told
 
 
 # -- the inbox ---------------------------------------------------------------------------------------------
@@ -249,11 +282,12 @@ def send_digests(now: dt.datetime | None = None) -> int:
     waiting = Notification.objects.filter(
         delivery=Delivery.DIGEST, digested_at=None, created_at__lte=now
     ).exclude(recipient__notification_settings__last_digest_on=today)
-    recipients = list(waiting.values_list("recipient_id", flat=True).distinct()[:500])
+    # order_by(): the model's ordering would make DISTINCT count (recipient, created_at, pk) rows
+    recipients = list(waiting.order_by().values_list("recipient_id", flat=True).distinct()[:500])
     sent = 0
     for user in get_user_model().objects.filter(pk__in=recipients).select_related("person"):
         with transaction.atomic():
-            settings_for(user)
+            preferences = settings_for(user)
             claimed = NotificationSettings.objects.filter(user=user).filter(
                 Q(last_digest_on__lt=today) | Q(last_digest_on=None)
             )
@@ -268,7 +302,7 @@ def send_digests(now: dt.datetime | None = None) -> int:
             address = email_of(user)
             if not items or not address or not user.is_active:
                 continue
-            language = reader_language(user)
+            language = reader_language(language=preferences.language)
             shown = [(render(n.message, n.params, language), n) for n in items[:DIGEST_MOST]]
             queue_mail(
                 to=address,

@@ -24,11 +24,8 @@ from helix.registry.permissions import can
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(services.inbox(request.user), settings.HELIX_PAGE_SIZE).get_page(request.GET.get("page"))
     items = [{"note": note, "shown": render_message(note.message, note.params)} for note in page]
-    return render(
-        request,
-        "notifications/inbox.html",
-        {"page": page, "items": items, "unread": services.unread_count(request.user)},
-    )
+    # the unread count: the menu's {% unread_notifications %}, counted once per request
+    return render(request, "notifications/inbox.html", {"page": page, "items": items})
 
 
 def _own(request: HttpRequest, pk: int, action: str) -> Notification:

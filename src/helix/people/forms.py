@@ -51,21 +51,9 @@ class _Letter(forms.Form):
     )
 
 
-class InviteForm(_Person, _Letter):
-    """Staff invite one person to an organisation of their clusters, or to a new one."""
+class _OrganisationChoice(forms.Form):
+    """An organisation the user may add people to, or a new one (its name, kind and cluster)."""
 
-    field_order = (
-        "email",
-        "first_name",
-        "last_name",
-        "organisation",
-        "new_organisation",
-        "organisation_kind",
-        "cluster",
-        "language",
-        "job_title",
-        "message",
-    )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
@@ -98,11 +86,7 @@ class InviteForm(_Person, _Letter):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = services.inviting_organisations(user).order_by("name")
-        clusters = services.inviting_clusters(user)
-        self.fields["cluster"].queryset = clusters
-        if len(clusters) == 1:
-            self.fields["cluster"].initial = clusters[0].pk
-        self.fields["language"].initial = _language()
+        self.fields["cluster"].queryset = services.inviting_clusters(user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -113,6 +97,30 @@ class InviteForm(_Person, _Letter):
         elif data.get("new_organisation") and not data.get("cluster"):
             self.add_error("cluster", _("Choose the cluster the new organisation joins."))
         return data
+
+
+class InviteForm(_Person, _OrganisationChoice, _Letter):
+    """Staff invite one person to an organisation of their clusters, or to a new one."""
+
+    field_order = (
+        "email",
+        "first_name",
+        "last_name",
+        "organisation",
+        "new_organisation",
+        "organisation_kind",
+        "cluster",
+        "language",
+        "job_title",
+        "message",
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        clusters = self.fields["cluster"].queryset
+        if len(clusters) == 1:
+            self.fields["cluster"].initial = clusters[0].pk
+        self.fields["language"].initial = _language()
 
 
 class ColleagueForm(_Person, _Letter):
@@ -255,41 +263,15 @@ class SignupForm(_Person, _NewPassword):
         return data
 
 
-class ApproveForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=_("Attach to the organisation"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        empty_label=_("(choose one, or name a new one below)"),
-    )
-    new_organisation = forms.CharField(label=_("Or create the organisation"), max_length=200, required=False)
-    organisation_kind = forms.ChoiceField(
-        label=_("Kind of the new organisation"),
-        choices=OrganisationKind.choices,
-        initial=OrganisationKind.COMPANY,
-        required=False,
-    )
-    cluster = _ClusterChoice(
-        label=_("Cluster of the new organisation"),
-        queryset=Cluster.objects.none(),
-        required=False,
-        empty_label=_("(choose)"),
-    )
+class ApproveForm(_OrganisationChoice):
+    """Staff attach the approved account to an organisation of their clusters, or to a new one."""
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = services.inviting_organisations(user).order_by("name")
-        self.fields["cluster"].queryset = services.inviting_clusters(user)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("organisation") and data.get("new_organisation"):
-            self.add_error("new_organisation", _("Choose an organisation or name a new one, not both."))
-        elif not data.get("organisation") and not data.get("new_organisation"):
-            self.add_error("organisation", _("Choose the organisation, or give the name of a new one."))
-        elif data.get("new_organisation") and not data.get("cluster"):
-            self.add_error("cluster", _("Choose the cluster the new organisation joins."))
-        return data
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["organisation"].label = _("Attach to the organisation")
+        self.fields["organisation"].help_text = ""
+        self.fields["new_organisation"].label = _("Or create the organisation")
+        self.fields["new_organisation"].help_text = ""
 
 
 class RejectForm(forms.Form):

@@ -51,7 +51,26 @@ class InvitationKind(models.TextChoices):
     COLLEAGUE = "colleague", _("Invited by a colleague")
 
 
-class Invitation(models.Model):
+class _Newcomer:
+    """A person joining an organisation: an existing one (``organisation``) or one named only
+    (``organisation_name``)."""
+
+    first_name: str
+    last_name: str
+    organisation: Organisation | None
+    organisation_id: int | None
+    organisation_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def organisation_label(self) -> str:
+        return self.organisation.name if self.organisation_id else self.organisation_name
+
+
+class Invitation(_Newcomer, models.Model):
     """Someone asked by e-mail to join an organisation: an existing one, or one to create on acceptance
     (``organisation_name`` in ``cluster``; every pending invitation naming it then points to it)."""
 
@@ -112,14 +131,6 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}> → {self.organisation_label}"
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
-    @property
-    def organisation_label(self) -> str:
-        return self.organisation.name if self.organisation_id else self.organisation_name
-
     def state(self, now=None) -> InvitationStatus:  # type: ignore[no-untyped-def]
         return invitation_state(self.status, self.expires_at, now or timezone.now())
 
@@ -128,7 +139,7 @@ class Invitation(models.Model):
         return str(INVITATION_STATUS_LABELS[self.state()])
 
 
-class SignupRequest(models.Model):
+class SignupRequest(_Newcomer, models.Model):
     """Someone who asked for an account on the public form.
 
     No user account exists until staff approve: an inactive account would hold an e-mail address and a
@@ -182,14 +193,6 @@ class SignupRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}> ({self.status})"
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
-    @property
-    def organisation_label(self) -> str:
-        return self.organisation.name if self.organisation_id else self.organisation_name
 
     @property
     def status_label(self) -> str:

@@ -2,10 +2,11 @@
 
 An invitation belongs to the organisation it invites to and, for one to a new organisation, to the cluster
 that organisation will join: ``staff`` are the staff of that cluster, or of the organisation's clusters.
-``owner`` is a person of the organisation (a member user invites colleagues of their own organisation,
-nobody else's); ``self`` is the user who sent it. A sign-up request belongs to the cluster it names, or
-else to the clusters of the organisation picked from the directory; one that reaches no cluster
-(``unrouted``) is open to the staff of any cluster.
+``owner`` is a person of the organisation: a member user invites colleagues of their own organisation,
+nobody else's, and only as a colleague's invitation (``colleague``: the daily limit applies). ``self`` is
+the user who sent it. A sign-up request belongs to the cluster it names, or else to the clusters of the
+organisation picked from the directory; one that reaches no cluster (``unrouted``) is open to the staff of
+any cluster.
 
 The pages, the CLI and the services ask here (``helix.registry.permissions.can`` / ``scope`` / ``may``).
 """
@@ -15,9 +16,9 @@ from __future__ import annotations
 from django.db.models import Q
 
 from helix.core.access import ANY_STAFF, ANYONE, OWNER, SELF, STAFF, Grant, Policy
-from helix.people.models import Invitation, SignupRequest
+from helix.people.models import Invitation, InvitationKind, SignupRequest
 from helix.registry.models import Cluster, Membership
-from helix.registry.permissions import Fact, Subject, register
+from helix.registry.permissions import Fact, Subject, field_is, register
 
 INVITATION = Policy(
     subject="people.invitation",
@@ -29,9 +30,10 @@ INVITATION = Policy(
         "resend": "send it again with a new link and a new expiry date (the old link stops working)",
         "revoke": "withdraw it: the link stops working",
     },
+    conditions={"colleague": "a colleague's invitation (a few a day), not one sent as cluster staff"},
     grants=(
         Grant("create", STAFF),
-        Grant("create", OWNER, note="a colleague of their own organisation, a few a day"),
+        Grant("create", OWNER, frozenset({"colleague"}), note="a colleague of their own organisation"),
         Grant("list", ANY_STAFF),
         Grant("view", STAFF | SELF),
         Grant("resend", STAFF | SELF),
@@ -84,6 +86,7 @@ register(
         organisations=("organisation_id",),
         cluster="cluster_id",
         account="invited_by_id",
+        facts={"colleague": field_is("kind", InvitationKind.COLLEAGUE)},
     ),
     Subject(
         SIGNUP_REQUEST,

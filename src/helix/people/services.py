@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -119,6 +119,21 @@ def colleague_invitations_left(user: Any, now: dt.datetime | None = None) -> int
 
 
 # -- inviting -----------------------------------------------------------------------------------------------
+
+
+def invitations_in_state(queryset: QuerySet[Invitation], state: str) -> QuerySet[Invitation]:
+    """The invitations of ``queryset`` in ``state`` now (a pending one past its date has expired, as
+    :func:`~helix.core.people.lifecycle.invitation_state` says); all of them for no state."""
+    now = timezone.now()
+    if state == InvitationStatus.PENDING:
+        return queryset.filter(status=InvitationStatus.PENDING, expires_at__gt=now)
+    if state == InvitationStatus.EXPIRED:
+        return queryset.filter(
+            Q(status=InvitationStatus.EXPIRED) | Q(status=InvitationStatus.PENDING, expires_at__lte=now)
+        )
+    if state in (InvitationStatus.ACCEPTED, InvitationStatus.REVOKED):
+        return queryset.filter(status=state)
+    return queryset
 
 
 def _already_invited(draft: Invitation, now: dt.datetime) -> Invitation | None:
@@ -435,7 +450,7 @@ def _plan_row(
         check_invitation(draft, by, now)
     except ValidationError as exc:
         return [
-            source.error(row, _column(field), " ".join(str(m) for m in messages))
+            source.error(row, "" if field == NON_FIELD_ERRORS else field, " ".join(str(m) for m in messages))
             for field, messages in exc.message_dict.items()
         ], None
     except PermissionDenied as exc:
@@ -453,10 +468,6 @@ def _plan_row(
         job_title=invitee.job_title,
         message=invitee.message,
     )
-
-
-def _column(field: str) -> str:
-    return {"new_organisation": "new_organisation", "__all__": "", "cluster": "cluster"}.get(field, field)
 
 
 @transaction.atomic
@@ -768,14 +779,33 @@ def confirm_signup(token: str) -> tuple[str, SignupRequest | None]:
 
 def signups_for(user: Any) -> QuerySet[SignupRequest]:
     """Confirmed sign-up requests ``user`` may see, newest first."""
-    return scope(user, "view", SignupRequest.objects.exclude(status=SignupStatus.UNCONFIRMED)).select_related(
-        "organisation", "cluster", "decided_by"
+    confirmed = SignupRequest.objects.exclude(status=SignupStatus.UNCONFIRMED)
+    return (
+        scope(user, "view", confirmed)
+        .select_related("organisation", "cluster", "decided_by")
+        .prefetch_related("cluster__names")
     )
 
 
 def pending_signups(user: Any) -> QuerySet[SignupRequest]:
     """Sign-ups waiting for ``user``'s decision (for a staff member's home page and the menu)."""
     return signups_for(user).filter(status=SignupStatus.PENDING)
+
+
+def approval_defaults(request: SignupRequest, by: Any) -> dict[str, Any]:
+    """What the approval form proposes to ``by``: the organisation picked at sign-up if it is one of
+    theirs, else one of theirs with the name typed, else a new organisation of that name."""
+    initial: dict[str, Any] = {"new_organisation": "", "cluster": request.cluster_id}
+    choices = inviting_organisations(by)
+    if request.organisation_id and choices.filter(pk=request.organisation_id).exists():
+        initial["organisation"] = request.organisation_id
+    else:
+        same = choices.filter(name__iexact=request.organisation_name).first()
+        if same is not None:
+            initial["organisation"] = same.pk
+        else:
+            initial["new_organisation"] = request.organisation_name
+    return initial
 
 
 def _decide(request: SignupRequest, by: Any, target: str) -> SignupRequest:

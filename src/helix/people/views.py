@@ -17,7 +17,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,10 +28,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from helix.accounts import refusal
 from helix.actions import act, error_text
-from helix.core.people.lifecycle import COLLEAGUE_INVITATIONS_PER_DAY, InvitationStatus, SignupStatus
+from helix.core.people.lifecycle import (
+    COLLEAGUE_INVITATIONS_PER_DAY,
+    INVITATION_WORKFLOW,
+    MANAGER,
+    InvitationStatus,
+    SignupStatus,
+)
 from helix.core.people.roster import COLUMN_NAMES, MAX_ROWS
-from helix.core.registry.records import RowError, Source, Table, read_csv
+from helix.core.registry.records import RowError, Table
 from helix.people import services
 from helix.people.forms import (
     AcceptForm,
@@ -42,18 +49,23 @@ from helix.people.forms import (
     RejectForm,
     SignupForm,
 )
-from helix.people.models import INVITATION_STATUS_LABELS, SIGNUP_STATUS_LABELS, Invitation, SignupRequest
+from helix.people.models import (
+    INVITATION_STATUS_LABELS,
+    SIGNUP_STATUS_LABELS,
+    Invitation,
+    InvitationKind,
+    SignupRequest,
+)
 from helix.ratelimit import client_ip, over_limit
 from helix.registry.models import Organisation
 from helix.registry.permissions import actor_for, can, may, scope
-from helix.spreadsheets import import_limits, read_workbook
+from helix.spreadsheets import read_table
 
 HOME = "/"
 PAGE_SIZE = 50
 # Sign-up forms sent from one address, and requests for one e-mail address, per HELIX_RATE_LIMIT_MINUTES.
 SIGNUPS_PER_ADDRESS = 10
 SIGNUPS_PER_EMAIL = 3
-TOO_MANY_REQUESTS = 429
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -77,6 +89,14 @@ def _form_error(form: Any, exc: ValidationError | PermissionDenied) -> None:
         form.add_error(None, error_text(exc))
 
 
+INVITEE_FIELDS = ("email", "first_name", "last_name", "language", "job_title", "message")
+
+
+def _invitee(data: dict[str, Any]) -> dict[str, Any]:
+    """The person and the letter of an invitation form, as ``services.invite`` takes them."""
+    return {name: data[name] for name in INVITEE_FIELDS}
+
+
 # -- staff: invite ------------------------------------------------------------------------------------------
 
 
@@ -95,16 +115,11 @@ def invite(request: HttpRequest) -> HttpResponse:
         try:
             invitation = services.invite(
                 by=request.user,
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
+                **_invitee(data),
                 organisation=data["organisation"],
                 new_organisation=data["new_organisation"],
                 organisation_kind=data["organisation_kind"] or "company",
                 cluster=data["cluster"],
-                language=data["language"],
-                job_title=data["job_title"],
-                message=data["message"],
             )
         except (ValidationError, PermissionDenied) as exc:
             _form_error(form, exc)
@@ -118,17 +133,14 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 
 def _read_table(upload: Any) -> tuple[Table | None, list[RowError]]:
-    name = get_valid_filename(Path(upload.name).name) or "people.csv"
-    if Path(name).suffix.lower() != ".xlsx":
-        upload.seek(0)
-        return read_csv(upload.read(), Source(name), import_limits())
+    """The uploaded list (checked by the form: a .csv or .xlsx file), read under the name it was sent
+    with, so that errors name it."""
     with tempfile.TemporaryDirectory(prefix="invitations-") as folder:
-        path = Path(folder) / name
+        path = Path(folder) / (get_valid_filename(Path(upload.name).name) or "people.csv")
         with path.open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
-        sheets, errors = read_workbook(path, first_only=True)
-    return (sheets[0][1] if sheets else None), errors
+        return read_table(path)
 
 
 @login_required
@@ -178,19 +190,6 @@ STATE_FILTERS = {
 }
 
 
-def _in_state(queryset: QuerySet[Invitation], state: str) -> QuerySet[Invitation]:
-    now = timezone.now()
-    if state == InvitationStatus.PENDING:
-        return queryset.filter(status=InvitationStatus.PENDING, expires_at__gt=now)
-    if state == InvitationStatus.EXPIRED:
-        return queryset.filter(
-            Q(status=InvitationStatus.EXPIRED) | Q(status=InvitationStatus.PENDING, expires_at__lte=now)
-        )
-    if state in (InvitationStatus.ACCEPTED, InvitationStatus.REVOKED):
-        return queryset.filter(status=state)
-    return queryset
-
-
 def _invitation_rows(request: HttpRequest, invitations: list[Invitation]) -> list[dict[str, Any]]:
     ids = [i.pk for i in invitations]
     mine = Invitation.objects.filter(pk__in=ids)
@@ -200,14 +199,14 @@ def _invitation_rows(request: HttpRequest, invitations: list[Invitation]) -> lis
     rows = []
     for invitation in invitations:
         state = invitation.state(now)
+        moves = {t.target for t in INVITATION_WORKFLOW.available(state, {MANAGER})}
         rows.append(
             {
                 "invitation": invitation,
                 "state": state.value,
                 "state_label": INVITATION_STATUS_LABELS[state],
-                "may_resend": invitation.pk in resendable
-                and state in (InvitationStatus.PENDING, InvitationStatus.EXPIRED),
-                "may_revoke": invitation.pk in revocable and state is InvitationStatus.PENDING,
+                "may_resend": invitation.pk in resendable and InvitationStatus.PENDING in moves,
+                "may_revoke": invitation.pk in revocable and InvitationStatus.REVOKED in moves,
             }
         )
     return rows
@@ -218,8 +217,9 @@ def invitations(request: HttpRequest) -> HttpResponse:
     _staff_gate(request)
     state = request.GET.get("state", "")
     state = state if state in STATE_FILTERS else ""
-    queryset = _in_state(scope(request.user, "view", Invitation.objects.all()), state).select_related(
-        "organisation", "cluster", "invited_by"
+    queryset = services.invitations_in_state(scope(request.user, "view", Invitation.objects.all()), state)
+    queryset = queryset.select_related("organisation", "cluster", "invited_by").prefetch_related(
+        "cluster__names"
     )
     q = " ".join(request.GET.get("q", "").split())[:100]
     if q:
@@ -289,15 +289,7 @@ def colleague(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             invitation = services.invite(
-                by=request.user,
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                organisation=organisation,
-                language=data["language"],
-                job_title=data["job_title"],
-                message=data["message"],
-                kind="colleague",
+                by=request.user, **_invitee(data), organisation=organisation, kind=InvitationKind.COLLEAGUE
             )
         except (ValidationError, PermissionDenied) as exc:
             _form_error(form, exc)
@@ -389,11 +381,6 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 # -- sign-up ------------------------------------------------------------------------------------------------
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    minutes = settings.HELIX_RATE_LIMIT_MINUTES
-    return render(request, "people/signup_limited.html", {"minutes": minutes}, status=TOO_MANY_REQUESTS)
-
-
 def signup(request: HttpRequest) -> HttpResponse:
     """The public sign-up form. Whatever the address, the answer is the same page ("look in your
     mailbox"); the e-mail says the rest to the mailbox's owner only."""
@@ -401,14 +388,14 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         window = 60 * settings.HELIX_RATE_LIMIT_MINUTES
         if over_limit("signup", client_ip(request), limit=SIGNUPS_PER_ADDRESS, window_seconds=window):
-            return _too_many(request)
+            return refusal(request, "signup")
         if form.is_valid():
             data = form.cleaned_data
             if data.get("website"):  # a robot filled in the field people do not see
                 return redirect("people:signup_sent")
             email = data["email"].strip().lower()
             if over_limit("signup-email", email, limit=SIGNUPS_PER_EMAIL, window_seconds=window):
-                return _too_many(request)
+                return refusal(request, "signup")
             services.request_signup(
                 first_name=data["first_name"],
                 last_name=data["last_name"],
@@ -465,16 +452,7 @@ def signup_decide(request: HttpRequest, pk: int) -> HttpResponse:
     signup_request = get_object_or_404(services.signups_for(request.user), pk=pk)
     if not can(request.user, "decide", signup_request):
         raise PermissionDenied(_("You may not decide this sign-up request."))
-    initial: dict[str, Any] = {"new_organisation": "", "cluster": signup_request.cluster_id}
-    choices = services.inviting_organisations(request.user)
-    if signup_request.organisation_id and choices.filter(pk=signup_request.organisation_id).exists():
-        initial["organisation"] = signup_request.organisation_id
-    else:
-        same = choices.filter(name__iexact=signup_request.organisation_name).first()
-        if same is not None:
-            initial["organisation"] = same.pk
-        else:
-            initial["new_organisation"] = signup_request.organisation_name
+    initial = services.approval_defaults(signup_request, request.user)
     decision = request.POST.get("decision") if request.method == "POST" else None
     approve_form = ApproveForm(
         request.POST if decision == "approve" else None, user=request.user, initial=initial

@@ -57,6 +57,11 @@ REMOVED_LABELS = {
     "published_meetings": gettext_lazy(
         "Meetings in published schedules (%(count)s), re-published with a notice to the other side"
     ),
+    "invitations": gettext_lazy("Invitations sent to them (%(count)s deleted)"),
+    "signup_requests": gettext_lazy("Their requests for an account (%(count)s deleted)"),
+    "event_signups": gettext_lazy("Their sign-ups to events (%(count)s deleted)"),
+    "notifications": gettext_lazy("Their notifications and notification preferences (%(count)s deleted)"),
+    "mails": gettext_lazy("E-mails sent to them, kept in the outbox (%(count)s deleted)"),
     "audit_entries": gettext_lazy("Personal data in audit trail entries (%(count)s scrubbed)"),
     "audit_unavailable": gettext_lazy("Audit trail: no scrubber installed, nothing scrubbed"),
 }
@@ -235,7 +240,113 @@ def export_person(person: Person) -> dict[str, Any]:
         "audit_entries": _audit_entries(person),
     }
     data.update(_account_activity(person.user))
+    data.update(_arrival_and_mail(person))
     return data
+
+
+def _addresses(person: Person) -> set[str]:
+    """The person's e-mail addresses, lower case: the record's and the user account's."""
+    found = {person.email.lower()} if person.email else set()
+    if person.user is not None and person.user.email:
+        found.add(person.user.email.lower())
+    return found
+
+
+def _theirs(person: Person, *, email: str = "email", user: str | None = "user") -> Q:
+    """Rows addressed to the person: by one of their e-mail addresses (any case) or their user account."""
+    query = Q(pk__in=[])
+    for address in _addresses(person):
+        query |= Q(**{f"{email}__iexact": address})
+    if user is not None and person.user_id:
+        query |= Q(**{user: person.user_id})
+    return query
+
+
+def _arrival_rows(person: Person) -> dict[str, Any]:
+    """How the person came in and what Helix told them, as querysets by removal code: invitations to
+    them, their sign-up requests (for an account, to events), their notifications (and preferences), the
+    e-mails kept in the outbox for them."""
+    from helix.events.models import EventSignup
+    from helix.notifications.models import Notification, NotificationSettings, OutgoingMail
+    from helix.people.models import Invitation, SignupRequest
+
+    user = person.user_id
+    return {
+        "invitations": Invitation.objects.filter(_theirs(person, user=None) | Q(person=person)),
+        "signup_requests": SignupRequest.objects.filter(_theirs(person)),
+        "event_signups": EventSignup.objects.filter(_theirs(person)),
+        "notifications": Notification.objects.filter(recipient=user) if user else Notification.objects.none(),
+        "notification_settings": (
+            NotificationSettings.objects.filter(user=user) if user else NotificationSettings.objects.none()
+        ),
+        "mails": OutgoingMail.objects.filter(_theirs(person, email="to")),
+    }
+
+
+def _arrival_and_mail(person: Person) -> dict[str, Any]:
+    rows = _arrival_rows(person)
+    settings_row = rows["notification_settings"].first()
+    return {
+        "invitations_received": [
+            {
+                "organisation": i.organisation_label,
+                "invited_by": _username(i.invited_by),
+                "status": i.state().value,
+                "message": i.message,
+                "sent_at": _when(i.sent_at),
+                "expires_at": _when(i.expires_at),
+            }
+            for i in rows["invitations"].select_related("organisation", "invited_by").order_by("pk")
+        ],
+        "signup_requests": [
+            {
+                "organisation": r.organisation_label,
+                "message": r.message,
+                "status": r.status,
+                "reason": r.reason,
+                "created_at": _when(r.created_at),
+                "decided_at": _when(r.decided_at),
+            }
+            for r in rows["signup_requests"].select_related("organisation").order_by("pk")
+        ],
+        "event_signups": [
+            {
+                "event_id": r.event_id,
+                "organisation": r.organisation_name,
+                "message": r.message,
+                "status": r.status,
+                "created_at": _when(r.created_at),
+            }
+            for r in rows["event_signups"].order_by("pk")
+        ],
+        "notification_settings": (
+            None
+            if settings_row is None
+            else {"language": settings_row.language, "deliveries": settings_row.deliveries}
+        ),
+        "notifications": [
+            {
+                "kind": n.kind,
+                "message": n.message,
+                "params": n.params,
+                "url": n.url,
+                "created_at": _when(n.created_at),
+                "read_at": _when(n.read_at),
+            }
+            for n in rows["notifications"].order_by("pk")
+        ],
+        "mails": [
+            {
+                "to": m.to,
+                "subject": m.subject,
+                "body": m.body,
+                "status": m.status,
+                "created_at": _when(m.created_at),
+                "sent_at": _when(m.sent_at),
+            }
+            for m in rows["mails"].order_by("pk")
+        ],
+    }
 
 
 def _user_account(user: Any) -> dict[str, Any] | None:
@@ -472,6 +583,12 @@ def erasure_plan(person: Person) -> ErasurePlan:
             plan.scheduled_events.append(meeting.schedule.event)
     if count:
         removed.append({"code": "published_meetings", "count": count})
+    for code, rows in _arrival_rows(person).items():
+        if code == "notification_settings":
+            continue
+        count = rows.count()
+        if count:
+            removed.append({"code": code, "count": count})
     removed.append({"code": "audit_entries" if _audit_scrubber() else "audit_unavailable"})
     mine = Q(request__requester__person=person) | Q(request__requested__person=person)
     plan.kept = {
@@ -534,6 +651,8 @@ def erase_person(
                 )
             withdraw_from_published_schedules(actor, person)
         _scrub_texts(person)
+        for rows in _arrival_rows(person).values():  # before the account is unlinked: found through it
+            rows.delete()
         _anonymise(person, actor)
         scrubber = _audit_scrubber()
         if scrubber is not None:  # after the save above, whose own audit entry names the person

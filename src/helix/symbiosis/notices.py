@@ -11,7 +11,7 @@ from typing import Any
 from django.urls import reverse
 
 from helix.notifications.messages import choice
-from helix.notifications.services import notify, once, users_of
+from helix.notifications.services import notify_organisation, once
 from helix.symbiosis.models import Synergy
 
 
@@ -26,16 +26,12 @@ def _sides(synergy: Synergy) -> list[tuple[int, str]]:
 def _tell(
     synergy: Synergy, message: str, extra: dict[str, Any], *, skip: Any = None, only: int | None = None
 ) -> int:
-    told = 0
     url = reverse("symbiosis:synergy", args=[synergy.pk])
-    for organisation, title in _sides(synergy):
-        if only is not None and organisation != only:
-            continue
-        for user in users_of([organisation]):
-            if skip is not None and user.pk == getattr(skip, "pk", None):
-                continue
-            told += notify(user, message, {"flow": title, **extra}, url) is not None
-    return told
+    return sum(
+        notify_organisation(organisation, message, {"flow": title, **extra}, url, skip=skip)
+        for organisation, title in _sides(synergy)
+        if only is None or organisation == only
+    )
 
 
 def proposed(synergies: Iterable[Synergy]) -> int:

@@ -4,24 +4,29 @@ Pure: the app reads the file into a :class:`~helix.core.registry.records.Table` 
 readers), this module checks every row and returns the invitees or the errors, each naming its row and
 column; the app then resolves organisations and clusters against the database. An invitation list is
 all or nothing: one error and nobody is invited.
+
+:func:`check_header` and :func:`read_row` read any list of people against a tuple of
+:class:`~helix.core.registry.records.Column` (names matched without case, aliases, cells parsed by the
+registry import's :func:`~helix.core.registry.records.parse_cell`); :func:`read_invitees` adds the rules
+of an invitation list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from helix.core.registry.records import (
-    FORMULA_STARTS,
     CellError,
     Column,
     RowError,
     Table,
+    Value,
     Vocabulary,
     choice,
     column_name,
     email,
-    is_formula_like,
+    parse_cell,
     slug,
     text,
 )
@@ -70,49 +75,67 @@ class Invitee:
     message: str = ""
 
 
-def _header(table: Table, errors: list[RowError]) -> dict[str, int]:
+def check_header(
+    table: Table, columns: Sequence[Column], aliases: Mapping[str, str] | None = None
+) -> tuple[dict[str, int], list[RowError]]:
+    """Where each of ``columns`` is in ``table``'s header (a name matched as the registry import matches it,
+    then through ``aliases``), and the header's errors: a column twice, one not among ``columns``, a
+    required one missing."""
+    aliases = aliases or {}
+    known = tuple(column.name for column in columns)
     positions: dict[str, int] = {}
+    errors: list[RowError] = []
     for index, raw in enumerate(table.header):
         name = column_name(raw)
-        name = ALIASES.get(name, name)
+        name = aliases.get(name, name)
         if not name:
             continue
         if name in positions:
             errors.append(table.source.error(1, raw, f"the column {name!r} appears twice"))
-        elif name not in COLUMN_NAMES:
-            errors.append(table.source.error(1, raw, f"unknown column (known: {', '.join(COLUMN_NAMES)})"))
+        elif name not in known:
+            errors.append(table.source.error(1, raw, f"unknown column (known: {', '.join(known)})"))
         else:
             positions[name] = index
-    for column in COLUMNS:
+    for column in columns:
         if column.required and column.name not in positions:
             errors.append(table.source.error(1, column.name, f"missing required column {column.name!r}"))
-    if "organisation" not in positions and "new_organisation" not in positions:
-        message = "missing column: organisation (or new_organisation for an organisation to create)"
-        errors.append(table.source.error(1, "organisation", message))
-    return positions
+    return positions, errors
 
 
-def _cell(column: Column, raw: str, vocab: Vocabulary) -> str:
-    if raw.startswith("'") and raw[1:2] in FORMULA_STARTS and raw[1:2]:
-        literal = raw[1:]
-    elif is_formula_like(raw):
-        raise CellError(
-            f"{raw[:40]!r} starts like a formula, which is not accepted "
-            "(prefix an apostrophe if the text is meant literally)"
-        )
-    else:
-        literal = raw.strip() if column.strip else raw
-    if not literal:
-        if column.required:
-            raise CellError("required, but empty")
-        return ""
-    return str(column.parse(literal, vocab))
+def read_row(
+    table: Table,
+    number: int,
+    cells: Sequence[str],
+    columns: Sequence[Column],
+    positions: Mapping[str, int],
+    vocab: Vocabulary,
+) -> tuple[dict[str, Value], list[RowError]]:
+    """The values of one row (:func:`~helix.core.registry.records.parse_cell`: the registry import's rules,
+    formulas refused) by column name, and the errors of its cells, each naming its row and column; text
+    in a column without a name is an error too."""
+    values: dict[str, Value] = {}
+    errors: list[RowError] = []
+    for column in columns:
+        if column.name not in positions:
+            continue
+        index = positions[column.name]
+        try:
+            values[column.name] = parse_cell(column, cells[index] if index < len(cells) else "", vocab)
+        except CellError as exc:
+            errors.append(table.source.error(number, column.name, str(exc)))
+    named = set(positions.values())
+    for index, cell in enumerate(cells):
+        if index not in named and cell.strip():
+            errors.append(table.source.error(number, f"#{index + 1}", "a value in a column without a name"))
+    return values, errors
 
 
 def read_invitees(table: Table, languages: Sequence[str]) -> tuple[list[Invitee], list[RowError]]:
     """The invitees of ``table``, or every error found (then no invitee is returned)."""
-    errors: list[RowError] = []
-    positions = _header(table, errors)
+    positions, errors = check_header(table, COLUMNS, ALIASES)
+    if "organisation" not in positions and "new_organisation" not in positions:
+        message = "missing column: organisation (or new_organisation for an organisation to create)"
+        errors.append(table.source.error(1, "organisation", message))
     if errors:
         return [], errors
     if len(table.rows) > MAX_ROWS:
@@ -124,22 +147,8 @@ def read_invitees(table: Table, languages: Sequence[str]) -> tuple[list[Invitee]
     invitees: list[Invitee] = []
     seen: dict[str, int] = {}
     for number, cells in table.rows:
-        values: dict[str, str] = {}
-        row_errors: list[RowError] = []
-        for column in COLUMNS:
-            if column.name not in positions:
-                continue
-            index = positions[column.name]
-            raw = cells[index] if index < len(cells) else ""
-            try:
-                values[column.name] = _cell(column, raw, vocab)
-            except CellError as exc:
-                row_errors.append(table.source.error(number, column.name, str(exc)))
-        named = set(positions.values())
-        for index, cell in enumerate(cells):
-            if index not in named and cell.strip():
-                message = "a value in a column without a name"
-                row_errors.append(table.source.error(number, f"#{index + 1}", message))
+        parsed, row_errors = read_row(table, number, cells, COLUMNS, positions, vocab)
+        values = {name: str(value) for name, value in parsed.items()}
         has_org, has_new = bool(values.get("organisation")), bool(values.get("new_organisation"))
         if has_org == has_new and not {"organisation", "new_organisation"} & {e.column for e in row_errors}:
             message = (

@@ -515,7 +515,7 @@ def parse_table(kind: RecordKind, table: Table, vocab: Vocabulary) -> ParsedTabl
             index = positions[column.name]
             raw = cells[index] if index < len(cells) else ""
             try:
-                values[column.name] = _parse_cell(column, raw, vocab)
+                values[column.name] = parse_cell(column, raw, vocab)
             except CellError as exc:
                 row_errors.append(table.source.error(number, column.name, str(exc)))
         record = _finish(kind, table.source, number, values, row_errors)
@@ -553,7 +553,9 @@ def _check_header(kind: RecordKind, table: Table, errors: list[RowError]) -> dic
     return None if errors else positions
 
 
-def _parse_cell(column: Column, raw: str, vocab: Vocabulary) -> Value:
+def parse_cell(column: Column, raw: str, vocab: Vocabulary) -> Value:
+    """The value of one cell for ``column`` (``column.empty`` when empty), or :class:`CellError`; the
+    apostrophe before a formula sign is the spreadsheet's escape, an unescaped formula is refused."""
     literal = _unescape(raw)
     if literal is None:
         if is_formula_like(raw):

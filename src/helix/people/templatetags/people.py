@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from helix.people.models import Invitation, InvitationKind
-from helix.registry.permissions import actor_for, can
+from helix.registry.permissions import can
 
 register = template.Library()
 
@@ -22,13 +22,9 @@ def invite_link(context: Any, organisation: Any) -> dict[str, str] | None:
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return None
-    actor = actor_for(user)
-    draft = Invitation(organisation=organisation)
-    if (actor.staff_of or actor.is_superuser) and can(user, "create", draft):
+    if can(user, "create", Invitation(organisation=organisation)):
         url = f"{reverse('people:invite')}?{urlencode({'organisation': organisation.slug})}"
         return {"url": url, "label": _("Invite people to this organisation")}
-    if actor.organisation == organisation.pk and can(
-        user, "create", Invitation(organisation=organisation, kind=InvitationKind.COLLEAGUE)
-    ):
+    if can(user, "create", Invitation(organisation=organisation, kind=InvitationKind.COLLEAGUE)):
         return {"url": reverse("people:colleague"), "label": _("Invite a colleague")}
     return None
