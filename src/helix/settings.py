@@ -172,6 +172,8 @@ HELIX_HOUSEKEEPING = [
     "helix.notifications.services.send_digests",
     "helix.events.notices.remind_request_deadlines",
     "helix.market.notices.remind_expiring_listings",
+    "helix.notifications.services.forget_old_mail",
+    "helix.people.services.forget_stale",
 ]
 
 TASKS = {

@@ -23,7 +23,14 @@ from django.utils import timezone
 
 from helix.notifications.mail import Attachment, queue_mail, reader_language
 from helix.notifications.messages import MESSAGES, render
-from helix.notifications.models import Delivery, Notification, NotificationSettings, SentNotice
+from helix.notifications.models import (
+    Delivery,
+    MailStatus,
+    Notification,
+    NotificationSettings,
+    OutgoingMail,
+    SentNotice,
+)
 from helix.registry.permissions import can
 
 logger = logging.getLogger(__name__)
@@ -318,3 +325,20 @@ def send_digests(now: dt.datetime | None = None) -> int:
             )
             sent += 1
     return sent
+
+
+KEEP_MAIL_DAYS = 90  # a sent or failed e-mail stays in the outbox this long (what went out, and why not)
+_mail_sweep = Sweep(24 * 3600.0)
+
+
+def forget_old_mail(now: dt.datetime | None = None, *, force: bool = False) -> int:
+    """Delete e-mails sent or given up on more than :data:`KEEP_MAIL_DAYS` ago (once a day, from the worker's
+    housekeeping round): their text holds personal data and links that need not outlive them. Queued mail
+    stays, however old. Returns how many were deleted."""
+    if not _mail_sweep.due(force=force):
+        return 0
+    before = (now or timezone.now()) - dt.timedelta(days=KEEP_MAIL_DAYS)
+    old = OutgoingMail.objects.filter(
+        Q(status=MailStatus.SENT, sent_at__lte=before) | Q(status=MailStatus.FAILED, created_at__lte=before)
+    )
+    return old.delete()[0]
