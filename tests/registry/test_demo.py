@@ -428,6 +428,12 @@ def test_staff_and_member_logins(demo):
     assert editable == ["enervalis"]
     assert all(can_edit_organisation(staff, o) for o in Organisation.objects.all())
     assert member.person.full_name == "Lotte Vermeulen"
+    # Every demo account has an address on a reserved domain: notifications show as e-mail on the console.
+    assert (member.email, staff.email, admin.email) == (
+        "member@example.org",
+        "staff@example.org",
+        "admin@example.org",
+    )
     assert (
         staff.has_perm("registry.change_organisation"),
         member.has_perm("registry.change_organisation"),

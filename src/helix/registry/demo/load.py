@@ -326,6 +326,9 @@ def _load_users(
             encoded = encoded or make_password(DEMO_PASSWORD)
             user.password = encoded
             user.save(update_fields=["password"])
+        if not user.email:  # a reserved domain (RFC 2606): the demo's mail shows on the console, goes nowhere
+            user.email = f"{seed.username}@example.org"
+            user.save(update_fields=["email"])
         for slug in seed.staff_of:
             _sync(StaffAssignment, {"user": user, "cluster": clusters[slug]}, {}, report)
         if seed.staff_of:
