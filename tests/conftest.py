@@ -1,4 +1,5 @@
-"""Shared test set-up: media files under a temporary folder, factories for the registry."""
+"""Shared test set-up: media files under a temporary folder, tasks run in-process, a fresh match engine
+and cache per test, and the rule that every test carries a kind marker."""
 
 from __future__ import annotations
 
@@ -39,3 +40,18 @@ def _empty_cache():  # type: ignore[no-untyped-def]
     yield
     for name in ("default", "pages"):
         caches[name].clear()
+
+
+KINDS = ("unit", "integration", "e2e")  # the kind markers declared in pyproject; every test carries one
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """Refuse a run that collects a test without a kind marker: say which files lack ``pytestmark``."""
+    unmarked = sorted(
+        {item.nodeid.split("::")[0] for item in items if not any(item.get_closest_marker(k) for k in KINDS)}
+    )
+    if unmarked:
+        raise pytest.UsageError(
+            "Every test file carries a kind marker (pytestmark = pytest.mark.unit, integration or e2e); "
+            "these do not: " + ", ".join(unmarked)
+        )

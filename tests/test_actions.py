@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 
 from helix.actions import act
+from helix.core.registry.identifiers import InvalidIdentifier
 from helix.core.workflow import TransitionNotAllowed
 from helix.params import whole_number
 
@@ -60,4 +61,11 @@ def test_a_rule_shows_its_own_message(post):
 def test_any_other_value_error_is_raised_not_called_a_bad_number(post):
     with pytest.raises(ValueError, match="unexpected state"):
         act(post, fail(ValueError("unexpected state")), HttpResponse(), done="Done.")
+    assert shown(post) == []
+
+
+def test_a_value_error_subclass_that_is_not_a_number_propagates(post):
+    """A domain ValueError (a malformed legal identifier) is the service's bug to report, not a bad number."""
+    with pytest.raises(InvalidIdentifier, match="check digits"):
+        act(post, fail(InvalidIdentifier("check digits do not match")), HttpResponse(), done="Done.")
     assert shown(post) == []

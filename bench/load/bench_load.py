@@ -636,10 +636,10 @@ def _setup_worker(size: int, out: Path) -> None:
 
     from bench.registry.bench_registry import QUERIES, database_server
     from helix.api.models import ApiToken
+    from helix.demo import generate_into_database, load_demo
     from helix.market import services as market
+    from helix.market.engine import reindex
     from helix.market.models import Listing
-    from helix.market.tasks import reindex
-    from helix.registry.demo.load import generate_into_database, load_demo
     from helix.registry.models import Domain, Organisation
 
     load_demo()
@@ -689,7 +689,7 @@ def _add_listings(count: int) -> int:
     from helix.market import services as market
     from helix.market.demo import DEMO_LISTINGS
     from helix.market.models import Listing
-    from helix.registry.demo.load import generated_organisations
+    from helix.registry.demo.bulk import generated_organisations
     from helix.registry.models import Sector, Site
 
     rng = random.Random(2)

@@ -507,11 +507,11 @@ EXTRAS: dict[str, tuple[str, ...]] = {
 
 def compose_texts(count: int, seed: int) -> list[str]:
     """``count`` distinct needs and offers, each in one of four languages."""
-    from helix.registry.demo import generate  # pure: no Django
+    from helix.registry.demo import vocabulary  # pure: no Django
 
     rng = random.Random(seed)
     domains = list(DOMAINS)
-    cities = [place.city for place in generate.PLACES]
+    cities = [place.city for place in vocabulary.PLACES]
     texts: list[str] = []
     seen: set[str] = set()
     while len(texts) < count:
@@ -519,13 +519,13 @@ def compose_texts(count: int, seed: int) -> list[str]:
         language = LANGUAGES[index]
         domain = rng.choice(domains)
         other = domain if rng.random() < 0.6 else rng.choice(domains)
-        profile = rng.choice(generate.PROFILES)
+        profile = rng.choice(vocabulary.PROFILES)
         values = {
             "obj": rng.choice(DOMAINS[domain])[index],
             "obj2": rng.choice(DOMAINS[other])[index],
             "aud": rng.choice(AUDIENCES)[index],
             "city": rng.choice(cities),
-            "name": rng.choice(generate.CODENAME_HEADS) + rng.choice(generate.CODENAME_TAILS),
+            "name": rng.choice(vocabulary.CODENAME_HEADS) + rng.choice(vocabulary.CODENAME_TAILS),
             "activity": getattr(profile, f"activity_{language}"),
             "topic": getattr(profile, f"topic_{language}"),
             "keyword": rng.choice(profile.keywords),

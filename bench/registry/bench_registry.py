@@ -386,7 +386,7 @@ def _search_worker(size: int, repeats: int, out: Path) -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import AnonymousUser
 
-    from helix.registry.demo.load import generate_into_database, load_demo
+    from helix.demo import generate_into_database, load_demo
     from helix.registry.models import Membership, MembershipChange, Organisation, Person, Site
 
     figures: dict[str, Any] = {"server": database_server(), "baseline": {}}
@@ -437,7 +437,7 @@ def _search_worker(size: int, repeats: int, out: Path) -> None:
 
 def _import_worker(export: Path, out: Path) -> None:
     _setup()
-    from helix.registry.demo.load import load_demo
+    from helix.demo import load_demo
 
     transfer = _transfer()
     load_demo()  # the clusters and domains that the exported memberships refer to

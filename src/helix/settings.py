@@ -173,7 +173,7 @@ HELIX_HOUSEKEEPING = [
     "helix.events.notices.remind_request_deadlines",
     "helix.market.notices.remind_expiring_listings",
     "helix.notifications.services.forget_old_mail",
-    "helix.people.services.forget_stale",
+    "helix.people.retention.forget_stale",
 ]
 
 TASKS = {

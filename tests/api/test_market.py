@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from helix.market import services
+from helix.market import meeting_requests
 from helix.market.models import Feedback, Listing, MeetingRequest
 from helix.registry.models import Organisation, Sector
 from tests.factories import (
@@ -19,39 +19,14 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     SiteFactory,
+    make_listing,
     member_user,
 )
+from tests.helpers.queries import counted_get
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 URL = "/api/market"
-
-
-def make_listing(
-    organisation: Organisation,
-    side: str,
-    title: str,
-    description: str = "",
-    *,
-    category: str = "solution",
-    status: str = "published",
-    visibility: str = "public",
-    domains: Any = None,
-    sectors: Any = None,
-    keywords: Any = None,
-    **fields: Any,
-) -> Listing:
-    listing = Listing(
-        organisation=organisation,
-        side=side,
-        category=category,
-        title=title,
-        description=description or title,
-        status=status,
-        visibility=visibility,
-        **fields,
-    )
-    return services.save_listing(listing, domains=domains, sectors=sectors, keywords=keywords)
 
 
 def post(client: Client, path: str, body: dict):
@@ -545,10 +520,8 @@ def _populate(organisation, domain, n: int) -> None:
 
 
 def _list_queries(client) -> tuple[int, int]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(f"{URL}/listings?page_size=100")
-    assert response.status_code == 200
-    return len(captured), len(response.json()["items"])
+    queries, response = counted_get(client, f"{URL}/listings?page_size=100")
+    return queries, len(response.json()["items"])
 
 
 @pytest.mark.parametrize(("who", "queries"), [("anonymous", 5), ("staff", 9)])
@@ -575,11 +548,11 @@ def test_listing_meeting_requests_takes_the_same_queries_for_1_or_4(market, call
             response = client.get(f"{URL}/meeting-requests")
         return len(captured), response.json()["count"]
 
-    services.request_meeting(market.registry.acme_user, market.public_need, market.beta_offer)
+    meeting_requests.request_meeting(market.registry.acme_user, market.public_need, market.beta_offer)
     small = count()
     for i in range(3):
         need = make_listing(market.registry.acme, "need", f"Another heat need {i}")
-        services.request_meeting(market.registry.acme_user, need, market.beta_offer)
+        meeting_requests.request_meeting(market.registry.acme_user, need, market.beta_offer)
     large = count()
     assert (small[1], large[1], small[0]) == (1, 4, large[0])
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
 from django.http import QueryDict
-from django.test.utils import CaptureQueriesContext
 
 from helix.registry.models import Organisation, Sector
 from helix.registry.search import DirectoryQuery, search_organisations
@@ -19,6 +17,7 @@ from tests.factories import (
     UserFactory,
     staff_user,
 )
+from tests.helpers.queries import counted_get
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -221,10 +220,8 @@ def _populate(cluster, n: int) -> None:
 
 def _list_queries(client, query: str = "") -> tuple[int, int]:
     """(queries, organisations listed) for one page of up to 100 organisations."""
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(f"{URL}?page_size=100{query}")
-    assert response.status_code == 200
-    return len(captured), len(response.json()["items"])
+    queries, response = counted_get(client, f"{URL}?page_size=100{query}")
+    return queries, len(response.json()["items"])
 
 
 @pytest.mark.parametrize(("who", "cold", "warm"), [("anonymous", 12, 6), ("staff", 15, 7)])

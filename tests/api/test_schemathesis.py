@@ -38,10 +38,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from helix.api.models import ApiToken
-from helix.events import services as events
+from helix.events import meeting_requests, schedules
 from helix.events.models import Event, Registration, Room, TimeSlot
-from helix.market import services as market
-from helix.symbiosis import services as symbiosis
+from helix.market import meeting_requests as market
+from helix.symbiosis import allocation, impact, matching
 from helix.symbiosis.models import Synergy
 from helix.wsgi import application
 from tests.factories import ClusterFactory, MembershipFactory, OrganisationFactory, make_listing, member_user
@@ -134,7 +134,7 @@ def world(settings, _connection_kept_open) -> Callers:  # type: ignore[no-untype
     draft = make_listing(w.steel, "need", title="Draft need", status="draft")
     bakery_offer = make_listing(bakery, "offer", title="Bread waste", visibility="members")
 
-    symbiosis.run_matching()
+    matching.run_matching()
 
     event = Event.objects.create(cluster=w.cluster, title="Brokerage day", status="open")
     start = datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("Europe/Brussels"))
@@ -149,10 +149,10 @@ def world(settings, _connection_kept_open) -> Callers:  # type: ignore[no-untype
         for user, org in ((w.steel_user, w.steel), (w.cement_user, w.cement))
     ]
 
-    event_request = events.request_meeting(w.cement_user, registrations[1], registrations[0])
+    event_request = meeting_requests.request_meeting(w.cement_user, registrations[1], registrations[0])
     meeting = market.request_meeting(w.cement_user, need, offer, message="Shall we meet?")
-    schedule = events.start_schedule(w.staff, event)
-    run = symbiosis.start_allocation(w.staff)
+    schedule = schedules.start_schedule(w.staff, event)
+    run = allocation.start_allocation(w.staff)
 
     organisations = [w.steel, w.cement, w.chem, w.outsider, bakery, hidden]
     KNOWN.clear()
@@ -173,7 +173,7 @@ def world(settings, _connection_kept_open) -> Callers:  # type: ignore[no-untype
             + list(hidden.memberships.values_list("pk", flat=True)),
             "site_id": list(w.steel.sites.values_list("pk", flat=True)),
             "person_id": list(w.steel.people.values_list("pk", flat=True)),
-            "key": [f["key"] for f in symbiosis.factor_table()[:3]],
+            "key": [f["key"] for f in impact.factor_table()[:3]],
             "body.site_id": list(w.steel.sites.values_list("pk", flat=True)),
             "body.organisation_id": [w.steel.pk],
             "body.organisation": [w.steel.slug, bakery.slug],

@@ -16,7 +16,7 @@ from django.test import Client
 
 from helix.api.models import ApiToken
 from helix.jobs.models import Job
-from helix.symbiosis import services
+from helix.symbiosis import impact, matching
 from helix.symbiosis.models import AllocationRun, ImpactFactorSetting, ResourceFlow, Synergy, SynergyReport
 from tests.symbiosis.helpers import world
 
@@ -160,7 +160,7 @@ def test_a_flow_is_written_with_its_matching_job_or_not_at_all(monkeypatch):
     def broken(flow: ResourceFlow) -> None:
         raise RuntimeError("the job queue is down")
 
-    monkeypatch.setattr(services, "flow_changed", broken)
+    monkeypatch.setattr(matching, "flow_changed", broken)
     with pytest.raises(RuntimeError, match="the job queue is down"):
         send(api(w.steel_user), "post", "/api/symbiosis/flows", material_have(w.steel.sites.get().pk))
     assert ResourceFlow.objects.count() == before
@@ -170,7 +170,7 @@ def test_a_flow_is_written_with_its_matching_job_or_not_at_all(monkeypatch):
 def realised():
     """The slag synergy of the world, realised; reported on by the cement plant's member user."""
     w = world()
-    services.run_matching()
+    matching.run_matching()
     synergy = Synergy.objects.get(have=w.slag, want=w.slag_want)
     Synergy.objects.filter(pk=synergy.pk).update(state="realised")
     return w, synergy
@@ -196,7 +196,7 @@ def test_an_impact_factor_must_be_finite_and_in_range(value):
     response = send(api(w.staff), "put", "/api/symbiosis/impact-factors/road_circuity", {"value": value})
     assert error_fields(response) == [["body", "payload", "value"]]
     assert ImpactFactorSetting.objects.count() == 0
-    factor = next(f for f in services.factor_table() if f["key"] == "road_circuity")
+    factor = next(f for f in impact.factor_table() if f["key"] == "road_circuity")
     assert (factor["value"], math.isfinite(factor["value"])) == (1.3, True)
 
 

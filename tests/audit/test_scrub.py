@@ -117,7 +117,7 @@ def test_scrubbing_works_after_the_person_was_deleted(world, helene):
 
 
 def test_erasing_a_person_through_the_privacy_service_scrubs_the_trail(world, helene):
-    from helix.privacy.services import erase_person
+    from helix.privacy.erasure import erase_person
 
     record = erase_person(helene, None)
 

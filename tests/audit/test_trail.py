@@ -16,8 +16,8 @@ from helix.api.models import ApiToken
 from helix.audit.context import TASK, acting_as
 from helix.audit.models import AuditScope
 from helix.cli import main
+from helix.events.meeting_requests import expire_requests
 from helix.events.models import Event, EventMeetingRequest, Registration
-from helix.events.services import expire_requests
 from helix.market.models import Listing
 from helix.registry.models import Interaction, Membership, Organisation, Person, Sector
 from helix.registry.services import complete_follow_up
@@ -285,13 +285,13 @@ def test_an_edit_in_the_admin_records_the_staff_member(client, world):
 
 
 def test_a_background_job_records_its_creator(django_capture_on_commit_callbacks):
-    from helix.symbiosis import services
+    from helix.symbiosis import matching
     from helix.symbiosis.models import Synergy
     from tests.symbiosis.helpers import world as symbiosis_world
 
     w = symbiosis_world()
     with django_capture_on_commit_callbacks(execute=True):
-        services.start_matching(w.staff, "")
+        matching.start_matching(w.staff, "")
 
     synergy = Synergy.objects.get(have=w.slag, want=w.slag_want)
     [entry] = entries_of(synergy)

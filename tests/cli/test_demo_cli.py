@@ -34,7 +34,7 @@ def _fake_load_demo(monkeypatch):  # type: ignore[no-untyped-def]
             symbiosis={"created": 1, "updated": 0, "exchanges": 0, "matching": {"proposals": 0}},
         )
 
-    monkeypatch.setattr("helix.registry.demo.load.load_demo", load_demo)
+    monkeypatch.setattr("helix.demo.load_demo", load_demo)
 
 
 def _addresses(text: str) -> list[str]:

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from helix.cli import main
-from helix.events import services
+from helix.events import meeting_requests
 from tests.events.helpers import small_event
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -18,7 +18,7 @@ def test_schedule_publish_and_write_the_agenda(tmp_path):
     event = setup.event
     ra, rb = setup.registrations
     ua, ub = setup.users
-    services.answer_request(ub, services.request_meeting(ua, ra, rb), accept=True)
+    meeting_requests.answer_request(ub, meeting_requests.request_meeting(ua, ra, rb), accept=True)
     runner = CliRunner()
     listed = runner.invoke(main, ["events", "list"])
     assert "Brokerage day" in listed.output

@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from helix.cli import main
-from helix.market import services
 from helix.market.models import Listing
 from tests.factories import (
     ClusterFactory,
     DomainFactory,
     MembershipFactory,
     OrganisationFactory,
+    make_listing,
     member_user,
 )
 
@@ -62,19 +62,6 @@ def world():
 
 def helix(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def make_listing(organisation, side, title, **fields) -> Listing:
-    listing = Listing(
-        organisation=organisation,
-        side=side,
-        category=fields.pop("category", "solution"),
-        title=title,
-        description=fields.pop("description", title),
-        status=fields.pop("status", "published"),
-        **fields,
-    )
-    return services.save_listing(listing)
 
 
 # --- list and show ------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from helix.cli import main
-from helix.market import services
+from helix.market.feedback import record_feedback
 from helix.market.models import Feedback, Listing, ListingVector, RankerWeights
 from tests.factories import (
     ClusterFactory,
@@ -19,6 +19,7 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     UserFactory,
+    make_listing,
     member_user,
     staff_user,
 )
@@ -29,20 +30,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def make_listing(organisation, side, title, description, **fields) -> Listing:
-    domains = fields.pop("domains", None)
-    listing = Listing(
-        organisation=organisation,
-        side=side,
-        category="solution",
-        title=title,
-        description=description,
-        status="published",
-        **fields,
-    )
-    return services.save_listing(listing, domains=domains)
 
 
 @pytest.fixture
@@ -106,7 +93,7 @@ def test_reindex_stores_a_vector_per_listing_and_skips_current_ones(world):
 
 
 def test_learn_keeps_the_weights_without_enough_feedback(world):
-    services.record_feedback(world.city_user, world.need, world.offer, "relevant")
+    record_feedback(world.city_user, world.need, world.offer, "relevant")
 
     result = helix("match", "learn")
 

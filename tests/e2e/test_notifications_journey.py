@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
-from helix.events import services
+from helix.events import meeting_requests, schedules, services
 from helix.events.models import EventMeetingRequest, Registration, Schedule
 from tests.factories import ClusterFactory, OrganisationFactory, PersonFactory, member_user, staff_user
 
@@ -58,7 +58,7 @@ def test_accept_by_link_then_the_agenda_in_local_time(page):  # type: ignore[no-
     )
     asking = services.register(organiser, event, person=company.person)
     asked = services.register(organiser, event, person=lea)
-    services.request_meeting(company, asking, asked, message="Can our heat pumps serve your schools?")
+    meeting_requests.request_meeting(company, asking, asked, message="Can our heat pumps serve your schools?")
 
     (request_mail,) = mail.outbox
     assert request_mail.to == ["lea.maes@genk.example.org"]
@@ -85,10 +85,10 @@ def test_accept_by_link_then_the_agenda_in_local_time(page):  # type: ignore[no-
 
     # the organiser runs and publishes the schedule; the agenda comes by e-mail, from a background task
     mail.outbox.clear()
-    schedule = services.start_schedule(organiser, event, mode="all", time_limit=5)
+    schedule = schedules.start_schedule(organiser, event, mode="all", time_limit=5)
     schedule = Schedule.objects.get(pk=schedule.pk)
     assert schedule.status == "succeeded", schedule.message
-    services.publish_schedule(organiser, schedule)
+    schedules.publish_schedule(organiser, schedule)
 
     agenda_mail = next(m for m in mail.outbox if m.to == ["lea.maes@genk.example.org"])
     assert agenda_mail.subject == "Your agenda for Renovation brokerage day"

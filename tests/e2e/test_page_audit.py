@@ -563,7 +563,7 @@ def test_every_demo_page_for_every_role_width_and_language(serial_server, settin
     if not Path(CHROMIUM).exists():
         pytest.skip("browser tests need Debian's chromium (apt-get install chromium); CI installs it")
     pytest.importorskip("playwright")
-    from helix.registry.demo.load import load_demo
+    from helix.demo import load_demo
 
     started = monotonic()
     load_demo()

@@ -13,7 +13,7 @@ from django.core import mail, signing
 from django.db.models import F
 from django.urls import reverse
 
-from helix.events import services
+from helix.events import meeting_requests
 from helix.events.models import RequestStatus, TimeSlot
 from helix.events.notices import ANSWER_SALT, LINK_DAYS, answer_path
 from helix.notifications.models import Notification
@@ -34,7 +34,9 @@ def asked(settings, django_capture_on_commit_callbacks):  # type: ignore[no-unty
         slot.save()
     heatco, genk, _robots = setup.registrations
     with django_capture_on_commit_callbacks(execute=True):
-        request = services.request_meeting(setup.users[0], heatco, genk, message="Heat for your network?")
+        request = meeting_requests.request_meeting(
+            setup.users[0], heatco, genk, message="Heat for your network?"
+        )
     accept, decline = LINK.findall(mail.outbox[0].body)
     mail.outbox.clear()
     return setup, request, accept, decline

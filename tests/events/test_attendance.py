@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from helix.events import services
+from helix.events import meeting_requests
 from helix.events.models import (
     MeetingRating,
     Registration,
@@ -34,8 +34,8 @@ def day(db):  # type: ignore[no-untyped-def]
     heatco, genk, robots = setup.registrations
     Registration.objects.filter(pk=genk.pk).update(online=True, online_link="https://meet.example/genk")
     genk.refresh_from_db()
-    online = services.request_meeting(setup.users[0], heatco, genk)
-    at_table = services.request_meeting(setup.users[2], robots, heatco)
+    online = meeting_requests.request_meeting(setup.users[0], heatco, genk)
+    at_table = meeting_requests.request_meeting(setup.users[2], robots, heatco)
     for req in (online, at_table):
         req.status = RequestStatus.ACCEPTED
         req.save()
@@ -185,7 +185,7 @@ def test_the_organiser_records_held_and_no_show_in_the_row(client, day):
 
 def test_only_a_scheduled_meeting_has_an_outcome(client, day):
     _heatco, genk, robots = day.registrations
-    loose = services.request_meeting(day.users[1], genk, robots)  # a request outside the schedule
+    loose = meeting_requests.request_meeting(day.users[1], genk, robots)  # a request outside the schedule
     client.force_login(day.organiser)
     response = client.post(f"/events/requests/{loose.pk}/outcome/", {"outcome": "held"}, follow=True)
     assert "Only a meeting of the published schedule is held or missed." in response.content.decode()

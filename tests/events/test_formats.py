@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from helix.core.scheduling import Mode, check_schedule
-from helix.events import services
+from helix.events import convert, meeting_requests
 from helix.events.models import EventFormat, Role
 from tests.events.helpers import small_event
 from tests.events.test_scheduling_flow import run
@@ -30,11 +30,11 @@ def test_speed_dating_hosts_keep_their_table_and_visitors_rotate():
         visitor.role = Role.VISITOR
         visitor.save()
     with pytest.raises(ValidationError, match="visitors meet host tables"):
-        services.request_meeting(users[0], regs[0], regs[1])  # two hosts
+        meeting_requests.request_meeting(users[0], regs[0], regs[1])  # two hosts
     for v in range(2, 5):
         for h in range(2):
-            services.answer_request(
-                users[h], services.request_meeting(users[v], regs[v], regs[h]), accept=True
+            meeting_requests.answer_request(
+                users[h], meeting_requests.request_meeting(users[v], regs[v], regs[h]), accept=True
             )
     schedule = run(setup.organiser, setup.event, mode="max", time_limit=5)
     assert schedule.status == "succeeded", schedule.message
@@ -45,7 +45,7 @@ def test_speed_dating_hosts_keep_their_table_and_visitors_rotate():
         tables_of_host.setdefault(host, set()).add(meeting.table)
     assert all(len(tables) == 1 for tables in tables_of_host.values())
     assert len({next(iter(t)) for t in tables_of_host.values()}) == 2
-    data = services.build_problem(setup.event)
+    data = convert.build_problem(setup.event)
     slot_index = {s.pk: i for i, s in enumerate(data.slots)}
     req_index = {r.pk: i for i, r in enumerate(data.requests)}
     assignment = {req_index[m.request_id]: slot_index[m.slot_id] for m in schedule.meetings.all()}
@@ -59,7 +59,9 @@ def test_online_meetings_take_no_table():
         reg.online = True
         reg.save()
     for a, b in [(0, 1), (2, 3)]:
-        services.answer_request(users[b], services.request_meeting(users[a], regs[a], regs[b]), accept=True)
+        meeting_requests.answer_request(
+            users[b], meeting_requests.request_meeting(users[a], regs[a], regs[b]), accept=True
+        )
     schedule = run(setup.organiser, setup.event, mode="all", time_limit=5)
     assert schedule.held == 2  # one slot, one table: the online pair needs none
     by_pair = {(m.request.requester_id, m.request.requested_id): m.table for m in schedule.meetings.all()}
@@ -68,7 +70,7 @@ def test_online_meetings_take_no_table():
 
 
 def test_a_meeting_asked_for_from_a_match_comes_to_the_event():
-    from helix.market import services as market
+    from helix.market import meeting_requests as market
     from tests.factories import make_listing
 
     setup = small_event(["City of Genk", "HeatCo"], slots=2)
@@ -77,12 +79,12 @@ def test_a_meeting_asked_for_from_a_match_comes_to_the_event():
     offer = make_listing(company, "offer", title="Residual heat from our plant")
     asked = market.request_meeting(setup.users[0], need, offer)
     market.answer_meeting(setup.users[1], asked, accept=True)
-    found = services.match_requests(setup.users[0], setup.event)
+    found = meeting_requests.match_requests(setup.users[0], setup.event)
     assert [(mr.pk, own.pk, other.pk) for mr, own, other in found] == [
         (asked.pk, setup.registrations[0].pk, setup.registrations[1].pk)]
-    req = services.request_from_match(setup.users[0], setup.event, asked)
+    req = meeting_requests.request_from_match(setup.users[0], setup.event, asked)
     assert req.status == "accepted"  # both already agreed to meet
     assert req.market_request == asked
-    assert services.match_requests(setup.users[0], setup.event) == []
+    assert meeting_requests.match_requests(setup.users[0], setup.event) == []
     with pytest.raises(ValidationError, match="not between you and a participant"):
-        services.request_from_match(setup.users[0], setup.event, asked)
+        meeting_requests.request_from_match(setup.users[0], setup.event, asked)

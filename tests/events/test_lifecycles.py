@@ -13,7 +13,7 @@ from django.test import Client, TestCase
 
 from helix.api.models import ApiToken
 from helix.core.matchmaking.workflows import NOT_FROM_STATE, MoveRefused
-from helix.events import services
+from helix.events import meeting_requests, schedules, services
 from helix.events.models import Event, EventMeetingRequest, RequestStatus, Schedule, ScheduleStatus
 from tests.events.helpers import small_event
 from tests.factories import ClusterFactory, OrganisationFactory, member_user, staff_user
@@ -131,34 +131,37 @@ def test_a_move_from_the_wrong_state_is_a_message_on_the_page_and_409_in_the_api
 def test_each_side_makes_only_its_own_moves_on_a_request():
     setup = small_event(["A", "B", "C"])
     (ra, rb, rc), (ua, ub, uc) = setup.registrations, setup.users
-    req = services.request_meeting(ua, ra, rb)
+    req = meeting_requests.request_meeting(ua, ra, rb)
     with pytest.raises(PermissionDenied):
-        services.answer_request(ua, req, accept=True)  # the requester does not answer
+        meeting_requests.answer_request(ua, req, accept=True)  # the requester does not answer
     with pytest.raises(PermissionDenied):
-        services.cancel_request(ub, req)  # the side asked declines; it does not withdraw
+        meeting_requests.cancel_request(ub, req)  # the side asked declines; it does not withdraw
     with pytest.raises(PermissionDenied):
-        services.answer_request(uc, req, accept=True)  # a third participant holds no side
+        meeting_requests.answer_request(uc, req, accept=True)  # a third participant holds no side
 
-    services.answer_request(ub, req, accept=True)
+    meeting_requests.answer_request(ub, req, accept=True)
     with pytest.raises(MoveRefused) as again:
-        services.answer_request(ub, req, accept=False)
+        meeting_requests.answer_request(ub, req, accept=False)
     assert again.value.code == NOT_FROM_STATE
-    assert services.cancel_request(ub, req).status == RequestStatus.CANCELLED  # either side, once accepted
+    # either side, once accepted
+    assert meeting_requests.cancel_request(ub, req).status == RequestStatus.CANCELLED
     with pytest.raises(MoveRefused):
-        services.cancel_request(ua, req)  # cancelled is final
+        meeting_requests.cancel_request(ua, req)  # cancelled is final
 
-    withdrawn = services.request_meeting(ua, ra, rc)
-    assert services.cancel_request(ua, withdrawn).status == RequestStatus.CANCELLED
-    declined = services.answer_request(setup.organiser, services.request_meeting(uc, rc, rb), accept=False)
+    withdrawn = meeting_requests.request_meeting(ua, ra, rc)
+    assert meeting_requests.cancel_request(ua, withdrawn).status == RequestStatus.CANCELLED
+    declined = meeting_requests.answer_request(
+        setup.organiser, meeting_requests.request_meeting(uc, rc, rb), accept=False
+    )
     assert declined.status == RequestStatus.DECLINED
     with pytest.raises(MoveRefused):
-        services.cancel_request(uc, declined)
+        meeting_requests.cancel_request(uc, declined)
 
 
 def test_pages_and_api_show_each_side_its_moves_and_answer_409_once_answered():
     setup = small_event(["HeatCo", "City of Genk"])
     (ra, rb), (ua, ub) = setup.registrations, setup.users
-    req = services.request_meeting(ua, ra, rb)
+    req = meeting_requests.request_meeting(ua, ra, rb)
     asker_page = page_as(ua).get(f"/events/{setup.event.pk}/").content.decode()
     asked_page = page_as(ub).get(f"/events/{setup.event.pk}/").content.decode()
 
@@ -187,11 +190,11 @@ def test_pages_and_api_show_each_side_its_moves_and_answer_409_once_answered():
 def test_unanswered_requests_expire_at_the_deadline_and_can_no_longer_be_answered():
     setup = small_event(["A", "B"])
     (ra, rb), (ua, ub) = setup.registrations, setup.users
-    req = services.request_meeting(ua, ra, rb)
+    req = meeting_requests.request_meeting(ua, ra, rb)
     setup.event.request_deadline = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     setup.event.save()
     with pytest.raises(MoveRefused):
-        services.answer_request(ub, req, accept=True)
+        meeting_requests.answer_request(ub, req, accept=True)
     assert EventMeetingRequest.objects.get(pk=req.pk).status == RequestStatus.EXPIRED
 
 
@@ -200,12 +203,12 @@ def test_unanswered_requests_expire_at_the_deadline_and_can_no_longer_be_answere
 
 def accepted_pair(setup):  # type: ignore[no-untyped-def]
     (ra, rb), (ua, ub) = setup.registrations[:2], setup.users[:2]
-    return services.answer_request(ub, services.request_meeting(ua, ra, rb), accept=True)
+    return meeting_requests.answer_request(ub, meeting_requests.request_meeting(ua, ra, rb), accept=True)
 
 
 def run(organiser, event):  # type: ignore[no-untyped-def]
     with TestCase.captureOnCommitCallbacks(execute=True):
-        schedule = services.start_schedule(organiser, event, mode="all", time_limit=5)
+        schedule = schedules.start_schedule(organiser, event, mode="all", time_limit=5)
     schedule.refresh_from_db()
     return schedule
 
@@ -216,23 +219,23 @@ def test_only_a_succeeded_run_is_published_and_a_published_run_is_never_run_agai
     first = run(setup.organiser, setup.event)
     failed = Schedule.objects.create(event=setup.event, status=ScheduleStatus.FAILED)
     with pytest.raises(MoveRefused):
-        services.publish_schedule(setup.organiser, failed)
+        schedules.publish_schedule(setup.organiser, failed)
     with pytest.raises(PermissionDenied):
-        services.publish_schedule(setup.users[0], first)
-    services.publish_schedule(setup.organiser, first)
+        schedules.publish_schedule(setup.users[0], first)
+    schedules.publish_schedule(setup.organiser, first)
     with pytest.raises(MoveRefused):
-        services.publish_schedule(setup.organiser, first)  # already the published one
+        schedules.publish_schedule(setup.organiser, first)  # already the published one
     placed = list(first.meetings.values_list("request_id", "slot_id", "table"))
 
     with pytest.raises(MoveRefused):
-        services.run_schedule(first.pk)  # the worker never re-runs (and rewrites) a published run
+        schedules.run_schedule(first.pk)  # the worker never re-runs (and rewrites) a published run
 
     assert list(first.meetings.values_list("request_id", "slot_id", "table")) == placed
     assert Schedule.objects.get(pk=first.pk).published
     with pytest.raises(MoveRefused):
-        services.cancel_schedule(setup.organiser, first)  # finished runs are not cancelled
+        schedules.cancel_schedule(setup.organiser, first)  # finished runs are not cancelled
     second = run(setup.organiser, setup.event)
-    services.publish_schedule(setup.organiser, second)
+    schedules.publish_schedule(setup.organiser, second)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.published, second.published, second.sequence) == (False, True, 1)
@@ -244,9 +247,9 @@ def test_a_failed_run_may_run_again_and_a_queued_one_be_cancelled():
     retried = Schedule.objects.create(
         event=setup.event, status=ScheduleStatus.FAILED, mode="all", time_limit=5
     )
-    assert services.run_schedule(retried.pk)["status"] == "succeeded"
+    assert schedules.run_schedule(retried.pk)["status"] == "succeeded"
     queued = Schedule.objects.create(event=setup.event, status=ScheduleStatus.QUEUED)
-    services.cancel_schedule(setup.organiser, queued)
+    schedules.cancel_schedule(setup.organiser, queued)
     assert Schedule.objects.get(pk=queued.pk).cancel_requested
 
 
@@ -274,7 +277,7 @@ def test_the_schedule_row_and_the_api_offer_publish_only_for_a_succeeded_run():
 
 
 def test_a_market_request_withdrawn_or_declined_is_not_answered():
-    from helix.market import services as market
+    from helix.market import meeting_requests as market
     from helix.market.models import MeetingStatus
     from tests.factories import make_listing
 
@@ -311,9 +314,9 @@ def test_the_event_page_and_the_participant_api_take_as_many_queries_at_two_size
         registration = Registration.objects.create(
             event=event, person=user.person, organisation=user.person.organisation
         )
-        req = services.request_meeting(setup.users[0], first, registration)
+        req = meeting_requests.request_meeting(setup.users[0], first, registration)
         if k % 2:
-            services.answer_request(user, req, accept=True)
+            meeting_requests.answer_request(user, req, accept=True)
 
     def counts() -> tuple[int, int]:
         api = api_as(setup.users[0])  # a new token each time: its first use records when it was used

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from helix.events import services
+from helix.events import meeting_requests
 from helix.events.agenda import agenda_ics
 from helix.events.models import Schedule, ScheduledMeeting, ScheduleStatus, TimeSlot
 from tests.events.helpers import BRUSSELS, small_event
@@ -36,7 +36,7 @@ def test_a_nine_oclock_brussels_slot_is_labelled_nine_oclock(day):
 def test_availability_and_fixed_slot_choices_show_brussels_time(client, day):
     setup, slot = event_with_a_nine_oclock_slot(day)
     regs, users = setup.registrations, setup.users
-    req = services.request_meeting(users[0], regs[0], regs[1])
+    req = meeting_requests.request_meeting(users[0], regs[0], regs[1])
 
     client.force_login(users[0])
     page = client.get(f"/events/{setup.event.pk}/").content.decode()
@@ -59,8 +59,8 @@ def test_a_slot_in_another_zone_is_labelled_in_that_zone():
 def test_agenda_ics_vtimezone_has_standard_and_daylight_rules(day):
     setup, slot = event_with_a_nine_oclock_slot(day)
     regs, users = setup.registrations, setup.users
-    req = services.request_meeting(users[0], regs[0], regs[1])
-    services.answer_request(users[1], req, accept=True)
+    req = meeting_requests.request_meeting(users[0], regs[0], regs[1])
+    meeting_requests.answer_request(users[1], req, accept=True)
     schedule = Schedule.objects.create(event=setup.event, status=ScheduleStatus.SUCCEEDED, published=True)
     ScheduledMeeting.objects.create(schedule=schedule, request=req, slot=slot, table=1)
 

@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
-from helix.events import services
+from helix.events import meeting_requests, schedules
 from helix.events.models import Registration, RequestStatus, Schedule, ScheduledMeeting, ScheduleStatus
 from helix.events.notices import remind_request_deadlines
 from helix.notifications.models import Notification, NotificationSettings
@@ -37,7 +37,7 @@ def test_the_person_asked_gets_an_email_with_accept_and_decline_links(
 ):
     heatco, genk, _robots = three.registrations
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_meeting(three.users[0], heatco, genk, message="About your heat network")
+        meeting_requests.request_meeting(three.users[0], heatco, genk, message="About your heat network")
 
     (sent,) = mail.outbox
     assert sent.to == [genk.person.email]
@@ -57,7 +57,7 @@ def test_a_participant_without_an_account_is_asked_by_email(three, django_captur
         event=three.event, person=outsider, organisation=outsider.organisation
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_meeting(three.users[0], heatco, theirs)
+        meeting_requests.request_meeting(three.users[0], heatco, theirs)
     (sent,) = mail.outbox
     assert sent.to == ["jo@example.org"]
     assert len(LINK.findall(sent.body)) == 2
@@ -65,10 +65,10 @@ def test_a_participant_without_an_account_is_asked_by_email(three, django_captur
 
 def test_the_requester_hears_the_answer(three, django_capture_on_commit_callbacks):
     heatco, genk, _robots = three.registrations
-    request = services.request_meeting(three.users[0], heatco, genk)
+    request = meeting_requests.request_meeting(three.users[0], heatco, genk)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.answer_request(three.users[1], request, accept=False)
+        meeting_requests.answer_request(three.users[1], request, accept=False)
     (sent,) = mail.outbox
     assert sent.to == [heatco.person.email]
     assert sent.subject == "City of Genk declined your meeting request"
@@ -85,7 +85,7 @@ def publish(three, pairs, schedule=None):  # type: ignore[no-untyped-def]
         if request is None:
             request = three.event.requests.create(requester=regs[a], requested=regs[b], status="accepted")
         ScheduledMeeting.objects.create(schedule=schedule, request=request, slot=slots[slot], table=table)
-    return services.publish_schedule(three.organiser, schedule)
+    return schedules.publish_schedule(three.organiser, schedule)
 
 
 def test_a_published_agenda_comes_with_its_ics_in_the_events_time_zone(
@@ -155,7 +155,7 @@ def test_a_withdrawal_tells_the_other_side_with_the_new_agenda(three, django_cap
         publish(three, [(0, 1, 0, 1), (1, 2, 1, 1)])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        (done,) = services.withdraw_from_published_schedules(None, three.registrations[0].person)
+        (done,) = schedules.withdraw_from_published_schedules(None, three.registrations[0].person)
     assert done.notified == 1
     (sent,) = mail.outbox
     assert sent.to == [three.registrations[1].person.email]
@@ -178,7 +178,7 @@ def test_off_for_agendas_sends_no_agenda(three, django_capture_on_commit_callbac
 
 def test_request_status_is_unchanged_by_telling(three):
     heatco, genk, _robots = three.registrations
-    request = services.request_meeting(three.users[0], heatco, genk)
+    request = meeting_requests.request_meeting(three.users[0], heatco, genk)
     request.refresh_from_db()
     assert request.status == RequestStatus.REQUESTED
 

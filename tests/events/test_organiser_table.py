@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.messages import get_messages
 
-from helix.events import services
+from helix.events import meeting_requests
 from helix.events.models import EventMeetingRequest, RequestStatus
 from tests.events.helpers import small_event
 
@@ -23,9 +23,9 @@ def setup(db):  # type: ignore[no-untyped-def]
     a, b, c, d = setup.registrations
     ua, ub, uc, _ud = setup.users
     setup.requests = [  # type: ignore[attr-defined]
-        services.request_meeting(ua, a, b),
-        services.request_meeting(uc, c, a),
-        services.request_meeting(ub, b, d),
+        meeting_requests.request_meeting(ua, a, b),
+        meeting_requests.request_meeting(uc, c, a),
+        meeting_requests.request_meeting(ub, b, d),
     ]
     return setup
 
@@ -101,7 +101,7 @@ def test_without_htmx_a_change_goes_back_to_the_page(client, setup):
 def test_bulk_accept_moves_what_it_may_and_says_what_it_left(client, setup):
     client.force_login(setup.organiser)
     first, second, third = setup.requests
-    services.answer_request(setup.organiser, third, accept=False)
+    meeting_requests.answer_request(setup.organiser, third, accept=False)
 
     response = client.post(
         f"/events/{setup.event.pk}/requests/bulk/",
@@ -170,7 +170,7 @@ def test_the_organiser_page_reads_as_many_queries_for_a_few_and_many_rows(client
             event=setup.event, status="succeeded", published=True, published_at=timezone.now()
         )
         for k in range(size - 1):
-            req = services.request_meeting(setup.users[k], regs[k], regs[k + 1])
+            req = meeting_requests.request_meeting(setup.users[k], regs[k], regs[k + 1])
             ScheduledMeeting.objects.create(schedule=schedule, request=req, slot=slots[k], table=1)
         for k in range(size):
             known = OrganisationFactory(name=f"Renovate {size}-{k} Together")

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from django.test import TestCase
 
-from helix.events import services
+from helix.events import meeting_requests, schedules
 from helix.events.models import Event, Registration, Room, TimeSlot
 from tests.factories import ClusterFactory, OrganisationFactory, member_user, staff_user
 
@@ -38,12 +38,12 @@ def published(db):  # type: ignore[no-untyped-def]
         for u, o in zip(users, orgs, strict=True)
     ]
     for a, b in [(1, 0), (2, 0)]:
-        req = services.request_meeting(users[a], regs[a], regs[b])
-        services.answer_request(users[b], req, accept=True)
+        req = meeting_requests.request_meeting(users[a], regs[a], regs[b])
+        meeting_requests.answer_request(users[b], req, accept=True)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        schedule = services.start_schedule(organiser, event, mode="all", time_limit=5)
+        schedule = schedules.start_schedule(organiser, event, mode="all", time_limit=5)
     schedule.refresh_from_db()
-    services.publish_schedule(organiser, schedule)
+    schedules.publish_schedule(organiser, schedule)
     return event, organiser, regs, users, schedule
 
 

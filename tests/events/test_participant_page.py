@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from helix.events import services
+from helix.events import meeting_requests
 from helix.registry.models import Person
 from tests.events.helpers import small_event
 from tests.factories import OrganisationFactory, make_listing, member_user
@@ -60,8 +60,8 @@ def test_an_unpublished_organisation_s_participant_is_hidden_from_visitors(clien
 
 def test_a_participant_sees_the_requests_between_them_and_asks_for_one(client, setup):
     heatco, genk, robots = setup.registrations
-    services.request_meeting(setup.users[1], genk, heatco)
-    services.request_meeting(setup.users[2], robots, heatco)  # not Genk's business
+    meeting_requests.request_meeting(setup.users[1], genk, heatco)
+    meeting_requests.request_meeting(setup.users[2], robots, heatco)  # not Genk's business
     client.force_login(setup.users[1])
 
     html = client.get(f"/events/registrations/{heatco.pk}/").content.decode()

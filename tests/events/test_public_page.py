@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from helix.events import services
+from helix.events import meeting_requests, services
 from helix.events.models import Registration
 from tests.factories import (
     ClusterFactory,
@@ -158,7 +158,7 @@ def test_the_event_page_reads_the_same_number_of_queries_for_a_few_and_many_part
         for reg in setup.registrations:
             make_listing(reg.organisation, side="offer", title=f"Offer of {reg.organisation.name}")
         first, second = setup.registrations[:2]
-        services.request_meeting(setup.users[0], first, second)
+        meeting_requests.request_meeting(setup.users[0], first, second)
         if role == "participant":
             client.force_login(setup.users[0])
         elif role == "organiser":

@@ -12,7 +12,7 @@ from django.test import TestCase
 from icalendar import Calendar
 
 from helix.core.scheduling import Mode, check_schedule
-from helix.events import services
+from helix.events import convert, meeting_requests, schedules, services
 from helix.events.agenda import agenda_ics, meeting_uid
 from helix.events.models import (
     Event,
@@ -34,7 +34,7 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 def run(organiser, event, **options):  # type: ignore[no-untyped-def]
     """Start a run; the task is enqueued on commit and runs at once (immediate backend in tests)."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        schedule = services.start_schedule(organiser, event, **options)
+        schedule = schedules.start_schedule(organiser, event, **options)
     schedule.refresh_from_db()
     return schedule
 
@@ -67,8 +67,8 @@ def event_setup():
 def accepted(event, regs, users, pairs):
     out = []
     for a, b in pairs:
-        req = services.request_meeting(users[a], regs[a], regs[b])
-        services.answer_request(users[b], req, accept=True)
+        req = meeting_requests.request_meeting(users[a], regs[a], regs[b])
+        meeting_requests.answer_request(users[b], req, accept=True)
         out.append(req)
     return out
 
@@ -76,27 +76,27 @@ def accepted(event, regs, users, pairs):
 def test_request_flow_permissions_limits_and_expiry(event_setup):
     event, _organiser, regs, users = event_setup
     with pytest.raises(PermissionDenied):
-        services.request_meeting(users[1], regs[0], regs[2])  # user1 does not act for registration 0
-    req = services.request_meeting(users[0], regs[0], regs[1], priority=2)
+        meeting_requests.request_meeting(users[1], regs[0], regs[2])  # user1 does not act for registration 0
+    req = meeting_requests.request_meeting(users[0], regs[0], regs[1], priority=2)
     with pytest.raises(ValidationError, match="already have an open"):
-        services.request_meeting(users[1], regs[1], regs[0])
+        meeting_requests.request_meeting(users[1], regs[1], regs[0])
     with pytest.raises(PermissionDenied):
-        services.answer_request(users[0], req, accept=True)  # only the requested side answers
-    services.answer_request(users[1], req, accept=True)
+        meeting_requests.answer_request(users[0], req, accept=True)  # only the requested side answers
+    meeting_requests.answer_request(users[1], req, accept=True)
     regs[2].max_meetings = 0
     regs[2].save()
     with pytest.raises(ValidationError, match="most meetings they accept"):
-        services.request_meeting(users[0], regs[0], regs[2])
-    late = services.request_meeting(users[0], regs[0], regs[3])
+        meeting_requests.request_meeting(users[0], regs[0], regs[2])
+    late = meeting_requests.request_meeting(users[0], regs[0], regs[3])
     event.request_deadline = datetime(2020, 1, 1, tzinfo=BRUSSELS)
     event.save()
-    assert services.expire_requests(event) == 1
+    assert meeting_requests.expire_requests(event) == 1
     late.refresh_from_db()
     assert late.status == RequestStatus.EXPIRED
-    data = services.build_problem(event)
+    data = convert.build_problem(event)
     assert len(data.problem.meetings) == 1  # expired requests never take a slot
     with pytest.raises(PermissionDenied):
-        services.start_schedule(users[0], event)
+        schedules.start_schedule(users[0], event)
 
 
 def test_background_run_writes_a_valid_schedule_and_publishing_numbers_it(event_setup):
@@ -110,7 +110,7 @@ def test_background_run_writes_a_valid_schedule_and_publishing_numbers_it(event_
     schedule.job.refresh_from_db()
     assert schedule.job.status == "succeeded"
     assert schedule.job.result["held"] == 5
-    data = services.build_problem(event)
+    data = convert.build_problem(event)
     slot_index = {s.pk: i for i, s in enumerate(data.slots)}
     req_index = {r.pk: i for i, r in enumerate(data.requests)}
     assignment = {req_index[m.request_id]: slot_index[m.slot_id] for m in schedule.meetings.all()}
@@ -121,8 +121,8 @@ def test_background_run_writes_a_valid_schedule_and_publishing_numbers_it(event_
         tables = [m.table for m in schedule.meetings.filter(slot_id=slot_id)]
         assert len(tables) == len(set(tables))
         assert all(1 <= t <= 2 for t in tables)
-    services.publish_schedule(organiser, schedule)
-    assert services.published_schedule(event) == schedule
+    schedules.publish_schedule(organiser, schedule)
+    assert schedules.published_schedule(event) == schedule
     assert schedule.sequence == 0
 
 
@@ -130,37 +130,37 @@ def test_failed_or_cancelled_run_leaves_the_published_schedule_untouched(event_s
     event, organiser, regs, users = event_setup
     accepted(event, regs, users, [(0, 1), (2, 3)])
     first = run(organiser, event, mode="all", time_limit=5)
-    services.publish_schedule(organiser, first)
+    schedules.publish_schedule(organiser, first)
     before = sorted(first.meetings.values_list("request_id", "slot_id", "table"))
     # make "every meeting held" impossible: registration 0 is available in no slot
     regs[0].unavailable.set(event.slots.all())
     failed = run(organiser, event, mode="all", time_limit=5)
     assert failed.status == ScheduleStatus.FAILED
     assert failed.meetings.count() == 0
-    assert services.published_schedule(event) == first
+    assert schedules.published_schedule(event) == first
     assert sorted(first.meetings.values_list("request_id", "slot_id", "table")) == before
     regs[0].unavailable.clear()
     cancelled = Schedule.objects.create(event=event, mode="all", time_limit=5, cancel_requested=True)
-    services.run_schedule(cancelled.pk)
+    schedules.run_schedule(cancelled.pk)
     cancelled.refresh_from_db()
     assert cancelled.status == ScheduleStatus.CANCELLED
-    assert services.published_schedule(event) == first
+    assert schedules.published_schedule(event) == first
 
 
 def test_rescheduling_after_a_cancellation_keeps_the_other_meetings_in_place(event_setup):
     event, organiser, regs, users = event_setup
     reqs = accepted(event, regs, users, [(0, 1), (0, 2), (1, 3), (2, 3)])
     first = run(organiser, event, mode="max", time_limit=5)
-    services.publish_schedule(organiser, first)
+    schedules.publish_schedule(organiser, first)
     placed = {m.request_id: m.slot_id for m in first.meetings.all()}
-    services.cancel_request(users[0], reqs[0])
+    meeting_requests.cancel_request(users[0], reqs[0])
     second = run(organiser, event, mode="max", time_limit=5)
     assert second.status == ScheduleStatus.SUCCEEDED
     assert second.moved == 0
     assert {m.request_id: m.slot_id for m in second.meetings.all()} == {
         k: v for k, v in placed.items() if k != reqs[0].pk
     }
-    services.publish_schedule(organiser, second)
+    schedules.publish_schedule(organiser, second)
     assert second.sequence == 1
 
 
@@ -168,7 +168,7 @@ def test_agenda_ics_reads_back_with_stable_uids_and_brussels_time(event_setup):
     event, organiser, regs, users = event_setup
     reqs = accepted(event, regs, users, [(0, 1), (0, 2)])
     schedule = run(organiser, event, mode="all", time_limit=5)
-    services.publish_schedule(organiser, schedule)
+    schedules.publish_schedule(organiser, schedule)
     cal = Calendar.from_ical(agenda_ics(regs[0]))
     assert cal["method"] == "PUBLISH"
     assert [tz["tzid"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Brussels"]
@@ -182,7 +182,7 @@ def test_agenda_ics_reads_back_with_stable_uids_and_brussels_time(event_setup):
         assert start in {s.start for s in event.slots.all()}
     # re-publish: same UIDs, higher SEQUENCE
     again = run(organiser, event, mode="all", time_limit=5)
-    services.publish_schedule(organiser, again)
+    schedules.publish_schedule(organiser, again)
     cal2 = Calendar.from_ical(agenda_ics(regs[0]))
     assert {str(e["uid"]) for e in cal2.walk("VEVENT")} == {str(e["uid"]) for e in events}
     assert {int(e["sequence"]) for e in cal2.walk("VEVENT")} == {1}
@@ -193,11 +193,11 @@ def test_organiser_fixes_slots_priorities_and_precedence_and_the_schedule_honour
     r01, r23, r02 = accepted(event, regs, users, [(0, 1), (2, 3), (0, 2)])
     slots = list(event.slots.order_by("start"))
     with pytest.raises(PermissionDenied):
-        services.update_request(users[0], r01, priority=3)
-    services.update_request(organiser, r01, priority=3, fixed_slot=slots[3])
-    services.update_request(organiser, r02, after=r23)
+        meeting_requests.update_request(users[0], r01, priority=3)
+    meeting_requests.update_request(organiser, r01, priority=3, fixed_slot=slots[3])
+    meeting_requests.update_request(organiser, r02, after=r23)
     with pytest.raises(ValidationError, match="each have to follow the other"):
-        services.update_request(organiser, r23, after=r02)
+        meeting_requests.update_request(organiser, r23, after=r02)
     services.set_availability(users[2], regs[2], unavailable=[slots[0]], max_meetings=None)
     schedule = run(organiser, event, mode="all", time_limit=5)
     placed = {m.request_id: m.slot for m in schedule.meetings.all()}

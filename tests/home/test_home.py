@@ -12,9 +12,7 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +21,7 @@ from helix.market.models import Listing
 from helix.registry.models import Interaction
 from helix.symbiosis.models import Synergy, SynergyEvent
 from tests.factories import ClusterFactory, MembershipFactory, OrganisationFactory, make_listing
+from tests.helpers.queries import count_queries
 from tests.permissions.world import World, build_world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -176,7 +175,8 @@ def test_a_member_with_nothing_waiting_is_told_so(world):
 
 def test_new_matches_count_recent_unjudged_counterparts_and_link_to_the_matches(world):
     from helix.home.services import new_match_count
-    from helix.market import services as market
+    from helix.market import feedback as market_feedback
+    from helix.market import suggestions as market
 
     b1, user, today = world.orgs["b1"], world.users["member_b1"], timezone.localdate()
     make_listing(
@@ -200,7 +200,7 @@ def test_new_matches_count_recent_unjudged_counterparts_and_link_to_the_matches(
     Listing.objects.filter(pk=offer.pk).update(published_on=today - dt.timedelta(days=30))
     assert new_match_count(user, b1, today) == count - 1
     for s in pairs:
-        market.record_feedback(user, s.need, s.offer, "relevant")
+        market_feedback.record_feedback(user, s.need, s.offer, "relevant")
     assert new_match_count(user, b1, today) == 0
     assert 'id="task-new-matches"' not in page(world, "member_b1")
 
@@ -286,9 +286,7 @@ def _queries(world: World, role: str) -> int:
     if role != "anonymous":
         client.force_login(world.users[role])
     client.get(HOME)  # the match engine loads once per process; the session is read once
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(HOME).status_code == 200
-    return len(queries)
+    return count_queries(client, HOME)
 
 
 def _grow(world: World, n: int, start: int = 0) -> None:

@@ -60,7 +60,7 @@ def enqueue_import(user: Any, rows: int) -> dict[str, Any]:
 def seed(rows: int, time_limit: float) -> dict[str, Any]:
     """An event with a published schedule, a schedule run and a registry import queued, both by the
     organiser (cluster staff)."""
-    from helix.events import services
+    from helix.events import schedules
     from helix.events.models import EventMeetingRequest, Registration, RequestStatus, Schedule, TimeSlot
     from tests.events.helpers import small_event
 
@@ -90,12 +90,12 @@ def seed(rows: int, time_limit: float) -> dict[str, Any]:
         registration.unavailable.add(slots[k % len(slots)])
     assert Registration.objects.filter(event=event).count() == 30
     first = Schedule.objects.create(event=event, mode="max", time_limit=1.0, created_by=world.organiser)
-    services.run_schedule(first.pk)  # here, not queued: the worker's queue holds only the two jobs below
+    schedules.run_schedule(first.pk)  # here, not queued: the worker's queue holds only the two jobs below
     first.refresh_from_db()
-    services.publish_schedule(world.organiser, first)
+    schedules.publish_schedule(world.organiser, first)
     EventMeetingRequest.objects.filter(event=event).update(status=RequestStatus.ACCEPTED)
     queued = enqueue_import(world.organiser, rows)  # first in the queue
-    run = services.start_schedule(world.organiser, event, mode="max", time_limit=time_limit)
+    run = schedules.start_schedule(world.organiser, event, mode="max", time_limit=time_limit)
     return {
         "user": world.organiser.pk,
         "event": event.pk,

@@ -15,12 +15,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from helix.core.registry.nace import normalise_nace
+from helix.demo import load_demo
 from helix.market import services
 from helix.market.demo import DEMO_LISTINGS, INTENDED_MATCHES, listing_seed, load_demo_listings
 from helix.market.engine import current_encoder, encoder_label
 from helix.market.models import NEED_CATEGORIES, OFFER_CATEGORIES, Listing, ListingVector
+from helix.market.suggestions import suggestions_for
 from helix.registry.demo import seeds
-from helix.registry.demo.load import load_demo
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -231,7 +232,7 @@ def test_intended_offers_are_among_the_top_three_with_the_multilingual_model(set
     keys = _keys()
     failures = []
     for need_key, offer_key in INTENDED_MATCHES.items():
-        top = services.suggestions_for(_listing(need_key), admin, limit=3)
+        top = suggestions_for(_listing(need_key), admin, limit=3)
         found = [keys[s.listing.pk] for s in top]
         if offer_key not in found:
             got = ", ".join(f"{k} ({s.match.score:.2f})" for k, s in zip(found, top, strict=True))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from django.utils import translation
 
 from helix.core.matching.fit import Listing, structured_factors
 from helix.market.explain import MESSAGES, translated_detail
+
+pytestmark = pytest.mark.unit  # no database: translations of the match reasons
 
 NEED = Listing(
     key=1,

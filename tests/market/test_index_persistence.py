@@ -9,10 +9,11 @@ import pytest
 
 from helix.market import engine as market_engine
 from helix.market import services
-from helix.market.tasks import reindex
+from helix.market.engine import reindex
+from helix.market.suggestions import suggestions_for
 from tests.factories import OrganisationFactory, UserFactory, make_listing
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def test_hnsw_index_is_saved_and_reloaded_without_rebuilding(small_threshold, mo
     saved = market_engine.index_directory(engine.encoder)
     assert (saved / "offer" / "manifest.json").exists()
     user = UserFactory(is_superuser=True)
-    before = [(s.listing.pk, s.match.score) for s in services.suggestions_for(need, user)]
+    before = [(s.listing.pk, s.match.score) for s in suggestions_for(need, user)]
     assert before[0][0] == offers[0].pk
 
     # A restart: the graphs come from disk, none is built from the vectors again.
@@ -53,7 +54,7 @@ def test_hnsw_index_is_saved_and_reloaded_without_rebuilding(small_threshold, mo
     market_engine.reset_engine()
     offers[2].title = "LED street lighting, dimmable lanterns"
     services.save_listing(offers[2])  # changed while the process was down
-    after = [(s.listing.pk, s.match.score) for s in services.suggestions_for(need, user)]
+    after = [(s.listing.pk, s.match.score) for s in suggestions_for(need, user)]
     assert [n for n in built if n] == []
     assert market_engine.get_engine().index_kind("offer") == "hnsw"
     assert offers[2].pk in [pk for pk, _ in after[:2]]

@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from helix.market import notices, services
+from helix.market.meeting_requests import answer_meeting, request_meeting
 from helix.market.models import Listing
 from helix.notifications.models import Notification
 from tests.factories import OrganisationFactory, make_listing, member_user
@@ -90,11 +91,11 @@ def test_meeting_requests_and_answers_are_told(owners, django_capture_on_commit_
     need = make_listing(city.person.organisation, "need", category="partner", title="Heat", description=HEAT)
     offer = make_listing(dc.person.organisation, "offer", title="Data centre heat", description=HEAT)
     with django_capture_on_commit_callbacks(execute=True):
-        meeting = services.request_meeting(city, need, offer, message="Shall we?")
+        meeting = request_meeting(city, need, offer, message="Shall we?")
     assert messages_of(dc) == ["market.request_received"]
     assert [m.subject for m in mail.outbox] == ["Meeting request from City of Genk"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.answer_meeting(dc, meeting, accept=True)
+        answer_meeting(dc, meeting, accept=True)
     assert messages_of(city) == ["market.request_accepted"]
     assert mail.outbox[-1].to == [city.email]
 

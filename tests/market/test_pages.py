@@ -11,13 +11,12 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from helix.core.matching.lexical import tokenize
 from helix.market import services
+from helix.market.meeting_requests import request_meeting
 from helix.market.models import Feedback, Listing, MeetingRequest, MeetingStatus, Status
 from helix.registry.models import OrganisationKind, Region
 from tests.factories import (
@@ -27,9 +26,11 @@ from tests.factories import (
     OrganisationFactory,
     SiteFactory,
     UserFactory,
+    make_listing,
     member_user,
     staff_user,
 )
+from tests.helpers.queries import count_queries
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -50,17 +51,6 @@ ROBOT_OFFER = (
     "Painting robots for steel bridges",
     "Autonomous robots that paint and inspect steel bridges and cranes.",
 )
-
-
-def make_listing(organisation, side, title, description, **fields):
-    """A listing saved through the services, as every page saves one."""
-    domains = fields.pop("domains", ())
-    sectors = fields.pop("sectors", ())
-    keywords = fields.pop("keywords", ())
-    fields.setdefault("category", "solution")
-    fields.setdefault("status", Status.PUBLISHED)
-    listing = Listing(side=side, organisation=organisation, title=title, description=description, **fields)
-    return services.save_listing(listing, domains=domains, sectors=sectors, keywords=keywords)
 
 
 def titles(response):
@@ -283,13 +273,6 @@ def _populate(organisations, domain, count, start=0):
         )
 
 
-def _count_queries(client, url, **params):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("who", ["anonymous", "city_user", "staff"])
 def test_browse_query_count_does_not_grow_with_the_number_of_listings(client, world, settings, who):
     settings.HELIX_PAGE_SIZE = 50
@@ -298,15 +281,15 @@ def test_browse_query_count_does_not_grow_with_the_number_of_listings(client, wo
         client.force_login(world[who])
     organisations = [world["city"], world["heatco"], world["robots"]]
     _populate(organisations, world["heat"], 3)
-    small = _count_queries(client, BROWSE)
-    small_filtered = _count_queries(
+    small = count_queries(client, BROWSE)
+    small_filtered = count_queries(
         client, BROWSE, q="heat", region="oost-vlaanderen", cluster="energy", side="need"
     )
     _populate(organisations, world["heat"], 12, start=3)
     assert Listing.objects.count() == 15
-    assert _count_queries(client, BROWSE) == small
+    assert count_queries(client, BROWSE) == small
     assert (
-        _count_queries(client, BROWSE, q="heat", region="oost-vlaanderen", cluster="energy", side="need")
+        count_queries(client, BROWSE, q="heat", region="oost-vlaanderen", cluster="energy", side="need")
         == small_filtered
     )
 
@@ -319,10 +302,10 @@ def test_browse_query_count_does_not_grow_with_the_number_of_owners(client, worl
     if who != "anonymous":
         client.force_login(world[who])
     _populate([world["city"], world["heatco"], world["robots"]], world["heat"], 3)
-    small = _count_queries(client, BROWSE)
+    small = count_queries(client, BROWSE)
     owners = [OrganisationFactory() for _ in range(12)]
     _populate(owners, world["heat"], 12, start=3)
-    assert _count_queries(client, BROWSE) == small
+    assert count_queries(client, BROWSE) == small
     page = client.get(BROWSE).content.decode()
     assert all(f'href="{owner.get_absolute_url()}"' in page for owner in owners)  # published: linked
 
@@ -719,7 +702,7 @@ def test_meeting_request_is_made_from_a_match_and_accepted_by_the_other_side(cli
 
 
 def test_only_the_asked_organisation_answers_a_meeting_request(client, world):
-    meeting = services.request_meeting(world["city_user"], world["need"], world["offer"])
+    meeting = request_meeting(world["city_user"], world["need"], world["offer"])
     url = reverse("market:meeting_answer", args=[meeting.pk])
     client.force_login(world["city_user"])  # the asker
     assert client.post(url, {"answer": "accept"}).status_code == 403

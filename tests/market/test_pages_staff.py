@@ -12,9 +12,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from helix.jobs.models import Job, JobStatus
-from helix.market import services
+from helix.market.engine import current_weights
+from helix.market.feedback import record_feedback
+from helix.market.meeting_requests import request_meeting
 from helix.market.models import Feedback, Listing, ListingVector, RankerWeights, Verdict
-from helix.market.views import EXPORT_COLUMNS
+from helix.market.views.staff import EXPORT_COLUMNS
 from helix.registry.models import OrganisationKind, Region
 from tests.factories import (
     ClusterFactory,
@@ -258,9 +260,9 @@ def test_exports_escape_text_a_spreadsheet_would_run_as_a_formula(client, world)
 
 def test_page_shows_feedback_counts_and_the_weights_in_use(client, world):
     needs, offers = world["needs"], world["offers"]
-    services.record_feedback(world["member"], needs["heat"], offers["heat"], Verdict.RELEVANT)
-    services.record_feedback(world["member"], needs["charging"], offers["charging"], Verdict.RELEVANT)
-    services.record_feedback(world["member"], needs["charging"], offers["heat"], Verdict.NOT_RELEVANT)
+    record_feedback(world["member"], needs["heat"], offers["heat"], Verdict.RELEVANT)
+    record_feedback(world["member"], needs["charging"], offers["charging"], Verdict.RELEVANT)
+    record_feedback(world["member"], needs["charging"], offers["heat"], Verdict.NOT_RELEVANT)
     client.force_login(world["staff"])
     response = client.get(PAGE)
     counts = dict(response.context["feedback_counts"])
@@ -276,8 +278,8 @@ def test_learn_weights_button_starts_a_job_and_shows_its_page(client, world):
     needs, offers = world["needs"], world["offers"]
     for n in range(12):
         user = member_user(world["city"], f"rater{n}")
-        services.record_feedback(user, needs["heat"], offers["heat"], Verdict.RELEVANT)
-        services.record_feedback(user, needs["heat"], offers["charging"], Verdict.NOT_RELEVANT)
+        record_feedback(user, needs["heat"], offers["heat"], Verdict.RELEVANT)
+        record_feedback(user, needs["heat"], offers["charging"], Verdict.NOT_RELEVANT)
     client.force_login(world["staff"])
     response = client.post(reverse("market:learn_weights"))
     job = Job.objects.get()
@@ -290,7 +292,7 @@ def test_learn_weights_button_starts_a_job_and_shows_its_page(client, world):
     assert Feedback.objects.count() == 24
     assert job.result["changed"] is True
     learned = RankerWeights.objects.get().values
-    assert job.result["weights"] == learned == dict(services.current_weights().values)
+    assert job.result["weights"] == learned == dict(current_weights().values)
     assert client.get(response["Location"]).status_code == 200
 
 
@@ -316,10 +318,10 @@ def test_jobs_are_started_by_post_only(client, world):
 
 def test_admin_lists_and_searches_listings_and_shows_feedback_meetings_and_weights(client, world):
     admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
-    services.record_feedback(
+    record_feedback(
         world["member"], world["needs"]["heat"], world["offers"]["heat"], Verdict.RELEVANT
     )
-    services.request_meeting(world["member"], world["needs"]["heat"], world["offers"]["heat"])
+    request_meeting(world["member"], world["needs"]["heat"], world["offers"]["heat"])
     client.force_login(admin)
     response = client.get(reverse("admin:market_listing_changelist"), {"q": "charging"})
     assert response.status_code == 200

@@ -20,6 +20,7 @@ from helix.api.models import ApiToken
 from helix.market import services
 from helix.market.engine import get_engine
 from helix.market.models import Listing
+from helix.market.suggestions import suggestions_for
 from helix.registry import services as registry_services
 from helix.registry.models import Cluster, Membership, Organisation
 from helix.registry.transfer import import_file
@@ -76,7 +77,7 @@ def scene(settings) -> Scene:  # type: ignore[no-untyped-def]
 
 
 def suggested(scene: Scene) -> list[int]:
-    return [s.listing.pk for s in services.suggestions_for(scene.need, scene.viewer_user)]
+    return [s.listing.pk for s in suggestions_for(scene.need, scene.viewer_user)]
 
 
 def listed(scene: Scene) -> bool:

@@ -12,8 +12,12 @@ from django.utils import timezone
 
 from helix.market import engine as market_engine
 from helix.market import services
+from helix.market.engine import bump_index_seq, current_weights, reindex
+from helix.market.feedback import learn_from_feedback, record_feedback
+from helix.market.meeting_requests import answer_meeting, request_meeting
 from helix.market.models import Feedback, Listing, ListingVector, MeetingRequest, RankerWeights, Status
-from helix.market.tasks import index_listing, reindex
+from helix.market.suggestions import organisation_suggestions, suggestions_for, who_should_meet_whom
+from helix.market.tasks import index_listing
 from tests.factories import (
     ClusterFactory,
     DomainFactory,
@@ -26,7 +30,7 @@ from tests.factories import (
     staff_user,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 @pytest.fixture
@@ -119,7 +123,7 @@ def test_engine_follows_edits_withdrawals_and_new_listings(city, supplier) -> No
     user = UserFactory(is_superuser=True)
 
     def suggested() -> list[int]:
-        return [s.listing.pk for s in services.suggestions_for(need, user)]
+        return [s.listing.pk for s in suggestions_for(need, user)]
 
     assert suggested()[0] == lamps.pk
     first_engine = market_engine.get_engine()
@@ -136,7 +140,7 @@ def test_engine_follows_edits_withdrawals_and_new_listings(city, supplier) -> No
     )
     assert suggested()[0] == fresh.pk
     Listing.objects.filter(pk=fresh.pk).update(expires_on=timezone.localdate() - dt.timedelta(days=1))
-    services.bump_index_seq()
+    bump_index_seq()
     assert fresh.pk not in suggested()
 
 
@@ -150,7 +154,7 @@ def test_owner_and_visibility_in_suggestions(city, supplier) -> None:  # type: i
     public = make_listing(OrganisationFactory(), title="Street lighting poles")
 
     def seen(user) -> set[int]:  # type: ignore[no-untyped-def]
-        return {s.listing.pk for s in services.suggestions_for(need, user, limit=20)}
+        return {s.listing.pk for s in suggestions_for(need, user, limit=20)}
 
     city_user = member_user(city, "city")
     assert seen(city_user) == {public.pk}
@@ -168,10 +172,10 @@ def test_organisation_suggestions_group_counterparts(city, supplier) -> None:  #
     make_listing(city, "need", title="Heat pumps for schools", description="Replacing gas boilers.")
     make_listing(supplier, title="Heat pumps for schools and offices", description="Gas boilers out.")
     make_listing(supplier, title="Heat pumps, maintenance", description="For schools.")
-    found = services.organisation_suggestions(city, UserFactory(is_superuser=True))
+    found = organisation_suggestions(city, UserFactory(is_superuser=True))
     assert [row["organisation"] for row in found] == [supplier]
     assert len(found[0]["suggestions"]) == 2
-    assert services.organisation_suggestions(OrganisationFactory(), UserFactory(is_superuser=True)) == []
+    assert organisation_suggestions(OrganisationFactory(), UserFactory(is_superuser=True)) == []
 
 
 def test_who_should_meet_whom_is_for_staff_and_scoped(city, supplier) -> None:  # type: ignore[no-untyped-def]
@@ -185,15 +189,15 @@ def test_who_should_meet_whom_is_for_staff_and_scoped(city, supplier) -> None:  
     make_listing(supplier, title="Heat network pipes", description="District heat", domains=[heat])
     staff = staff_user(cluster)
     with pytest.raises(PermissionDenied):
-        services.who_should_meet_whom(member_user(city))
-    pairs = services.who_should_meet_whom(staff, domain=heat)
+        who_should_meet_whom(member_user(city))
+    pairs = who_should_meet_whom(staff, domain=heat)
     assert [(s.need.title, s.offer.organisation) for s in pairs] == [
         ("Heat network", supplier)
     ]  # one per org pair
     lights = OrganisationFactory(name="Lights Ltd")
     MembershipFactory(organisation=lights, cluster=cluster)
     make_listing(lights, title="Street lights", description="LED", domains=[light])
-    pairs = services.who_should_meet_whom(staff, cluster=cluster, per_need=2)
+    pairs = who_should_meet_whom(staff, cluster=cluster, per_need=2)
     assert {(s.need.organisation, s.offer.organisation) for s in pairs} == {(city, supplier), (city, lights)}
     assert len(pairs) == 2
 
@@ -202,14 +206,14 @@ def test_feedback_is_stored_with_features_and_learning_needs_enough(city, suppli
     user = UserFactory(is_superuser=True)
     need = make_listing(city, "need", title="Heat pumps for schools")
     offer = make_listing(supplier, title="Heat pumps for schools and offices")
-    feedback = services.record_feedback(user, need, offer, "relevant")
+    feedback = record_feedback(user, need, offer, "relevant")
     assert set(feedback.features) >= {"text", "domain", "distance", "kind"}
     assert feedback.features["text"] > 0.3
-    services.record_feedback(user, need, offer, "not_relevant")
+    record_feedback(user, need, offer, "not_relevant")
     assert list(Feedback.objects.values_list("verdict", flat=True)) == ["not_relevant"]
     with pytest.raises(ValidationError):
-        services.record_feedback(user, need, offer, "brilliant")
-    assert services.learn_from_feedback() is None
+        record_feedback(user, need, offer, "brilliant")
+    assert learn_from_feedback() is None
     assert not RankerWeights.objects.exists()
 
 
@@ -228,30 +232,30 @@ def test_learning_from_feedback_changes_the_weights_in_use(city) -> None:  # typ
             score=0.0,
             features={"text": 0.6, "distance": 0.9 if near else 0.1},
         )
-    before = services.current_weights()
-    row = services.learn_from_feedback()
+    before = current_weights()
+    row = learn_from_feedback()
     assert row is not None
     assert row.accuracy_after >= row.accuracy_before
-    assert services.current_weights().get("distance") > before.get("distance")
-    assert market_engine.get_engine().weights.get("distance") == services.current_weights().get("distance")
+    assert current_weights().get("distance") > before.get("distance")
+    assert market_engine.get_engine().weights.get("distance") == current_weights().get("distance")
 
 
 def test_request_meeting_and_answer(city, supplier) -> None:  # type: ignore[no-untyped-def]
     need = make_listing(city, "need", title="Heat pumps for schools")
     offer = make_listing(supplier, title="Heat pumps for schools and offices")
     asker = member_user(city, "asker")
-    meeting = services.request_meeting(asker, need, offer, message="Shall we meet?")
+    meeting = request_meeting(asker, need, offer, message="Shall we meet?")
     assert (meeting.from_organisation, meeting.to_organisation) == (city, supplier)
-    assert services.request_meeting(asker, need, offer) == meeting  # no duplicate open request
+    assert request_meeting(asker, need, offer) == meeting  # no duplicate open request
     assert Feedback.objects.filter(verdict="contacted", need=need, offer=offer).exists()
     with pytest.raises(PermissionDenied):
-        services.request_meeting(member_user(OrganisationFactory(), "stranger"), need, offer)
+        request_meeting(member_user(OrganisationFactory(), "stranger"), need, offer)
     with pytest.raises(PermissionDenied):
-        services.answer_meeting(asker, meeting, accept=True)
-    services.answer_meeting(member_user(supplier, "supplier"), meeting, accept=True)
+        answer_meeting(asker, meeting, accept=True)
+    answer_meeting(member_user(supplier, "supplier"), meeting, accept=True)
     assert MeetingRequest.objects.get().status == "accepted"
     with pytest.raises(ValidationError):
-        services.answer_meeting(member_user(supplier, "supplier2"), meeting, accept=False)
+        answer_meeting(member_user(supplier, "supplier2"), meeting, accept=False)
 
 
 def test_renew_extends_from_the_later_of_today_and_expiry(city) -> None:  # type: ignore[no-untyped-def]
@@ -273,9 +277,9 @@ def test_organisation_suggestions_do_not_leak_hidden_listings(city, supplier) ->
     MembershipFactory(organisation=city, cluster=cluster)
     make_listing(city, "need", title="Heat pumps for schools", visibility="staff")
     make_listing(supplier, title="Heat pumps for schools and offices")
-    assert services.organisation_suggestions(city, AnonymousUser()) == []
-    assert services.organisation_suggestions(city, member_user(supplier, "supplier")) == []
-    found = services.organisation_suggestions(city, staff_user(cluster))
+    assert organisation_suggestions(city, AnonymousUser()) == []
+    assert organisation_suggestions(city, member_user(supplier, "supplier")) == []
+    found = organisation_suggestions(city, staff_user(cluster))
     assert [row["organisation"] for row in found] == [supplier]
 
 

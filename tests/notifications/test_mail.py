@@ -12,7 +12,7 @@ from django.utils import timezone
 from helix.notifications.mail import RETRY_MINUTES, queue_mail, send_due_mail, send_one
 from helix.notifications.models import MailStatus, OutgoingMail
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)

@@ -76,12 +76,12 @@ def test_a_file_is_all_or_nothing(eco, tmp_path):
 
 
 def test_the_invitations_command_filters_on_the_state_as_the_page_does(eco):
-    from helix.people import services
+    from helix.people import invitations
 
-    kept = services.invite(
+    kept = invitations.invite(
         by=eco.staff, email="new@example.org", first_name="N", last_name="W", organisation=eco.enervalis
     )
-    lapsed = services.invite(
+    lapsed = invitations.invite(
         by=eco.staff, email="old@example.org", first_name="O", last_name="L", organisation=eco.enervalis
     )
     Invitation.objects.filter(pk=lapsed.pk).update(expires_at=lapsed.sent_at)  # pending, past its date

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from helix.people import services
+from helix.people import invitations
 from helix.people.models import Invitation
 from helix.spreadsheets import write_workbook
 
@@ -114,7 +114,7 @@ def test_a_row_that_became_wrong_since_the_preview_invites_nobody(
         client, HEADER + "ann@example.org,Ann,Peeters,enervalis,,,\nbo@example.org,Bo,Maes,enervalis,,,\n"
     )
     plan = re.search(r'name="plan" value="([^"]+)"', preview.content.decode()).group(1)
-    services.invite(
+    invitations.invite(
         by=eco.staff, email="bo@example.org", first_name="Bo", last_name="Maes", organisation=eco.enervalis
     )
     with django_capture_on_commit_callbacks(execute=True):

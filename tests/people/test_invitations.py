@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from helix.core.people.lifecycle import COLLEAGUE_INVITATIONS_PER_DAY
 from helix.notifications.models import OutgoingMail
-from helix.people import services
+from helix.people import invitations
 from helix.people.models import Invitation, token_digest
 from helix.registry.models import Membership, Organisation, Person
 from tests.factories import PersonFactory, UserFactory
@@ -204,11 +204,11 @@ def test_a_new_organisation_is_created_on_acceptance_for_everyone_invited_to_it(
 
 def test_staff_may_not_invite_to_an_organisation_outside_their_clusters(eco):
     with pytest.raises(PermissionDenied):
-        services.invite(
+        invitations.invite(
             by=eco.staff, email="x@example.org", first_name="X", last_name="Y", organisation=eco.niko
         )
     with pytest.raises(PermissionDenied):
-        services.invite(
+        invitations.invite(
             by=eco.staff,
             email="x@example.org",
             first_name="X",
@@ -296,7 +296,7 @@ def test_a_member_invites_a_colleague_of_its_own_organisation(
 
 def test_a_member_may_not_invite_to_another_organisation(eco):
     with pytest.raises(PermissionDenied):
-        services.invite(
+        invitations.invite(
             by=eco.member,
             email="x@example.org",
             first_name="X",
@@ -305,14 +305,14 @@ def test_a_member_may_not_invite_to_another_organisation(eco):
             kind="colleague",
         )
     with pytest.raises(PermissionDenied):
-        services.invite(
+        invitations.invite(
             by=eco.member, email="x@example.org", first_name="X", last_name="Y", organisation=eco.niko
         )
 
 
 def test_a_member_invites_a_limited_number_a_day(eco):
     for n in range(COLLEAGUE_INVITATIONS_PER_DAY):
-        services.invite(
+        invitations.invite(
             by=eco.member,
             email=f"c{n}@example.org",
             first_name="C",
@@ -321,7 +321,7 @@ def test_a_member_invites_a_limited_number_a_day(eco):
             kind="colleague",
         )
     with pytest.raises(ValidationError, match="most invitations allowed in a day"):
-        services.invite(
+        invitations.invite(
             by=eco.member,
             email="one-more@example.org",
             first_name="C",
@@ -330,7 +330,7 @@ def test_a_member_invites_a_limited_number_a_day(eco):
             kind="colleague",
         )
     Invitation.objects.update(sent_at=timezone.now() - dt.timedelta(days=1, minutes=1))
-    services.invite(
+    invitations.invite(
         by=eco.member,
         email="next-day@example.org",
         first_name="C",
@@ -343,7 +343,7 @@ def test_a_member_invites_a_limited_number_a_day(eco):
 def test_a_member_cannot_send_a_staff_invitation_past_the_daily_limit(eco):
     # The permission table, not the caller, says a member's invitation is a colleague's (with its limit).
     with pytest.raises(PermissionDenied):
-        services.invite(
+        invitations.invite(
             by=eco.member, email="x@example.org", first_name="X", last_name="Y", organisation=eco.enervalis
         )
     assert Invitation.objects.count() == 0
@@ -356,7 +356,7 @@ def test_an_account_of_no_organisation_is_told_why_it_cannot_invite_colleagues(c
 
 
 def test_staff_of_another_cluster_neither_see_nor_revoke_an_invitation(client, eco):
-    invitation = services.invite(
+    invitation = invitations.invite(
         by=eco.staff, email="x@example.org", first_name="X", last_name="Y", organisation=eco.enervalis
     )
     client.force_login(eco.staff_beta)
@@ -371,10 +371,10 @@ def test_staff_of_another_cluster_neither_see_nor_revoke_an_invitation(client, e
 
 
 def test_a_revoked_invitation_cannot_be_sent_again(client, eco):
-    invitation = services.invite(
+    invitation = invitations.invite(
         by=eco.staff, email="x@example.org", first_name="X", last_name="Y", organisation=eco.enervalis
     )
-    services.revoke(invitation, by=eco.staff)
+    invitations.revoke(invitation, by=eco.staff)
     client.force_login(eco.staff)
     response = client.post(f"/people/invitations/{invitation.pk}/resend/", follow=True)
     assert "not possible from the present state" in response.content.decode()

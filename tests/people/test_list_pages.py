@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from helix.people import views
+from helix.people import signup_views
 from helix.people.models import Invitation, SignupRequest
+from tests.helpers.queries import counted_get
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -48,10 +47,8 @@ def add_signups(eco, start: int, count: int) -> None:  # type: ignore[no-untyped
 
 def queries(client, url: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     client.get(url)  # the first request of a session also loads what the next ones keep
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured), len(response.context["page_obj"].object_list)
+    queries, response = counted_get(client, url)
+    return queries, len(response.context["page_obj"].object_list)
 
 
 def test_the_invitations_page_asks_as_many_queries_for_few_and_many_rows(client, eco):
@@ -73,7 +70,7 @@ def test_the_sign_ups_page_asks_as_many_queries_for_few_and_many_rows(client, ec
 
 
 def test_a_long_list_is_paged_and_the_links_keep_the_filter(client, eco, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(signup_views, "PAGE_SIZE", 3)
     add_signups(eco, 0, 2)
     client.force_login(eco.staff)
     first = client.get("/people/sign-ups/?state=pending").content.decode()

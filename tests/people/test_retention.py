@@ -13,7 +13,7 @@ from helix.core.people.lifecycle import SIGNUP_CONFIRM_DAYS, InvitationStatus, S
 from helix.notifications.models import MailStatus, OutgoingMail
 from helix.notifications.services import KEEP_MAIL_DAYS, forget_old_mail
 from helix.people.models import Invitation, SignupRequest
-from helix.people.services import KEEP_CLOSED_DAYS, forget_stale
+from helix.people.retention import KEEP_CLOSED_DAYS, forget_stale
 from tests.factories import OrganisationFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -104,9 +104,9 @@ def test_the_outbox_forgets_old_sent_and_failed_mail_but_never_queued_mail():
 
 def test_the_worker_housekeeping_round_runs_the_retention(monkeypatch):
     from helix.jobs.worker import housekeeping_round
-    from helix.people import services
+    from helix.people import retention
 
-    monkeypatch.setattr(services, "_retention_sweep", services.Sweep(24 * 3600.0))  # not yet run here
+    monkeypatch.setattr(retention, "_retention_sweep", retention.Sweep(24 * 3600.0))  # not yet run here
     signup("lapsed", SignupStatus.UNCONFIRMED, timezone.now() - dt.timedelta(days=SIGNUP_CONFIRM_DAYS + 1))
     housekeeping_round()
     assert not SignupRequest.objects.exists()

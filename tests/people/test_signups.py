@@ -8,9 +8,9 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core import mail
 
 from helix.notifications.models import OutgoingMail
-from helix.people import services
+from helix.people import signups
 from helix.people.models import SignupRequest
-from helix.people.views import SIGNUPS_PER_ADDRESS
+from helix.people.signup_views import SIGNUPS_PER_ADDRESS
 from helix.registry.models import Membership, Organisation, Person
 from tests.factories import UserFactory
 from tests.people.conftest import last_mail_to, link_in
@@ -205,8 +205,8 @@ def test_only_the_staff_of_the_request_s_cluster_see_and_decide_it(
     client.force_login(eco.staff_beta)
     assert "sam@example.org" not in client.get("/people/sign-ups/").content.decode()
     assert client.get(f"/people/sign-ups/{request.pk}/").status_code == 404
-    assert list(services.pending_signups(eco.staff)) == [request]
-    assert list(services.pending_signups(eco.staff_beta)) == []
+    assert list(signups.pending_signups(eco.staff)) == [request]
+    assert list(signups.pending_signups(eco.staff_beta)) == []
     client.force_login(eco.member)
     assert client.get("/people/sign-ups/").status_code == 403
 

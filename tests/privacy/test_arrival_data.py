@@ -12,7 +12,8 @@ from django.utils import timezone
 from helix.events.models import EventSignup
 from helix.notifications.models import Notification, NotificationSettings, OutgoingMail
 from helix.people.models import Invitation, SignupRequest
-from helix.privacy.services import erase_person, erasure_plan, export_person, removal_label
+from helix.privacy.erasure import erase_person, erasure_plan, removal_label
+from helix.privacy.export import export_person
 from tests.events.helpers import small_event
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]

@@ -14,11 +14,11 @@ from django.db import transaction
 
 from helix.api.models import ApiToken
 from helix.events.models import EventMeetingRequest, Schedule
-from helix.events.services import published_schedule
-from helix.privacy import services
+from helix.events.schedules import published_schedule
+from helix.privacy import erasure
+from helix.privacy.erasure import erase_person, erasure_plan
 from helix.privacy.guards import PublishedScheduleProtected
 from helix.privacy.models import ConsentRecord, ErasureRecord
-from helix.privacy.services import erase_person, erasure_plan
 from helix.registry.models import AdvisoryGroup, AdvisorySeat, Interaction, LetterOfIntent, Person
 from tests.factories import UserFactory
 from tests.privacy.conftest import log_interaction, published_event
@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 @pytest.fixture
 def no_audit_scrubber(monkeypatch):  # type: ignore[no-untyped-def]
     """Erasure without the audit trail app's scrubber: it says so."""
-    monkeypatch.setattr(services, "_audit_scrubber", lambda: None)
+    monkeypatch.setattr(erasure, "_audit_scrubber", lambda: None)
 
 
 @pytest.fixture
@@ -133,13 +133,13 @@ def test_erasure_calls_the_audit_trail_scrubber_after_anonymising(world, monkeyp
         seen.append((person_id, Person.objects.get(pk=person_id).first_name))
         return Scrubbed()
 
-    monkeypatch.setattr(services, "_audit_scrubber", lambda: scrub)
+    monkeypatch.setattr(erasure, "_audit_scrubber", lambda: scrub)
 
     record = erase_person(world.an, None, how="cli")
 
     assert seen == [(world.an.pk, "Erased person")]
     assert record.removed[-1] == {"code": "audit_entries", "count": 4}
-    assert services.removal_label(record.removed[-1], record.person_number) == (
+    assert erasure.removal_label(record.removed[-1], record.person_number) == (
         "Personal data in audit trail entries (4 scrubbed)"
     )
 
@@ -147,7 +147,7 @@ def test_erasure_calls_the_audit_trail_scrubber_after_anonymising(world, monkeyp
 def test_the_real_audit_scrubber_is_found_when_the_audit_app_has_one(world):
     from helix.audit.services import scrub_person
 
-    assert services._audit_scrubber() is scrub_person
+    assert erasure._audit_scrubber() is scrub_person
     record = erase_person(world.an, None, how="cli")
     assert record.removed[-1]["code"] == "audit_entries"
     assert isinstance(record.removed[-1]["count"], int)

@@ -10,8 +10,8 @@ from django.contrib.messages import get_messages
 
 from helix.api.models import ApiToken
 from helix.cli import main
-from helix.events.services import published_schedule
-from helix.privacy import services
+from helix.events.schedules import published_schedule
+from helix.privacy import erasure
 from helix.privacy.models import ConsentRecord, ErasureRecord
 from helix.registry.models import Person
 from tests.privacy.conftest import published_event
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 @pytest.fixture(autouse=True)
 def _no_audit_scrubber(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(services, "_audit_scrubber", lambda: None)
+    monkeypatch.setattr(erasure, "_audit_scrubber", lambda: None)
 
 
 def test_erase_page_says_what_will_go_and_erases_only_on_post(client, world):

@@ -10,7 +10,7 @@ import pytest
 
 from helix.api.models import ApiToken
 from helix.privacy.consents import set_consents
-from helix.privacy.services import export_person
+from helix.privacy.export import export_person
 from helix.registry.models import LetterOfIntent
 from helix.registry.services import record_letter_of_intent
 from tests.privacy.conftest import log_interaction, published_event

@@ -1,12 +1,11 @@
 """Integration: the cluster page's query count does not grow with its advisory groups."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from helix.registry import services
 from helix.registry.models import AdvisoryGroup, AdvisorySeat, OrganisationKind
 from tests.factories import ClusterFactory, OrganisationFactory, PersonFactory
+from tests.helpers.queries import count_queries
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -26,9 +25,7 @@ def add_groups(cluster, count):  # type: ignore[no-untyped-def]
 
 
 def queries_for_cluster_page(client, cluster):  # type: ignore[no-untyped-def]
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(f"/clusters/{cluster.slug}/").status_code == 200
-    return len(captured)
+    return count_queries(client, f"/clusters/{cluster.slug}/")
 
 
 def test_cluster_page_queries_do_not_grow_with_advisory_groups(client):

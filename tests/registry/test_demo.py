@@ -19,9 +19,10 @@ from django.contrib.auth.models import AnonymousUser
 from helix.core.registry.identifiers import normalise_identifier
 from helix.core.registry.ladder import MEMBERSHIP_WORKFLOW, STAFF
 from helix.core.registry.nace import normalise_nace
+from helix.demo import generate_into_database, load_demo
 from helix.registry import services
-from helix.registry.demo import generate, seeds
-from helix.registry.demo.load import generate_into_database, generated_organisations, load_demo
+from helix.registry.demo import generate, naming, seeds, vocabulary
+from helix.registry.demo.bulk import generated_organisations
 from helix.registry.models import (
     AdvisoryGroup,
     Cluster,
@@ -118,15 +119,15 @@ class FakeRandom:
         return self.draw
 
 
-GENT = next(p for p in generate.PLACES if p.city == "Gent")
-ESCH = next(p for p in generate.PLACES if p.city == "Esch-sur-Alzette")
-INSTALLER = generate.PROFILE_BY_KEY["energy_installation"]
+GENT = next(p for p in vocabulary.PLACES if p.city == "Gent")
+ESCH = next(p for p in vocabulary.PLACES if p.city == "Esch-sur-Alzette")
+INSTALLER = vocabulary.PROFILE_BY_KEY["energy_installation"]
 
 
 def test_describe_writes_a_templated_sentence_in_each_language():
     kws = ["heat pumps", "solar panels"]
     texts = {
-        lang: generate.describe("Voltix BV", "company", INSTALLER, GENT, kws, 2010, lang, FakeRandom(0.9))
+        lang: naming.describe("Voltix BV", "company", INSTALLER, GENT, kws, 2010, lang, FakeRandom(0.9))
         for lang in ("en", "nl", "fr", "de")
     }
     assert texts == {
@@ -142,7 +143,7 @@ def test_describe_writes_a_templated_sentence_in_each_language():
 
 
 def test_describe_adds_a_wish_for_partners_on_a_low_draw():
-    text = generate.describe(
+    text = naming.describe(
         "Stad Gent", "government", INSTALLER, GENT, ["renovation"], 2000, "nl", FakeRandom(0.1)
     )
     assert text == (
@@ -152,7 +153,7 @@ def test_describe_adds_a_wish_for_partners_on_a_low_draw():
 
 
 def test_ascii_slug_folds_accents_and_punctuation():
-    assert generate.ascii_slug("Éislek Composites S.à r.l.") == "eislek-composites-s-a-r-l"
+    assert naming.ascii_slug("Éislek Composites S.à r.l.") == "eislek-composites-s-a-r-l"
 
 
 def test_the_same_seed_gives_the_same_ecosystem_and_another_seed_another():
@@ -181,7 +182,7 @@ def test_generated_organisations_are_plausible_and_valid():
     codes = sorted({c for o in made for c in o.sectors})
     assert [normalise_nace(c) for c in codes] == codes
     for org in made:
-        box = generate.LUXEMBOURG if org.country == "LU" else generate.BELGIUM
+        box = vocabulary.LUXEMBOURG if org.country == "LU" else vocabulary.BELGIUM
         assert all(box.contains(s.latitude, s.longitude) for s in org.sites), org
         assert [s.is_headquarters for s in org.sites][:1] == [True]
         written = {lang for lang in ("en", "nl", "fr", "de") if getattr(org, f"description_{lang}")}
@@ -223,7 +224,7 @@ def test_synthetic_clusters_are_invented_with_operators_and_domains():
 
 
 def test_a_place_of_every_flemish_province_and_of_luxembourg():
-    assert {p.region for p in generate.PLACES} == {
+    assert {p.region for p in vocabulary.PLACES} == {
         "antwerpen",
         "limburg",
         "oost-vlaanderen",
@@ -232,10 +233,12 @@ def test_a_place_of_every_flemish_province_and_of_luxembourg():
         "luxembourg",
     }
     assert all(
-        generate.BELGIUM.contains(p.latitude, p.longitude) for p in generate.PLACES if p.country == "BE"
+        vocabulary.BELGIUM.contains(p.latitude, p.longitude) for p in vocabulary.PLACES if p.country == "BE"
     )
     assert all(
-        generate.LUXEMBOURG.contains(p.latitude, p.longitude) for p in generate.PLACES if p.country == "LU"
+        vocabulary.LUXEMBOURG.contains(p.latitude, p.longitude)
+        for p in vocabulary.PLACES
+        if p.country == "LU"
     )
 
 
@@ -507,7 +510,7 @@ def test_what_is_invented_about_clusters_and_zones_is_kept_out_of_public_text(de
 
 def test_demo_sites_are_in_belgium_or_luxembourg_and_searchable(demo):
     for site in Site.objects.all():
-        box = generate.LUXEMBOURG if site.country == "LU" else generate.BELGIUM
+        box = vocabulary.LUXEMBOURG if site.country == "LU" else vocabulary.BELGIUM
         assert box.contains(site.latitude, site.longitude), site
     assert Organisation.objects.get(slug="enervalis").search_text.startswith("enervalis ")
     assert "houthalen-helchteren" in Organisation.objects.get(slug="enervalis").search_text
@@ -525,7 +528,7 @@ def test_generate_300_organisations_with_valid_identifiers_and_sites():
     assert len(pairs) > 250
     assert [normalise_identifier(s, v).value for s, v in pairs] == [v for _s, v in pairs]
     for site in Site.objects.filter(organisation__in=generated):
-        box = generate.LUXEMBOURG if site.country == "LU" else generate.BELGIUM
+        box = vocabulary.LUXEMBOURG if site.country == "LU" else vocabulary.BELGIUM
         assert box.contains(site.latitude, site.longitude), site
     assert (
         Membership.objects.filter(organisation__in=generated)

@@ -5,11 +5,10 @@ import datetime as dt
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from helix.registry import services
+from helix.registry.cluster_views import Strand
 from helix.registry.models import (
     AdvisoryGroup,
     AdvisorySeat,
@@ -21,7 +20,6 @@ from helix.registry.models import (
     Region,
     Sector,
 )
-from helix.registry.views import Strand
 from tests.factories import (
     ClusterFactory,
     DomainFactory,
@@ -32,6 +30,7 @@ from tests.factories import (
     member_user,
     staff_user,
 )
+from tests.helpers.queries import count_queries
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -497,13 +496,6 @@ def _populate(cluster, domain, start, stop):
         MembershipFactory(organisation=org, cluster=cluster, level="member").domains.add(domain)
 
 
-def _count_queries(client, url, **params):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
-
-
 @pytest.mark.parametrize("as_staff", [False, True])
 def test_directory_query_count_does_not_grow_with_the_number_of_organisations(client, settings, as_staff):
     settings.HELIX_PAGE_SIZE = 50
@@ -512,11 +504,11 @@ def test_directory_query_count_does_not_grow_with_the_number_of_organisations(cl
     if as_staff:
         client.force_login(staff_user(cluster))
     _populate(cluster, domain, 0, 3)
-    small = _count_queries(client, DIRECTORY)
-    small_filtered = _count_queries(client, DIRECTORY, q="company", region="limburg", cluster="big")
+    small = count_queries(client, DIRECTORY)
+    small_filtered = count_queries(client, DIRECTORY, q="company", region="limburg", cluster="big")
     _populate(cluster, domain, 3, 30)
-    assert _count_queries(client, DIRECTORY) == small
-    assert _count_queries(client, DIRECTORY, q="company", region="limburg", cluster="big") == small_filtered
+    assert count_queries(client, DIRECTORY) == small
+    assert count_queries(client, DIRECTORY, q="company", region="limburg", cluster="big") == small_filtered
 
 
 def test_cluster_page_query_count_does_not_grow_with_the_number_of_members(client):
@@ -526,11 +518,11 @@ def test_cluster_page_query_count_does_not_grow_with_the_number_of_members(clien
     _populate(cluster, domain, 0, 3)
     for person in [PersonFactory(organisation=m.organisation) for m in cluster.memberships.all()]:
         AdvisorySeat.objects.create(group=group, person=person)
-    small = _count_queries(client, cluster.get_absolute_url())
-    small_list = _count_queries(client, reverse("registry:cluster_list"))
+    small = count_queries(client, cluster.get_absolute_url())
+    small_list = count_queries(client, reverse("registry:cluster_list"))
     _populate(cluster, domain, 3, 30)
     for membership in cluster.memberships.all()[3:]:
         AdvisorySeat.objects.create(group=group, person=PersonFactory(organisation=membership.organisation))
     ClusterFactory.create_batch(5)
-    assert _count_queries(client, cluster.get_absolute_url()) == small
-    assert _count_queries(client, reverse("registry:cluster_list")) == small_list
+    assert count_queries(client, cluster.get_absolute_url()) == small
+    assert count_queries(client, reverse("registry:cluster_list")) == small_list

@@ -4,8 +4,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +16,7 @@ from tests.factories import (
     member_user,
     staff_user,
 )
+from tests.helpers.queries import count_queries
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -213,9 +212,7 @@ def test_pipeline_query_count_does_not_grow_with_the_number_of_cards(client, lad
     client.force_login(staff_user(cluster))
 
     def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(pipeline_url(cluster)).status_code == 200
-        return len(queries.captured_queries)
+        return count_queries(client, pipeline_url(cluster))
 
     small = count()
     for n in range(25):

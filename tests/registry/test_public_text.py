@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from helix.registry.demo.load import load_demo
+from helix.demo import load_demo
 from helix.registry.models import Organisation
 from tests.factories import ClusterFactory, MembershipFactory, OrganisationFactory, staff_user
 

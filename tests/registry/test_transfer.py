@@ -23,7 +23,8 @@ from helix.registry.models import (
     Site,
 )
 from helix.registry.services import refresh_search_text
-from helix.registry.transfer import RowAction, export_registry, import_file
+from helix.registry.transfer import export_registry, import_file
+from helix.registry.transfer_plan import RowAction
 from tests.factories import (
     ClusterFactory,
     DomainFactory,

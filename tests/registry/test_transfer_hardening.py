@@ -14,9 +14,9 @@ from django.db import OperationalError, connection
 
 from helix.cli import main
 from helix.jobs.models import Job
-from helix.registry import transfer
 from helix.registry.models import Keyword, Organisation
 from helix.registry.transfer import import_file
+from helix.registry.transfer_plan import ImportPlan
 from tests.factories import ClusterFactory, staff_user
 from tests.test_spreadsheets import with_dimension, workbook_bytes
 
@@ -98,7 +98,7 @@ def test_a_dry_run_leaves_the_database_free_for_other_writers(tmp_path, monkeypa
     """On SQLite every transaction begins IMMEDIATE (takes the write lock): a dry run opens none."""
     path = organisations_csv(tmp_path, 3)
     seen: dict[str, object] = {}
-    check = transfer._Plan.check
+    check = ImportPlan.check
 
     def check_while_another_connection_writes(plan):  # type: ignore[no-untyped-def]
         seen["in_transaction"] = connection.in_atomic_block
@@ -120,7 +120,7 @@ def test_a_dry_run_leaves_the_database_free_for_other_writers(tmp_path, monkeypa
         writer.join(60)
         check(plan)
 
-    monkeypatch.setattr(transfer._Plan, "check", check_while_another_connection_writes)
+    monkeypatch.setattr(ImportPlan, "check", check_while_another_connection_writes)
 
     report = import_file(path, dry_run=True)
 
@@ -134,13 +134,13 @@ def test_a_dry_run_leaves_the_database_free_for_other_writers(tmp_path, monkeypa
 def test_an_import_still_checks_and_writes_in_one_transaction(tmp_path, monkeypatch):
     path = organisations_csv(tmp_path, 2)
     seen = {}
-    check = transfer._Plan.check
+    check = ImportPlan.check
 
     def check_and_note(plan):  # type: ignore[no-untyped-def]
         seen["in_transaction"] = connection.in_atomic_block
         check(plan)
 
-    monkeypatch.setattr(transfer._Plan, "check", check_and_note)
+    monkeypatch.setattr(ImportPlan, "check", check_and_note)
 
     report = import_file(path)
 

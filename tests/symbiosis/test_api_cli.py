@@ -13,13 +13,13 @@ from django.test import Client
 
 from helix.api.models import ApiToken
 from helix.cli import main
-from helix.symbiosis import services
+from helix.symbiosis import matching, receivers, visibility
 from helix.symbiosis.models import AllocationRun, DocumentedExchange, ResourceFlow, Synergy
 from tests.core.symbiosis.test_receivers import corpus
 from tests.factories import UserFactory
 from tests.symbiosis.helpers import world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 def api(user) -> Client:
@@ -107,7 +107,7 @@ def test_waste_code_tree_and_suggestions() -> None:
 
 def test_synergy_workflow_through_the_api() -> None:
     w = world()
-    services.run_matching()
+    matching.run_matching()
     s = Synergy.objects.get(have=w.slag, want=w.slag_want)
     steel, cement = api(w.steel_user), api(w.cement_user)
     listed = steel.get("/api/symbiosis/synergies").json()
@@ -251,7 +251,7 @@ def test_import_exchanges_is_atomic_and_teaches_the_matcher(tmp_path) -> None:
     assert result.exit_code != 0
     assert "line 30" in result.output
     assert DocumentedExchange.objects.count() == 28  # nothing half-written, the earlier import kept
-    model = services.receiver_model()
+    model = receivers.receiver_model()
     assert model is not None
     assert "2351" in model.labels
 
@@ -287,14 +287,14 @@ def test_match_and_allocate_from_the_cli(tmp_path) -> None:
 
 def test_a_members_cli_export_withholds_anonymous_owners(tmp_path) -> None:
     w = world()
-    services.run_matching()
+    matching.run_matching()
     s = Synergy.objects.get(have=w.heat, want=w.heat_want)
     from tests.factories import member_user
 
     grower = member_user(w.grower, "grower")
-    assert services.owner_label(grower, s.have) != "Geheim Chemie"
+    assert visibility.owner_label(grower, s.have) != "Geheim Chemie"
     flows = ResourceFlow.objects.filter(pk=w.heat.pk)
-    assert all("withheld" in services.flow_public_dict(grower, f)["owner"] for f in flows)
+    assert all("withheld" in visibility.flow_public_dict(grower, f)["owner"] for f in flows)
 
 
 def test_ewc_commands() -> None:
@@ -340,17 +340,17 @@ def test_the_receiver_model_is_learned_once_and_again_when_its_sources_change(tm
 
     from helix.core.symbiosis.receivers import ReceiverModel
 
-    services.reset_model()
-    assert services.receiver_model() is None  # nothing documented yet
-    services.import_exchanges(corpus(), "corpus.csv")
+    receivers.reset_model()
+    assert receivers.receiver_model() is None  # nothing documented yet
+    receivers.import_exchanges(corpus(), "corpus.csv")
     with mock.patch.object(ReceiverModel, "learn", wraps=ReceiverModel.learn) as learn:
-        first = services.receiver_model()
-        assert services.receiver_model() is first
+        first = receivers.receiver_model()
+        assert receivers.receiver_model() is first
         assert learn.call_count == 1
         # another process (the admin, a worker) adds a row: no reset here, the summary notices it
         DocumentedExchange.objects.create(source="admin", case="x", ewc="100202", receiver_nace="4212")
-        assert services.receiver_model() is not first
-        assert "4212" in services.receiver_model().labels
+        assert receivers.receiver_model() is not first
+        assert "4212" in receivers.receiver_model().labels
         assert learn.call_count == 2
 
 
@@ -360,7 +360,7 @@ def test_a_failed_cli_allocation_leaves_no_run_behind() -> None:
     from helix.core.symbiosis import AllocationError
 
     world()
-    with mock.patch("helix.symbiosis.services.allocate", side_effect=AllocationError("solver crashed")):
+    with mock.patch("helix.symbiosis.allocation.allocate", side_effect=AllocationError("solver crashed")):
         result = CliRunner().invoke(main, ["symbiosis", "allocate", "--as", "officer"])
     assert result.exit_code != 0
     assert "solver crashed; earlier allocations are unchanged" in result.output

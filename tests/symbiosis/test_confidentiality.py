@@ -11,12 +11,12 @@ import pytest
 from django.test import Client
 
 from helix.api.models import ApiToken
-from helix.symbiosis import services
+from helix.symbiosis import matching, synergy_workflow
 from helix.symbiosis.models import Synergy
 from tests.factories import member_user
 from tests.symbiosis.helpers import world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 NAME = "Geheim Chemie"
 
@@ -70,16 +70,16 @@ def test_the_owner_and_the_cluster_staff_see_the_name() -> None:
 
 def test_the_counterpart_sees_the_name_only_after_both_accepted_contact() -> None:
     w = world()
-    services.run_matching()
+    matching.run_matching()
     synergy = Synergy.objects.get(have=w.heat, want=w.heat_want)
     grower_user = member_user(w.grower, "grower")
     c = client_for(grower_user)
     detail = c.get(f"/symbiosis/synergies/{synergy.pk}/").content.decode()
     assert NAME not in detail
     assert NAME not in c.get(f"/api/symbiosis/synergies/{synergy.pk}").content.decode()
-    services.accept_contact(grower_user, synergy)
+    synergy_workflow.accept_contact(grower_user, synergy)
     assert NAME not in c.get(f"/symbiosis/synergies/{synergy.pk}/").content.decode()  # one side only
-    services.accept_contact(w.chem_user, synergy)
+    synergy_workflow.accept_contact(w.chem_user, synergy)
     synergy.refresh_from_db()
     assert synergy.state == "contacted"
     assert NAME in c.get(f"/symbiosis/synergies/{synergy.pk}/").content.decode()

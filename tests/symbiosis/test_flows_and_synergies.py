@@ -12,12 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client, TestCase
 
 from helix.jobs.models import Job
-from helix.symbiosis import services
+from helix.symbiosis import allocation, impact, matching, synergy_workflow
 from helix.symbiosis.models import AllocationRun, ResourceFlow, Synergy, SynergyEvent
 from tests.factories import UserFactory, member_user
 from tests.symbiosis.helpers import flow, world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 def test_flow_errors_name_their_fields() -> None:
@@ -75,7 +75,7 @@ def test_codes_are_stored_normalised_and_hazardous_codes_mark_the_flow() -> None
 
 def test_matching_proposes_with_reasons_and_impact() -> None:
     w = world()
-    summary = services.run_matching()
+    summary = matching.run_matching()
     assert summary["created"] >= 2
     slag = Synergy.objects.get(have=w.slag, want=w.slag_want)
     assert slag.quantity == pytest.approx(3000)  # 250 t/month against 4,000 t/year
@@ -88,21 +88,21 @@ def test_matching_proposes_with_reasons_and_impact() -> None:
     assert heat.unit == "MWh"
     assert not Synergy.objects.filter(have=w.secret).exists()  # hazardous: nobody accepts it
     # running again changes nothing and keeps the proposals
-    again = services.run_matching()
+    again = matching.run_matching()
     assert again["created"] == 0
     assert again["removed"] == 0
 
 
 def test_a_flow_closed_withdraws_its_open_proposals_but_not_ongoing_ones() -> None:
     w = world()
-    services.run_matching()
+    matching.run_matching()
     heat = Synergy.objects.get(have=w.heat, want=w.heat_want)
-    services.move(w.staff, heat, "contacted")
+    synergy_workflow.move(w.staff, heat, "contacted")
     w.slag.status = "closed"
     w.slag.save()
     w.heat.status = "closed"
     w.heat.save()
-    result = services.run_matching()
+    result = matching.run_matching()
     assert result["removed"] == 1
     assert not Synergy.objects.filter(have=w.slag).exists()
     assert Synergy.objects.filter(pk=heat.pk, state="contacted").exists()
@@ -110,27 +110,27 @@ def test_a_flow_closed_withdraws_its_open_proposals_but_not_ongoing_ones() -> No
 
 def test_the_workflow_with_roles_reasons_and_history() -> None:
     w = world()
-    services.run_matching()
+    matching.run_matching()
     s = Synergy.objects.get(have=w.slag, want=w.slag_want)
     with pytest.raises(PermissionDenied):
-        services.move(w.outsider_user, s, "dropped", "no")
+        synergy_workflow.move(w.outsider_user, s, "dropped", "no")
     with pytest.raises(ValidationError, match="both_parties"):
-        services.move(w.steel_user, s, "contacted")  # one party cannot make contact alone
-    services.accept_contact(w.steel_user, s)
+        synergy_workflow.move(w.steel_user, s, "contacted")  # one party cannot make contact alone
+    synergy_workflow.accept_contact(w.steel_user, s)
     s.refresh_from_db()
     assert s.state == "proposed"
     assert s.have_accepted
     assert not s.want_accepted
-    services.accept_contact(w.cement_user, s)
+    synergy_workflow.accept_contact(w.cement_user, s)
     s.refresh_from_db()
     assert s.state == "contacted"
     with pytest.raises(ValidationError, match="no transition from 'contacted' to 'realised'"):
-        services.move(w.steel_user, s, "realised")
-    services.move(w.steel_user, s, "under_study")
-    services.move(w.cement_user, s, "agreed")
+        synergy_workflow.move(w.steel_user, s, "realised")
+    synergy_workflow.move(w.steel_user, s, "under_study")
+    synergy_workflow.move(w.cement_user, s, "agreed")
     with pytest.raises(ValidationError, match="Say why"):
-        services.move(w.cement_user, s, "dropped", "  ")
-    services.move(w.cement_user, s, "realised")
+        synergy_workflow.move(w.cement_user, s, "dropped", "  ")
+    synergy_workflow.move(w.cement_user, s, "realised")
     history = list(SynergyEvent.objects.filter(synergy=s).values_list("from_state", "to_state"))
     assert history == [
         ("proposed", "contacted"),
@@ -142,24 +142,24 @@ def test_the_workflow_with_roles_reasons_and_history() -> None:
 
 def test_dropping_needs_a_reason_and_staff_can_reopen() -> None:
     w = world()
-    services.run_matching()
+    matching.run_matching()
     s = Synergy.objects.get(have=w.slag, want=w.slag_want)
-    services.move(w.cement_user, s, "dropped", "quality too variable")
+    synergy_workflow.move(w.cement_user, s, "dropped", "quality too variable")
     s.refresh_from_db()
     assert (s.state, s.dropped_reason) == ("dropped", "quality too variable")
     with pytest.raises(ValidationError):
-        services.move(w.cement_user, s, "proposed")
-    services.move(w.staff, s, "proposed")
+        synergy_workflow.move(w.cement_user, s, "proposed")
+    synergy_workflow.move(w.staff, s, "proposed")
     s.refresh_from_db()
     assert s.state == "proposed"
     assert s.dropped_reason == ""
 
 
 def realised(w) -> Synergy:
-    services.run_matching()
+    matching.run_matching()
     s = Synergy.objects.get(have=w.slag, want=w.slag_want)
     for target in ("contacted", "under_study", "agreed", "realised"):
-        services.move(w.staff, s, target)
+        synergy_workflow.move(w.staff, s, target)
     s.refresh_from_db()
     return s
 
@@ -167,42 +167,43 @@ def realised(w) -> Synergy:
 def test_reports_convert_units_and_refuse_other_dimensions() -> None:
     w = world()
     s = realised(w)
-    r = services.report(w.cement_user, s, period_end=dt.date(2026, 3, 31), quantity=700_000, unit="kg")
+    end = dt.date(2026, 3, 31)
+    r = synergy_workflow.report(w.cement_user, s, period_end=end, quantity=700_000, unit="kg")
     assert (r.quantity, r.unit) == (pytest.approx(700), "t")
     assert r.money_saved_eur == pytest.approx(s.impact["money_saved_eur"] * 700 / s.quantity)
     with pytest.raises(ValidationError, match=r"cannot convert MWh \(energy\) to t \(mass\)"):
-        services.report(w.cement_user, s, period_end=dt.date(2026, 3, 31), quantity=5, unit="MWh")
+        synergy_workflow.report(w.cement_user, s, period_end=dt.date(2026, 3, 31), quantity=5, unit="MWh")
     with pytest.raises(PermissionDenied):
-        services.report(w.outsider_user, s, period_end=dt.date(2026, 3, 31), quantity=5, unit="t")
+        synergy_workflow.report(w.outsider_user, s, period_end=dt.date(2026, 3, 31), quantity=5, unit="t")
 
 
 def test_only_realised_synergies_report() -> None:
     w = world()
-    services.run_matching()
+    matching.run_matching()
     s = Synergy.objects.get(have=w.slag, want=w.slag_want)
     with pytest.raises(ValidationError, match="Only a realised synergy"):
-        services.report(w.cement_user, s, period_end=dt.date(2026, 3, 31), quantity=5, unit="t")
+        synergy_workflow.report(w.cement_user, s, period_end=dt.date(2026, 3, 31), quantity=5, unit="t")
 
 
 def test_totals_over_time_on_the_dashboard() -> None:
     w = world()
     s = realised(w)
-    services.report(
+    synergy_workflow.report(
         w.cement_user, s, period_end=dt.date(2026, 2, 28), quantity=200, unit="t", co2e_avoided_t=80
     )
-    services.report(
+    synergy_workflow.report(
         w.cement_user, s, period_end=dt.date(2026, 3, 31), quantity=300, unit="t", co2e_avoided_t=120
     )
-    services.report(
+    synergy_workflow.report(
         w.cement_user, s, period_end=dt.date(2026, 5, 31), quantity=250, unit="t", co2e_avoided_t=100
     )
-    rows = services.totals(w.staff)
+    rows = synergy_workflow.totals(w.staff)
     assert [(r["period_end"], r["quantity"], r["cumulative_quantity"]) for r in rows] == [
         (dt.date(2026, 3, 31), 500, 500),
         (dt.date(2026, 6, 30), 250, 750),
     ]
     assert rows[-1]["cumulative_co2e_t"] == 300
-    assert services.totals(w.outsider_user) == []
+    assert synergy_workflow.totals(w.outsider_user) == []
     c = Client()
     c.force_login(w.staff)
     page = c.get("/symbiosis/dashboard/").content.decode()
@@ -214,16 +215,16 @@ def test_impact_factors_are_edited_by_the_superuser_and_used() -> None:
     change it (staff could, before issue 11), the superuser may."""
     w = world()
     admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
-    services.run_matching()
+    matching.run_matching()
     before = Synergy.objects.get(have=w.slag, want=w.slag_want).impact["transport_cost_eur"]
     for user in (w.steel_user, w.staff):
         with pytest.raises(PermissionDenied):
-            services.set_factor(user, "transport_cost_eur_per_tkm", 0.24)
-    services.set_factor(admin, "transport_cost_eur_per_tkm", 0.24, "haulier quote 2026")
-    services.run_matching()
+            impact.set_factor(user, "transport_cost_eur_per_tkm", 0.24)
+    impact.set_factor(admin, "transport_cost_eur_per_tkm", 0.24, "haulier quote 2026")
+    matching.run_matching()
     after = Synergy.objects.get(have=w.slag, want=w.slag_want).impact["transport_cost_eur"]
     assert after == pytest.approx(2 * before)
-    row = next(r for r in services.factor_table() if r["key"] == "transport_cost_eur_per_tkm")
+    row = next(r for r in impact.factor_table() if r["key"] == "transport_cost_eur_per_tkm")
     assert (row["value"], row["default"], row["source"], row["edited"]) == (
         0.24,
         0.12,
@@ -231,7 +232,7 @@ def test_impact_factors_are_edited_by_the_superuser_and_used() -> None:
         True,
     )
     with pytest.raises(ValidationError):
-        services.set_factor(admin, "nonsense", 1)
+        impact.set_factor(admin, "nonsense", 1)
     c = Client()
     c.force_login(w.staff)
     page = c.get("/symbiosis/impact-factors/").content.decode()
@@ -248,12 +249,12 @@ class BackgroundRuns(TestCase):
     def test_matching_and_allocation_run_as_jobs_and_keep_their_result(self) -> None:
         w = world()
         with self.captureOnCommitCallbacks(execute=True):
-            job = services.start_matching(w.staff, "")
+            job = matching.start_matching(w.staff, "")
         job.refresh_from_db()
         assert job.status == "succeeded"
         assert job.result["proposals"] >= 2
         with self.captureOnCommitCallbacks(execute=True):
-            run = services.start_allocation(w.staff, "")
+            run = allocation.start_allocation(w.staff, "")
         run.refresh_from_db()
         best, greedy = run.result["optimal"], run.result["greedy"]
         assert best["optimal"]
@@ -265,20 +266,22 @@ class BackgroundRuns(TestCase):
         assert "Greedy nearest match" in page
         assert "Blast furnace slag" in page
         with pytest.raises(PermissionDenied):
-            services.start_allocation(w.steel_user, "")
+            allocation.start_allocation(w.steel_user, "")
 
     def test_a_failed_allocation_leaves_the_last_good_one(self) -> None:
         w = world()
         with self.captureOnCommitCallbacks(execute=True):
-            good = services.start_allocation(w.staff, "")
+            good = allocation.start_allocation(w.staff, "")
         good.refresh_from_db()
-        from unittest import mock
-
         from helix.core.symbiosis import AllocationError
+        from helix.jobs.services import run_job
 
-        crash = mock.patch("helix.symbiosis.services.allocate", side_effect=AllocationError("solver crashed"))
-        with crash, self.captureOnCommitCallbacks(execute=True):
-            services.start_allocation(w.staff, "")  # the task fails; the immediate backend logs it
+        def crashing_solver(*args: object, **kwargs: object) -> None:
+            raise AllocationError("solver crashed")
+
+        run = allocation.start_allocation(w.staff, "")  # queued; its job runs here with a solver that fails
+        with pytest.raises(AllocationError):
+            run_job(run.job_id, lambda progress: allocation.run_allocation(run.pk, progress, crashing_solver))
         failed = AllocationRun.objects.exclude(pk=good.pk).get()
         assert failed.job.status == "failed"
         assert "solver crashed" in failed.job.error
@@ -362,7 +365,7 @@ def test_ewc_pages_and_suggestions() -> None:
 
 def test_map_draws_sites_and_exchanges_without_tiles() -> None:
     w = world()
-    services.run_matching()
+    matching.run_matching()
     c = Client()
     c.force_login(w.staff)
     page = c.get("/symbiosis/map/").content.decode()
@@ -376,7 +379,7 @@ def test_map_draws_sites_and_exchanges_without_tiles() -> None:
 def test_map_coordinates_are_not_localised() -> None:
     """A Dutch or French page writes 218,9 for 218.9; inside SVG that would break every position."""
     w = world()
-    services.run_matching()
+    matching.run_matching()
     c = Client()
     c.force_login(w.staff)
     for language in ("nl", "fr", "de"):
@@ -389,7 +392,7 @@ def test_map_coordinates_are_not_localised() -> None:
 
 def test_synergy_page_explains_and_acts() -> None:
     w = world()
-    services.run_matching()
+    matching.run_matching()
     s = Synergy.objects.get(have=w.slag, want=w.slag_want)
     c = Client()
     c.force_login(w.steel_user)
@@ -413,13 +416,13 @@ def test_a_new_want_in_tonnes_is_not_matched_with_heat() -> None:
     flow(
         w.grower, direction="want", kind="material", title="Compost", ewc_code="190503", quantity=50, unit="t"
     )
-    services.run_matching()
+    matching.run_matching()
     assert not Synergy.objects.filter(have=w.heat, want__title="Compost").exists()
 
 
 def test_reasons_are_shown_in_the_readers_language() -> None:
     w = world()
-    services.run_matching()
+    matching.run_matching()
     s = Synergy.objects.get(have=w.slag, want=w.slag_want)
     c = Client()
     c.force_login(w.steel_user)
@@ -462,16 +465,16 @@ def client_page(user, url: str) -> str:  # type: ignore[no-untyped-def]
 
 def test_the_allocation_leaves_out_pairs_their_parties_dropped() -> None:
     w = world()
-    services.run_matching()
+    matching.run_matching()
     slag = Synergy.objects.get(have=w.slag, want=w.slag_want)
     run = AllocationRun.objects.create(region="")
-    services.run_allocation(run.pk)
+    allocation.run_allocation(run.pk)
     run.refresh_from_db()
     pairs = {(a["have"], a["want"]) for a in run.result["optimal"]["assignments"]}
     assert (w.slag.pk, w.slag_want.pk) in pairs
-    services.move(w.cement_user, slag, "dropped", "chloride content too high")
+    synergy_workflow.move(w.cement_user, slag, "dropped", "chloride content too high")
     again = AllocationRun.objects.create(region="")
-    services.run_allocation(again.pk)
+    allocation.run_allocation(again.pk)
     again.refresh_from_db()
     pairs = {(a["have"], a["want"]) for a in again.result["optimal"]["assignments"]}
     assert (w.slag.pk, w.slag_want.pk) not in pairs

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from helix.cli import main
-from helix.symbiosis import services
+from helix.symbiosis import allocation, impact, matching, receivers, synergy_workflow, validation
 from helix.symbiosis.models import AllocationRun, ImpactFactorSetting, ResourceFlow, Synergy
 from tests.factories import UserFactory
 from tests.symbiosis.helpers import world
@@ -100,7 +100,7 @@ def test_the_impact_factor_service_refuses_nan_and_infinity_whoever_calls_it():
     admin = UserFactory(username="admin", is_superuser=True)  # the only one who may edit factors
     for value in (math.nan, math.inf):
         with pytest.raises(ValidationError) as refused:
-            services.set_factor(admin, "truck_kgco2e_per_tkm", value)
+            impact.set_factor(admin, "truck_kgco2e_per_tkm", value)
         assert refused.value.message_dict == {"value": ["Give a number from 0 to 1e+15."]}
     assert ImpactFactorSetting.objects.count() == 0
 
@@ -113,7 +113,7 @@ def test_an_allocation_run_with_a_fixed_cost_that_is_not_a_number_is_refused():
     assert messages_of(response) == ["The fixed cost per link must be a number of at least zero."]
     assert AllocationRun.objects.count() == 0
     with pytest.raises(ValidationError) as refused:
-        services.start_allocation(w.staff, "", math.inf)
+        allocation.start_allocation(w.staff, "", math.inf)
     assert refused.value.message_dict == {"fixed_cost_per_link": ["Give a number from 0 to 1e+15."]}
 
 
@@ -141,7 +141,7 @@ def test_a_flow_with_a_number_that_is_not_one_or_out_of_range_is_refused():
             setattr(flow, name, value)
 
         with pytest.raises(ValidationError) as refused:
-            services.validate_flow(flow)
+            validation.validate_flow(flow)
 
         assert refused.value.message_dict == errors
 
@@ -152,7 +152,7 @@ def test_a_heat_flow_below_absolute_zero_is_refused():
     flow.supply_temperature_c, flow.return_temperature_c = -300.0, -400.0
 
     with pytest.raises(ValidationError) as refused:
-        services.validate_flow(flow)
+        validation.validate_flow(flow)
 
     assert refused.value.message_dict == {
         "supply_temperature_c": ["Give a number from -273.15 to 1e+15."],
@@ -203,17 +203,17 @@ def test_a_report_with_a_number_that_is_not_one_is_refused():
     import datetime as dt
 
     w = world()
-    services.run_matching()
+    matching.run_matching()
     synergy = Synergy.objects.get(have=w.slag, want=w.slag_want)
     Synergy.objects.filter(pk=synergy.pk).update(state="realised")
     synergy.refresh_from_db()
 
     for numbers, errors in REPORT_CASES:
         with pytest.raises(ValidationError) as refused:
-            services.report(w.staff, synergy, period_end=dt.date(2025, 3, 31), unit="t", **numbers)
+            synergy_workflow.report(w.staff, synergy, period_end=dt.date(2025, 3, 31), unit="t", **numbers)
         assert refused.value.message_dict == errors
     assert synergy.reports.count() == 0
-    services.report(w.staff, synergy, period_end=dt.date(2025, 3, 31), unit="t", quantity=5.0)
+    synergy_workflow.report(w.staff, synergy, period_end=dt.date(2025, 3, 31), unit="t", quantity=5.0)
     assert synergy.reports.count() == 1
 
 
@@ -236,11 +236,11 @@ def test_the_exchanges_import_obeys_the_row_and_column_limits(settings):
     rows = len(text.strip().splitlines()) - 1
     settings.HELIX_IMPORT_MAX_ROWS = rows - 1
     with pytest.raises(ValidationError) as too_long:
-        services.import_exchanges(text, "corpus.csv")
+        receivers.import_exchanges(text, "corpus.csv")
     assert too_long.value.messages[0].startswith(f"corpus.csv, line {rows + 1}: more than {rows - 1} rows;")
     settings.HELIX_IMPORT_MAX_ROWS, settings.HELIX_IMPORT_MAX_COLUMNS = rows, 3
     with pytest.raises(ValidationError) as too_wide:
-        services.import_exchanges(text, "corpus.csv")
+        receivers.import_exchanges(text, "corpus.csv")
     assert too_wide.value.messages[0].endswith(
         "columns; an import reads at most 3 (HELIX_IMPORT_MAX_COLUMNS)"
     )

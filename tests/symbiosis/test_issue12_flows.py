@@ -14,7 +14,7 @@ from django.utils import timezone
 from helix.jobs.models import Job
 from helix.market.models import Listing
 from helix.registry.models import Region
-from helix.symbiosis import services
+from helix.symbiosis import market_reading, matching, visibility
 from helix.symbiosis.models import AllocationRun, ResourceFlow, Synergy
 from tests.factories import UserFactory, make_listing, staff_user
 from tests.symbiosis.helpers import flow, organisation, world
@@ -46,12 +46,12 @@ def heat_fields(**overrides: object) -> dict[str, object]:
 def test_waste_heat_described_in_megawatts_is_accepted_and_counted_in_mwh_a_year() -> None:
     w = world()
     megawatts = flow(w.steel, **heat_fields(quantity=5, unit="MW", hours_per_year=6000))
-    shown = services.flow_public_dict(w.steel_user, megawatts)
+    shown = visibility.flow_public_dict(w.steel_user, megawatts)
     assert (shown["per_year"], shown["base_unit"]) == (30_000.0, "MWh")
     kilowatts = flow(w.cement, **heat_fields(quantity=800, unit="kW", hours_per_year=5000))
-    assert services.flow_public_dict(w.cement_user, kilowatts)["per_year"] == pytest.approx(4_000.0)
+    assert visibility.flow_public_dict(w.cement_user, kilowatts)["per_year"] == pytest.approx(4_000.0)
     energy = flow(w.grower, **heat_fields(quantity=2.5, unit="GWh", period="month"))
-    assert services.flow_public_dict(w.staff, energy)["per_year"] == pytest.approx(30_000.0)
+    assert visibility.flow_public_dict(w.staff, energy)["per_year"] == pytest.approx(30_000.0)
 
 
 def test_heat_figures_that_contradict_each_other_are_refused_under_the_right_field() -> None:
@@ -120,7 +120,7 @@ def test_a_city_heat_need_posted_in_the_market_is_matched_to_a_company_waste_hea
         visibility="members",
     )
 
-    services.run_matching()
+    matching.run_matching()
 
     derived = ResourceFlow.objects.get(listing=need)
     assert (derived.organisation, derived.direction, derived.kind, derived.supply_temperature_c) == (
@@ -153,12 +153,12 @@ def test_a_listing_no_longer_published_closes_its_flow_and_offers_selling_the_me
         title="Warmtepompen op restwarmte",
         description="Wij verkopen warmtepompen.",
     )
-    services.read_market()
+    market_reading.read_market()
     assert ResourceFlow.objects.filter(listing=need, status="active").count() == 1
     assert not ResourceFlow.objects.filter(listing=seller).exists()
 
     Listing.objects.filter(pk=need.pk).update(expires_on=timezone.localdate() - dt.timedelta(days=1))
-    services.read_market()
+    market_reading.read_market()
 
     assert ResourceFlow.objects.get(listing=need).status == "closed"
 
@@ -326,7 +326,7 @@ def test_pages_show_quality_and_region_labels_not_codes() -> None:
     dashboard = logged_in(w.staff).get("/symbiosis/dashboard/").content.decode()
     [run_link] = re.findall(r'href="/symbiosis/allocations/\d+/">([^<]*)</a>', dashboard)
     assert run_link.strip().endswith("Oost-Vlaanderen")
-    job = services.start_matching(w.staff, Region.OOST_VLAANDEREN)
+    job = matching.start_matching(w.staff, Region.OOST_VLAANDEREN)
     assert job.title == "Symbiosis matching Oost-Vlaanderen"
 
 

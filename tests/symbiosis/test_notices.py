@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from helix.notifications.models import Notification
-from helix.symbiosis import services
+from helix.symbiosis import matching, synergy_workflow
 from helix.symbiosis.models import Synergy
 from tests.symbiosis.helpers import world
 
@@ -20,25 +20,25 @@ def told(user):  # type: ignore[no-untyped-def]
 def test_proposals_contact_and_moves_are_told_to_the_parties(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     w = world()
-    services.run_matching()
+    matching.run_matching()
     slag = Synergy.objects.get(have=w.slag, want=w.slag_want)
     assert ("symbiosis.proposed", {"flow": "Blast furnace slag"}) in told(w.steel_user)
     assert ("symbiosis.proposed", {"flow": "Slag for clinker"}) in told(w.cement_user)
     assert told(w.outsider_user) == []
     before = Notification.objects.count()
-    services.run_matching()  # nothing new: nobody told again
+    matching.run_matching()  # nothing new: nobody told again
     assert Notification.objects.count() == before
 
     Notification.objects.all().delete()
-    services.accept_contact(w.steel_user, slag)
+    synergy_workflow.accept_contact(w.steel_user, slag)
     assert told(w.steel_user) == []
     assert told(w.cement_user) == [("symbiosis.contact_accepted", {"flow": "Slag for clinker"})]
-    services.accept_contact(w.cement_user, slag)
+    synergy_workflow.accept_contact(w.cement_user, slag)
     contacted = {"flow": "Blast furnace slag", "state": {"choice": "synergy_state", "value": "contacted"}}
     assert told(w.steel_user) == [("symbiosis.moved", contacted)]
 
     Notification.objects.all().delete()
-    services.move(w.steel_user, slag, "under_study")
+    synergy_workflow.move(w.steel_user, slag, "under_study")
     assert told(w.steel_user) == []
     (note,) = Notification.objects.filter(recipient=w.cement_user)
     from helix.notifications.messages import render

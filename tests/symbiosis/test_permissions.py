@@ -25,9 +25,10 @@ from helix.api.models import ApiToken
 from helix.cli import main
 from helix.registry.models import Region
 from helix.registry.permissions import can
-from helix.symbiosis import services, views
+from helix.symbiosis import allocation, matching, synergy_workflow
 from helix.symbiosis.models import ResourceFlow, Synergy
 from helix.symbiosis.permissions import Pairing
+from helix.symbiosis.views import flows as flow_views
 from tests.factories import ClusterFactory, member_user, staff_user
 from tests.symbiosis.helpers import World, flow, organisation, world
 
@@ -136,7 +137,7 @@ def test_matching_never_pairs_a_flow_the_other_side_may_not_see():
         confidentiality="staff",
     )
 
-    services.run_matching()
+    matching.run_matching()
 
     found = pairs()
     assert (w.a.heat.pk, w.dock_heat.pk) not in found  # members of A only -> a member of B
@@ -150,7 +151,7 @@ def test_matching_never_pairs_a_flow_the_other_side_may_not_see():
 
 def test_the_matched_party_never_sees_a_members_only_flow_of_another_cluster_on_page_or_api():
     w = two_clusters()
-    services.run_matching()
+    matching.run_matching()
     mine = Synergy.objects.filter(want=w.dock_heat).values_list("have_id", flat=True)
 
     listed = api(w.dock_user).get("/api/symbiosis/synergies").json()
@@ -164,7 +165,7 @@ def test_the_matched_party_never_sees_a_members_only_flow_of_another_cluster_on_
 
 def test_the_allocation_pairs_only_what_matching_may_pair():
     w = two_clusters()
-    run = services.allocate_now(w.a.staff, "")
+    run = allocation.allocate_now(w.a.staff, "")
     assigned = {(a["have"], a["want"]) for a in run.result["optimal"]["assignments"]}
     proposed = {(a["have"], a["want"]) for a in run.result["greedy"]["assignments"]} | assigned
 
@@ -177,10 +178,10 @@ def test_a_synergy_withholds_a_flow_its_party_may_no_longer_see_on_page_and_api(
     """A synergy proposed while both flows were public keeps its state when the steelworks makes its
     slag "staff only": the cement plant still sees the synergy, but not the slag in it."""
     w = world()
-    services.run_matching()
+    matching.run_matching()
     s = Synergy.objects.get(have=w.slag, want=w.slag_want)
-    services.accept_contact(w.cement_user, s)  # accepted: not withdrawn as a stale proposal
-    services.accept_contact(w.steel_user, s)
+    synergy_workflow.accept_contact(w.cement_user, s)  # accepted: not withdrawn as a stale proposal
+    synergy_workflow.accept_contact(w.steel_user, s)
     ResourceFlow.objects.filter(pk=w.slag.pk).update(confidentiality="staff")
 
     one = api(w.cement_user).get(f"/api/symbiosis/synergies/{s.pk}").json()
@@ -217,12 +218,12 @@ def test_a_synergy_withholds_a_flow_its_party_may_no_longer_see_on_page_and_api(
 
 def test_a_proposal_whose_flow_turned_staff_only_is_withdrawn_even_if_one_side_accepted():
     w = world()
-    services.run_matching()
+    matching.run_matching()
     s = Synergy.objects.get(have=w.slag, want=w.slag_want)
-    services.accept_contact(w.cement_user, s)
+    synergy_workflow.accept_contact(w.cement_user, s)
     ResourceFlow.objects.filter(pk=w.slag.pk).update(confidentiality="staff")
 
-    summary = services.run_matching()
+    summary = matching.run_matching()
 
     assert summary["removed"] == 1
     assert not Synergy.objects.filter(pk=s.pk).exists()
@@ -268,11 +269,11 @@ def test_the_pairing_rule_agrees_with_can_for_a_person_of_each_side():
 
 def test_staff_of_one_side_cannot_reveal_the_other_sides_anonymous_owner():
     w = two_clusters()
-    services.run_matching()
+    matching.run_matching()
     s = Synergy.objects.get(have=w.port_heat, want=w.steel_heat)  # port: cluster B, anonymous
 
     with pytest.raises(ValidationError, match="staff_for_every_hidden_side"):
-        services.move(w.a.staff, s, "contacted")  # staff of the steelworks' cluster only
+        synergy_workflow.move(w.a.staff, s, "contacted")  # staff of the steelworks' cluster only
     page = logged_in(w.a.staff).post(f"/symbiosis/synergies/{s.pk}/move/", {"target": "contacted"})
     moved = api(w.a.staff).post(
         f"/api/symbiosis/synergies/{s.pk}/move",
@@ -291,11 +292,11 @@ def test_staff_of_one_side_cannot_reveal_the_other_sides_anonymous_owner():
 
 def test_the_anonymous_owners_own_staff_may_make_contact():
     w = two_clusters()
-    services.run_matching()
+    matching.run_matching()
     s = Synergy.objects.get(have=w.port_heat, want=w.steel_heat)
     detail = logged_in(w.staff_b).get(f"/symbiosis/synergies/{s.pk}/").content.decode()
 
-    services.move(w.staff_b, s, "contacted")  # staff of the hidden side's cluster
+    synergy_workflow.move(w.staff_b, s, "contacted")  # staff of the hidden side's cluster
 
     s.refresh_from_db()
     assert ("Contact made (staff)" in detail, s.state) == (True, "contacted")
@@ -304,11 +305,11 @@ def test_the_anonymous_owners_own_staff_may_make_contact():
 
 def test_staff_of_the_other_side_may_make_contact_once_the_anonymous_owner_accepted():
     w = two_clusters()
-    services.run_matching()
+    matching.run_matching()
     s = Synergy.objects.get(have=w.port_heat, want=w.steel_heat)
-    services.accept_contact(w.port_user, s)
+    synergy_workflow.accept_contact(w.port_user, s)
 
-    services.move(w.a.staff, s, "contacted")
+    synergy_workflow.move(w.a.staff, s, "contacted")
 
     s.refresh_from_db()
     assert s.state == "contacted"
@@ -328,7 +329,7 @@ def test_the_flows_csv_asks_anonymous_visitors_to_sign_in():
 
 def test_the_flows_csv_is_cut_at_its_row_cap_and_says_so(monkeypatch):
     w = world()
-    monkeypatch.setattr(views, "CSV_MAX_ROWS", 2)
+    monkeypatch.setattr(flow_views, "CSV_MAX_ROWS", 2)
 
     response = logged_in(w.outsider_user).get("/symbiosis/flows.csv")
 
@@ -367,9 +368,9 @@ def test_the_cli_outputs_withhold_flows_the_user_may_not_see(tmp_path):
     w = two_clusters()
     runner = CliRunner()
     proposals, allocation = tmp_path / "proposals.csv", tmp_path / "allocation.csv"
-    services.run_matching()
+    matching.run_matching()
     s = Synergy.objects.get(have=w.port_heat, want=w.steel_heat)
-    services.move(w.staff_b, s, "contacted")
+    synergy_workflow.move(w.staff_b, s, "contacted")
     ResourceFlow.objects.filter(pk=w.steel_heat.pk).update(confidentiality="staff")  # A's staff only
 
     matched = runner.invoke(main, ["symbiosis", "match", "--as", "officer_b", "--output", str(proposals)])
@@ -394,7 +395,7 @@ def test_the_cli_outputs_withhold_flows_the_user_may_not_see(tmp_path):
 
 def test_the_allocation_page_withholds_other_clusters_flows():
     w = two_clusters()
-    run = services.allocate_now(w.a.staff, "")
+    run = allocation.allocate_now(w.a.staff, "")
     page = logged_in(w.a.staff).get(f"/symbiosis/allocations/{run.pk}/").content.decode()
     theirs = logged_in(w.staff_b).get(f"/symbiosis/allocations/{run.pk}/").content.decode()
     assert "Pasteuriser heat" not in page

@@ -13,7 +13,7 @@ from helix.symbiosis.models import Synergy, SynergyReport
 from tests.symbiosis.helpers import world
 from tests.symbiosis.test_flows_and_synergies import realised
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 IMPACT_FIELDS = ("co2e_avoided_t", "money_saved_eur")
 

@@ -1,6 +1,6 @@
 """The events API: events, registrations, meeting requests, schedule runs and agendas.
 
-Handlers parse input and call helix.events.services; who may see what is asked of
+Handlers parse input and call the helix.events services; who may see what is asked of
 helix.events.permissions (can/scope), the same rules the pages ask, so both give the same answer: an
 event the caller may not see is 404, a published one is public. PermissionDenied -> 403, a service's
 ValidationError -> 422 naming the field, a workflow move not possible from the present state -> 409
@@ -9,29 +9,37 @@ with the code ``not_from_state``. Each object lists the ``moves`` (target states
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Status
 from ninja.decorators import decorate_view
 
 from helix.api.auth import READ, WRITE_AUTH, acting_user
-from helix.api.registry import invalid_from
-from helix.api.schemas import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS, Input, Message, MoveRefusal, finite
-from helix.core.matchmaking.workflows import EVENT_STATES, MoveRefused
-from helix.events import services
+from helix.api.errors import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS, Message, MoveRefusal, invalid_from
+from helix.api.schemas.events import (
+    EventOut,
+    EventStatusIn,
+    RegisterIn,
+    RegistrationOut,
+    RequestAnswerIn,
+    RequestIn,
+    RequestOut,
+    ScheduleIn,
+    ScheduleOut,
+)
+from helix.core.matchmaking.workflows import MoveRefused
+from helix.events import meeting_requests, schedules, services
 from helix.events.agenda import agenda_ics
-from helix.events.models import Event, EventMeetingRequest, Registration, Role, Schedule
+from helix.events.models import Event, EventMeetingRequest, Registration, Schedule
 from helix.pagecache import cache_anonymous
 from helix.registry.permissions import can, scope
 
 router = Router()
 TAGS = ["events"]
-SolverSeconds = finite(ge=1, le=600)
 
 
 MOVE_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: MoveRefusal}
@@ -52,127 +60,6 @@ def visible_request(request: HttpRequest, request_id: int) -> EventMeetingReques
     return get_object_or_404(
         scope(user, "view", EventMeetingRequest.objects.select_related("event")), pk=request_id
     )
-
-
-class SlotOut(Schema):
-    id: int
-    start: datetime
-    end: datetime
-
-
-class EventOut(Schema):
-    id: int
-    title: str
-    cluster: str
-    format: str
-    attendance: str
-    status: str
-    venue: str
-    time_zone: str
-    request_deadline: datetime | None
-    slots: list[SlotOut]
-    moves: list[str] = Field([], description="Statuses you may move the event to (organisers)")
-
-    @staticmethod
-    def resolve_cluster(obj: Event) -> str:
-        return obj.cluster.slug
-
-    @staticmethod
-    def resolve_moves(obj: Event, context: Any) -> list[str]:
-        user = acting_user(context["request"])
-        return [t.target for t in services.event_moves(user, obj)]
-
-    @staticmethod
-    def resolve_slots(obj: Event) -> list[Any]:
-        return list(obj.slots.all())
-
-
-class RegistrationOut(Schema):
-    id: int
-    person: str
-    organisation: str
-    role: str
-    online: bool
-
-    @staticmethod
-    def resolve_person(obj: Registration) -> str:
-        return str(obj.person)
-
-    @staticmethod
-    def resolve_organisation(obj: Registration) -> str:
-        return obj.organisation.name
-
-
-class RegisterIn(Input):
-    role: Literal["participant", "host", "visitor"] = Field(
-        Role.PARTICIPANT, description="host or visitor in speed-dating"
-    )
-    online: bool = False
-
-
-class EventStatusIn(Input):
-    status: Literal[EVENT_STATES] = Field(description="draft, open or closed")  # type: ignore[valid-type]
-
-
-class RequestIn(Input):
-    requester: int = Field(description="your registration id")
-    requested: int = Field(description="the registration you ask to meet")
-    priority: int = Field(1, ge=1, le=3)
-    message: str = ""
-
-
-class RequestOut(Schema):
-    id: int
-    requester: int
-    requested: int
-    status: str
-    priority: int
-    moves: list[str] = Field([], description="Statuses you may move the request to")
-
-    @staticmethod
-    def resolve_requester(obj: EventMeetingRequest) -> int:
-        return obj.requester_id
-
-    @staticmethod
-    def resolve_moves(obj: EventMeetingRequest, context: Any) -> list[str]:
-        user = acting_user(context["request"])
-        return [t.target for t in services.request_moves(user, obj)]
-
-    @staticmethod
-    def resolve_requested(obj: EventMeetingRequest) -> int:
-        return obj.requested_id
-
-
-class RequestAnswerIn(Input):
-    accept: bool
-
-
-class ScheduleIn(Input):
-    mode: Literal["all", "max"] = "max"
-    fairness: int | None = Field(None, ge=0, le=20)
-    time_limit: SolverSeconds = Field(30.0, description="Seconds the solver may take")
-
-
-class ScheduleOut(Schema):
-    id: int
-    status: str
-    mode: str
-    fairness: int | None
-    solver_status: str
-    total_breaks: int | None
-    bound: int | None
-    held: int | None
-    requested: int | None
-    moved: int | None
-    seconds: float | None
-    published: bool
-    message: str
-    moves: list[str] = Field([], description="States you may move the run to: published, cancelled")
-
-    @staticmethod
-    def resolve_moves(obj: Schedule, context: Any) -> list[str]:
-        user = acting_user(context["request"])
-        return [t.target for t in services.schedule_moves(user, obj)]
 
 
 @router.get("/events", response={200: list[EventOut], **READ_ERRORS}, tags=TAGS, **READ)
@@ -239,7 +126,7 @@ def create_request(request: HttpRequest, event_id: int, payload: RequestIn) -> A
     requester = get_object_or_404(Registration, pk=payload.requester, event=event)
     requested = get_object_or_404(Registration, pk=payload.requested, event=event)
     try:
-        req = services.request_meeting(
+        req = meeting_requests.request_meeting(
             acting_user(request), requester, requested, priority=payload.priority, message=payload.message
         )
     except DjangoValidationError as exc:
@@ -254,7 +141,7 @@ def answer_request(request: HttpRequest, request_id: int, payload: RequestAnswer
     """Accept or decline a request asked of you; 409 when it is no longer open."""
     req = visible_request(request, request_id)
     try:
-        return services.answer_request(acting_user(request), req, accept=payload.accept)
+        return meeting_requests.answer_request(acting_user(request), req, accept=payload.accept)
     except DjangoValidationError as exc:
         raise invalid_from(exc) from exc
     except MoveRefused as exc:
@@ -268,7 +155,7 @@ def cancel_request(request: HttpRequest, request_id: int) -> Any:
     """Withdraw your open request, or cancel an accepted meeting; 409 when it is neither."""
     req = visible_request(request, request_id)
     try:
-        return services.cancel_request(acting_user(request), req)
+        return meeting_requests.cancel_request(acting_user(request), req)
     except MoveRefused as exc:
         return refused(exc)
 
@@ -280,7 +167,7 @@ def run_schedule(request: HttpRequest, event_id: int, payload: ScheduleIn) -> An
     """Start an optimisation run in the background (organisers); poll GET /schedules/{id}."""
     event = visible_event(request, event_id)
     try:
-        schedule = services.start_schedule(
+        schedule = schedules.start_schedule(
             acting_user(request),
             event,
             mode=payload.mode,
@@ -312,7 +199,7 @@ def publish_schedule(request: HttpRequest, schedule_id: int) -> Any:
     """Publish a run that succeeded (organisers); 409 when it did not succeed or is published already."""
     schedule = get_object_or_404(Schedule.objects.select_related("event"), pk=schedule_id)
     try:
-        return services.publish_schedule(acting_user(request), schedule)
+        return schedules.publish_schedule(acting_user(request), schedule)
     except MoveRefused as exc:
         return refused(exc)
 
@@ -327,7 +214,7 @@ def cancel_schedule(request: HttpRequest, schedule_id: int) -> Any:
     """Stop a queued or running optimisation (organisers); 409 when it has finished."""
     schedule = get_object_or_404(Schedule.objects.select_related("event"), pk=schedule_id)
     try:
-        services.cancel_schedule(acting_user(request), schedule)
+        schedules.cancel_schedule(acting_user(request), schedule)
     except MoveRefused as exc:
         return refused(exc)
     schedule.refresh_from_db()

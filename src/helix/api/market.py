@@ -9,7 +9,7 @@ ValidationError -> 422 naming each field, StaleEdit -> 409, PermissionDenied -> 
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
@@ -20,7 +20,19 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
 from helix.api.auth import READ, WRITE_AUTH, acting_user
-from helix.api.market_schemas import (
+from helix.api.errors import (
+    ITEM_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Message,
+    MoveRefusal,
+    invalid,
+    query_error,
+    service_errors,
+)
+from helix.api.pagination import HelixPagination
+from helix.api.schemas.base import PlainText
+from helix.api.schemas.market import (
     AnswerIn,
     FeedbackIn,
     FeedbackOut,
@@ -36,15 +48,15 @@ from helix.api.market_schemas import (
     PairOut,
     StatusIn,
     SuggestionOut,
+    pair_out,
+    scored,
 )
-from helix.api.pagination import HelixPagination
-from helix.api.registry import invalid
-from helix.api.schemas import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS, Message, MoveRefusal, PlainText
-from helix.core.matching.engine import Match
 from helix.core.matching.lifecycle import ListingMoveRefused
-from helix.core.matching.weights import Weights
-from helix.market import services
+from helix.market import meeting_requests, services
+from helix.market.engine import current_weights
+from helix.market.feedback import record_feedback
 from helix.market.models import Listing, MeetingRequest, Side
+from helix.market.suggestions import organisation_suggestions, suggestions_for, who_should_meet_whom
 from helix.pagecache import cache_anonymous
 from helix.registry.models import Cluster, Domain, Keyword, Sector, Site
 from helix.registry.permissions import may, own_organisation_id, visible_organisations
@@ -88,23 +100,6 @@ def reloaded(listing: Listing) -> Listing:
 
 def summaries(listings: QuerySet[Listing]) -> QuerySet[Listing]:
     return listings.select_related("organisation")
-
-
-# --- errors -------------------------------------------------------------------------------------------
-
-
-def service_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:
-    """A service's field-keyed ValidationError as 422 entries, one per message."""
-    if not hasattr(exc, "error_dict"):
-        return [{"type": "value_error", "loc": ["body", "payload"], "msg": m} for m in exc.messages]
-    errors = []
-    for field, messages in exc.message_dict.items():
-        for message in messages:
-            if field == NON_FIELD_ERRORS:
-                errors.append({"type": "value_error", "loc": ["body", "payload"], "msg": message})
-            else:
-                errors.append(invalid(field, message))
-    return errors
 
 
 # --- listings -----------------------------------------------------------------------------------------
@@ -288,25 +283,6 @@ def change_status(request: HttpRequest, listing_id: int, payload: StatusIn) -> A
 # --- matches ------------------------------------------------------------------------------------------
 
 
-def scored(match: Match, weights: Weights) -> dict[str, Any]:
-    return {
-        "score": match.score,
-        "dense": match.dense,
-        "lexical": match.lexical,
-        "text": match.text,
-        "terms": list(match.terms),
-        "factors": [{"name": f.name, "value": f.value, "detail": f.detail} for f in match.factors],
-        "reasons": [
-            {"feature": feature, "contribution": round(value, 6), "detail": detail}
-            for feature, value, detail in match.contributions(weights)
-        ],
-    }
-
-
-def pair_out(suggestion: services.Suggestion, weights: Weights) -> dict[str, Any]:
-    return {**scored(suggestion.match, weights), "need": suggestion.need, "offer": suggestion.offer}
-
-
 @router.get(
     "/listings/{listing_id}/matches",
     response={200: list[SuggestionOut], **ITEM_ERRORS},
@@ -321,10 +297,10 @@ def listing_matches(
     suggested."""
     user = acting_user(request)
     listing = visible_listing(user, listing_id)
-    weights = services.current_weights()
+    weights = current_weights()
     return [
         {**scored(s.match, weights), "listing": s.listing, "need": s.match.need, "offer": s.match.offer}
-        for s in services.suggestions_for(listing, user, limit=top)
+        for s in suggestions_for(listing, user, limit=top)
     ]
 
 
@@ -344,8 +320,8 @@ def organisation_matches(
     user = acting_user(request)
     organisation = get_object_or_404(visible_organisations(user), slug=slug)
     # Each pair's two listings are ones the caller may see: the service asks the database for both.
-    found = services.organisation_suggestions(organisation, user, limit=limit)
-    weights = services.current_weights()
+    found = organisation_suggestions(organisation, user, limit=limit)
+    weights = current_weights()
     out = []
     for entry in found:
         pairs = [pair_out(s, weights) for s in entry["suggestions"]]
@@ -387,7 +363,7 @@ def who_meets_whom(request: HttpRequest, filters: Query[PairFilters]) -> Any:
             domain = found[0]
     if errors:
         raise ValidationError(errors)
-    suggestions = services.who_should_meet_whom(
+    suggestions = who_should_meet_whom(
         user,
         cluster=cluster,
         domain=domain,
@@ -397,13 +373,8 @@ def who_meets_whom(request: HttpRequest, filters: Query[PairFilters]) -> Any:
         min_score=filters.min_score,
         limit=filters.limit,
     )
-    weights = services.current_weights()
+    weights = current_weights()
     return [pair_out(s, weights) for s in suggestions]
-
-
-def query_error(parameter: str, message: str) -> dict[str, Any]:
-    """A 422 entry for a query parameter, located as ninja locates its own errors on a single value."""
-    return {"type": "value_error", "loc": ["query", parameter], "msg": message}
 
 
 # --- feedback -----------------------------------------------------------------------------------------
@@ -429,7 +400,7 @@ def give_feedback(request: HttpRequest, listing_id: int, payload: FeedbackIn) ->
         raise ValidationError([invalid(other_side, f"no {other_side} {other_id} that you may see")])
     need, offer = (listing, other) if listing.side == Side.NEED else (other, listing)
     try:
-        feedback = services.record_feedback(user, need, offer, payload.verdict)
+        feedback = record_feedback(user, need, offer, payload.verdict)
     except DjangoValidationError as exc:
         raise ValidationError(service_errors(exc)) from None
     return Status(201, feedback)
@@ -487,7 +458,7 @@ def request_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
         MeetingRequest.objects.filter(need=need, offer=offer, status="requested").values_list("pk", flat=True)
     )
     try:
-        meeting = services.request_meeting(user, need, offer, message=payload.message)
+        meeting = meeting_requests.request_meeting(user, need, offer, message=payload.message)
     except DjangoValidationError as exc:
         raise ValidationError(service_errors(exc)) from None
     return Status(200 if meeting.pk in open_before else 201, my_meetings(user).get(pk=meeting.pk))
@@ -504,7 +475,7 @@ def answer_meeting(request: HttpRequest, meeting_id: int, payload: AnswerIn) -> 
     user = acting_user(request)
     meeting = get_object_or_404(my_meetings(user), pk=meeting_id)
     try:
-        services.answer_meeting(user, meeting, payload.accept)
+        meeting_requests.answer_meeting(user, meeting, payload.accept)
     except PermissionDenied:
         raise PermissionDenied(f"Only {meeting.to_organisation} answers this request.") from None
     except DjangoValidationError as exc:

@@ -6,52 +6,22 @@ person's notification answers 404. Titles and texts are written in the language 
 """
 
 # No "from __future__ import annotations": django-ninja reads the Query[...] annotation at import.
-from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 from ninja.pagination import paginate
 
 from helix.api.auth import WRITE_AUTH, acting_user
+from helix.api.errors import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS
 from helix.api.pagination import HelixPagination
-from helix.api.schemas import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS, Input
+from helix.api.schemas.notifications import MarkedOut, NotificationFilters, NotificationOut
 from helix.notifications import services
-from helix.notifications.messages import render
-from helix.notifications.models import Kind, Notification
 from helix.registry.permissions import can
 
 router = Router()
 TAGS = ["notifications"]
-
-
-class NotificationOut(Schema):
-    id: int
-    kind: Kind
-    message: str = Field(description="The message's key, e.g. events.request_received")
-    params: dict[str, Any] = Field(description="What the message says, as data (names, counts, moments)")
-    title: str = Field(description="In the language of the request")
-    text: str
-    url: str = Field(description="The page it is about, on this site (a path)")
-    created_at: datetime
-    read_at: datetime | None
-
-    @staticmethod
-    def resolve_title(obj: Notification) -> str:
-        return render(obj.message, obj.params).title
-
-    @staticmethod
-    def resolve_text(obj: Notification) -> str:
-        return render(obj.message, obj.params).text
-
-
-class NotificationFilters(Input):
-    unread: bool | None = Field(None, description="true: unread only; false: read only; default both")
-
-
-class MarkedOut(Schema):
-    marked: int = Field(description="How many notifications were unread and are read now")
 
 
 @router.get(

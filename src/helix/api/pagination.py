@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field
 from ninja.pagination import PaginationBase
 
-from helix.api.schemas import Input as RequestInput
+from helix.api.schemas.base import Input as RequestInput
 
 MAX_PAGE_SIZE = 200
 # Far beyond any list Helix holds; the bound keeps the row offset within what a database accepts (a page

@@ -7,59 +7,25 @@ a published schedule answers 409 with the code ``published_schedule`` unless ``r
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from helix.api.auth import WRITE_AUTH, acting_user
-from helix.api.schemas import ITEM_ERRORS, WRITE_ERRORS, Input
+from helix.api.errors import ITEM_ERRORS, WRITE_ERRORS
+from helix.api.schemas.privacy import ConsentRecordOut, ErasureIn, ErasureOut, ErasureRefusal
 from helix.privacy import permissions
+from helix.privacy.erasure import erase_person, kept_lines, removal_label
+from helix.privacy.export import export_person
 from helix.privacy.models import Channel, ConsentRecord
-from helix.privacy.services import erase_person, export_person, kept_lines, removal_label
 from helix.registry.models import Person
 
 router = Router()
 TAGS = ["privacy"]
-
-
-class ConsentRecordOut(Schema):
-    consent: str
-    given: bool
-    at: datetime
-    by: str | None
-    how: str
-    note: str
-
-    @staticmethod
-    def resolve_by(obj: ConsentRecord) -> str | None:
-        return obj.by.get_username() if obj.by else None
-
-
-class ErasureIn(Input):
-    reschedule: bool = False
-
-
-class RemovedItem(Schema):
-    code: str
-    count: int | None = None
-    label: str
-
-
-class ErasureOut(Schema):
-    person_id: int
-    removed: list[RemovedItem]
-    kept: dict[str, int]
-    kept_text: list[str]
-
-
-class ErasureRefusal(Schema):
-    detail: str
-    code: str
 
 
 def _person(user: Any, person_id: int) -> Person:

@@ -7,7 +7,6 @@ helix.registry.search, so the API shows exactly what the pages show to the same 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
@@ -18,11 +17,10 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
 from helix.api.auth import READ, WRITE_AUTH, acting_user
+from helix.api.errors import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS, Message, invalid
 from helix.api.pagination import HelixPagination
-from helix.api.schemas import (
-    ITEM_ERRORS,
-    READ_ERRORS,
-    WRITE_ERRORS,
+from helix.api.schemas.base import PlainText
+from helix.api.schemas.registry import (
     ClusterDetail,
     ClusterOut,
     LevelChangeIn,
@@ -30,7 +28,6 @@ from helix.api.schemas import (
     MembershipFilters,
     MembershipIn,
     MembershipOut,
-    Message,
     OrganisationFilters,
     OrganisationIn,
     OrganisationOut,
@@ -38,7 +35,6 @@ from helix.api.schemas import (
     PersonIn,
     PersonOut,
     PersonPatch,
-    PlainText,
     SectorFilters,
     SectorOut,
     SiteIn,
@@ -46,14 +42,12 @@ from helix.api.schemas import (
     SitePatch,
     person_out,
 )
-from helix.core.registry.identifiers import InvalidIdentifier, normalise_identifier
 from helix.core.registry.ladder import MEMBERSHIP_WORKFLOW
-from helix.core.registry.records import check_organisation
 from helix.core.workflow import TransitionNotAllowed
 from helix.pagecache import cache_anonymous
 from helix.privacy.consents import consent_changes, consent_state, record_consents
 from helix.privacy.models import Channel
-from helix.registry import services
+from helix.registry import edits, services
 from helix.registry.models import (
     Cluster,
     Membership,
@@ -107,17 +101,6 @@ def editable_organisation(user: Any, slug: str) -> Organisation:
     return organisation
 
 
-def invalid(field: str, message: str, *, at: tuple[Any, ...] = ()) -> dict[str, Any]:
-    """One 422 error in ninja's own shape, for rules checked after the schema."""
-    return {"type": "value_error", "loc": ["body", "payload", field, *at], "msg": message}
-
-
-def invalid_from(exc: DjangoValidationError) -> ValidationError:
-    """A service's ValidationError as a 422 naming each field (``detail`` when it names none)."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    return ValidationError([invalid(field, " ".join(msgs)) for field, msgs in errors.items()])
-
-
 # --- organisations ------------------------------------------------------------------------------------
 
 
@@ -141,7 +124,10 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
     if not can_create_organisation(user):
         raise PermissionDenied("Only cluster staff may register organisations.")
     organisation = Organisation(slug=services.unique_slug(payload.name))
-    save_organisation(organisation, payload.model_dump())
+    try:
+        edits.save_organisation(organisation, payload.model_dump())
+    except edits.ChangesRefused as exc:
+        raise refused(exc) from None
     return Status(201, visible_organisation(user, organisation.slug))
 
 
@@ -162,62 +148,28 @@ def update_organisation(request: HttpRequest, slug: PlainText, payload: Organisa
     """Change the fields you send; the others stay as they are. Lists (sectors, keywords) are replaced."""
     user = acting_user(request)
     organisation = editable_organisation(user, slug)
-    save_organisation(organisation, payload.model_dump(exclude_unset=True))
+    try:
+        edits.save_organisation(organisation, payload.model_dump(exclude_unset=True))
+    except edits.ChangesRefused as exc:
+        raise refused(exc) from None
     return visible_organisation(user, slug)
 
 
-@transaction.atomic
-def save_organisation(organisation: Organisation, changes: dict[str, Any]) -> None:
-    """Check the changes against the stored organisation, then save them and refresh the search text."""
-    sector_codes = changes.pop("sectors", None)
-    keywords = changes.pop("keywords", None)
-    languages = changes.pop("working_languages", None)
-    for field, value in changes.items():
-        setattr(organisation, field, value)
-    if languages is not None:
-        organisation.working_languages = ",".join(languages)
-
-    errors = organisation_errors(organisation, touched=set(changes))
-    sectors = list(Sector.objects.filter(code__in=sector_codes)) if sector_codes else []
-    if sector_codes and len(sectors) != len(sector_codes):
-        known = {s.code for s in sectors}
-        errors += [
-            invalid("sectors", f"{code!r} is not in the sector table", at=(i,))
-            for i, code in enumerate(sector_codes)
-            if code not in known
-        ]
-    if errors:
-        raise ValidationError(errors)
-
-    organisation.save()
-    services.set_classification(organisation, sector_codes=sector_codes, keywords=keywords)
-    services.refresh_search_text(organisation)
-
-
-KIND_RULE_MESSAGES = {
+PROBLEM_MESSAGES = {  # helix.registry.edits.Problem codes, as the API words them
     "size_class": "only companies have a size class; send an empty string",
     "government_level": "only government bodies have a level; send an empty string",
+    "scheme_missing": "choose the identifier_scheme it belongs to",
+    "invalid_identifier": "{reason}",
+    "identifier_taken": "{value} is already registered",
+    "unknown_sector": "{code!r} is not in the sector table",
 }
 
 
-def organisation_errors(organisation: Organisation, *, touched: set[str]) -> list[dict[str, Any]]:
-    problems = check_organisation(organisation.kind, organisation.size_class, organisation.government_level)
-    errors = [invalid(column, KIND_RULE_MESSAGES[column]) for column, _reason in problems]
-    if touched & {"identifier_scheme", "legal_identifier"} and organisation.legal_identifier:
-        if not organisation.identifier_scheme:
-            errors.append(invalid("legal_identifier", "choose the identifier_scheme it belongs to"))
-            return errors
-        try:
-            identifier = normalise_identifier(organisation.identifier_scheme, organisation.legal_identifier)
-        except InvalidIdentifier as exc:
-            errors.append(invalid("legal_identifier", str(exc)))
-            return errors
-        organisation.legal_identifier = identifier.value
-        if services.legal_identifier_taken(
-            organisation.identifier_scheme, identifier.value, exclude_pk=organisation.pk
-        ):
-            errors.append(invalid("legal_identifier", f"{identifier.value} is already registered"))
-    return errors
+def refused(exc: edits.ChangesRefused) -> ValidationError:
+    """The service's coded refusal as a 422 naming each field."""
+    return ValidationError(
+        [invalid(p.field, PROBLEM_MESSAGES[p.code].format(**p.params), at=p.at) for p in exc.problems]
+    )
 
 
 # --- sites --------------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ def load(port: int | None) -> None:
     Idempotent: running it again changes nothing.
     """
     setup_django()
-    from helix.registry.demo.load import load_demo
+    from helix.demo import load_demo
     from helix.registry.demo.seeds import DEMO_PASSWORD
 
     report = load_demo()
@@ -90,7 +90,7 @@ def generate(count: int, seed: int, clusters: int | None, replace: bool) -> None
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from helix.registry.demo.load import generate_into_database
+    from helix.demo import generate_into_database
 
     with Progress(
         TextColumn("{task.description:<12}"),

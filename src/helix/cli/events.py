@@ -57,7 +57,7 @@ def schedule(
     setup_django()
     from django.core.exceptions import PermissionDenied, ValidationError
 
-    from helix.events import services
+    from helix.events import convert, schedules, services
     from helix.events.models import Schedule
 
     user = require_user(username, "helix events schedule")
@@ -65,7 +65,7 @@ def schedule(
     if not services.is_organiser(user, event):
         raise click.ClickException(f"{username} does not organise {event}")
     try:
-        services.build_problem(event)
+        convert.build_problem(event)
     except ValidationError as exc:
         raise click.ClickException("; ".join(exc.messages)) from None
     run = Schedule.objects.create(
@@ -75,7 +75,7 @@ def schedule(
     def progress(done: int, total: int, message: str) -> None:
         click.echo(f"  {done:4d}/{total}s  {message}", err=True)
 
-    outcome = services.run_schedule(run.pk, progress)
+    outcome = schedules.run_schedule(run.pk, progress)
     run.refresh_from_db()
     click.echo(
         f"schedule {run.pk}: {run.status}; solver {run.solver_status or '-'}; "
@@ -90,7 +90,7 @@ def schedule(
         from helix.core.workflow import TransitionNotAllowed
 
         try:
-            services.publish_schedule(user, run)
+            schedules.publish_schedule(user, run)
         except (ValidationError, PermissionDenied, TransitionNotAllowed) as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"published (sequence {run.sequence})")

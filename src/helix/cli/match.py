@@ -108,7 +108,7 @@ def reindex_command() -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from helix.market.tasks import reindex
+    from helix.market.engine import reindex
 
     started = time.perf_counter()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -134,11 +134,12 @@ def learn_command() -> None:
     only with enough verdicts, and only if they order the feedback at least as well as the current ones."""
     setup_django()
     from helix.core.matching.weights import FEATURES, MIN_PER_CLASS, NEGATIVE_VERDICTS, POSITIVE_VERDICTS
-    from helix.market import services
+    from helix.market.engine import current_weights
+    from helix.market.feedback import learn_from_feedback
     from helix.market.models import Feedback
 
-    before = services.current_weights()
-    row = services.learn_from_feedback()
+    before = current_weights()
+    row = learn_from_feedback()
     if row is None:
         verdicts = list(Feedback.objects.values_list("verdict", flat=True))
         positive = sum(v in POSITIVE_VERDICTS for v in verdicts)
@@ -150,7 +151,7 @@ def learn_command() -> None:
         )
         click.echo(f"Weights unchanged ({before.note}): {reason}.")
         return
-    after = services.current_weights()
+    after = current_weights()
     click.echo(f"{'feature':<10} {'old':>8} {'new':>8}")
     for feature in FEATURES:
         click.echo(f"{feature:<10} {before.get(feature):>8.3f} {after.get(feature):>8.3f}")
@@ -184,7 +185,9 @@ def suggest_command(listing_id: int, top: int, username: str | None, fmt: str) -
 
     from helix.cli.listings import load_user
     from helix.market import services
+    from helix.market.engine import current_weights
     from helix.market.models import Listing
+    from helix.market.suggestions import suggestions_for
 
     user = load_user(username) if username else AnonymousUser()
     listings = services.visible_listings(user) if username else Listing.objects.all()
@@ -192,8 +195,8 @@ def suggest_command(listing_id: int, top: int, username: str | None, fmt: str) -
     if listing is None:
         seen_by = f" that {username} may see" if username else ""
         raise click.ClickException(f"no listing {listing_id}{seen_by}")
-    weights = services.current_weights()
-    found = services.suggestions_for(listing, user, limit=top)
+    weights = current_weights()
+    found = suggestions_for(listing, user, limit=top)
     if fmt == "json":
         data = [
             {
@@ -270,8 +273,9 @@ def pairs_command(
         raise click.UsageError("pairs is for cluster staff: add --as STAFF_USERNAME.")
     setup_django()
     from helix.cli.listings import load_user
-    from helix.market import services
+    from helix.market.engine import current_weights
     from helix.market.models import Listing
+    from helix.market.suggestions import who_should_meet_whom
     from helix.registry.models import Cluster, Domain
     from helix.registry.permissions import may
 
@@ -294,8 +298,8 @@ def pairs_command(
             message = f"several clusters have a domain {domain!r}; add --cluster"
             raise click.BadParameter(message, param_hint="--domain")
         domain_row = found_domains[0]
-    weights = services.current_weights()
-    found = services.who_should_meet_whom(
+    weights = current_weights()
+    found = who_should_meet_whom(
         user, cluster=cluster_row, domain=domain_row, per_need=per_need, min_score=min_score
     )
     rows = [

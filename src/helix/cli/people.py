@@ -25,14 +25,14 @@ def _organisation(user: Any, text: str, *, member: bool) -> Any:
     """The organisation ``user`` may invite to, by slug or exact name (their own, for a member)."""
     from django.db.models import Q
 
-    from helix.people import services
+    from helix.people.invitations import inviting_organisations
     from helix.registry.models import Organisation
     from helix.registry.permissions import actor_for
 
     if member:
         candidates = Organisation.objects.filter(pk=actor_for(user).organisation)
     else:
-        candidates = services.inviting_organisations(user)
+        candidates = inviting_organisations(user)
     found = list(candidates.filter(Q(slug=text) | Q(name__iexact=text))[:2])
     if len(found) != 1:
         why = "no organisation you may invite to is" if not found else "several organisations are"
@@ -77,7 +77,7 @@ def invite_command(
     setup_django()
     from django.core.exceptions import PermissionDenied, ValidationError
 
-    from helix.people import services
+    from helix.people import invitation_lists, invitations
     from helix.people.models import Invitation, InvitationKind
     from helix.registry.permissions import may
     from helix.spreadsheets import read_table
@@ -89,7 +89,7 @@ def invite_command(
         table, errors = read_table(path)
         planned: list[Any] = []
         if table is not None and not errors:
-            planned, errors = services.plan_invitations(user, table, language=language)
+            planned, errors = invitation_lists.plan_invitations(user, table, language=language)
         for error in errors:
             click.echo(str(error), err=True)
         if errors:
@@ -103,7 +103,7 @@ def invite_command(
             click.echo(f"{len(planned)} people would be invited (dry run: nobody was)")
             return
         try:
-            sent = services.invite_many(user, planned, language=language)
+            sent = invitation_lists.invite_many(user, planned, language=language)
         except ValidationError as exc:
             raise click.ClickException(" ".join(exc.messages)) from exc
         click.echo(f"{len(sent)} invitations queued")
@@ -113,7 +113,7 @@ def invite_command(
     member = not may(user, "list", Invitation)  # not staff: invites colleagues of their own organisation
     target_cluster = None
     if new_organisation:
-        clusters = services.inviting_clusters(user)
+        clusters = invitations.inviting_clusters(user)
         target_cluster = clusters.filter(slug=cluster).first() if cluster else None
         if target_cluster is None and not cluster and clusters.count() == 1:
             target_cluster = clusters.first()
@@ -123,7 +123,7 @@ def invite_command(
     elif not organisation:
         raise click.UsageError("give --organisation (or --new-organisation with --cluster)")
     try:
-        invitation = services.invite(
+        invitation = invitations.invite(
             by=user,
             email=email or "",
             first_name=first_name,
@@ -152,8 +152,8 @@ def invite_command(
 def invitations_command(username: str | None, state: str | None) -> None:
     """The invitations USERNAME may see, newest first."""
     setup_django()
+    from helix.people.invitations import invitations_in_state
     from helix.people.models import Invitation
-    from helix.people.services import invitations_in_state
     from helix.registry.permissions import scope
 
     user = require_user(username, "helix people invitations")

@@ -49,7 +49,7 @@ def _person(who: str) -> Any:
 def export_command(who: str, output: Path | None) -> None:
     """Everything Helix holds about a person (WHO: their id or e-mail address), as JSON."""
     setup_django()
-    from helix.privacy.services import export_person
+    from helix.privacy.export import export_person
 
     text = json.dumps(export_person(_person(who)), ensure_ascii=False, indent=2)
     if output is None:
@@ -73,8 +73,8 @@ def erase_command(who: str, reschedule: bool, yes: bool) -> None:
     setup_django()
     from django.core.exceptions import ValidationError
 
+    from helix.privacy.erasure import erase_person, erasure_plan, kept_lines, removal_label
     from helix.privacy.models import Channel
-    from helix.privacy.services import erase_person, erasure_plan, kept_lines, removal_label
 
     person = _person(who)
     plan = erasure_plan(person)

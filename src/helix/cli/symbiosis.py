@@ -109,7 +109,7 @@ def import_exchanges(path: Path, source: str | None) -> None:
     setup_django()
     from django.core.exceptions import ValidationError
 
-    from helix.symbiosis.services import import_exchanges as run
+    from helix.symbiosis.receivers import import_exchanges as run
 
     try:
         n = run(path.read_text(encoding="utf-8-sig"), source or path.name)
@@ -141,11 +141,11 @@ def match_command(region: str, output: Path | None, username: str | None) -> Non
     setup_django()
     from django.core.exceptions import PermissionDenied
 
-    from helix.symbiosis import services
+    from helix.symbiosis import matching, synergy_workflow, visibility
 
     user = require_user(username, "helix symbiosis match")
     try:
-        summary = services.match_now(user, region, _progress)
+        summary = matching.match_now(user, region, _progress)
     except PermissionDenied as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
@@ -153,13 +153,14 @@ def match_command(region: str, output: Path | None, username: str | None) -> Non
         f"{summary['updated']} updated, {summary['removed']} withdrawn"
     )
     if output:
-        rows = services.visible_synergies(user).order_by("-score")
+        rows = synergy_workflow.visible_synergies(user).order_by("-score")
         if region:
             rows = rows.filter(have__site__region=region)
         synergies = list(rows)
         # each flow as far as the user may view it, the reasons only where both are
-        viewable = services.viewable_flow_ids(user, {pk for s in synergies for pk in (s.have_id, s.want_id)})
-        sides = {s.pk: services.synergy_sides(user, s, viewable) for s in synergies}
+        ids = {pk for s in synergies for pk in (s.have_id, s.want_id)}
+        viewable = visibility.viewable_flow_ids(user, ids)
+        sides = {s.pk: visibility.synergy_sides(user, s, viewable) for s in synergies}
         columns = [
             "synergy",
             "state",
@@ -221,12 +222,12 @@ def allocate_command(region: str, fixed_cost: float, output: Path | None, userna
     from django.core.exceptions import PermissionDenied
 
     from helix.core.symbiosis import AllocationError
-    from helix.symbiosis import services
+    from helix.symbiosis import allocation, visibility
     from helix.symbiosis.models import ResourceFlow
 
     user = require_user(username, "helix symbiosis allocate")
     try:
-        result = services.allocate_now(user, region, fixed_cost, _progress).result
+        result = allocation.allocate_now(user, region, fixed_cost, _progress).result
     except PermissionDenied as exc:
         raise click.ClickException(str(exc)) from None
     except AllocationError as exc:
@@ -251,9 +252,9 @@ def allocate_command(region: str, fixed_cost: float, output: Path | None, userna
     )
     if output:
         ids = {a[side] for a in best["assignments"] for side in ("have", "want")}
-        viewable = services.viewable_flow_ids(user, ids)  # a region may hold other clusters' flows
+        viewable = visibility.viewable_flow_ids(user, ids)  # a region may hold other clusters' flows
         flows = {
-            f.pk: services.flow_shown(user, f, viewable)
+            f.pk: visibility.flow_shown(user, f, viewable)
             for f in ResourceFlow.objects.filter(pk__in=ids).select_related("organisation", "site")
         }
         columns = ["have", "have_owner", "want", "want_owner", "quantity", "cost_eur", "co2e_avoided_t"]

@@ -10,7 +10,7 @@ from django.conf import settings
 from icalendar import Calendar, Event, Timezone, vText
 
 from helix.events.models import Registration
-from helix.events.services import agenda, published_schedule
+from helix.events.schedules import agenda, published_schedule
 
 
 def meeting_uid(event_id: int, request_id: int) -> str:

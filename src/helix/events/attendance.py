@@ -22,7 +22,7 @@ from helix.audit.bulk import update_logged
 from helix.core.matchmaking import statistics as stats
 from helix.core.matchmaking import workflows as flow
 from helix.core.workflow import TransitionNotAllowed
-from helix.events import services
+from helix.events import meeting_requests, schedules, services
 from helix.events.models import (
     Event,
     EventMeetingRequest,
@@ -64,9 +64,9 @@ def move_requests(user: Any, event: Event, ids: Iterable[int], action: str) -> B
         try:
             with transaction.atomic():
                 if action == "cancel":
-                    services.cancel_request(user, request)
+                    meeting_requests.cancel_request(user, request)
                 else:
-                    services.answer_request(user, request, accept=action == "accept")
+                    meeting_requests.answer_request(user, request, accept=action == "accept")
             done += 1
         except (TransitionNotAllowed, ValidationError):
             refused += 1
@@ -171,7 +171,7 @@ def event_statistics(user: Any, event: Event) -> stats.EventStatistics:
     """Registrations and check-ins, requests and their fate, meetings held, ratings: for the organisers."""
     if not can(user, "view_statistics", event):
         raise PermissionDenied("only the organisers read the event's figures")
-    schedule = services.published_schedule(event)
+    schedule = schedules.published_schedule(event)
     scheduled = set(schedule.meetings.values_list("request_id", flat=True)) if schedule is not None else set()
     return stats.event_statistics(
         [

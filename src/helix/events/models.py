@@ -277,6 +277,19 @@ class EventMeetingRequest(models.Model):
 
 
 class ScheduleStatus(models.TextChoices):
+    """The state of a schedule run in the core's ``SCHEDULE_WORKFLOW`` (with ``Schedule.published``).
+
+    Its first four values repeat ``jobs.JobStatus`` on purpose: the two say different things about one
+    run and may differ. The Job is the background task (did the worker finish, with progress and retries);
+    the Schedule's status is the run's outcome as the workflow moves it. A run that finds no schedule
+    (infeasible, or nothing in the time given) or that the organiser cancelled is a job that *succeeded*
+    and a schedule that *failed* or was *cancelled* (JobStatus has no ``cancelled``), and schedules exist
+    without a job: runs of ``helix events schedule`` and the re-publication after a participant withdrew.
+    Deriving one from the other would need a JobStatus for cancelled runs (a change in helix.jobs) and
+    Job rows created for the schedules that have none (a data migration), and would change what pages and
+    API show for those runs. They stay two columns; the one place they meet is ``tasks.fail_abandoned_run``
+    (a run whose worker died fails with its job)."""
+
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")
@@ -285,7 +298,9 @@ class ScheduleStatus(models.TextChoices):
 
 
 class Schedule(models.Model):
-    """One optimisation run and, when it succeeded, its meetings. At most one is published per event."""
+    """One optimisation run and, when it succeeded, its meetings. At most one is published per event.
+    ``status`` is the run's outcome, ``job`` the background task that ran it (none for CLI runs and
+    re-publications): why both are kept is in :class:`ScheduleStatus`."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedules")
     status = models.CharField(max_length=10, choices=ScheduleStatus.choices, default=ScheduleStatus.QUEUED)

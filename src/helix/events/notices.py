@@ -2,7 +2,7 @@
 
 - A meeting request received: the person asked gets an e-mail with an Accept and a Decline link, signed
   for that request and that registration (:func:`answer_token`); the link opens a confirmation page
-  (helix.events.link_views) where a button answers it, without an account or a password.
+  (helix.events.views.answer_link) where a button answers it, without an account or a password.
 - A request accepted or declined: the requester is told.
 - A schedule published (or published again): each participant whose agenda it sets or changes gets the
   agenda by e-mail with its .ics attached, times in the event's time zone, from a background task
@@ -163,7 +163,7 @@ def _meetings_by_registration(schedule_id: int) -> dict[int, set[tuple[int, int,
 
 def agenda_rows(registration: Registration) -> list[dict[str, Any]]:
     """The participant's published meetings for the e-mail: start, end, table, the other side."""
-    from helix.events.services import agenda
+    from helix.events.schedules import agenda
 
     rows = []
     for item in agenda(registration):

@@ -20,7 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from helix.events.models import Event, Registration, Schedule
-from helix.events.services import agenda
+from helix.events.schedules import agenda
 
 _FONTS = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
 FONT, BOLD = "HelixVera", "HelixVeraBold"

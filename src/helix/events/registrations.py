@@ -348,7 +348,7 @@ def decide_signup(
     organisation created unpublished from the name they gave when ``organisation`` is None) or decline.
     A visitor who signed up with an account and gets a new person record is linked to it (they then act
     for their registration)."""
-    locked = EventSignup.objects.select_for_update().select_related("event").get(pk=signup.pk)
+    locked = EventSignup.objects.select_for_update(of=("self",)).select_related("event").get(pk=signup.pk)
     if not can(user, "decide", locked):
         raise PermissionDenied("only the event's organisers decide on sign-ups")
     target = flow.CONFIRMED if confirm else flow.DECLINED

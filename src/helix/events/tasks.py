@@ -14,7 +14,7 @@ from helix.jobs.services import run_job
 @task()
 def optimise_schedule(schedule_id: int) -> dict[str, Any]:
     from helix.events.models import Schedule
-    from helix.events.services import run_schedule
+    from helix.events.schedules import run_schedule
 
     schedule = Schedule.objects.select_related("created_by").get(pk=schedule_id)
     with acting_as(schedule.created_by, TASK):  # the audit trail records the run as its creator's

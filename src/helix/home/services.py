@@ -32,7 +32,7 @@ from helix.core.registry.ladder import EngagementLevel
 from helix.core.symbiosis.synergy import AGREED, PROPOSED
 from helix.events.models import Event, EventMeetingRequest, Registration, Schedule
 from helix.market.models import Feedback, Listing, MeetingRequest, Status
-from helix.people.services import pending_signups
+from helix.people.signups import pending_signups
 from helix.registry.models import (
     Cluster,
     ClusterName,
@@ -180,7 +180,7 @@ def event_requests_to_answer(
 def new_match_count(user: Any, organisation: Organisation, today: dt.date) -> int:
     """Suggested pairs for the organisation's open needs and offers (what its matches page shows) whose
     counterpart is new and that the user has not judged yet."""
-    from helix.market import services as market
+    from helix.market import suggestions as market
 
     found = market.organisation_suggestions(organisation, user)
     pairs = {(s.need.pk, s.offer.pk): s.listing for item in found for s in item["suggestions"]}

@@ -6,6 +6,8 @@ with the active listings. Every save bumps IndexState.seq and stamps the listing
 listings stamped since, and drops those no longer active. Vectors come from ListingVector (written once
 per text by the ``index_listing`` background task); a listing whose vector is not stored yet is
 embedded in memory, so a fresh listing is matched at once, before the worker has run.
+:func:`reindex` re-embeds every listing (the re-index job, ``helix match reindex``, the demo loader);
+the tasks of helix.market.tasks only call it and report.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
@@ -21,15 +23,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F
 
 from helix.core.matching import fit
 from helix.core.matching.embedding import HashingEncoder, TextEncoder, default_encoder
 from helix.core.matching.engine import MatchEngine
 from helix.core.matching.fit import Side
 from helix.core.matching.vector_index import IndexLoadError, VectorIndex, build_index, load_index
+from helix.core.matching.weights import Weights
+from helix.market.convert import core_listing, core_weights, with_match_relations
 from helix.market.models import IndexState, Listing, ListingVector, RankerWeights
-from helix.registry.models import Membership, Site
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -70,62 +73,6 @@ def vector_from_bytes(raw: bytes | memoryview, dim: int) -> npt.NDArray[np.float
     return vector.astype(np.float32)
 
 
-def _listing_queryset(qs: QuerySet[Listing]) -> QuerySet[Listing]:
-    return qs.select_related("organisation", "site", "vector").prefetch_related(
-        "domains",
-        "sectors",
-        "keywords",
-        "organisation__sectors",
-        Prefetch(
-            "organisation__sites", queryset=Site.objects.only("organisation_id", "latitude", "longitude")
-        ),
-        Prefetch(
-            "organisation__memberships",
-            queryset=Membership.objects.only("organisation_id", "cluster_id", "level"),
-        ),
-    )
-
-
-def core_listing(listing: Listing) -> fit.Listing:
-    """The matcher's plain-data view of a listing (uses prefetched relations when present)."""
-    from helix.registry.permissions import AUDIENCE_LEVELS
-
-    organisation = listing.organisation
-    if listing.site is not None and listing.site.latitude is not None and listing.site.longitude is not None:
-        locations: tuple[tuple[float, float], ...] = ((listing.site.latitude, listing.site.longitude),)
-    else:
-        locations = tuple(
-            (site.latitude, site.longitude)
-            for site in organisation.sites.all()
-            if site.latitude is not None and site.longitude is not None
-        )
-    domains = list(listing.domains.all())
-    return fit.Listing(
-        key=listing.pk,
-        side=listing.side,  # type: ignore[arg-type]
-        owner=organisation.pk,
-        owner_kind=organisation.kind,
-        category=listing.category,
-        title=listing.title,
-        description=listing.description,
-        language=listing.language or "en",
-        domains=frozenset(d.pk for d in domains),
-        sectors=frozenset(s.code for s in listing.sectors.all()),
-        owner_sectors=frozenset(s.code for s in organisation.sectors.all()),
-        keywords=frozenset(k.name.lower() for k in listing.keywords.all()),
-        trl=listing.trl,
-        locations=locations,
-        budget_min=float(listing.budget_min) if listing.budget_min is not None else None,
-        budget_max=float(listing.budget_max) if listing.budget_max is not None else None,
-        visibility=listing.visibility,  # type: ignore[arg-type]
-        clusters=frozenset(
-            m.cluster_id for m in organisation.memberships.all() if m.level in AUDIENCE_LEVELS
-        ),
-        owner_name=organisation.name,
-        domain_names={d.pk: d.name for d in domains},
-    )
-
-
 def _stored_vector(listing: Listing, encoder: TextEncoder) -> npt.NDArray[np.float32] | None:
     row: ListingVector | None = getattr(listing, "vector", None)  # none stored: RelatedObjectDoesNotExist
     if (
@@ -156,9 +103,20 @@ def current_seq() -> int:
     return IndexState.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
 
 
-def _latest_weights() -> tuple[int | None, Any]:
-    from helix.market.services import current_weights
+def bump_index_seq() -> int:
+    """Advance the index counter (creating its one row) and return the new value."""
+    state, _created = IndexState.objects.get_or_create(pk=1)
+    IndexState.objects.filter(pk=1).update(seq=F("seq") + 1)
+    state.refresh_from_db()
+    return state.seq
 
+
+def current_weights() -> Weights:
+    """The ranker's weights: the latest learned, or the core's defaults."""
+    return core_weights(RankerWeights.objects.order_by("-created_at", "-pk").first())
+
+
+def _latest_weights() -> tuple[int | None, Weights]:
     row_id = RankerWeights.objects.order_by("-created_at", "-pk").values_list("pk", flat=True).first()
     return row_id, current_weights()
 
@@ -174,7 +132,7 @@ def get_engine() -> MatchEngine:
             engine = MatchEngine(
                 encoder, index_factory=partial(build_index, ann_threshold=settings.HELIX_ANN_THRESHOLD)
             )
-            listings = list(_listing_queryset(Listing.objects.active()).order_by("pk"))
+            listings = list(with_match_relations(Listing.objects.active()).order_by("pk"))
             engine.load(
                 [core_listing(x) for x in listings],
                 vectors_for(listings, encoder),
@@ -205,7 +163,7 @@ def _apply_changes(engine: MatchEngine, *, since: int) -> None:
     changed |= active - present
     if not changed:
         return
-    listings = list(_listing_queryset(Listing.objects.filter(pk__in=changed)).order_by("pk"))
+    listings = list(with_match_relations(Listing.objects.filter(pk__in=changed)).order_by("pk"))
     vectors = vectors_for(listings, engine.encoder)
     for row, listing in enumerate(listings):
         engine.upsert(core_listing(listing), vectors[row])
@@ -284,3 +242,35 @@ def store_vectors(listings: Iterable[Listing], encoder: TextEncoder | None = Non
             },
         )
     return len(todo)
+
+
+def store_listing_vector(listing_id: int) -> int | None:
+    """Embed one saved listing and store its vector; how many were embedded (0: its text did not change),
+    or None when there is no such listing."""
+    listing = with_match_relations(Listing.objects.filter(pk=listing_id)).first()
+    if listing is None:
+        return None
+    return store_vectors([listing])
+
+
+Progress = Callable[[int, int, str], Any]
+
+
+def reindex(progress: Progress | None = None, batch: int = 256) -> dict[str, Any]:
+    """Store current vectors for every listing, in batches, reporting progress; then have every process
+    reload its engine and save the approximate indexes."""
+    encoder = current_encoder()
+    ids = list(Listing.objects.order_by("pk").values_list("pk", flat=True))
+    embedded = 0
+    for start in range(0, len(ids), batch):
+        if progress:
+            progress(start, len(ids), f"embedding listings {start + 1}-{min(len(ids), start + batch)}")
+        chunk = with_match_relations(Listing.objects.filter(pk__in=ids[start : start + batch])).order_by("pk")
+        embedded += store_vectors(list(chunk), encoder)
+    bump_index_seq()
+    if progress:
+        progress(len(ids), len(ids), "updating the match index")
+    save_engine_indexes()
+    if progress:
+        progress(len(ids), len(ids), "done")
+    return {"listings": len(ids), "embedded": embedded, "encoder": encoder_label(encoder)}

@@ -337,7 +337,7 @@ class WhoMeetsWhomFilter(forms.Form):
         self.fields["domain"].choices = [("", _("Any domain")), *domain_choices(self.domains)]
 
     def values(self) -> dict[str, Any]:
-        """Keyword arguments for services.who_should_meet_whom (invalid filters count as not given)."""
+        """Keyword arguments for suggestions.who_should_meet_whom (invalid filters count as not given)."""
         self.is_valid()
         data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
         domain = None

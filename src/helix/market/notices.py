@@ -35,7 +35,8 @@ def listing_indexed(listing_id: int) -> int:
     """Tell the owners of a listing just indexed, and of its counterparts, of strong matches not told
     before. Returns how many notifications were written."""
     from helix.core.matching.fit import Viewer
-    from helix.market.engine import core_listing, get_engine
+    from helix.market.convert import core_listing
+    from helix.market.engine import get_engine
 
     listing = Listing.objects.active().select_related("organisation").filter(pk=listing_id).first()
     if listing is None:

@@ -1,46 +1,36 @@
-"""Needs and offers: save, publish, renew, match, feedback and meeting requests.
+"""Needs and offers: who sees and edits which listing, saving one, and its lifecycle (publish, renew,
+fulfil, withdraw, back to draft).
 
-Pages, the API and the CLI call these functions; the matching itself is helix.core.matching. Each
-save enqueues ``index_listing`` (a background task) that embeds the listing once and stores its vector
-(ListingVector), then bumps IndexState.seq; each process's engine (helix.market.engine) follows that
-counter and applies only what changed.
+Pages, the API and the CLI call these functions; suggestions are helix.market.suggestions, feedback and
+the ranker's weights helix.market.feedback, meeting requests helix.market.meetings. Each save bumps
+IndexState.seq (helix.market.engine) and enqueues ``index_listing`` (a background task) that embeds the
+listing once and stores its vector (ListingVector); each process's engine follows that counter and
+applies only what changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helix.core.access import Role
 from helix.core.matching import lifecycle
-from helix.core.matching.engine import Match
-from helix.core.matching.fit import Viewer
 from helix.core.matching.language import detect_language
-from helix.core.matching.weights import Sample, Weights, learn_weights, ranking_accuracy
-from helix.core.matchmaking.workflows import ASKED, MARKET_MEETING_WORKFLOW
-from helix.core.workflow import TransitionNotAllowed
-from helix.market import notices
+from helix.market.engine import bump_index_seq
 from helix.market.models import (
     LISTING_LIFETIME_DAYS,
     NEED_CATEGORIES,
     OFFER_CATEGORIES,
-    Feedback,
-    IndexState,
     Listing,
-    MeetingRequest,
-    MeetingStatus,
-    RankerWeights,
     Side,
     Status,
-    Verdict,
     Visibility,
 )
 from helix.pagecache import data_changed_on_commit
@@ -49,25 +39,11 @@ from helix.registry.permissions import (
     actor_for,
     can,
     can_edit_organisation,
-    is_cluster_staff,
-    own_organisation_id,
     scope,
     subject_for,
 )
 
 # -- who sees what ---------------------------------------------------------------------------------
-
-
-def viewer_for(user: Any) -> Viewer:
-    """The matcher's view of a user (anonymous visitors see public listings only): the permission
-    engine's actor, so matching and lists read the same memberships (registry.permissions)."""
-    actor = actor_for(user)
-    return Viewer(
-        organisation=actor.organisation,
-        member_of=actor.member_of,
-        staff_of=actor.staff_of,
-        is_superuser=actor.is_superuser,
-    )
 
 
 def visible_listings(user: Any) -> QuerySet[Listing]:
@@ -287,14 +263,6 @@ def schedule_indexing(listing_id: int) -> None:
     transaction.on_commit(lambda: index_listing.enqueue(listing_id))
 
 
-def bump_index_seq() -> int:
-    """Advance the index counter (creating its one row) and return the new value."""
-    state, _created = IndexState.objects.get_or_create(pk=1)
-    IndexState.objects.filter(pk=1).update(seq=F("seq") + 1)
-    state.refresh_from_db()
-    return state.seq
-
-
 # -- the lifecycle (helix.core.matching.lifecycle) ----------------------------------------------------------
 
 
@@ -469,259 +437,3 @@ def expiring_soon(organisation_ids: Sequence[int], within_days: int = 14) -> Que
         status=Status.PUBLISHED,
         expires_on__lte=today + dt.timedelta(days=within_days),
     )
-
-
-# -- matching --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A match with the listing it suggests, ready for a page or the API."""
-
-    match: Match
-    listing: Listing  # the suggested counterpart
-    need: Listing
-    offer: Listing
-
-
-def suggestions_for(listing: Listing, user: Any, *, limit: int = 10) -> list[Suggestion]:
-    """The counterparts ``user`` may see for ``listing``, best first, with explanations."""
-    from helix.market.engine import core_listing, get_engine
-
-    engine = get_engine()
-    matches = engine.matches(core_listing(listing), viewer_for(user), limit=limit)
-    return _attach(matches, listing, user)
-
-
-def _attach(matches: Sequence[Match], query: Listing | None, user: Any) -> list[Suggestion]:
-    """The engine's matches as suggestions, keeping only pairs whose two listings ``user`` may see now.
-
-    The engine filters by what it indexed; the database says what holds now (a listing expired since, an
-    owner who left the cluster, a write that bypassed the services), so both sides are asked again here,
-    in the same query that loads them: no page, API or export shows a pair with a listing its viewer may
-    not see. ``query`` (the listing asked about) was checked by the caller.
-    """
-    keys = {m.candidate for m in matches} | {m.need for m in matches} | {m.offer for m in matches}
-    rows = {
-        row.pk: row
-        for row in visible_listings(user)
-        .filter(pk__in=keys)
-        .select_related("organisation", "site")
-        .prefetch_related("domains")
-    }
-    if query is not None:
-        rows[query.pk] = query
-    out = []
-    for m in matches:
-        if m.candidate in rows and m.need in rows and m.offer in rows:
-            out.append(Suggestion(m, rows[m.candidate], rows[m.need], rows[m.offer]))
-    return out
-
-
-def organisation_suggestions(organisation: Organisation, user: Any, *, limit: int = 10) -> list[Any]:
-    """Organisations complementing ``organisation``: whose offers meet its needs or whose needs its offers
-    meet. Without listings of its own, nothing is suggested (the page says to publish one)."""
-    from helix.market.engine import _listing_queryset, core_listing, get_engine
-
-    # Only the organisation's listings this user may see stand in for it: a members-only or staff-only
-    # need must not show through the pairs it produces. Their relations are read in a fixed number of
-    # queries, however many listings (core_listing reads sectors, keywords, sites and memberships).
-    own = list(
-        _listing_queryset(
-            visible_listings(user).filter(
-                organisation=organisation, status=Status.PUBLISHED, expires_on__gte=timezone.localdate()
-            )
-        )
-    )
-    if not own:
-        return []
-    engine = get_engine()
-    found = engine.organisation_matches([core_listing(x) for x in own], viewer_for(user), limit=limit)
-    orgs = Organisation.objects.in_bulk([om.organisation for om in found])
-    pairs = _attach([m for om in found for m in om.matches], None, user)
-    by_pair = {(s.match.need, s.match.offer): s for s in pairs}
-    out = []
-    for om in found:
-        shown = [by_pair[(m.need, m.offer)] for m in om.matches if (m.need, m.offer) in by_pair]
-        if om.organisation in orgs and shown:  # an organisation only through pairs the user may see
-            out.append({"organisation": orgs[om.organisation], "score": om.score, "suggestions": shown})
-    return out
-
-
-def who_should_meet_whom(
-    user: Any,
-    *,
-    cluster: Any = None,
-    domain: Any = None,
-    region: str = "",
-    kind: str = "",
-    per_need: int = 3,
-    min_score: float | None = None,
-    limit: int = 500,
-) -> list[Suggestion]:
-    """Staff view: for every active need in scope, its best offers; pairs best first, one per org pair."""
-    from helix.market.engine import get_engine
-
-    if not is_cluster_staff(user):
-        raise PermissionDenied("cluster staff only")
-    needs = visible_listings(user).filter(
-        side=Side.NEED, status=Status.PUBLISHED, expires_on__gte=timezone.localdate()
-    )
-    needs = filter_listings(
-        needs,
-        cluster=None if domain is not None else cluster,
-        domains=[domain] if domain is not None else (),
-        regions=[region] if region else (),
-        kinds=[kind] if kind else (),
-    )
-    engine = get_engine()
-    matches = engine.pairs(
-        sorted(set(needs.values_list("pk", flat=True))),
-        viewer_for(user),
-        per_need=per_need,
-        min_score=min_score,
-    )
-    seen: set[tuple[int, int]] = set()
-    chosen = []
-    for m in matches:
-        need_owner = engine.get(m.need).owner
-        offer_owner = engine.get(m.offer).owner
-        if (need_owner, offer_owner) in seen:
-            continue
-        seen.add((need_owner, offer_owner))
-        chosen.append(m)
-        if len(chosen) >= limit:
-            break
-    return _attach(chosen, None, user)
-
-
-# -- feedback and learning -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def record_feedback(user: Any, need: Listing, offer: Listing, verdict: str) -> Feedback:
-    """Store ``user``'s verdict on the (need, offer) suggestion with the features it was scored on."""
-    from helix.market.engine import get_engine, pair_features
-
-    if verdict not in Verdict.values:
-        raise ValidationError({"verdict": _("Unknown verdict “%(verdict)s”.") % {"verdict": verdict}})
-    if need.side != Side.NEED or offer.side != Side.OFFER:
-        raise ValidationError({"need": _("Feedback is given on a need and an offer.")})
-    if not (can(user, "feedback", need) and can(user, "feedback", offer)):
-        raise PermissionDenied("not visible to you")
-    from helix.core.matching.engine import UnknownListing
-
-    engine = get_engine()
-    try:
-        features = pair_features(need, offer)
-    except UnknownListing:  # never a suggestion: one organisation's own pair, or a listing not matched
-        raise ValidationError(
-            {"need": _("This need and offer are never suggested together, so they take no feedback.")}
-        ) from None
-    weights_row = RankerWeights.objects.order_by("-created_at", "-pk").first()
-    feedback, _created = Feedback.objects.update_or_create(
-        user=user,
-        need=need,
-        offer=offer,
-        verdict=verdict,
-        defaults={
-            "score": engine.weights.score(features),
-            "features": features,
-            "weights": weights_row,
-        },
-    )
-    if verdict == Verdict.NOT_RELEVANT:
-        Feedback.objects.filter(user=user, need=need, offer=offer, verdict=Verdict.RELEVANT).delete()
-    elif verdict == Verdict.RELEVANT:
-        Feedback.objects.filter(user=user, need=need, offer=offer, verdict=Verdict.NOT_RELEVANT).delete()
-    return feedback
-
-
-def current_weights() -> Weights:
-    row = RankerWeights.objects.order_by("-created_at", "-pk").first()
-    if row is None:
-        return Weights()
-    return Weights(row.values, row.trained_on, row.note)
-
-
-def learn_from_feedback() -> RankerWeights | None:
-    """Fit new ranker weights to all feedback; stored (and used) only when enough verdicts exist and
-    they order the feedback at least as well as the current weights."""
-    samples = [Sample(f.features, f.verdict) for f in Feedback.objects.only("features", "verdict")]
-    prior = current_weights()
-    learned = learn_weights(samples, prior)
-    if learned.trained_on == prior.trained_on and learned.values == prior.values:
-        return None
-    before = ranking_accuracy(samples, prior)
-    after = ranking_accuracy(samples, learned)
-    if before is not None and after is not None and after < before:
-        return None
-    row = RankerWeights.objects.create(
-        values=dict(learned.values),
-        trained_on=learned.trained_on,
-        note=learned.note,
-        accuracy_before=before,
-        accuracy_after=after,
-    )
-    bump_index_seq()
-    return row
-
-
-# -- meetings --------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def request_meeting(user: Any, need: Listing, offer: Listing, *, message: str = "") -> MeetingRequest:
-    """Ask that the owners of ``need`` and ``offer`` meet. The asker must own one side (or be staff of
-    it); the other side's organisation receives the request. Events take open requests from here."""
-    own = own_organisation_id(user)
-    if need.side != Side.NEED or offer.side != Side.OFFER:
-        raise ValidationError({"need": _("A meeting is requested between a need and an offer.")})
-    if not (can(user, "request_meeting", need) and can(user, "request_meeting", offer)):
-        raise PermissionDenied("not visible to you")
-    if own == need.organisation_id or (own != offer.organisation_id and can_edit_listing(user, need)):
-        asking, asked = need.organisation, offer.organisation
-    elif own == offer.organisation_id or can_edit_listing(user, offer):
-        asking, asked = offer.organisation, need.organisation
-    else:
-        raise PermissionDenied("you act for neither side")
-    if asking.pk == asked.pk:
-        raise ValidationError({"offer": _("Both listings belong to the same organisation.")})
-    existing = MeetingRequest.objects.filter(
-        need=need, offer=offer, from_organisation=asking, status=MeetingStatus.REQUESTED
-    ).first()
-    if existing:
-        return existing
-    meeting = MeetingRequest.objects.create(
-        need=need,
-        offer=offer,
-        requested_by=user if getattr(user, "pk", None) else None,
-        from_organisation=asking,
-        to_organisation=asked,
-        message=message,
-    )
-    record_feedback(user, need, offer, Verdict.CONTACTED)
-    notices.meeting_requested(meeting)  # the organisation asked hears of it (helix.market.notices)
-    return meeting
-
-
-@transaction.atomic
-def answer_meeting(user: Any, meeting: MeetingRequest, accept: bool) -> MeetingRequest:
-    if not (
-        user.is_superuser
-        or own_organisation_id(user) == meeting.to_organisation_id
-        or can_edit_organisation(user, meeting.to_organisation)
-    ):
-        raise PermissionDenied("only the asked organisation answers")
-    # The request's lifecycle is data (helix.core.matchmaking.workflows); the asked side answers an open one.
-    meeting.refresh_from_db(fields=["status"])
-    target = MeetingStatus.ACCEPTED if accept else MeetingStatus.DECLINED
-    try:
-        MARKET_MEETING_WORKFLOW.check(meeting.status, target, {ASKED})
-    except TransitionNotAllowed:
-        raise ValidationError({"status": _("This request was already answered.")}) from None
-    meeting.status = target
-    meeting.responded_at = timezone.now()
-    meeting.save(update_fields=["status", "responded_at"])
-    notices.meeting_answered(meeting)  # the asker hears the answer
-    return meeting

@@ -1,16 +1,34 @@
 """Importing needs and offers from a CSV file or an XLSX workbook (the first sheet): atomic, every error
 named by row and column, a dry run. ``helix listings import`` runs it; the layout is the one
 ``helix listings list --format csv`` writes (see helix.cli.listings for the columns).
+
+Files are read and cells parsed by the registry import's rules (helix.core.registry.records: ``read_csv``,
+``Column`` and ``parse_cell``, which refuses formulas); this module declares the listing columns
+(:func:`listing_columns`) and checks the rows against the database and the user's permissions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from helix.core.registry.nace import UnknownNaceCode, normalise_nace
+from helix.core.registry.records import (
+    CellError,
+    Column,
+    Parser,
+    Source,
+    Vocabulary,
+    choice,
+    column_name,
+    parse_cell,
+    read_csv,
+    text,
+)
 
 COLUMNS = (
     "id",
@@ -71,13 +89,8 @@ class ListingImport:
         return f"Imported {self.file}: created {created}, updated {updated}, unchanged {unchanged}"
 
 
-class CellProblem(ValueError):
-    """A cell's text is not a valid value for its column."""
-
-
 def read_table(path: Path) -> tuple[Any, list[Any]]:
     """The CSV file, or the first sheet of the workbook, as a records.Table (or None, with errors)."""
-    from helix.core.registry.records import Source, read_csv
     from helix.spreadsheets import import_limits, read_workbook
 
     limits = import_limits()
@@ -87,86 +100,112 @@ def read_table(path: Path) -> tuple[Any, list[Any]]:
     return (sheets[0][1], []) if sheets else (None, errors)
 
 
-def clean(raw: str) -> str:
-    """The cell's text, refusing what a spreadsheet would run as a formula unless an apostrophe escapes it
-    (the rule of the registry import)."""
-    from helix.core.registry.records import FORMULA_STARTS, is_formula_like
+def _trimmed(parse: Parser, *, required: bool, empty: Any) -> Parser:
+    """``parse`` on the cell's text without trailing spaces: records.parse_cell strips a cell, but keeps
+    what follows an apostrophe-escaped formula sign as it is; a listings file trims that too."""
 
-    rest = raw.lstrip("'")
-    if raw.startswith("'") and rest and rest[0] in FORMULA_STARTS:
-        return raw[1:].rstrip()
-    if is_formula_like(raw):
-        raise CellProblem(
-            f"{raw[:40]!r} starts like a formula, which is not accepted "
-            "(prefix an apostrophe if the text is meant literally)"
-        )
-    return raw.strip()
+    def run(raw: str, vocab: Vocabulary) -> Any:
+        literal = raw.rstrip()
+        if not literal:  # an apostrophe before nothing but a tab or a carriage return
+            if required:
+                raise CellError("required, but empty")
+            return empty
+        return parse(literal, vocab)
+
+    return run
+
+
+def _as_text(raw: str, _vocab: Vocabulary) -> str:
+    return raw
 
 
 def split(text: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
-def whole_number(text: str, low: int, high: int) -> int:
-    try:
-        value = int(text.replace(" ", "").replace("_", ""))
-    except ValueError:
-        raise CellProblem(f"{text!r} is not a whole number") from None
-    if not low <= value <= high:
-        raise CellProblem(f"{value} is not between {low} and {high}")
-    return value
-
-
-def parse_cell(column: str, text: str, choices: dict[str, Sequence[str]]) -> Any:
-    """The value of a non-empty cell of ``column``."""
-    from helix.core.registry.nace import UnknownNaceCode, normalise_nace
-
-    if column == "id":
-        return whole_number(text, 1, sys.maxsize)
-    if column in choices:
-        value = text.lower()
-        if value not in choices[column]:
-            raise CellProblem(f"{text!r} is not one of: {', '.join(choices[column])}")
-        return value
-    if column == "title" and len(text) > 200:
-        raise CellProblem(f"{len(text)} characters, at most 200 are allowed")
-    if column == "trl":
-        return whole_number(text, 1, 9)
-    if column in ("budget_min", "budget_max"):
-        return whole_number(text, 0, MAX_EUROS)
-    if column == "deadline":
+def whole_number(low: int, high: int) -> Parser:
+    def parse(raw: str, _vocab: Vocabulary) -> int:
         try:
-            return dt.date.fromisoformat(text)
+            value = int(raw.replace(" ", "").replace("_", ""))
         except ValueError:
-            raise CellProblem(f"{text!r} is not a date written YYYY-MM-DD") from None
-    if column == "domains":
-        keys = []
-        for part in split(text):
-            cluster, _, slug = part.partition("/")
-            if not cluster.strip() or not slug.strip():
-                raise CellProblem(f"{part!r} is not cluster/slug")
-            keys.append((cluster.strip(), slug.strip()))
-        return list(dict.fromkeys(keys))
-    if column == "sectors":
-        codes, problems = [], []
-        for part in split(text):
-            try:
-                codes.append(normalise_nace(part))
-            except UnknownNaceCode as exc:
-                problems.append(str(exc))
-        if problems:
-            raise CellProblem("; ".join(problems))
-        return list(dict.fromkeys(codes))
-    if column == "keywords":
-        words = list(dict.fromkeys(" ".join(part.lower().split()) for part in split(text)))
-        long = [w for w in words if len(w) > 80]
-        if long:
-            raise CellProblem(f"keyword {long[0]!r} is longer than 80 characters")
-        return words
-    return text
+            raise CellError(f"{raw!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise CellError(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
+
+
+def deadline(raw: str, _vocab: Vocabulary) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise CellError(f"{raw!r} is not a date written YYYY-MM-DD") from None
+
+
+def domain_keys(raw: str, _vocab: Vocabulary) -> list[tuple[str, str]]:
+    keys = []
+    for part in split(raw):
+        cluster, _, slug = part.partition("/")
+        if not cluster.strip() or not slug.strip():
+            raise CellError(f"{part!r} is not cluster/slug")
+        keys.append((cluster.strip(), slug.strip()))
+    return list(dict.fromkeys(keys))
+
+
+def sector_codes(raw: str, _vocab: Vocabulary) -> list[str]:
+    """NACE codes in the order written (the errors about unknown sectors name them in that order)."""
+    codes, problems = [], []
+    for part in split(raw):
+        try:
+            codes.append(normalise_nace(part))
+        except UnknownNaceCode as exc:
+            problems.append(str(exc))
+    if problems:
+        raise CellError("; ".join(problems))
+    return list(dict.fromkeys(codes))
+
+
+def keyword_list(raw: str, _vocab: Vocabulary) -> list[str]:
+    words = list(dict.fromkeys(" ".join(part.lower().split()) for part in split(raw)))
+    long = [w for w in words if len(w) > 80]
+    if long:
+        raise CellError(f"keyword {long[0]!r} is longer than 80 characters")
+    return words
+
+
+def listing_columns(choices: Mapping[str, Sequence[str]]) -> dict[str, Column]:
+    """The columns of a listings file as the registry import's :class:`Column` (parsed by its
+    ``parse_cell``: formulas refused, the apostrophe escape, required cells), by name. ``choices``: the
+    allowed values of side, category, visibility and status. An empty cell is None (a list column: [])."""
+
+    def one_of(name: str) -> Parser:
+        return choice(lambda _vocab: choices[name])
+
+    parsers: dict[str, Parser] = {
+        "id": whole_number(1, sys.maxsize),
+        "organisation": _as_text,
+        "title": text(200),
+        "description": _as_text,
+        "domains": domain_keys,
+        "sectors": sector_codes,
+        "keywords": keyword_list,
+        "trl": whole_number(1, 9),
+        "budget_min": whole_number(0, MAX_EUROS),
+        "budget_max": whole_number(0, MAX_EUROS),
+        "deadline": deadline,
+        **{name: one_of(name) for name in choices},
+    }
+    columns = {}
+    for name in COLUMNS:
+        required, empty = name in REQUIRED, EMPTY.get(name)
+        parse = _trimmed(parsers[name], required=required, empty=empty)
+        columns[name] = Column(name, parse, required=required, empty=empty)
+    return columns
 
 
 EMPTY: dict[str, Any] = {"domains": [], "sectors": [], "keywords": []}
+NO_VOCABULARY = Vocabulary((), (), (), (), ())  # the listing columns read no registry vocabulary
 
 
 class ImportPlan:
@@ -185,14 +224,13 @@ class ImportPlan:
             "visibility": Visibility.values,
             "status": Status.values,
         }
+        self.columns = listing_columns(self.choices)
         self._may_post: dict[int, bool] = {}
 
     def error(self, row: int | None, column: str | None, message: str) -> None:
         self.errors.append(self.table.source.error(row, column, message))
 
     def positions(self) -> dict[str, int] | None:
-        from helix.core.registry.records import column_name
-
         found: dict[str, int] = {}
         for index, raw in enumerate(self.table.header):
             name = column_name(raw).rstrip("*")
@@ -218,18 +256,12 @@ class ImportPlan:
                 if index not in positions.values() and cell.strip():
                     self.error(number, f"#{index + 1}", "a value in a column without a name")
                     ok = False
-            for column, index in positions.items():
+            for name, index in positions.items():  # in file order, as the errors are
                 raw = cells[index] if index < len(cells) else ""
                 try:
-                    text = clean(raw)
-                    if not text:
-                        if column in REQUIRED:
-                            raise CellProblem("required, but empty")
-                        values[column] = EMPTY.get(column)
-                    else:
-                        values[column] = parse_cell(column, text, self.choices)
-                except CellProblem as exc:
-                    self.error(number, column, str(exc))
+                    values[name] = parse_cell(self.columns[name], raw, NO_VOCABULARY)
+                except CellError as exc:
+                    self.error(number, name, str(exc))
                     ok = False
             if ok:
                 parsed.append((number, values))

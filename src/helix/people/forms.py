@@ -1,6 +1,7 @@
 """Forms of the people pages: invitations (one, a colleague, a file), accepting, signing up, deciding.
 
-Forms check what was typed; who may do what and the lifecycles are the services' (helix.people.services).
+Forms check what was typed; who may do what and the lifecycles are the services' (helix.people.invitations,
+joining, signups).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from helix.people import services
+from helix.people.invitations import inviting_clusters, inviting_organisations
 from helix.registry.models import LANGUAGE_CODES, LANGUAGES, Cluster, Organisation, OrganisationKind
 from helix.uploads import check_table_upload
 
@@ -85,8 +86,8 @@ class _OrganisationChoice(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = services.inviting_organisations(user).order_by("name")
-        self.fields["cluster"].queryset = services.inviting_clusters(user)
+        self.fields["organisation"].queryset = inviting_organisations(user).order_by("name")
+        self.fields["cluster"].queryset = inviting_clusters(user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

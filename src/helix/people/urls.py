@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helix.people import views
+from helix.people import signup_views, views
 
 app_name = "people"
 
@@ -12,9 +12,9 @@ urlpatterns = [
     path("invitations/<int:pk>/resend/", views.resend, name="invitation_resend"),
     path("invitations/<int:pk>/revoke/", views.revoke, name="invitation_revoke"),
     path("invitation/<str:token>/", views.accept, name="accept"),
-    path("sign-up/", views.signup, name="signup"),
-    path("sign-up/sent/", views.signup_sent, name="signup_sent"),
-    path("sign-up/confirm/<str:token>/", views.signup_confirm, name="signup_confirm"),
-    path("sign-ups/", views.signups, name="signups"),
-    path("sign-ups/<int:pk>/", views.signup_decide, name="signup_decide"),
+    path("sign-up/", signup_views.signup, name="signup"),
+    path("sign-up/sent/", signup_views.signup_sent, name="signup_sent"),
+    path("sign-up/confirm/<str:token>/", signup_views.signup_confirm, name="signup_confirm"),
+    path("sign-ups/", signup_views.signups, name="signups"),
+    path("sign-ups/<int:pk>/", signup_views.signup_decide, name="signup_decide"),
 ]

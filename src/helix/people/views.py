@@ -1,8 +1,8 @@
-"""People pages: invite (one person, a colleague, a file), the invitations, accepting an invitation, the
-public sign-up and the staff's sign-up requests.
+"""People pages: invite (one person, a colleague, a file), the invitations, accepting an invitation.
 
 Views parse input, ask helix.registry.permissions (the rules are in helix.people.permissions), call
-helix.people.services and render.
+helix.people.invitations, invitation_lists and joining, and render. The public sign-up and the staff's
+sign-up requests are in signup_views.
 """
 
 from __future__ import annotations
@@ -28,44 +28,34 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from helix.accounts import refusal
 from helix.actions import act, error_text
 from helix.core.people.lifecycle import (
     COLLEAGUE_INVITATIONS_PER_DAY,
     INVITATION_WORKFLOW,
     MANAGER,
     InvitationStatus,
-    SignupStatus,
 )
 from helix.core.people.roster import COLUMN_NAMES, MAX_ROWS
 from helix.core.registry.records import RowError, Table
-from helix.people import services
+from helix.people import invitation_lists, joining
+from helix.people import invitations as invitation_service
 from helix.people.forms import (
     AcceptForm,
-    ApproveForm,
     ColleagueForm,
     InvitationFileForm,
     InviteForm,
-    RejectForm,
-    SignupForm,
 )
 from helix.people.models import (
     INVITATION_STATUS_LABELS,
-    SIGNUP_STATUS_LABELS,
     Invitation,
     InvitationKind,
-    SignupRequest,
 )
-from helix.ratelimit import client_ip, over_limit
 from helix.registry.models import Organisation
-from helix.registry.permissions import actor_for, can, may, scope
+from helix.registry.permissions import actor_for, may, scope
 from helix.spreadsheets import read_table
 
 HOME = "/"
 PAGE_SIZE = 50
-# Sign-up forms sent from one address, and requests for one e-mail address, per HELIX_RATE_LIMIT_MINUTES.
-SIGNUPS_PER_ADDRESS = 10
-SIGNUPS_PER_EMAIL = 3
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -75,12 +65,12 @@ def _back(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _staff_gate(request: HttpRequest, model: type[Any] = Invitation) -> None:
+def staff_gate(request: HttpRequest, model: type[Any] = Invitation) -> None:
     if not may(request.user, "list", model):
         raise PermissionDenied(_("Only cluster staff invite people and decide sign-up requests."))
 
 
-def _form_error(form: Any, exc: ValidationError | PermissionDenied) -> None:
+def form_error(form: Any, exc: ValidationError | PermissionDenied) -> None:
     if isinstance(exc, PermissionDenied):
         form.add_error(None, str(exc) or _("You may not do this."))
     elif hasattr(exc, "error_dict") and all(name in form.fields for name in exc.error_dict):
@@ -93,7 +83,7 @@ INVITEE_FIELDS = ("email", "first_name", "last_name", "language", "job_title", "
 
 
 def _invitee(data: dict[str, Any]) -> dict[str, Any]:
-    """The person and the letter of an invitation form, as ``services.invite`` takes them."""
+    """The person and the letter of an invitation form, as ``invitations.invite`` takes them."""
     return {name: data[name] for name in INVITEE_FIELDS}
 
 
@@ -102,18 +92,18 @@ def _invitee(data: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 def invite(request: HttpRequest) -> HttpResponse:
-    _staff_gate(request)
+    staff_gate(request)
     initial: dict[str, Any] = {}
     chosen = request.GET.get("organisation", "")
     if chosen:
-        organisation = services.inviting_organisations(request.user).filter(slug=chosen).first()
+        organisation = invitation_service.inviting_organisations(request.user).filter(slug=chosen).first()
         if organisation is not None:
             initial["organisation"] = organisation.pk
     form = InviteForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            invitation = services.invite(
+            invitation = invitation_service.invite(
                 by=request.user,
                 **_invitee(data),
                 organisation=data["organisation"],
@@ -122,7 +112,7 @@ def invite(request: HttpRequest) -> HttpResponse:
                 cluster=data["cluster"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request,
@@ -146,13 +136,13 @@ def _read_table(upload: Any) -> tuple[Table | None, list[RowError]]:
 @login_required
 def invite_file(request: HttpRequest) -> HttpResponse:
     """Upload a list, see who would be invited (or every error), confirm: all are invited, or none."""
-    _staff_gate(request)
+    staff_gate(request)
     context: dict[str, Any] = {"tab": "file", "columns": COLUMN_NAMES, "max_rows": MAX_ROWS}
     if request.method == "POST" and "plan" in request.POST:
         try:
-            planned = services.open_plan(request.user, request.POST["plan"])
+            planned = invitation_lists.open_plan(request.user, request.POST["plan"])
             language = request.POST.get("language", settings.LANGUAGE_CODE)
-            sent = services.invite_many(request.user, planned, language=language)
+            sent = invitation_lists.invite_many(request.user, planned, language=language)
         except ValidationError as exc:
             messages.error(request, error_text(exc))
             return redirect("people:invite_file")
@@ -165,16 +155,16 @@ def invite_file(request: HttpRequest) -> HttpResponse:
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         table, errors = _read_table(form.cleaned_data["file"])
-        planned: list[services.PlannedInvitation] = []
+        planned: list[invitation_lists.PlannedInvitation] = []
         if table is not None and not errors:
-            planned, errors = services.plan_invitations(
+            planned, errors = invitation_lists.plan_invitations(
                 request.user, table, language=form.cleaned_data["language"]
             )
         context.update(
             {
                 "errors": errors,
                 "planned": planned,
-                "plan": services.seal_plan(request.user, planned) if planned else "",
+                "plan": invitation_lists.seal_plan(request.user, planned) if planned else "",
                 "language": form.cleaned_data["language"],
                 "file_name": Path(form.cleaned_data["file"].name).name,
             }
@@ -214,10 +204,11 @@ def _invitation_rows(request: HttpRequest, invitations: list[Invitation]) -> lis
 
 @login_required
 def invitations(request: HttpRequest) -> HttpResponse:
-    _staff_gate(request)
+    staff_gate(request)
     state = request.GET.get("state", "")
     state = state if state in STATE_FILTERS else ""
-    queryset = services.invitations_in_state(scope(request.user, "view", Invitation.objects.all()), state)
+    visible = scope(request.user, "view", Invitation.objects.all())
+    queryset = invitation_service.invitations_in_state(visible, state)
     queryset = queryset.select_related("organisation", "cluster", "invited_by").prefetch_related(
         "cluster__names"
     )
@@ -255,7 +246,7 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _visible_invitation(request, pk)
     return act(
         request,
-        lambda: services.resend(invitation, by=request.user),
+        lambda: invitation_service.resend(invitation, by=request.user),
         redirect(_back(request, reverse("people:invitations"))),
         done=_("Sent again to %(email)s, with a new link.") % {"email": invitation.email},
     )
@@ -267,7 +258,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _visible_invitation(request, pk)
     return act(
         request,
-        lambda: services.revoke(invitation, by=request.user),
+        lambda: invitation_service.revoke(invitation, by=request.user),
         redirect(_back(request, reverse("people:invitations"))),
         done=_("The invitation of %(email)s is revoked: its link no longer works.")
         % {"email": invitation.email},
@@ -279,7 +270,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def colleague(request: HttpRequest) -> HttpResponse:
-    if not services.may_invite_colleagues(request.user):
+    if not invitation_service.may_invite_colleagues(request.user):
         raise PermissionDenied(
             _("Colleagues are invited by the people of an organisation. Your account belongs to none.")
         )
@@ -288,11 +279,11 @@ def colleague(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            invitation = services.invite(
+            invitation = invitation_service.invite(
                 by=request.user, **_invitee(data), organisation=organisation, kind=InvitationKind.COLLEAGUE
             )
         except (ValidationError, PermissionDenied) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request, _("The invitation is on its way to %(email)s.") % {"email": invitation.email}
@@ -310,7 +301,7 @@ def colleague(request: HttpRequest) -> HttpResponse:
             "form": form,
             "organisation": organisation,
             "rows": _invitation_rows(request, sent),
-            "left": services.colleague_invitations_left(request.user),
+            "left": invitation_service.colleague_invitations_left(request.user),
             "per_day": COLLEAGUE_INVITATIONS_PER_DAY,
         },
     )
@@ -322,27 +313,27 @@ def colleague(request: HttpRequest) -> HttpResponse:
 def _link_problem(request: HttpRequest, invitation: Invitation | None) -> HttpResponse | None:
     if invitation is None:
         return render(request, "people/link_invalid.html", {"problem": "unknown"}, status=404)
-    services.record_expiry(invitation)
+    joining.record_expiry(invitation)
     state = invitation.state()
     if state is InvitationStatus.PENDING:
         return None
-    context = {"problem": state.value, **services.invitation_context(invitation)}
+    context = {"problem": state.value, **invitation_service.invitation_context(invitation)}
     return render(request, "people/link_invalid.html", context, status=410)
 
 
 def accept(request: HttpRequest, token: str) -> HttpResponse:
     """The link of the invitation e-mail: choose a password (or use the account one is logged in with)."""
-    invitation = services.find_invitation(token)
+    invitation = joining.find_invitation(token)
     problem = _link_problem(request, invitation)
     if problem is not None:
         return problem
     assert invitation is not None
-    context: dict[str, Any] = services.invitation_context(invitation)
+    context: dict[str, Any] = invitation_service.invitation_context(invitation)
     if request.user.is_authenticated:
-        context["refusal"] = services.joining_refusal(invitation, request.user)
+        context["refusal"] = joining.joining_refusal(invitation, request.user)
         if request.method == "POST" and not context["refusal"]:
             try:
-                services.accept_with_account(invitation, request.user)
+                joining.accept_with_account(invitation, request.user)
             except ValidationError as exc:
                 context["refusal"] = error_text(exc)
             else:
@@ -352,13 +343,13 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
                 )
                 return redirect(HOME)
         return render(request, "people/accept_signed_in.html", context)
-    if services.account_exists(invitation.email):
+    if joining.account_exists(invitation.email):
         context["login_url"] = f"{reverse('login')}?next={request.path}"
         return render(request, "people/accept_existing.html", context)
     form = AcceptForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.accept(
+            user = joining.accept(
                 invitation,
                 password=form.cleaned_data["password1"],
                 first_name=form.cleaned_data["first_name"],
@@ -376,130 +367,3 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(HOME)
     context["form"] = form
     return render(request, "people/accept.html", context)
-
-
-# -- sign-up ------------------------------------------------------------------------------------------------
-
-
-def signup(request: HttpRequest) -> HttpResponse:
-    """The public sign-up form. Whatever the address, the answer is the same page ("look in your
-    mailbox"); the e-mail says the rest to the mailbox's owner only."""
-    form = SignupForm(request.POST or None)
-    if request.method == "POST":
-        window = 60 * settings.HELIX_RATE_LIMIT_MINUTES
-        if over_limit("signup", client_ip(request), limit=SIGNUPS_PER_ADDRESS, window_seconds=window):
-            return refusal(request, "signup")
-        if form.is_valid():
-            data = form.cleaned_data
-            if data.get("website"):  # a robot filled in the field people do not see
-                return redirect("people:signup_sent")
-            email = data["email"].strip().lower()
-            if over_limit("signup-email", email, limit=SIGNUPS_PER_EMAIL, window_seconds=window):
-                return refusal(request, "signup")
-            services.request_signup(
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                password=data["password1"],
-                organisation=data["directory_organisation"],
-                organisation_name=data["organisation"],
-                cluster=data["cluster"],
-                message=data["message"],
-                language=(request.LANGUAGE_CODE or "en")[:2],
-            )
-            return redirect("people:signup_sent")
-    directory = Organisation.objects.filter(is_published=True).order_by("name").values_list("name", flat=True)
-    return render(request, "people/signup.html", {"form": form, "directory": directory[:2000]})
-
-
-def signup_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "people/signup_sent.html")
-
-
-def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    outcome, signup_request = services.confirm_signup(token)
-    status = 200 if outcome in (services.CONFIRMED, services.ALREADY) else 410
-    return render(
-        request, "people/signup_confirmed.html", {"outcome": outcome, "signup": signup_request}, status=status
-    )
-
-
-# -- staff: sign-up requests --------------------------------------------------------------------------------
-
-SIGNUP_FILTERS = {
-    SignupStatus.PENDING.value: SIGNUP_STATUS_LABELS[SignupStatus.PENDING],
-    SignupStatus.APPROVED.value: SIGNUP_STATUS_LABELS[SignupStatus.APPROVED],
-    SignupStatus.REJECTED.value: SIGNUP_STATUS_LABELS[SignupStatus.REJECTED],
-}
-
-
-@login_required
-def signups(request: HttpRequest) -> HttpResponse:
-    _staff_gate(request, SignupRequest)
-    state = request.GET.get("state", SignupStatus.PENDING.value)
-    state = state if state in SIGNUP_FILTERS else SignupStatus.PENDING.value
-    queryset = services.signups_for(request.user).filter(status=state)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "people/signups.html",
-        {"tab": "signups", "page_obj": page, "state": state, "states": SIGNUP_FILTERS.items()},
-    )
-
-
-@login_required
-def signup_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    signup_request = get_object_or_404(services.signups_for(request.user), pk=pk)
-    if not can(request.user, "decide", signup_request):
-        raise PermissionDenied(_("You may not decide this sign-up request."))
-    initial = services.approval_defaults(signup_request, request.user)
-    decision = request.POST.get("decision") if request.method == "POST" else None
-    approve_form = ApproveForm(
-        request.POST if decision == "approve" else None, user=request.user, initial=initial
-    )
-    reject_form = RejectForm(request.POST if decision == "reject" else None)
-    if decision == "approve" and approve_form.is_valid():
-        data = approve_form.cleaned_data
-        try:
-            user = services.approve_signup(
-                signup_request,
-                by=request.user,
-                organisation=data["organisation"],
-                new_organisation=data["new_organisation"],
-                organisation_kind=data["organisation_kind"] or "company",
-                cluster=data["cluster"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            _form_error(approve_form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s has an account now (user name %(username)s) and was told by e-mail.")
-                % {"name": signup_request.full_name, "username": user.get_username()},
-            )
-            return redirect("people:signups")
-    elif decision == "reject" and reject_form.is_valid():
-        try:
-            services.reject_signup(signup_request, by=request.user, reason=reject_form.cleaned_data["reason"])
-        except (ValidationError, PermissionDenied) as exc:
-            _form_error(reject_form, exc)
-        else:
-            messages.success(
-                request,
-                _("The request of %(name)s is rejected; they were told why by e-mail.")
-                % {"name": signup_request.full_name},
-            )
-            return redirect("people:signups")
-    status = 400 if decision and request.method == "POST" else 200
-    return render(
-        request,
-        "people/signup_decide.html",
-        {
-            "tab": "signups",
-            "signup": signup_request,
-            "approve_form": approve_form,
-            "reject_form": reject_form,
-            "open": signup_request.status == SignupStatus.PENDING,
-        },
-        status=status,
-    )

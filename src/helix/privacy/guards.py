@@ -3,7 +3,7 @@ who has meetings in a published schedule is refused, on every path (admin, pages
 
 The admin asks ``deletion_blockers`` to show the reason on its confirmation page; every other path meets
 the ``pre_delete`` guard, which raises ``PublishedScheduleProtected`` (a ProtectedError) before anything
-is deleted. To take such a person out, erase them with re-scheduling (helix.privacy.services), or have the
+is deleted. To take such a person out, erase them with re-scheduling (helix.privacy.erasure), or have the
 organiser publish a schedule without them first.
 """
 

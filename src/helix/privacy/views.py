@@ -20,14 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from helix.actions import error_text
 from helix.privacy import permissions
 from helix.privacy.consents import CONSENT_FIELDS, set_consents
+from helix.privacy.erasure import erase_person, erasure_plan, kept_lines, removal_label
+from helix.privacy.export import export_person
 from helix.privacy.models import Channel, Consent, ConsentRecord
-from helix.privacy.services import (
-    erase_person,
-    erasure_plan,
-    export_person,
-    kept_lines,
-    removal_label,
-)
 from helix.registry.models import Person
 
 

@@ -196,7 +196,7 @@ class ResourceFlow(models.Model):
         return f"{self.get_direction_display()}: {self.title}"
 
     def clean(self) -> None:
-        from helix.symbiosis.services import validate_flow
+        from helix.symbiosis.validation import validate_flow  # the rules are in helix.core.symbiosis
 
         validate_flow(self)
 
@@ -349,7 +349,7 @@ class AllocationRun(models.Model):
 
 class MarketReading(models.Model):
     """Up to when the needs and offers of the market were read for resource flows (a single row):
-    each matching run reads only the listings changed since (helix.symbiosis.services.read_market)."""
+    each matching run reads only the listings changed since (helix.symbiosis.market_reading.read_market)."""
 
     read_until = models.DateTimeField(null=True, blank=True)
 

@@ -12,7 +12,7 @@ from helix.jobs.services import run_job
 
 @task()
 def match_region(job_id: int, region: str = "") -> dict[str, Any]:
-    from helix.symbiosis.services import run_matching
+    from helix.symbiosis.matching import run_matching
 
     with acting_as(job_actor(job_id), TASK):  # the audit trail records the run as the job creator's
         return run_job(job_id, lambda progress: run_matching(region or None, progress))
@@ -20,8 +20,8 @@ def match_region(job_id: int, region: str = "") -> dict[str, Any]:
 
 @task()
 def allocate_region(run_id: int) -> dict[str, Any]:
+    from helix.symbiosis.allocation import run_allocation
     from helix.symbiosis.models import AllocationRun
-    from helix.symbiosis.services import run_allocation
 
     run = AllocationRun.objects.select_related("created_by").get(pk=run_id)
     with acting_as(run.created_by, TASK):

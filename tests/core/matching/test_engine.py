@@ -14,6 +14,8 @@ from helix.core.matching.fit import FACTORS, Listing, Viewer
 from helix.core.matching.lexical import tokenize
 from helix.core.matching.weights import Weights
 
+pytestmark = pytest.mark.unit
+
 ENCODER = HashingEncoder(128)
 ANYONE = Viewer()
 

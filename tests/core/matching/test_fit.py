@@ -14,6 +14,8 @@ from helix.core.matching.fit import (
     structured_factors,
 )
 
+pytestmark = pytest.mark.unit
+
 GENT = (51.0543, 3.7174)
 KORTRIJK = (50.8280, 3.2649)
 LUXEMBOURG = (49.6116, 6.1319)

@@ -16,6 +16,8 @@ from helix.core.matching.weights import (
     ranking_accuracy,
 )
 
+pytestmark = pytest.mark.unit
+
 
 def _samples(n: int, seed: int = 1) -> list[Sample]:
     """Verdicts driven by distance, not by domain: people here care about being near."""

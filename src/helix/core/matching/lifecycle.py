@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from helix.core.workflow import Transition, TransitionNotAllowed, Workflow
 
@@ -44,7 +45,10 @@ EDITORS = frozenset({OWNER, STAFF})
 # -- actions -----------------------------------------------------------------------------------------------
 
 PUBLISH, RENEW, FULFIL, WITHDRAW, BACK_TO_DRAFT = "publish", "renew", "fulfil", "withdraw", "draft"
-ACTIONS = (PUBLISH, RENEW, FULFIL, WITHDRAW, BACK_TO_DRAFT)
+# The one list of the actions: the pages' buttons check a posted action against it, the API's schema
+# takes it as its type (the order is the one the API's documentation shows).
+ListingAction = Literal["publish", "withdraw", "fulfil", "renew", "draft"]
+ACTIONS: tuple[str, ...] = get_args(ListingAction)
 
 # -- refusals ----------------------------------------------------------------------------------------------
 

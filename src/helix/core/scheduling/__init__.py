@@ -16,7 +16,7 @@ from .problem import (
     participant_breaks,
     uniform_tables,
 )
-from .solve import solve_schedule
+from .solve import event_mode, schedule_found, solve_event, solve_schedule
 
 __all__ = [
     "CheckReport",
@@ -29,13 +29,16 @@ __all__ = [
     "Status",
     "breaks_of",
     "check_schedule",
+    "event_mode",
     "fairness_spread",
     "greedy_schedule",
     "parse_dzn",
     "participant_breaks",
     "read_dzn",
     "read_schedule_json",
+    "schedule_found",
     "schedule_json",
+    "solve_event",
     "solve_schedule",
     "uniform_tables",
 ]

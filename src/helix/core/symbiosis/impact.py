@@ -222,3 +222,19 @@ def water_impact(
     price = factors["water_price_eur_per_m3"] if price_eur_per_m3 is None else price_eur_per_m3
     transport = m3 * road_km * factors["water_transport_eur_per_m3_km"]
     return Impact(0.0, 0.0, m3 * price - transport, transport, 0.0, 0.0, m3)
+
+
+def reported_impact(
+    reported: float,
+    proposed: float | None,
+    estimate: dict[str, float],
+    co2e_avoided_t: float | None = None,
+    money_saved_eur: float | None = None,
+) -> tuple[float, float]:
+    """The CO2e avoided (t) and money saved (EUR) of a realised synergy's report: the figures its
+    parties state, else the proposal's ``estimate`` in the share the ``reported`` quantity is of the
+    ``proposed`` one (in the same unit; none where the proposal stated no quantity)."""
+    share = reported / proposed if proposed else 0.0
+    co2e = co2e_avoided_t if co2e_avoided_t is not None else share * estimate.get("co2e_avoided_t", 0.0)
+    money = money_saved_eur if money_saved_eur is not None else share * estimate.get("money_saved_eur", 0.0)
+    return co2e, money

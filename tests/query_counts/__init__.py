@@ -1,0 +1,1 @@
+"""Two-size query-count tests of every list page and API list."""

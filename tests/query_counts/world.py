@@ -1,0 +1,250 @@
+"""The world the query-count tests grow: one cluster with its staff, a member organisation with a user,
+a need of theirs and an event, and ``grow_*`` builders that add rows ``start``..``stop`` of one kind.
+
+Each row carries the label ``row_label(kind, n)`` so a test can see that the list shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from helix.audit.context import acting_as
+from helix.registry.models import Cluster, Organisation, Person
+from helix.registry.services import refresh_search_text
+from tests.factories import (
+    ClusterFactory,
+    ConsentRecordFactory,
+    DomainFactory,
+    EventFactory,
+    EventMeetingRequestFactory,
+    EventSignupFactory,
+    ImpactFactorSettingFactory,
+    InvitationFactory,
+    KeywordFactory,
+    MeetingRequestFactory,
+    MembershipFactory,
+    NotificationFactory,
+    OrganisationFactory,
+    PersonFactory,
+    RegistrationFactory,
+    ResourceFlowFactory,
+    RoomFactory,
+    ScheduledMeetingFactory,
+    ScheduleFactory,
+    SectorFactory,
+    SignupRequestFactory,
+    SiteFactory,
+    SynergyFactory,
+    SynergyReportFactory,
+    TimeSlotFactory,
+    UserFactory,
+    make_listing,
+    member_user,
+    staff_user,
+)
+
+SMALL, LARGE = 3, 12
+
+
+def row_label(kind: str, n: int) -> str:
+    return f"Row {n} {kind}"
+
+
+@dataclass
+class World:
+    cluster: Cluster
+    staff: Any
+    member: Any  # a user, person of ``organisation``
+    organisation: Organisation
+    person: Person
+    need: Any  # a published need of ``organisation``
+    event: Any  # an open event of the cluster, organised by its staff, ``member`` registered
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def build_world() -> World:
+    cluster = ClusterFactory(slug="qc", name="Query Cluster")
+    staff = staff_user(cluster, "qc-staff")
+    organisation = OrganisationFactory(name="Member Company", slug="member-company")
+    SiteFactory(organisation=organisation, name="Head office")
+    MembershipFactory(organisation=organisation, cluster=cluster, level="member")
+    member = member_user(organisation, "qc-member")
+    need = make_listing(organisation, "need", "Heat pumps for our offices", "Heat pumps for offices.")
+    event = EventFactory(cluster=cluster, title="Query day", created_by=staff)
+    RoomFactory(event=event, tables=2)
+    for _ in range(LARGE + 2):
+        TimeSlotFactory(event=event)
+    RegistrationFactory(event=event, person=member.person, organisation=organisation)
+    return World(cluster, staff, member, organisation, member.person, need, event)
+
+
+def _member_organisation(w: World, n: int, kind: str = "Org") -> Organisation:
+    org = OrganisationFactory(name=row_label(kind, n))
+    SiteFactory(organisation=org, name="Plant", city="Genk")
+    MembershipFactory(organisation=org, cluster=w.cluster, level="member")
+    return org
+
+
+def grow_organisations(w: World, start: int, stop: int) -> None:
+    """Members of the cluster with two sites, a sector, a keyword, a domain and a public person."""
+    if "domain" not in w.extra:
+        w.extra["domain"] = DomainFactory(cluster=w.cluster, name="Energy", slug="energy")
+    domain = w.extra["domain"]
+    for n in range(start, stop):
+        org = OrganisationFactory(name=row_label("Org", n))
+        SiteFactory(organisation=org, name="Head office")
+        SiteFactory(organisation=org, name="Plant", is_headquarters=False)
+        org.sectors.add(SectorFactory())
+        org.keywords.add(KeywordFactory())
+        MembershipFactory(organisation=org, cluster=w.cluster, level="member").domains.add(domain)
+        PersonFactory(organisation=org, consent_public=True)
+        refresh_search_text(org)
+
+
+def grow_clusters(w: World, start: int, stop: int) -> None:
+    for n in range(start, stop):
+        cluster = ClusterFactory(name=row_label("Cluster", n))
+        MembershipFactory(organisation=w.organisation, cluster=cluster, level="member")
+
+
+def grow_sites(w: World, start: int, stop: int) -> None:
+    for n in range(start, stop):
+        SiteFactory(organisation=w.organisation, name=row_label("Site", n), is_headquarters=False)
+
+
+def grow_people(w: World, start: int, stop: int) -> None:
+    for n in range(start, stop):
+        PersonFactory(organisation=w.organisation, last_name=row_label("Person", n), consent_public=True)
+
+
+def grow_sectors(w: World, start: int, stop: int) -> None:
+    for n in range(start, stop):
+        SectorFactory(label=row_label("Sector", n))
+
+
+def grow_offers(w: World, start: int, stop: int) -> None:
+    """Offers of other members that answer the member's need (so they are matched too)."""
+    for n in range(start, stop):
+        org = _member_organisation(w, n, "Supplier")
+        make_listing(
+            org,
+            "offer",
+            row_label("offer", n),
+            "Heat pumps installed in offices and schools.",
+            keywords=["heat pumps", f"keyword {n}"],
+        )
+
+
+def grow_meeting_requests(w: World, start: int, stop: int) -> None:
+    """Meeting requests of the member's need to the offers of other members."""
+    for n in range(start, stop):
+        org = _member_organisation(w, n, "Supplier")
+        offer = make_listing(org, "offer", row_label("offer", n), "Heat pumps installed.")
+        MeetingRequestFactory(
+            need=w.need,
+            offer=offer,
+            from_organisation=w.organisation,
+            to_organisation=org,
+            requested_by=w.member,
+        )
+
+
+def grow_events(w: World, start: int, stop: int) -> None:
+    for n in range(start, stop):
+        event = EventFactory(cluster=w.cluster, title=row_label("event", n))
+        TimeSlotFactory(event=event)
+
+
+def grow_registrations(w: World, start: int, stop: int) -> None:
+    """Participants of the event, each asked for a meeting by the member, and as many sign-ups."""
+    mine = w.event.registrations.get(person=w.person)
+    for n in range(start, stop):
+        org = _member_organisation(w, n)
+        registration = RegistrationFactory(
+            event=w.event, person=PersonFactory(organisation=org), organisation=org
+        )
+        EventMeetingRequestFactory(event=w.event, requester=mine, requested=registration)
+        EventSignupFactory(event=w.event, organisation_name=row_label("Signup", n))
+
+
+def grow_flows(w: World, start: int, stop: int) -> None:
+    for n in range(start, stop):
+        org = _member_organisation(w, n)
+        ResourceFlowFactory(organisation=org, site=org.sites.get(), title=row_label("flow", n))
+
+
+def grow_synergies(w: World, start: int, stop: int) -> None:
+    """Realised synergies between flows of members, each with a report."""
+    for n in range(start, stop):
+        have_org, want_org = _member_organisation(w, n, "Giver"), _member_organisation(w, n, "Taker")
+        have = ResourceFlowFactory(
+            organisation=have_org, site=have_org.sites.get(), title=row_label("flow", n)
+        )
+        want = ResourceFlowFactory(
+            organisation=want_org, site=want_org.sites.get(), direction="want", title=row_label("want", n)
+        )
+        synergy = SynergyFactory(have=have, want=want, state="realised")
+        SynergyReportFactory(synergy=synergy)
+
+
+def grow_invitations(w: World, start: int, stop: int) -> None:
+    for n in range(start, stop):
+        InvitationFactory(
+            organisation=None, organisation_name=row_label("Newco", n), cluster=w.cluster, invited_by=w.staff
+        )
+        InvitationFactory(organisation=w.organisation, last_name=row_label("Invited", n), invited_by=w.staff)
+
+
+def grow_signups(w: World, start: int, stop: int) -> None:
+    for n in range(start, stop):
+        SignupRequestFactory(organisation_name=row_label("Newco", n), cluster=w.cluster)
+        SignupRequestFactory(organisation=w.organisation, last_name=row_label("Joiner", n))
+
+
+def grow_notifications(w: World, start: int, stop: int) -> None:
+    for _n in range(start, stop):
+        NotificationFactory(recipient=w.member)
+
+
+def grow_audit_entries(w: World, start: int, stop: int) -> None:
+    """Organisations joining the cluster and renamed, each change by a user of its own."""
+    for n in range(start, stop):
+        with acting_as(UserFactory(), "web"):
+            org = OrganisationFactory(name=f"Audited {n}")
+            MembershipFactory(organisation=org, cluster=w.cluster)
+            org.name = row_label("Org", n)
+            org.save()
+
+
+def grow_consents(w: World, start: int, stop: int) -> None:
+    for n in range(start, stop):
+        ConsentRecordFactory(person=w.person, given=n % 2 == 0, note=row_label("consent", n))
+
+
+def grow_pipeline(w: World, start: int, stop: int) -> None:
+    for n in range(start, stop):
+        org = _member_organisation(w, n)
+        org.memberships.update(level="interested", since=timezone.localdate() - dt.timedelta(days=n))
+
+
+def grow_impact_factors(w: World, start: int, stop: int) -> None:
+    """Staff values for the documented impact factors, one more factor each row."""
+    from helix.core.symbiosis.impact import DEFAULT_FACTORS
+
+    for factor in DEFAULT_FACTORS[start:stop]:
+        ImpactFactorSettingFactory(key=factor.key, value=factor.value * 2, updated_by=w.staff)
+
+
+def grow_scheduled_meetings(w: World, start: int, stop: int) -> None:
+    """Participants the member meets, each meeting at a slot of its own in the published schedule."""
+    if "schedule" not in w.extra:
+        w.extra["schedule"] = ScheduleFactory(event=w.event, published=True, published_at=timezone.now())
+    slots = list(w.event.slots.order_by("start"))
+    grow_registrations(w, start, stop)
+    requests = w.event.requests.order_by("pk")
+    for n in range(start, stop):
+        ScheduledMeetingFactory(schedule=w.extra["schedule"], request=requests[n], slot=slots[n], table=1)
