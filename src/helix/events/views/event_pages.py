@@ -47,10 +47,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
         request,
         "events/event_list.html",
         {
-            # First and last slot in the same query, for each event's date (Event.span).
-            "events": services.visible_events(request.user).annotate(
-                first_start=Min("slots__start"), last_end=Max("slots__end")
-            ),
+            # First and last slot in the same query, for each event's date (Event.span); the clusters'
+            # names (their name changes over time) in one more.
+            "events": services.visible_events(request.user)
+            .annotate(first_start=Min("slots__start"), last_end=Max("slots__end"))
+            .prefetch_related("cluster__names"),
             "app": "events",
             "can_create": can_create(request.user, Event),
         },

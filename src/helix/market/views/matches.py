@@ -179,6 +179,12 @@ def organisation_matches(request: HttpRequest, slug: str) -> HttpResponse:
     found = organisation_suggestions(organisation, user) if own_active else []
     weights = current_weights()
     ceiling = score_ceiling(weights)
+    # Which matched organisations' pages the visitor may open: one query for all, not one per match.
+    visible_ids = set(
+        permissions.scope(
+            user, "view", Organisation.objects.filter(pk__in=[item["organisation"].pk for item in found])
+        ).values_list("pk", flat=True)
+    )
     matches = []
     for item in found:
         pairs = [
@@ -193,7 +199,7 @@ def organisation_matches(request: HttpRequest, slug: str) -> HttpResponse:
             matches.append(
                 {
                     "organisation": item["organisation"],
-                    "organisation_visible": permissions.can_view_organisation(user, item["organisation"]),
+                    "organisation_visible": item["organisation"].pk in visible_ids,
                     "percent": score_percent(item["score"], ceiling),
                     "score": item["score"],
                     "pairs": pairs,
