@@ -1,8 +1,8 @@
 """A proposal's reasons and flags in the reader's language.
 
-helix.core.symbiosis.matching gives each reason in English and again as a code with its arguments;
-pages say the same through these translated messages. A code missing here, or a translation that lost
-a placeholder, falls back to the English text.
+helix.core.symbiosis.matching (its scoring module) gives each reason in English and again as a code
+with its arguments; pages say the same through these translated messages. A code missing here, or a
+translation that lost a placeholder, falls back to the English text.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def quality_rows(quality: dict[str, Any]) -> list[tuple[str, str]]:
     return [(label, shown) for _order, label, shown in sorted(rows, key=lambda r: (r[0], r[1]))]
 
 
-# Why a flow has no proposal (helix.core.symbiosis.matching.explain_unmatched), by code: the text for
+# Why a flow has no proposal (helix.core.symbiosis.unmatched.explain_unmatched), by code: the text for
 # one counterpart and for several, and what to do. %(count)s counts the counterparts concerned.
 UNMATCHED = {
     "no_counterpart": (

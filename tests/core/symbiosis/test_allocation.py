@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from helix.core.symbiosis import Impact, allocate, check_allocation, greedy_nearest
 from helix.core.symbiosis.allocation import Allocation
 from helix.core.symbiosis.flows import FlowKind
-from helix.core.symbiosis.matching import Proposal
+from helix.core.symbiosis.proposals import Proposal
 
 pytestmark = pytest.mark.unit
 

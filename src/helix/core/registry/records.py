@@ -1,27 +1,100 @@
-"""Rows of a registry import: reading CSV text, cleaning cells, parsing and checking every row.
+"""Rows of a registry import: the columns of each kind of record, and parsing and checking every row.
 
 Pure: no Django and no database. ``helix.registry.transfer`` reads the files, resolves references
 (organisations, clusters, domains, sectors) against the database and writes; this module turns a
 table of text cells into :class:`Record` objects or :class:`RowError` objects, collecting every error.
+
+The pieces it builds on live in two modules and are importable from here as well: tables, the CSV
+reader, limits and the formula rule in :mod:`helix.core.registry.tables`; columns and the parsers of
+cells in :mod:`helix.core.registry.columns`.
 
 Row numbers are those a spreadsheet shows: the header is row 1, the first record row 2.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import math
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
 
+from helix.core.registry.columns import (
+    CellError,
+    Column,
+    OrganisationKey,
+    Parser,
+    Value,
+    Vocabulary,
+    boolean,
+    choice,
+    column_name,
+    coordinate,
+    country,
+    email,
+    iso_date,
+    keywords,
+    languages,
+    nace_codes,
+    organisation_reference,
+    parse_cell,
+    slug,
+    slugs,
+    text,
+    url,
+)
 from helix.core.registry.identifiers import IdentifierScheme, InvalidIdentifier, normalise_identifier
 from helix.core.registry.ladder import EngagementLevel
-from helix.core.registry.nace import UnknownNaceCode, normalise_nace
+from helix.core.registry.tables import (
+    FORMULA_STARTS,
+    Limits,
+    RowError,
+    Source,
+    Table,
+    escape_cell,
+    is_formula_like,
+    read_csv,
+)
+
+__all__ = [
+    "COLUMNS",
+    "COLUMN_NAMES",
+    "FORMULA_STARTS",
+    "CellError",
+    "Column",
+    "Limits",
+    "OrganisationKey",
+    "ParsedTable",
+    "Parser",
+    "Record",
+    "RecordKind",
+    "RowError",
+    "Source",
+    "Table",
+    "Value",
+    "Vocabulary",
+    "boolean",
+    "check_organisation",
+    "choice",
+    "column_name",
+    "coordinate",
+    "country",
+    "detect_kind",
+    "email",
+    "escape_cell",
+    "is_formula_like",
+    "iso_date",
+    "keywords",
+    "languages",
+    "nace_codes",
+    "organisation_reference",
+    "parse_cell",
+    "parse_table",
+    "read_csv",
+    "record_keys",
+    "slug",
+    "slugs",
+    "text",
+    "url",
+]
 
 
 class RecordKind(StrEnum):
@@ -31,73 +104,6 @@ class RecordKind(StrEnum):
     SITES = "sites"
     PEOPLE = "people"
     MEMBERSHIPS = "memberships"
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in an import file: where it is and what is wrong."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-    sheet: str | None = None
-
-    def __str__(self) -> str:
-        place = [self.file]
-        if self.sheet:
-            place.append(f"sheet {self.sheet}")
-        if self.row is not None:
-            place.append(f"row {self.row}")
-        if self.column:
-            place.append(f"column {self.column}")
-        return f"{', '.join(place)}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a table comes from: a file, and a sheet when the file is a workbook."""
-
-    file: str
-    sheet: str | None = None
-
-    def error(self, row: int | None, column: str | None, message: str) -> RowError:
-        return RowError(self.file, row, column, message, self.sheet)
-
-
-@dataclass(frozen=True)
-class Table:
-    """A header and its rows of text cells, each row with its spreadsheet row number."""
-
-    source: Source
-    header: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[str, ...]], ...]
-
-
-@dataclass(frozen=True)
-class OrganisationKey:
-    """How a file names an organisation: its legal identifier (``be:0403.170.701``), else its slug."""
-
-    scheme: str = ""
-    identifier: str = ""
-    slug: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.scheme}:{self.identifier}" if self.identifier else self.slug
-
-
-Value = str | bool | float | dt.date | frozenset[str] | OrganisationKey | None
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """The allowed values of the choice columns; the registry app passes its model choices."""
-
-    organisation_kinds: tuple[str, ...]
-    size_classes: tuple[str, ...]
-    government_levels: tuple[str, ...]
-    regions: tuple[str, ...]
-    languages: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -123,301 +129,7 @@ class ParsedTable:
     columns: frozenset[str]  # the known columns present in the file
 
 
-class CellError(ValueError):
-    """A cell's text is not a valid value for its column."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How large a table an import reads: rows after the header, columns, and (for an XLSX workbook)
-    the bytes its parts unpack to. Beyond a limit the table is refused, never cut short."""
-
-    rows: int = 200_000
-    columns: int = 100
-    unpacked_bytes: int = 500 * 1024 * 1024
-
-    def too_many_rows(self, source: Source, row: int) -> RowError:
-        return source.error(
-            row,
-            None,
-            f"more than {self.rows:,} rows after the header; an import reads at most {self.rows:,} "
-            "(HELIX_IMPORT_MAX_ROWS): split the file",
-        )
-
-    def too_many_columns(self, source: Source, row: int, columns: int) -> RowError:
-        return source.error(
-            row,
-            None,
-            f"cells in {columns:,} columns; an import reads at most {self.columns:,} columns "
-            "(HELIX_IMPORT_MAX_COLUMNS): delete the columns after your data",
-        )
-
-
-# --- cells: formulas and the apostrophe escape ----------------------------------------------------
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER_OR_PHONE = re.compile(r"[+-][\d\s.,()/-]*")
-
-
-def is_formula_like(text: str) -> bool:
-    """Whether a spreadsheet could run ``text`` as a formula (CSV/formula injection).
-
-    ``=``, ``@``, tab and CR always start one; ``+`` and ``-`` do unless only a number or a phone
-    number follows (``-4.5``, ``+32 9 264 11 11``).
-    """
-    if not text or text[0] not in FORMULA_STARTS:
-        return False
-    if text[0] in "+-":
-        return _NUMBER_OR_PHONE.fullmatch(text) is None
-    return True
-
-
-def escape_cell(text: str) -> str:
-    """Prefix an apostrophe to text a spreadsheet would read as a formula (also to ``'=…``, so it
-    round-trips)."""
-    return f"'{text}" if text.lstrip("'")[:1] in FORMULA_STARTS else text
-
-
-def _unescape(text: str) -> str | None:
-    """The text without its escaping apostrophe, or None when it was not escaped."""
-    rest = text.lstrip("'")
-    if text.startswith("'") and rest and rest[0] in FORMULA_STARTS:
-        return text[1:]
-    return None
-
-
-# --- reading CSV ----------------------------------------------------------------------------------
-
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_UTF8_BOM = b"\xef\xbb\xbf"
-
-
-def read_csv(
-    data: bytes, source: Source, limits: Limits | None = None
-) -> tuple[Table | None, list[RowError]]:
-    """Decode UTF-8 CSV (a BOM is accepted; ``,`` or ``;`` as separator) into a table.
-
-    Fully empty rows are skipped. Bytes that are not UTF-8 are reported at the row and column of
-    every cell that holds them. A table beyond ``limits`` (more records, or a filled cell further
-    right) is refused with one error naming the limit; reading stops there.
-    """
-    limits = limits or Limits()
-    if data.startswith(_UTF16_BOMS):
-        return None, [source.error(1, None, "the file is UTF-16 text; save it as CSV UTF-8")]
-    if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM) :]
-    if not data.strip():
-        return None, [source.error(1, None, "the file is empty (expected a header row, then records)")]
-    try:
-        text, undecodable = data.decode("utf-8"), False
-    except UnicodeDecodeError:
-        text, undecodable = data.decode("utf-8", "surrogateescape"), True
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[str]] = []
-    records = 0
-    try:
-        for cells in reader:
-            rows.append(cells)
-            if len(cells) > limits.columns:
-                if any(c.strip() for c in cells[limits.columns :]):
-                    used = max(i for i, c in enumerate(cells) if c.strip()) + 1
-                    return None, [limits.too_many_columns(source, len(rows), used)]
-                del cells[limits.columns :]  # trailing separators: nothing there
-            if len(rows) > 1 and any(c.strip() for c in cells):
-                records += 1
-                if records > limits.rows:
-                    return None, [limits.too_many_rows(source, len(rows))]
-    except csv.Error as exc:
-        return None, [source.error(len(rows) + 1, None, f"not readable as CSV ({exc})")]
-    if undecodable:
-        return None, _encoding_errors(rows, source)
-    header, *body = rows
-    numbered = tuple(
-        (number, tuple(cells)) for number, cells in enumerate(body, start=2) if any(c.strip() for c in cells)
-    )
-    return Table(source, tuple(header), numbered), []
-
-
-def _encoding_errors(rows: list[list[str]], source: Source) -> list[RowError]:
-    header = rows[0]
-    errors = []
-    for number, cells in enumerate(rows, start=1):
-        for index, cell in enumerate(cells):
-            bad = [ord(ch) - 0xDC00 for ch in cell if 0xDC80 <= ord(ch) <= 0xDCFF]
-            if bad:
-                column = header[index] if number > 1 and index < len(header) else f"#{index + 1}"
-                errors.append(
-                    source.error(
-                        number,
-                        column,
-                        f"not UTF-8 text (byte 0x{bad[0]:02X}); save the file as CSV UTF-8",
-                    )
-                )
-    return errors
-
-
-# --- columns --------------------------------------------------------------------------------------
-
-Parser = Callable[[str, Vocabulary], Value]
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of an import file: how its text is parsed, and what an empty cell means."""
-
-    name: str
-    parse: Parser
-    required: bool = False  # the column must be there and its cells filled
-    empty: Value = ""  # the value of an empty cell
-    strip: bool = True  # remove surrounding spaces (not for multi-line descriptions)
-
-
-def text(max_length: int) -> Parser:
-    def parse(raw: str, _vocab: Vocabulary) -> str:
-        if len(raw) > max_length:
-            raise CellError(f"{len(raw)} characters, at most {max_length} are allowed")
-        return raw
-
-    return parse
-
-
-def choice(values: Callable[[Vocabulary], Iterable[str]]) -> Parser:
-    def parse(raw: str, vocab: Vocabulary) -> str:
-        allowed = tuple(values(vocab))
-        value = raw.lower()
-        if value not in allowed:
-            raise CellError(f"{raw!r} is not one of: {', '.join(allowed)}")
-        return value
-
-    return parse
-
-
-_TRUE = frozenset({"true", "yes", "y", "1", "x"})
-_FALSE = frozenset({"false", "no", "n", "0"})
-
-
-def boolean(raw: str, _vocab: Vocabulary) -> bool:
-    value = raw.lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise CellError(f"{raw!r} is not a yes/no value (use true or false)")
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def iso_date(raw: str, _vocab: Vocabulary) -> dt.date:
-    if not _ISO_DATE.fullmatch(raw):
-        raise CellError(f"{raw!r} is not a date written YYYY-MM-DD")
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise CellError(f"{raw!r} is not a date that exists") from None
-
-
-def coordinate(limit: float) -> Parser:
-    def parse(raw: str, _vocab: Vocabulary) -> float:
-        try:
-            value = float(raw.replace(",", ".") if "." not in raw else raw)
-        except ValueError:
-            raise CellError(f"{raw!r} is not a number") from None
-        if not math.isfinite(value) or not -limit <= value <= limit:
-            raise CellError(f"{raw!r} is out of range (-{limit:g} to {limit:g})")
-        return value
-
-    return parse
-
-
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-
-
-def slug(raw: str, _vocab: Vocabulary) -> str:
-    if not _SLUG.fullmatch(raw) or len(raw) > 220:
-        raise CellError(f"{raw!r} is not a slug (letters, digits, - and _, at most 220)")
-    return raw
-
-
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-
-
-def email(raw: str, _vocab: Vocabulary) -> str:
-    if not _EMAIL.fullmatch(raw) or len(raw) > 254:
-        raise CellError(f"{raw!r} is not an e-mail address")
-    return raw
-
-
-_URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+\S*", re.IGNORECASE)
-
-
-def url(raw: str, _vocab: Vocabulary) -> str:
-    if not _URL.fullmatch(raw) or len(raw) > 200:
-        raise CellError(f"{raw!r} is not a web address starting with http:// or https://")
-    return raw
-
-
-def country(raw: str, _vocab: Vocabulary) -> str:
-    value = raw.upper()
-    if not re.fullmatch(r"[A-Z]{2}", value):
-        raise CellError(f"{raw!r} is not a two-letter ISO 3166 country code")
-    return value
-
-
-def _split(raw: str, separators: str) -> list[str]:
-    return [part.strip() for part in re.split(f"[{re.escape(separators)}]", raw) if part.strip()]
-
-
-def languages(raw: str, vocab: Vocabulary) -> str:
-    codes = [code.lower() for code in _split(raw, ",; ")]
-    wrong = [code for code in codes if code not in vocab.languages]
-    if wrong:
-        raise CellError(f"unknown language {', '.join(map(repr, wrong))} (use {', '.join(vocab.languages)})")
-    return ",".join(dict.fromkeys(codes))
-
-
-_nace = lru_cache(maxsize=4096)(normalise_nace)  # a file repeats the same few codes; stdnum is slow
-
-
-def nace_codes(raw: str, _vocab: Vocabulary) -> frozenset[str]:
-    codes, problems = set(), []
-    for part in _split(raw, ";"):
-        try:
-            codes.add(_nace(part))
-        except UnknownNaceCode as exc:
-            problems.append(str(exc))
-    if problems:
-        raise CellError("; ".join(problems))
-    return frozenset(codes)
-
-
-def keywords(raw: str, _vocab: Vocabulary) -> frozenset[str]:
-    words = frozenset(" ".join(part.lower().split()) for part in _split(raw, ";"))
-    long = sorted(word for word in words if len(word) > 80)
-    if long:
-        raise CellError(f"keyword {long[0]!r} is longer than 80 characters")
-    return words
-
-
-def slugs(raw: str, vocab: Vocabulary) -> frozenset[str]:
-    return frozenset(slug(part, vocab) for part in _split(raw, ";"))
-
-
-def organisation_reference(raw: str, _vocab: Vocabulary) -> OrganisationKey:
-    """``scheme:identifier`` (``be:0403.170.701``) or a slug."""
-    if ":" in raw:
-        scheme, _, identifier = raw.partition(":")
-        try:
-            legal = normalise_identifier(scheme, identifier)
-        except InvalidIdentifier as exc:
-            raise CellError(str(exc)) from None
-        return OrganisationKey(scheme=legal.scheme.value, identifier=legal.value)
-    if not _SLUG.fullmatch(raw):
-        raise CellError(f"{raw!r} is neither scheme:identifier (be:0403.170.701) nor an organisation slug")
-    return OrganisationKey(slug=raw)
-
+# --- the columns of each kind ---------------------------------------------------------------------
 
 _SCHEMES = tuple(s.value for s in IdentifierScheme)
 _LEVELS = tuple(level.value for level in EngagementLevel)
@@ -477,11 +189,6 @@ COLUMNS: dict[RecordKind, tuple[Column, ...]] = {
 COLUMN_NAMES: dict[RecordKind, tuple[str, ...]] = {
     kind: tuple(column.name for column in columns) for kind, columns in COLUMNS.items()
 }
-
-
-def column_name(raw: str) -> str:
-    """Header cells are matched without case and with spaces read as underscores."""
-    return "_".join(raw.strip().lower().replace("-", "_").split())
 
 
 def detect_kind(header: Sequence[str]) -> RecordKind | None:
@@ -551,24 +258,6 @@ def _check_header(kind: RecordKind, table: Table, errors: list[RowError]) -> dic
         if "legal_identifier" in positions and "identifier_scheme" not in positions:
             errors.append(source.error(1, "identifier_scheme", "missing column 'identifier_scheme'"))
     return None if errors else positions
-
-
-def parse_cell(column: Column, raw: str, vocab: Vocabulary) -> Value:
-    """The value of one cell for ``column`` (``column.empty`` when empty), or :class:`CellError`; the
-    apostrophe before a formula sign is the spreadsheet's escape, an unescaped formula is refused."""
-    literal = _unescape(raw)
-    if literal is None:
-        if is_formula_like(raw):
-            raise CellError(
-                f"{raw[:40]!r} starts like a formula, which is not accepted "
-                "(prefix an apostrophe if the text is meant literally)"
-            )
-        literal = raw.strip() if column.strip else raw
-    if not literal:
-        if column.required:
-            raise CellError("required, but empty")
-        return column.empty
-    return column.parse(literal, vocab)
 
 
 def _finish(

@@ -7,9 +7,10 @@ from .exchanges import Exchange, ExchangeFileError, WasteQuery, read_exchange_fi
 from .flows import DEFAULT_MAX_KM, Direction, Flow, FlowKind, InvalidFlow
 from .heat import HeatAmount, HeatAmountError, HeatFit, HeatSide, HeatVerdict, heat_amount, heat_fit
 from .impact import DEFAULT_FACTORS, Factor, Factors, Impact
-from .matching import MatchOptions, MatchResult, Proposal, Refusal, Unmatched, explain_unmatched, match
+from .matching import MatchOptions, MatchResult, Proposal, Refusal, match
 from .receivers import ReceiverModel
 from .units import Dimension, Quantity, UnitError, UnitMismatch
+from .unmatched import Unmatched, explain_unmatched
 
 __all__ = [
     "DEFAULT_FACTORS",

@@ -31,7 +31,7 @@ import highspy
 import numpy as np
 
 from .impact import Impact
-from .matching import Proposal
+from .proposals import Proposal
 
 
 @dataclass(frozen=True)
