@@ -13,6 +13,18 @@ def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _default_language():  # type: ignore[no-untyped-def]
+    """Each test starts in the site's default language: a request or a mail in German activates German
+    for the thread, and a later test in the same worker would otherwise read German text."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings):  # type: ignore[no-untyped-def]
     """Tests run background tasks in-process; the worker path is tested on its own."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
