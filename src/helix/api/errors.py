@@ -55,6 +55,14 @@ def invalid(field: str, message: str, *, at: tuple[Any, ...] = ()) -> dict[str, 
     return {"type": "value_error", "loc": ["body", "payload", field, *at], "msg": message}
 
 
+def refuse_missing(*references: tuple[str, Any, str]) -> None:
+    """422 naming each reference of the body that resolved to nothing: (field, what was found or None,
+    the message); one entry per missing reference, in the order given. Nothing when all were found."""
+    errors = [invalid(field, message) for field, found, message in references if found is None]
+    if errors:
+        raise ValidationError(errors)
+
+
 def invalid_from(exc: DjangoValidationError) -> ValidationError:
     """A service's ValidationError as a 422 naming each field (``detail`` when it names none)."""
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}

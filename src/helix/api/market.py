@@ -28,6 +28,7 @@ from helix.api.errors import (
     MoveRefusal,
     invalid,
     query_error,
+    refuse_missing,
     service_errors,
 )
 from helix.api.pagination import HelixPagination
@@ -160,8 +161,7 @@ def create_listing(request: HttpRequest, payload: ListingIn) -> Any:
     Its language is detected from the text. A draft is seen by its organisation and cluster staff only."""
     user = acting_user(request)
     organisation = visible_organisations(user).filter(slug=payload.organisation).first()
-    if organisation is None:
-        raise ValidationError([invalid("organisation", f"no organisation {payload.organisation!r}")])
+    refuse_missing(("organisation", organisation, f"no organisation {payload.organisation!r}"))
     if not services.can_create_listing_for(user, organisation):
         raise PermissionDenied(f"You may not post needs or offers for {organisation}.")
     changes = payload.model_dump(exclude={"organisation"})
@@ -396,8 +396,7 @@ def give_feedback(request: HttpRequest, listing_id: int, payload: FeedbackIn) ->
     if other_id is None:
         raise ValidationError([invalid(other_side, f"name the {other_side} of the pair")])
     other = services.visible_listings(user).filter(pk=other_id, side=other_side).first()
-    if other is None:
-        raise ValidationError([invalid(other_side, f"no {other_side} {other_id} that you may see")])
+    refuse_missing((other_side, other, f"no {other_side} {other_id} that you may see"))
     need, offer = (listing, other) if listing.side == Side.NEED else (other, listing)
     try:
         feedback = record_feedback(user, need, offer, payload.verdict)
@@ -447,13 +446,10 @@ def request_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
     visible = summaries(services.visible_listings(user))
     need = visible.filter(pk=payload.need, side=Side.NEED).first()
     offer = visible.filter(pk=payload.offer, side=Side.OFFER).first()
-    errors = []
-    if need is None:
-        errors.append(invalid("need", f"no need {payload.need} that you may see"))
-    if offer is None:
-        errors.append(invalid("offer", f"no offer {payload.offer} that you may see"))
-    if errors:
-        raise ValidationError(errors)
+    refuse_missing(
+        ("need", need, f"no need {payload.need} that you may see"),
+        ("offer", offer, f"no offer {payload.offer} that you may see"),
+    )
     open_before = set(
         MeetingRequest.objects.filter(need=need, offer=offer, status="requested").values_list("pk", flat=True)
     )

@@ -17,7 +17,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
 from helix.api.auth import READ, WRITE_AUTH, acting_user
-from helix.api.errors import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS, Message, invalid
+from helix.api.errors import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS, Message, invalid, refuse_missing
 from helix.api.pagination import HelixPagination
 from helix.api.schemas.base import PlainText
 from helix.api.schemas.registry import (
@@ -358,13 +358,10 @@ def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
     user = acting_user(request)
     organisation = visible_organisations(user).filter(slug=payload.organisation).first()
     cluster = Cluster.objects.filter(slug=payload.cluster).first()
-    errors = []
-    if organisation is None:
-        errors.append(invalid("organisation", f"no organisation {payload.organisation!r}"))
-    if cluster is None:
-        errors.append(invalid("cluster", f"no cluster {payload.cluster!r}"))
-    if errors:
-        raise ValidationError(errors)
+    refuse_missing(
+        ("organisation", organisation, f"no organisation {payload.organisation!r}"),
+        ("cluster", cluster, f"no cluster {payload.cluster!r}"),
+    )
     try:
         membership = services.join_cluster(
             organisation, cluster, user=user, level=payload.level, note=payload.note

@@ -15,22 +15,18 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from helix.core.registry.nace import normalise_nace_codes
 from helix.market.models import NEED_CATEGORIES, OFFER_CATEGORIES, Language, Listing, Side, Status, Visibility
 from helix.market.services import MAX_EUROS
-from helix.registry.forms import split_list
+from helix.registry.forms import ClassificationMixin, keywords_field, sectors_field
 from helix.registry.models import (
     Cluster,
     Domain,
-    Keyword,
     Organisation,
     OrganisationKind,
     Region,
-    Sector,
     Site,
 )
 
-_KEYWORD_MAX_LENGTH = Keyword._meta.get_field("name").max_length or 80
 EDITABLE_STATUSES = (Status.DRAFT, Status.PUBLISHED)
 
 
@@ -61,7 +57,7 @@ def domain_choices(domains: QuerySet[Domain] | None = None) -> list[tuple[str, l
     ]
 
 
-class ListingForm(forms.Form):
+class ListingForm(ClassificationMixin, forms.Form):
     """A need or an offer. Its side is fixed by the page; everything else is the user's to fill in."""
 
     organisation = forms.ModelChoiceField(
@@ -77,18 +73,8 @@ class ListingForm(forms.Form):
     domains = forms.MultipleChoiceField(
         label=_label("domains"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    sectors = forms.CharField(
-        label=_("Sectors (NACE codes)"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "35.30, 71.12", "autocomplete": "off"}),
-        help_text=_("NACE Rev. 2.1 codes separated by commas, e.g. 35.30, 71.12"),
-    )
-    keywords = forms.CharField(
-        label=_("Technology keywords"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text=_("Separated by commas, e.g. heat pump, district heating"),
-    )
+    sectors = sectors_field("35.30, 71.12", _("NACE Rev. 2.1 codes separated by commas, e.g. 35.30, 71.12"))
+    keywords = keywords_field(_("Separated by commas, e.g. heat pump, district heating"))
     trl = forms.IntegerField(
         label=_label("trl"),
         required=False,
@@ -163,50 +149,12 @@ class ListingForm(forms.Form):
             if listing is not None and listing.status not in statuses:
                 statuses.append(Status(listing.status))
         self.fields["status"].choices = [(Status(s).value, Status(s).label) for s in statuses]
-        self._sectors: list[Sector] = []
-        self._keywords: list[str] = []
         self._domains: list[Domain] = []
 
     def clean_domains(self) -> list[str]:
         ids = [int(pk) for pk in self.cleaned_data["domains"]]
         self._domains = list(Domain.objects.filter(pk__in=ids))
         return self.cleaned_data["domains"]
-
-    def clean_sectors(self) -> str:
-        codes, unknown = normalise_nace_codes(split_list(self.cleaned_data["sectors"]))
-        if unknown:
-            raise ValidationError(
-                [
-                    ValidationError(
-                        _("“%(code)s” is not a NACE Rev. 2.1 code."),
-                        code="unknown_nace",
-                        params={"code": raw},
-                    )
-                    for raw in unknown
-                ]
-            )
-        by_code = {s.code: s for s in Sector.objects.filter(code__in=codes)}
-        missing = [code for code in codes if code not in by_code]
-        if missing:
-            raise ValidationError(
-                _("The sector table lacks %(codes)s; ask an administrator to load NACE."),
-                code="sector_not_loaded",
-                params={"codes": ", ".join(missing)},
-            )
-        self._sectors = [by_code[code] for code in codes]
-        return ", ".join(codes)
-
-    def clean_keywords(self) -> str:
-        keywords = list(dict.fromkeys(k.lower() for k in split_list(self.cleaned_data["keywords"])))
-        too_long = [k for k in keywords if len(k) > _KEYWORD_MAX_LENGTH]
-        if too_long:
-            raise ValidationError(
-                _("“%(keyword)s” is longer than %(limit)d characters."),
-                code="keyword_too_long",
-                params={"keyword": too_long[0], "limit": _KEYWORD_MAX_LENGTH},
-            )
-        self._keywords = keywords
-        return ", ".join(keywords)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

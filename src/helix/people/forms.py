@@ -99,6 +99,17 @@ class _OrganisationChoice(forms.Form):
             self.add_error("cluster", _("Choose the cluster the new organisation joins."))
         return data
 
+    def organisation_choice(self) -> dict[str, Any]:
+        """The organisation chosen, or the new one (its kind: a company unless chosen) and its cluster, as
+        invitations.invite and signups.approve_signup take them."""
+        data = self.cleaned_data
+        return {
+            "organisation": data["organisation"],
+            "new_organisation": data["new_organisation"],
+            "organisation_kind": data["organisation_kind"] or "company",
+            "cluster": data["cluster"],
+        }
+
 
 class InviteForm(_Person, _OrganisationChoice, _Letter):
     """Staff invite one person to an organisation of their clusters, or to a new one."""

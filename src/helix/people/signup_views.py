@@ -118,15 +118,9 @@ def signup_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     reject_form = RejectForm(request.POST if decision == "reject" else None)
     if decision == "approve" and approve_form.is_valid():
-        data = approve_form.cleaned_data
         try:
             user = signup_service.approve_signup(
-                signup_request,
-                by=request.user,
-                organisation=data["organisation"],
-                new_organisation=data["new_organisation"],
-                organisation_kind=data["organisation_kind"] or "company",
-                cluster=data["cluster"],
+                signup_request, by=request.user, **approve_form.organisation_choice()
             )
         except (ValidationError, PermissionDenied) as exc:
             form_error(approve_form, exc)

@@ -101,15 +101,9 @@ def invite(request: HttpRequest) -> HttpResponse:
             initial["organisation"] = organisation.pk
     form = InviteForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             invitation = invitation_service.invite(
-                by=request.user,
-                **_invitee(data),
-                organisation=data["organisation"],
-                new_organisation=data["new_organisation"],
-                organisation_kind=data["organisation_kind"] or "company",
-                cluster=data["cluster"],
+                by=request.user, **_invitee(form.cleaned_data), **form.organisation_choice()
             )
         except (ValidationError, PermissionDenied) as exc:
             form_error(form, exc)

@@ -49,30 +49,93 @@ def version_token(updated_at: dt.datetime | None) -> str:
     return updated_at.astimezone(dt.UTC).isoformat() if updated_at else ""
 
 
+def sectors_field(example: str, help_text: Any) -> forms.CharField:
+    """A form's sectors, typed as NACE codes in one line (``example`` is the placeholder); cleaned by
+    ClassificationMixin.clean_sectors."""
+    return forms.CharField(
+        label=_("Sectors (NACE codes)"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": example, "autocomplete": "off"}),
+        help_text=help_text,
+    )
+
+
+def keywords_field(help_text: Any) -> forms.CharField:
+    """A form's technology keywords, typed as a comma-separated list; cleaned by
+    ClassificationMixin.clean_keywords."""
+    return forms.CharField(
+        label=_("Technology keywords"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=help_text,
+    )
+
+
+class ClassificationMixin:
+    """The cleaning of a form's ``sectors`` (sectors_field) and ``keywords`` (keywords_field), shared by the
+    organisation editor and the listing editor: the text stays as the cleaned value, and the sectors found
+    and the keywords (lower case, without repeats) are kept in ``_sectors`` and ``_keywords`` for saving."""
+
+    cleaned_data: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sectors: list[Sector] = []
+        self._keywords: list[str] = []
+
+    def clean_sectors(self) -> str:
+        codes, unknown = normalise_nace_codes(split_list(self.cleaned_data["sectors"]))
+        if unknown:
+            raise forms.ValidationError(
+                [
+                    forms.ValidationError(
+                        _("“%(code)s” is not a NACE Rev. 2.1 code."),
+                        code="unknown_nace",
+                        params={"code": raw},
+                    )
+                    for raw in unknown
+                ]
+            )
+        by_code = {s.code: s for s in Sector.objects.filter(code__in=codes)}
+        missing = [code for code in codes if code not in by_code]
+        if missing:
+            raise forms.ValidationError(
+                _("The sector table lacks %(codes)s; ask an administrator to load NACE."),
+                code="sector_not_loaded",
+                params={"codes": ", ".join(missing)},
+            )
+        self._sectors = [by_code[code] for code in codes]
+        return ", ".join(codes)
+
+    def clean_keywords(self) -> str:
+        keywords = list(dict.fromkeys(k.lower() for k in split_list(self.cleaned_data["keywords"])))
+        too_long = [k for k in keywords if len(k) > _KEYWORD_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("“%(keyword)s” is longer than %(limit)d characters."),
+                code="keyword_too_long",
+                params={"keyword": too_long[0], "limit": _KEYWORD_MAX_LENGTH},
+            )
+        self._keywords = keywords
+        return ", ".join(keywords)
+
+
 KIND_RULE_MESSAGES = {
     "size_class": _("Only companies have a size class."),
     "government_level": _("Only government bodies have a government level."),
 }
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(ClassificationMixin, forms.ModelForm):
     """The organisation's own fields, its sectors as NACE codes and its keywords as plain text."""
 
     working_languages = forms.MultipleChoiceField(
         label=_("Working languages"), choices=LANGUAGES, widget=forms.CheckboxSelectMultiple, required=False
     )
-    sectors = forms.CharField(
-        label=_("Sectors (NACE codes)"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "62.10, 72.19", "autocomplete": "off"}),
-        help_text=_("NACE Rev. 2.1 codes separated by commas or semicolons, e.g. 62.10, 72.19"),
+    sectors = sectors_field(
+        "62.10, 72.19", _("NACE Rev. 2.1 codes separated by commas or semicolons, e.g. 62.10, 72.19")
     )
-    keywords = forms.CharField(
-        label=_("Technology keywords"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text=_("Separated by commas, e.g. additive manufacturing, coatings"),
-    )
+    keywords = keywords_field(_("Separated by commas, e.g. additive manufacturing, coatings"))
     website = forms.URLField(
         label=_("Website"),
         required=False,
@@ -132,48 +195,10 @@ class OrganisationForm(forms.ModelForm):
         if organisation.pk:
             self.initial["sectors"] = ", ".join(s.code for s in organisation.sectors.all())
             self.initial["keywords"] = ", ".join(k.name for k in organisation.keywords.all())
-        self._sectors: list[Sector] = []
-        self._keywords: list[str] = []
 
     def clean_working_languages(self) -> str:
         chosen = set(self.cleaned_data["working_languages"])
         return ",".join(code for code, _label in LANGUAGES if code in chosen)
-
-    def clean_sectors(self) -> str:
-        codes, unknown = normalise_nace_codes(split_list(self.cleaned_data["sectors"]))
-        if unknown:
-            raise forms.ValidationError(
-                [
-                    forms.ValidationError(
-                        _("“%(code)s” is not a NACE Rev. 2.1 code."),
-                        code="unknown_nace",
-                        params={"code": raw},
-                    )
-                    for raw in unknown
-                ]
-            )
-        by_code = {s.code: s for s in Sector.objects.filter(code__in=codes)}
-        missing = [code for code in codes if code not in by_code]
-        if missing:
-            raise forms.ValidationError(
-                _("The sector table lacks %(codes)s; ask an administrator to load NACE."),
-                code="sector_not_loaded",
-                params={"codes": ", ".join(missing)},
-            )
-        self._sectors = [by_code[code] for code in codes]
-        return ", ".join(codes)
-
-    def clean_keywords(self) -> str:
-        keywords = [k.lower() for k in split_list(self.cleaned_data["keywords"])]
-        too_long = [k for k in keywords if len(k) > _KEYWORD_MAX_LENGTH]
-        if too_long:
-            raise forms.ValidationError(
-                _("“%(keyword)s” is longer than %(limit)d characters."),
-                code="keyword_too_long",
-                params={"keyword": too_long[0], "limit": _KEYWORD_MAX_LENGTH},
-            )
-        self._keywords = list(dict.fromkeys(keywords))
-        return ", ".join(self._keywords)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -71,6 +71,17 @@ class DirectoryQuery:
             regions=many("region"),
         )
 
+    def selected(self) -> dict[str, list[str]]:
+        """The values ticked in each facet, by the facet's parameter name (domain ids as text)."""
+        return {
+            "kind": self.kinds,
+            "sector": self.sectors,
+            "cluster": self.clusters,
+            "domain": [str(d) for d in self.domains],
+            "level": self.levels,
+            "region": self.regions,
+        }
+
 
 # --- the index ---------------------------------------------------------------------------------------------
 #
@@ -235,14 +246,7 @@ def directory_facets(user: Any, query: DirectoryQuery) -> dict[str, list[FacetVa
     """Counts per facet value. Each facet is counted with the other facets applied, not itself."""
     index = directory_index()
     counts = index.facets(_visible(user, index), _search(query))
-    selected = {
-        "kind": query.kinds,
-        "sector": query.sectors,
-        "cluster": query.clusters,
-        "domain": [str(d) for d in query.domains],
-        "level": query.levels,
-        "region": query.regions,
-    }
+    selected = query.selected()
     kind_labels = {k: str(v) for k, v in OrganisationKind.choices}
     region_labels = {k: str(v) for k, v in Region.choices}
     sector_labels = dict(

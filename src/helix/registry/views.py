@@ -86,14 +86,7 @@ def _facet_groups(request: HttpRequest, query: DirectoryQuery) -> list[FacetGrou
         "region": {k: str(v) for k, v in Region.choices},
         "level": {k.value: str(v) for k, v in ENGAGEMENT_LABELS.items()},
     }
-    selected = {
-        "kind": query.kinds,
-        "sector": query.sectors,
-        "cluster": query.clusters,
-        "domain": [str(d) for d in query.domains],
-        "level": query.levels,
-        "region": query.regions,
-    }
+    selected = query.selected()
     groups = []
     for param, title in FACETS:
         values = list(facets.get(param, []))
@@ -121,8 +114,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     per request."""
     query = DirectoryQuery.from_params(request.GET)
     language = page_language()
-    facet_lists = (query.kinds, query.sectors, query.clusters, query.domains, query.levels, query.regions)
-    selected_filter_count = sum(len(values) for values in facet_lists)
+    selected_filter_count = sum(len(values) for values in query.selected().values())
     filtered = bool(query.text) or selected_filter_count > 0
     fragment = wants_fragment(request)
 

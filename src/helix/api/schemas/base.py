@@ -78,3 +78,20 @@ class Input(Schema):
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
         return refuse_nul(value)
+
+
+# --- outputs ------------------------------------------------------------------------------------------
+
+
+class ClassifiedOut(Schema):
+    """Base of an output with ``sectors`` (SectorRef) and ``keywords`` (their names) read from the object's
+    many-to-many relations: an organisation, a listing. It declares no field, so each schema keeps its own
+    fields in its own order."""
+
+    @staticmethod
+    def resolve_sectors(obj: Any) -> list[Any]:
+        return list(obj.sectors.all())
+
+    @staticmethod
+    def resolve_keywords(obj: Any) -> list[str]:
+        return [k.name for k in obj.keywords.all()]

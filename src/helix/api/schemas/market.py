@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import StringConstraints, field_validator
 
-from helix.api.schemas.base import FiniteFloat, Input, nace_codes
+from helix.api.schemas.base import ClassifiedOut, FiniteFloat, Input, nace_codes
 from helix.api.schemas.registry import OrganisationRef, SectorRef
 from helix.core.matching.engine import Match
 from helix.core.matching.lifecycle import ListingAction
@@ -60,7 +60,7 @@ class ListingSite(Schema):
     region: str
 
 
-class ListingOut(Schema):
+class ListingOut(ClassifiedOut):
     id: int
     side: Side
     category: Category
@@ -105,14 +105,6 @@ class ListingOut(Schema):
     @staticmethod
     def resolve_domains(obj: Any) -> list[Any]:
         return list(obj.domains.all())
-
-    @staticmethod
-    def resolve_sectors(obj: Any) -> list[Any]:
-        return list(obj.sectors.all())
-
-    @staticmethod
-    def resolve_keywords(obj: Any) -> list[str]:
-        return [k.name for k in obj.keywords.all()]
 
 
 class ListingSummary(Schema):

@@ -19,7 +19,7 @@ from django.core.validators import URLValidator, validate_email
 from ninja import Field, Schema
 from pydantic import StringConstraints, field_validator
 
-from helix.api.schemas.base import Input, finite, nace_codes
+from helix.api.schemas.base import ClassifiedOut, Input, finite, nace_codes
 from helix.core.registry.ladder import EngagementLevel
 from helix.registry.models import (
     LANGUAGE_CODES,
@@ -118,7 +118,7 @@ class MembershipBrief(Schema):
     since: dt.date
 
 
-class OrganisationOut(Schema):
+class OrganisationOut(ClassifiedOut):
     id: int
     slug: str
     name: str
@@ -144,14 +144,6 @@ class OrganisationOut(Schema):
     @staticmethod
     def resolve_working_languages(obj: Organisation) -> list[str]:
         return obj.language_list
-
-    @staticmethod
-    def resolve_sectors(obj: Organisation) -> list[Any]:
-        return list(obj.sectors.all())
-
-    @staticmethod
-    def resolve_keywords(obj: Organisation) -> list[str]:
-        return [k.name for k in obj.keywords.all()]
 
     @staticmethod
     def resolve_descriptions(obj: Organisation) -> dict[str, str]:

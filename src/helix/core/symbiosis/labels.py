@@ -71,23 +71,22 @@ def label_size(text: str, font_size: float = 11.0, char_width: float = 0.6) -> t
     return len(text) * font_size * char_width + 2.0, font_size * 1.25 + 2.0
 
 
+def _start(at: float, size: float, direction: int, gap: float) -> float:
+    """Where a label of ``size`` starts along one axis, placed in ``direction`` (-1, 0 or 1) at ``gap`` from
+    the point ``at``: after it, before it, or centred on it."""
+    if direction > 0:
+        return at + gap
+    if direction < 0:
+        return at - gap - size
+    return at - size / 2
+
+
 def _candidate(
     x: float, y: float, w: float, h: float, dx: int, dy: int, gap: float
 ) -> tuple[Box, tuple[float, float]]:
     """The box of a label of size ``w`` x ``h`` placed in direction (dx, dy) at ``gap`` from (x, y), and
     the point of the box nearest to (x, y) (where a leader line ends)."""
-    if dx > 0:
-        x0 = x + gap
-    elif dx < 0:
-        x0 = x - gap - w
-    else:
-        x0 = x - w / 2
-    if dy > 0:
-        y0 = y + gap
-    elif dy < 0:
-        y0 = y - gap - h
-    else:
-        y0 = y - h / 2
+    x0, y0 = _start(x, w, dx, gap), _start(y, h, dy, gap)
     box = Box(x0, y0, x0 + w, y0 + h)
     return box, (min(max(x, box.x0), box.x1), min(max(y, box.y0), box.y1))
 

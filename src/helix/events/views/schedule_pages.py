@@ -3,6 +3,8 @@ participant's agenda (page, iCalendar, PDF), and the organiser's grid with its e
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
@@ -17,6 +19,7 @@ from helix.events.agenda import agenda_ics
 from helix.events.models import (
     Event,
     EventMeetingRequest,
+    Registration,
     Schedule,
     ScheduleStatus,
     TimeSlot,
@@ -65,28 +68,34 @@ def schedule_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "events/_schedule_row.html", {"schedule": schedule, "event": schedule.event})
 
 
+def _move_schedule(
+    request: HttpRequest,
+    pk: int,
+    move: Callable[[Any, Schedule], object],
+    *,
+    done: str = "",
+    denied: str = "",
+) -> HttpResponse:
+    """Make a move of run ``pk`` (schedules.publish_schedule, cancel_schedule) as the user, then go back to
+    its event."""
+    schedule = get_object_or_404(Schedule.objects.select_related("event"), pk=pk)
+    return act_on_event(
+        request, schedule.event_id, lambda: move(request.user, schedule), done=done, denied=denied
+    )
+
+
 @login_required
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    schedule = get_object_or_404(Schedule.objects.select_related("event"), pk=pk)
-    return act_on_event(
-        request,
-        schedule.event_id,
-        lambda: schedules.publish_schedule(request.user, schedule),
-        done=_("Schedule published: participants see their agendas."),
+    return _move_schedule(
+        request, pk, schedules.publish_schedule, done=_("Schedule published: participants see their agendas.")
     )
 
 
 @login_required
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    schedule = get_object_or_404(Schedule.objects.select_related("event"), pk=pk)
-    return act_on_event(
-        request,
-        schedule.event_id,
-        lambda: schedules.cancel_schedule(request.user, schedule),
-        denied=_("Only the organiser."),
-    )
+    return _move_schedule(request, pk, schedules.cancel_schedule, denied=_("Only the organiser."))
 
 
 @login_required
@@ -121,14 +130,21 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _agenda_file(
+    registration: Registration, content: bytes, content_type: str, extension: str
+) -> HttpResponse:
+    """A participant's agenda as a file to download, named after the event and the registration."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="agenda-{registration.event_id}-{registration.pk}.{extension}"'
+    )
+    return response
+
+
 @login_required
 def agenda_ical(request: HttpRequest, pk: int) -> HttpResponse:
     registration = registration_for(request, pk, "download_agenda")
-    response = HttpResponse(agenda_ics(registration), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="agenda-{registration.event_id}-{registration.pk}.ics"'
-    )
-    return response
+    return _agenda_file(registration, agenda_ics(registration), "text/calendar; charset=utf-8", "ics")
 
 
 @login_required
@@ -136,11 +152,7 @@ def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from helix.events.pdf import agenda_pdf as render_pdf
 
     registration = registration_for(request, pk, "download_agenda")
-    response = HttpResponse(render_pdf(registration), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="agenda-{registration.event_id}-{registration.pk}.pdf"'
-    )
-    return response
+    return _agenda_file(registration, render_pdf(registration), "application/pdf", "pdf")
 
 
 def _organiser_schedule(request: HttpRequest, pk: int) -> tuple[Event, Schedule | None]:
