@@ -1,5 +1,5 @@
-"""Shared test set-up: media files under a temporary folder, tasks run in-process, a fresh match engine
-and cache per test, and the rule that every test carries a kind marker."""
+"""Shared test set-up: media files under a temporary folder, a fast password hasher, tasks run in-process,
+a fresh match engine and cache per test, and the rule that every test carries a kind marker."""
 
 from __future__ import annotations
 
@@ -10,6 +10,13 @@ import pytest
 def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    """The factories and test worlds hash a password for every user; PBKDF2 would make each test take
+    seconds. No test is about the hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

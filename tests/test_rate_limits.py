@@ -23,12 +23,6 @@ RIGHT = "correct horse battery staple"
 LOCKED = "Too many attempts"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """These tests check many passwords: a fast hasher (the users are created with it) keeps them quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def log_in(client, url, username, password, **extra):  # type: ignore[no-untyped-def]
     return client.post(url, {"username": username, "password": password}, **extra)
 

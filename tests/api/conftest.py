@@ -13,12 +13,6 @@ from helix.registry.models import Cluster, Organisation, OrganisationKind
 from tests.factories import ClusterFactory, MembershipFactory, OrganisationFactory, member_user, staff_user
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    """The factories hash a password for every user; PBKDF2 would make each test take seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def call_as():
     """``call_as(user)``: a test client that sends a new API token of ``user``; ``call_as(None)``: nobody."""

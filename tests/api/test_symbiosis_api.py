@@ -25,11 +25,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 NOT_FINITE = [float("nan"), float("inf"), float("-inf"), "NaN", "Infinity", "-inf"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def api(user: Any) -> Client:
     _, token = ApiToken.objects.issue(user, "t")
     return Client(headers={"Authorization": f"Bearer {token}"})

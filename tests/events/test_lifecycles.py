@@ -21,11 +21,6 @@ from tests.factories import ClusterFactory, OrganisationFactory, member_user, st
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def api_as(user) -> Client:  # type: ignore[no-untyped-def]
     _token, secret = ApiToken.objects.issue(user, name="tests")
     return Client(headers={"Authorization": f"Bearer {secret}"})

@@ -31,7 +31,6 @@ HOME = reverse("home:home")
 
 @pytest.fixture
 def world(settings) -> World:  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.HELIX_PAGE_CACHE_SECONDS = 0
     w = build_world()
     add_tasks(w)

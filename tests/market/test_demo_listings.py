@@ -91,11 +91,6 @@ def test_owners_post_what_their_kind_would():
 # --- loading --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def demo():  # type: ignore[no-untyped-def]
     return load_demo()

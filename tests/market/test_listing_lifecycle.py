@@ -34,8 +34,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 @pytest.fixture
-def world(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def world():  # type: ignore[no-untyped-def]
     tech, food = ClusterFactory(slug="tech"), ClusterFactory(slug="food")
     acme = OrganisationFactory(name="Acme", slug="acme")
     beta = OrganisationFactory(name="Beta", slug="beta")
@@ -223,14 +222,13 @@ def test_the_admin_form_refuses_a_status_the_lifecycle_does_not_allow(world, rf)
     assert form_class(data, instance=Listing.objects.get(pk=world.draft.pk)).is_valid()
 
 
-def test_lifecycle_roles_read_in_bulk_agree_with_the_permission_engine(settings):
+def test_lifecycle_roles_read_in_bulk_agree_with_the_permission_engine():
     from django.contrib.auth.models import AnonymousUser
 
     from helix.core.access import Role
     from helix.registry.permissions import actor_for, can, subject_for
     from tests.permissions.world import ROLES, build_world
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     w = build_world()
     subject = subject_for(Listing)
     listings = [t.obj for k, t in w.things.items() if k.startswith("listing:")]

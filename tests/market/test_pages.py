@@ -57,12 +57,6 @@ def titles(response):
     return [x.title for x in response.context["page_obj"].object_list]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Users log in with force_login here; a fast hasher keeps the fixtures quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world():
     energy = ClusterFactory(slug="energy", name="Energy Cluster")

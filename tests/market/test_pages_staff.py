@@ -34,11 +34,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 PAGE = reverse("market:who_meets_whom")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def company(name, slug, cluster, *, region=Region.OOST_VLAANDEREN, **fields):
     organisation = OrganisationFactory(name=name, slug=slug, **fields)
     SiteFactory(organisation=organisation, region=region)

@@ -50,8 +50,7 @@ class Scene:
 
 
 @pytest.fixture
-def scene(settings) -> Scene:  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def scene() -> Scene:  # type: ignore[no-untyped-def]
     cluster = ClusterFactory(slug="heat-cluster")
     owner = OrganisationFactory(name="Warmte BV", slug="warmte")
     viewer = OrganisationFactory(name="Stad Gent", slug="gent")

@@ -11,8 +11,7 @@ from tests.factories import ClusterFactory, MembershipFactory, OrganisationFacto
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _site_url(settings):  # type: ignore[no-untyped-def]
     settings.HELIX_SITE_URL = "https://helix.example.org"
 
 

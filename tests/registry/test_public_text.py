@@ -42,8 +42,7 @@ def test_staff_of_the_cluster_still_see_the_ended_membership(client, former_memb
     assert _cluster_names(client.get(organisation.get_absolute_url())) == ["materials"]
 
 
-def test_demo_organisations_show_no_sample_note_in_public_text(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_demo_organisations_show_no_sample_note_in_public_text(client):
     load_demo()
     invented = Organisation.objects.filter(is_sample=True, is_published=True).order_by("slug").first()
     assert invented is not None
