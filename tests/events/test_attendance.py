@@ -18,8 +18,7 @@ from helix.events.models import (
     ScheduledMeeting,
     TimeSlot,
 )
-from tests.events.helpers import small_event
-from tests.events.test_event_when import pdf_text
+from tests.events.helpers import pdf_text, small_event
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

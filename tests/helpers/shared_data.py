@@ -7,7 +7,7 @@ import csv
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def shared_data() -> Path | None:

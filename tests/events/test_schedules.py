@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import TestCase
 from icalendar import Calendar
 
 from helix.core.scheduling import Mode, check_schedule
@@ -24,19 +23,12 @@ from helix.events.models import (
     Session,
     TimeSlot,
 )
+from tests.events.helpers import run
 from tests.factories import ClusterFactory, OrganisationFactory, member_user, staff_user
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-def run(organiser, event, **options):  # type: ignore[no-untyped-def]
-    """Start a run; the task is enqueued on commit and runs at once (immediate backend in tests)."""
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        schedule = schedules.start_schedule(organiser, event, **options)
-    schedule.refresh_from_db()
-    return schedule
 
 
 @pytest.fixture

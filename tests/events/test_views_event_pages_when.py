@@ -4,9 +4,6 @@ page shows its description, escaped, with its line breaks."""
 
 from __future__ import annotations
 
-import base64
-import re
-import zlib
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,27 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from helix.events.models import Event, EventStatus, TimeSlot
-from tests.events.helpers import BRUSSELS, small_event
+from tests.events.helpers import BRUSSELS, pdf_text, small_event
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 # small_event: three slots of 25 minutes every half hour from 09:00 Brussels time on 3 December 2026.
 WHEN = "3 December 2026, 09:00–10:25"
-
-
-def pdf_text(data: bytes) -> str:
-    """The text of every filtered stream of a PDF written by reportlab, its filters undone (ASCII85 and
-    Flate): drawString text stands there in plain ASCII (other letters as font subset codes)."""
-    parts = []
-    for found in re.finditer(rb"/Filter \[ ([^\]]*)\] /Length (\d+)[^>]*>>\s*stream\r?\n", data):
-        stream = data[found.end() : found.end() + int(found.group(2))]
-        for name in found.group(1).split():
-            if name == b"/ASCII85Decode":
-                stream = base64.a85decode(stream.strip().removesuffix(b"~>"))
-            elif name == b"/FlateDecode":
-                stream = zlib.decompress(stream)
-        parts.append(stream)
-    return b"\n".join(parts).decode("latin-1")
 
 
 def test_events_list_shows_the_date_hours_and_place(client):

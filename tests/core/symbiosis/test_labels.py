@@ -1,6 +1,6 @@
-"""Map labels never overlap each other nor the sites, however crowded the map; the most important are
-placed first, moved out on a leader line when their place is taken, and left out when nothing fits.
-The base map's projection keeps every site in the drawing and its paths stay inside it (issue 12)."""
+"""Map labels (helix.core.symbiosis.labels) never overlap each other nor the sites, however crowded the
+map; the most important are placed first, moved out on a leader line when their place is taken, and left
+out when nothing fits."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helix.core.symbiosis.cartography import Projection, geometry_path, spread
 from helix.core.symbiosis.labels import Box, LabelRequest, label_size, place_labels, point_box
 
 pytestmark = pytest.mark.unit
+
 
 BOUNDS = Box(0, 0, 900, 620)
 
@@ -75,36 +75,3 @@ def test_whatever_the_input_no_two_placed_labels_intersect(items) -> None:  # ty
     requests = [LabelRequest(str(i), text, x, y, priority=p) for i, (x, y, text, p) in enumerate(items)]
     obstacles = [point_box(x, y, 5) for x, y, _t, _p in items]
     assert_no_overlap(place_labels(requests, BOUNDS, obstacles=obstacles), obstacles)
-
-
-def test_sites_at_the_same_place_are_set_apart() -> None:
-    moved = spread([(100.0, 100.0), (100.2, 99.9), (100.0, 100.0), (300.0, 300.0)], 10)
-    assert moved[3] == (300.0, 300.0)
-    assert len({(round(x), round(y)) for x, y in moved[:3]}) == 3
-    assert all(abs(x - 100) <= 10.5 and abs(y - 100) <= 10.5 for x, y in moved[:3])
-
-
-def test_the_projection_keeps_every_site_in_the_drawing() -> None:
-    sites = [(51.05, 3.72), (49.61, 6.13), (50.85, 4.35), (52.37, 4.90)]
-    projection = Projection.fit(sites, 900, 620, 40)
-    for lat, lon in sites:
-        x, y = projection.xy(lat, lon)
-        assert 40 - 1e-6 <= x <= 860 + 1e-6
-        assert 40 - 1e-6 <= y <= 580 + 1e-6
-    # a single site still shows its surroundings (at least 40 km across)
-    alone = Projection.fit([(51.05, 3.72)], 900, 620, 40)
-    assert (620 - 80) / alone.pixels_per_km >= 40 - 1e-6
-
-
-def test_paths_are_drawn_in_view_and_rings_far_away_are_left_out() -> None:
-    projection = Projection.fit([(51.05, 3.72), (50.85, 4.35)], 900, 620, 40)
-    near = {
-        "type": "Polygon",
-        "coordinates": [[[3.5, 50.9], [4.5, 50.9], [4.5, 51.2], [3.5, 51.2], [3.5, 50.9]]],
-    }
-    far = {"type": "Polygon", "coordinates": [[[20.0, 60.0], [21.0, 60.0], [21.0, 61.0], [20.0, 60.0]]]}
-    path = geometry_path(near, projection)
-    assert path.startswith("M")
-    assert path.endswith("Z")
-    assert path.count("M") == 1
-    assert geometry_path(far, projection) == ""

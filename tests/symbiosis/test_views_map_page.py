@@ -1,9 +1,11 @@
-"""Integration (issue 12): the symbiosis map is drawn on an offline base map (Natural Earth country
-outlines shipped with Helix) and its place names never overlap, however crowded the sites."""
+"""Integration: the symbiosis map (helix.symbiosis.views.map_page) is drawn on an offline base map (Natural
+Earth country outlines shipped with Helix), without tiles, with coordinates not localised, and its place
+names never overlap, however crowded the sites."""
 
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -11,9 +13,38 @@ from django.test import Client
 
 from helix.core.symbiosis.labels import point_box
 from helix.registry.models import Region
+from helix.symbiosis import matching
 from tests.symbiosis.helpers import flow, organisation, world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+def test_map_draws_sites_and_exchanges_without_tiles() -> None:
+    w = world()
+    matching.run_matching()
+    c = Client()
+    c.force_login(w.staff)
+    page = c.get("/symbiosis/map/").content.decode()
+    assert page.count("<circle") == 5
+    assert page.count("<line") >= 3  # two proposals and the scale bar
+    # nothing is fetched from elsewhere: no external address anywhere on the page, no images
+    assert re.findall(r"(?:src|href)=\"(https?:)?//", page) == []
+    assert "<img" not in page
+
+
+def test_map_coordinates_are_not_localised() -> None:
+    """A Dutch or French page writes 218,9 for 218.9; inside SVG that would break every position."""
+    w = world()
+    matching.run_matching()
+    c = Client()
+    c.force_login(w.staff)
+    for language in ("nl", "fr", "de"):
+        page = c.get("/symbiosis/map/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+        positions = re.findall(r'\b(?:cx|cy|x1|y1|x2|y2|x|y)="([^"]*)"', svg)
+        assert positions
+        assert all(re.fullmatch(r"-?\d+(\.\d+)?", p) for p in positions), positions[:5]
+
 
 MAP_DIR = Path(__file__).resolve().parents[2] / "src" / "helix" / "static" / "helix" / "map"
 

@@ -24,10 +24,10 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     SiteFactory,
+    make_listing,
     member_user,
     staff_user,
 )
-from tests.market.test_pages import make_listing
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 from helix.core.scheduling import Mode, check_schedule
 from helix.events import convert, meeting_requests
 from helix.events.models import EventFormat, Role
-from tests.events.helpers import small_event
-from tests.events.test_scheduling_flow import run
+from tests.events.helpers import run, small_event
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

@@ -1,6 +1,6 @@
-"""An anonymous flow's owner is never visible to others: not in pages, the API, the CSV export, the map
-or the CLI's files; its own people and the cluster staff see it, and the counterpart does once both
-parties accepted contact. Confidentiality levels decide who sees a flow at all."""
+"""An anonymous flow's owner is never visible to others (helix.symbiosis.visibility): not in pages, the API,
+the CSV export, the map or the CLI's files; its own people and the cluster staff see it, and the
+counterpart does once both parties accepted contact. Confidentiality levels decide who sees a flow at all."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 
 from helix.api.models import ApiToken
-from helix.symbiosis import matching, synergy_workflow
-from helix.symbiosis.models import Synergy
+from helix.symbiosis import matching, synergy_workflow, visibility
+from helix.symbiosis.models import ResourceFlow, Synergy
 from tests.factories import member_user
 from tests.symbiosis.helpers import world
 
@@ -154,3 +154,15 @@ def test_members_only_means_a_letter_of_intent_or_more(level: str, sees: bool) -
     MembershipFactory(organisation=w.outsider, cluster=w.cluster, level=level)
     status = client_for(w.outsider_user).get(f"/symbiosis/flows/{w.heat_want.pk}/").status_code
     assert status == (200 if sees else 404)
+
+
+def test_a_members_cli_export_withholds_anonymous_owners(tmp_path) -> None:
+    w = world()
+    matching.run_matching()
+    s = Synergy.objects.get(have=w.heat, want=w.heat_want)
+    from tests.factories import member_user
+
+    grower = member_user(w.grower, "grower")
+    assert visibility.owner_label(grower, s.have) != "Geheim Chemie"
+    flows = ResourceFlow.objects.filter(pk=w.heat.pk)
+    assert all("withheld" in visibility.flow_public_dict(grower, f)["owner"] for f in flows)

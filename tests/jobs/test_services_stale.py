@@ -108,7 +108,7 @@ def test_job_page_fails_a_stale_job_stops_polling_and_offers_the_retry(settings,
         owner,
         worker=ELSEWHERE,
         beat_seconds_ago=600,
-        task_path="tests.jobs.test_stale_jobs.read_file",
+        task_path="tests.jobs.test_services_stale.read_file",
         task_args={"args": [0, "/nowhere"], "kwargs": {}},
     )
     client.force_login(owner)
@@ -145,7 +145,7 @@ def test_run_job_records_its_worker_heartbeat_task_and_inputs(tmp_path, django_u
         JobStatus.SUCCEEDED,
         process_identity(),
         1,
-        "tests.jobs.test_stale_jobs.read_file",
+        "tests.jobs.test_services_stale.read_file",
         {"args": [job.pk, str(source)], "kwargs": {}},
         [{"file": str(source)}],
     )
@@ -164,7 +164,7 @@ def test_the_creator_retries_a_failed_job_with_the_same_arguments(
         owner,
         worker=ELSEWHERE,
         beat_seconds_ago=600,
-        task_path="tests.jobs.test_stale_jobs.read_file",
+        task_path="tests.jobs.test_services_stale.read_file",
         attempts=1,
     )
     Job.objects.filter(pk=job.pk).update(
@@ -199,7 +199,7 @@ def test_retry_says_why_not_when_the_input_is_gone_and_is_only_for_the_creator(
         owner,
         worker=ELSEWHERE,
         beat_seconds_ago=600,
-        task_path="tests.jobs.test_stale_jobs.read_file",
+        task_path="tests.jobs.test_services_stale.read_file",
         task_args={"args": [0, "/gone/upload.csv"], "kwargs": {}},
         inputs=[{"file": "/gone/upload.csv"}],
     )

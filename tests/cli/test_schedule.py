@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from helix.cli import main
-from tests.core.scheduling.shared_data import b2b_instances
+from tests.helpers.shared_data import b2b_instances
 
 pytestmark = pytest.mark.unit
 

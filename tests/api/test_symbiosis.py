@@ -1,5 +1,6 @@
-"""Integration: the symbiosis API refuses numbers that are not finite or out of their physical range (422
-naming the field, nothing written), and writes a flow atomically.
+"""Integration: the symbiosis API (helix.api.symbiosis): flows, waste codes, synergies, impact factors and
+runs; numbers that are not finite or out of their physical range refused (422 naming the field, nothing
+written); a flow and an allocation written atomically.
 
 Python's json reads the NaN and Infinity tokens (the test client sends them for float("nan") and
 float("inf")), and pydantic reads strings such as "NaN" or "-inf" as floats: both ways are tried.
@@ -17,10 +18,18 @@ from django.test import Client
 from helix.api.models import ApiToken
 from helix.jobs.models import Job
 from helix.symbiosis import impact, matching
-from helix.symbiosis.models import AllocationRun, ImpactFactorSetting, ResourceFlow, Synergy, SynergyReport
+from helix.symbiosis.models import (
+    AllocationRun,
+    ImpactFactorSetting,
+    ResourceFlow,
+    Synergy,
+    SynergyReport,
+)
+from tests.factories import UserFactory
 from tests.symbiosis.helpers import world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
 
 NOT_FINITE = [float("nan"), float("inf"), float("-inf"), "NaN", "Infinity", "-inf"]
 
@@ -230,3 +239,162 @@ def test_an_allocation_is_queued_with_its_run_or_not_at_all(monkeypatch):
     with pytest.raises(RuntimeError, match="no room for the run"):
         send(api(w.staff), "post", "/api/symbiosis/allocations", {})
     assert Job.objects.count() == 0
+
+
+def test_post_a_flow_and_get_field_errors() -> None:
+    w = world()
+    c = api(w.cement_user)
+    site = w.cement.sites.first()
+    ok = c.post(
+        "/api/symbiosis/flows",
+        json.dumps(
+            {
+                "site_id": site.pk,
+                "direction": "want",
+                "kind": "water",
+                "title": "Cooling water",
+                "quantity": 20000,
+                "unit": "m3",
+                "period": "year",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert ok.status_code == 201, ok.content
+    assert ok.json()["owner"] == "Cement Antwerpen"
+    assert ok.json()["per_year"] == 20000
+    bad = c.post(
+        "/api/symbiosis/flows",
+        json.dumps(
+            {
+                "site_id": site.pk,
+                "direction": "have",
+                "kind": "material",
+                "title": "x",
+                "ewc_code": "12",
+                "quantity": 5,
+                "unit": "MWh",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    fields = {e["loc"][-1] for e in bad.json()["detail"]}
+    assert {"ewc_code", "unit"} <= fields
+    other = c.post(
+        "/api/symbiosis/flows",
+        json.dumps(
+            {
+                "organisation_id": w.steel.pk,
+                "site_id": w.steel.sites.first().pk,
+                "direction": "want",
+                "kind": "water",
+                "title": "y",
+                "quantity": 1,
+                "unit": "m3",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert other.status_code == 403
+    assert Client().post("/api/symbiosis/flows", "{}", content_type="application/json").status_code == 401
+
+
+def test_waste_code_tree_and_suggestions() -> None:
+    c = Client()
+    chapters = c.get("/api/symbiosis/waste-codes").json()
+    assert len(chapters) == 20
+    assert chapters[0]["code"] == "01"
+    entries = c.get("/api/symbiosis/waste-codes?parent=10 02").json()
+    assert {
+        "code": "100202",
+        "printed": "10 02 02",
+        "level": 3,
+        "title": "Unprocessed slag",
+        "hazardous": False,
+        "parent": "1002",
+    } in entries
+    assert c.get("/api/symbiosis/waste-codes?parent=zz").status_code == 422
+    found = c.get("/api/symbiosis/waste-codes/suggest?q=vliegas van biomassa").json()
+    assert any(s["code"].startswith("1001") and "fly ash" in s["title"].lower() for s in found)
+
+
+def test_synergy_workflow_through_the_api() -> None:
+    w = world()
+    matching.run_matching()
+    s = Synergy.objects.get(have=w.slag, want=w.slag_want)
+    steel, cement = api(w.steel_user), api(w.cement_user)
+    listed = steel.get("/api/symbiosis/synergies").json()
+    assert [x["id"] for x in listed] == [s.pk]
+    assert api(w.outsider_user).get(f"/api/symbiosis/synergies/{s.pk}").status_code == 404
+    assert steel.post(f"/api/symbiosis/synergies/{s.pk}/accept").json()["have_accepted"]
+    assert cement.post(f"/api/symbiosis/synergies/{s.pk}/accept").json()["state"] == "contacted"
+    refused = cement.post(
+        f"/api/symbiosis/synergies/{s.pk}/move",
+        json.dumps({"target": "realised"}),
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    for target in ("under_study", "agreed", "realised"):
+        r = cement.post(
+            f"/api/symbiosis/synergies/{s.pk}/move",
+            json.dumps({"target": target}),
+            content_type="application/json",
+        )
+        assert r.json()["state"] == target
+    report = cement.post(
+        f"/api/symbiosis/synergies/{s.pk}/reports",
+        json.dumps({"period_end": "2026-09-30", "quantity": 1.5, "unit": "kt"}),
+        content_type="application/json",
+    )
+    assert report.status_code == 201
+    assert report.json()["quantity"] == pytest.approx(1500)
+    wrong = cement.post(
+        f"/api/symbiosis/synergies/{s.pk}/reports",
+        json.dumps({"period_end": "2026-09-30", "quantity": 1, "unit": "MWh"}),
+        content_type="application/json",
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["loc"][-1] == "unit"
+    totals = cement.get("/api/symbiosis/totals?period=year").json()
+    assert totals[0]["quantity"] == pytest.approx(1500)
+
+
+def test_factors_and_runs_through_the_api(django_capture_on_commit_callbacks) -> None:
+    w = world()
+    factors = Client().get("/api/symbiosis/impact-factors").json()
+    assert {f["key"] for f in factors} >= {"transport_cost_eur_per_tkm", "truck_kgco2e_per_tkm"}
+    assert (
+        api(w.steel_user)
+        .put(
+            "/api/symbiosis/impact-factors/road_circuity",
+            json.dumps({"value": 1.2}),
+            content_type="application/json",
+        )
+        .status_code
+        == 403
+    )
+    staff = api(w.staff)
+    factor = {"value": 1.2, "source": "own GIS"}
+    put = "/api/symbiosis/impact-factors/road_circuity"
+    # every cluster's estimates use the factors: one cluster's staff may not change them (before issue 11
+    # they could), the superuser may
+    assert staff.put(put, json.dumps(factor), content_type="application/json").status_code == 403
+    admin = api(UserFactory(username="admin", is_superuser=True))
+    set_ = admin.put(put, json.dumps(factor), content_type="application/json")
+    assert set_.json()["value"] == 1.2
+    assert set_.json()["source"] == "own GIS"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff.post("/api/symbiosis/match", "{}", content_type="application/json").status_code == 202
+    assert Synergy.objects.filter(have=w.slag, want=w.slag_want).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = staff.post(
+            "/api/symbiosis/allocations",
+            json.dumps({"region": "", "fixed_cost_per_link": 1000}),
+            content_type="application/json",
+        )
+    assert started.status_code == 202
+    run = staff.get(f"/api/symbiosis/allocations/{started.json()['run_id']}").json()
+    assert run["status"] == "succeeded"
+    assert run["result"]["optimal"]["optimal"]
+    assert api(w.steel_user).get(f"/api/symbiosis/allocations/{run['id']}").status_code == 403
