@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from helix.api.models import ApiToken
 from helix.jobs.models import Job
 from helix.symbiosis import impact, matching
 from helix.symbiosis.models import (
@@ -26,17 +25,13 @@ from helix.symbiosis.models import (
     SynergyReport,
 )
 from tests.factories import UserFactory
+from tests.helpers.clients import api_client
 from tests.symbiosis.helpers import world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 NOT_FINITE = [float("nan"), float("inf"), float("-inf"), "NaN", "Infinity", "-inf"]
-
-
-def api(user: Any) -> Client:
-    _, token = ApiToken.objects.issue(user, "t")
-    return Client(headers={"Authorization": f"Bearer {token}"})
 
 
 def send(client: Client, method: str, url: str, body: dict[str, Any]) -> Any:
@@ -81,7 +76,7 @@ def test_a_flow_quantity_that_is_not_finite_is_refused(value):
     w = world()
     before = ResourceFlow.objects.count()
     response = send(
-        api(w.steel_user),
+        api_client(w.steel_user),
         "post",
         "/api/symbiosis/flows",
         material_have(w.steel.sites.get().pk, quantity=value),
@@ -108,7 +103,7 @@ def test_every_number_of_a_flow_must_be_finite(values):
     before = ResourceFlow.objects.count()
     not_finite = {field: values[i % 3] for i, field in enumerate(FLOW_NUMBERS)}
     body = {**heat_want(w.grower.sites.get().pk, **not_finite), "organisation_id": w.grower.pk}
-    response = send(api(w.staff), "post", "/api/symbiosis/flows", body)
+    response = send(api_client(w.staff), "post", "/api/symbiosis/flows", body)
     assert error_fields(response) == [["body", "payload", field] for field in FLOW_NUMBERS]
     assert ResourceFlow.objects.count() == before
 
@@ -116,7 +111,7 @@ def test_every_number_of_a_flow_must_be_finite(values):
 def test_a_quality_number_must_be_finite():
     w = world()
     body = heat_want(w.steel.sites.get().pk, quality={"chloride_mg_kg": float("nan")})
-    response = send(api(w.steel_user), "post", "/api/symbiosis/flows", body)
+    response = send(api_client(w.steel_user), "post", "/api/symbiosis/flows", body)
     assert error_fields(response) == [["body", "payload", "quality", "chloride_mg_kg"]]
 
 
@@ -132,7 +127,10 @@ def test_flow_numbers_out_of_their_physical_range_are_refused():
         "price_eur_per_unit": -5,
     }
     response = send(
-        api(w.steel_user), "post", "/api/symbiosis/flows", heat_want(w.steel.sites.get().pk, **out_of_range)
+        api_client(w.steel_user),
+        "post",
+        "/api/symbiosis/flows",
+        heat_want(w.steel.sites.get().pk, **out_of_range),
     )
     assert error_fields(response) == [["body", "payload", field] for field in out_of_range]
     assert (
@@ -143,7 +141,7 @@ def test_flow_numbers_out_of_their_physical_range_are_refused():
 def test_a_flow_quantity_beyond_any_site_is_refused():
     w = world()
     body = material_have(w.steel.sites.get().pk, quantity=1e300)
-    assert error_fields(send(api(w.steel_user), "post", "/api/symbiosis/flows", body)) == [
+    assert error_fields(send(api_client(w.steel_user), "post", "/api/symbiosis/flows", body)) == [
         ["body", "payload", "quantity"]
     ]
 
@@ -151,7 +149,7 @@ def test_a_flow_quantity_beyond_any_site_is_refused():
 def test_finite_numbers_in_range_are_taken():
     w = world()
     body = heat_want(w.steel.sites.get().pk, quality={"moisture_pct": 100}, max_distance_km=25)
-    response = send(api(w.steel_user), "post", "/api/symbiosis/flows", body)
+    response = send(api_client(w.steel_user), "post", "/api/symbiosis/flows", body)
     assert response.status_code == 201, response.content
     flow = ResourceFlow.objects.get(pk=response.json()["id"])
     assert (flow.supply_temperature_c, flow.quality, flow.max_distance_km) == (70, {"moisture_pct": 100}, 25)
@@ -166,7 +164,7 @@ def test_a_flow_is_written_with_its_matching_job_or_not_at_all(monkeypatch):
 
     monkeypatch.setattr(matching, "flow_changed", broken)
     with pytest.raises(RuntimeError, match="the job queue is down"):
-        send(api(w.steel_user), "post", "/api/symbiosis/flows", material_have(w.steel.sites.get().pk))
+        send(api_client(w.steel_user), "post", "/api/symbiosis/flows", material_have(w.steel.sites.get().pk))
     assert ResourceFlow.objects.count() == before
 
 
@@ -189,7 +187,7 @@ def test_a_report_with_numbers_that_are_not_finite_is_refused(realised, values):
     w, synergy = realised
     fields = dict(zip(["quantity", "co2e_avoided_t", "money_saved_eur"], values, strict=True))
     body = {"period_end": "2026-09-30", "unit": "t", **fields}
-    response = send(api(w.cement_user), "post", f"/api/symbiosis/synergies/{synergy.pk}/reports", body)
+    response = send(api_client(w.cement_user), "post", f"/api/symbiosis/synergies/{synergy.pk}/reports", body)
     assert error_fields(response) == [["body", "payload", field] for field in fields]
     assert SynergyReport.objects.count() == 0
 
@@ -197,7 +195,9 @@ def test_a_report_with_numbers_that_are_not_finite_is_refused(realised, values):
 @pytest.mark.parametrize("value", [float("inf"), "nan", 1e12])
 def test_an_impact_factor_must_be_finite_and_in_range(value):
     w = world()
-    response = send(api(w.staff), "put", "/api/symbiosis/impact-factors/road_circuity", {"value": value})
+    response = send(
+        api_client(w.staff), "put", "/api/symbiosis/impact-factors/road_circuity", {"value": value}
+    )
     assert error_fields(response) == [["body", "payload", "value"]]
     assert ImpactFactorSetting.objects.count() == 0
     factor = next(f for f in impact.factor_table() if f["key"] == "road_circuity")
@@ -208,7 +208,7 @@ def test_an_impact_factor_must_be_finite_and_in_range(value):
 @pytest.mark.parametrize("value", [float("inf"), "nan"])
 def test_a_run_with_a_link_cost_that_is_not_finite_is_refused(url, value):
     w = world()
-    response = send(api(w.staff), "post", url, {"fixed_cost_per_link": value})
+    response = send(api_client(w.staff), "post", url, {"fixed_cost_per_link": value})
     assert error_fields(response) == [["body", "payload", "fixed_cost_per_link"]]
     assert AllocationRun.objects.count() == 0
 
@@ -216,16 +216,16 @@ def test_a_run_with_a_link_cost_that_is_not_finite_is_refused(url, value):
 def test_a_run_for_a_region_that_does_not_exist_is_refused():
     """The region was stored as given: on PostgreSQL one longer than the column was a 500."""
     w = world()
-    response = send(api(w.staff), "post", "/api/symbiosis/allocations", {"region": "x" * 30})
+    response = send(api_client(w.staff), "post", "/api/symbiosis/allocations", {"region": "x" * 30})
     assert error_fields(response) == [["body", "payload", "region"]]
     assert AllocationRun.objects.count() == 0
-    taken = send(api(w.staff), "post", "/api/symbiosis/allocations", {"region": "oost-vlaanderen"})
+    taken = send(api_client(w.staff), "post", "/api/symbiosis/allocations", {"region": "oost-vlaanderen"})
     assert (taken.status_code, AllocationRun.objects.get().region) == (202, "oost-vlaanderen")
 
 
 def test_a_nul_character_in_a_flow_filter_is_a_422_naming_it():
     w = world()
-    response = api(w.steel_user).get("/api/symbiosis/flows?kind=heat%00")
+    response = api_client(w.steel_user).get("/api/symbiosis/flows?kind=heat%00")
     assert error_fields(response) == [["query", "kind"]]
 
 
@@ -237,13 +237,13 @@ def test_an_allocation_is_queued_with_its_run_or_not_at_all(monkeypatch):
 
     monkeypatch.setattr(AllocationRun.objects, "create", broken)
     with pytest.raises(RuntimeError, match="no room for the run"):
-        send(api(w.staff), "post", "/api/symbiosis/allocations", {})
+        send(api_client(w.staff), "post", "/api/symbiosis/allocations", {})
     assert Job.objects.count() == 0
 
 
 def test_post_a_flow_and_get_field_errors() -> None:
     w = world()
-    c = api(w.cement_user)
+    c = api_client(w.cement_user)
     site = w.cement.sites.first()
     ok = c.post(
         "/api/symbiosis/flows",
@@ -323,10 +323,10 @@ def test_synergy_workflow_through_the_api() -> None:
     w = world()
     matching.run_matching()
     s = Synergy.objects.get(have=w.slag, want=w.slag_want)
-    steel, cement = api(w.steel_user), api(w.cement_user)
+    steel, cement = api_client(w.steel_user), api_client(w.cement_user)
     listed = steel.get("/api/symbiosis/synergies").json()
     assert [x["id"] for x in listed] == [s.pk]
-    assert api(w.outsider_user).get(f"/api/symbiosis/synergies/{s.pk}").status_code == 404
+    assert api_client(w.outsider_user).get(f"/api/symbiosis/synergies/{s.pk}").status_code == 404
     assert steel.post(f"/api/symbiosis/synergies/{s.pk}/accept").json()["have_accepted"]
     assert cement.post(f"/api/symbiosis/synergies/{s.pk}/accept").json()["state"] == "contacted"
     refused = cement.post(
@@ -365,7 +365,7 @@ def test_factors_and_runs_through_the_api(django_capture_on_commit_callbacks) ->
     factors = Client().get("/api/symbiosis/impact-factors").json()
     assert {f["key"] for f in factors} >= {"transport_cost_eur_per_tkm", "truck_kgco2e_per_tkm"}
     assert (
-        api(w.steel_user)
+        api_client(w.steel_user)
         .put(
             "/api/symbiosis/impact-factors/road_circuity",
             json.dumps({"value": 1.2}),
@@ -374,13 +374,13 @@ def test_factors_and_runs_through_the_api(django_capture_on_commit_callbacks) ->
         .status_code
         == 403
     )
-    staff = api(w.staff)
+    staff = api_client(w.staff)
     factor = {"value": 1.2, "source": "own GIS"}
     put = "/api/symbiosis/impact-factors/road_circuity"
     # every cluster's estimates use the factors: one cluster's staff may not change them (before issue 11
     # they could), the superuser may
     assert staff.put(put, json.dumps(factor), content_type="application/json").status_code == 403
-    admin = api(UserFactory(username="admin", is_superuser=True))
+    admin = api_client(UserFactory(username="admin", is_superuser=True))
     set_ = admin.put(put, json.dumps(factor), content_type="application/json")
     assert set_.json()["value"] == 1.2
     assert set_.json()["source"] == "own GIS"
@@ -397,4 +397,4 @@ def test_factors_and_runs_through_the_api(django_capture_on_commit_callbacks) ->
     run = staff.get(f"/api/symbiosis/allocations/{started.json()['run_id']}").json()
     assert run["status"] == "succeeded"
     assert run["result"]["optimal"]["optimal"]
-    assert api(w.steel_user).get(f"/api/symbiosis/allocations/{run['id']}").status_code == 403
+    assert api_client(w.steel_user).get(f"/api/symbiosis/allocations/{run['id']}").status_code == 403

@@ -22,6 +22,7 @@ from helix.market.models import Listing
 from helix.registry.models import Interaction, Membership, Organisation, Person, Sector
 from helix.registry.services import complete_follow_up
 from tests.factories import MembershipFactory, OrganisationFactory, PersonFactory, SiteFactory
+from tests.helpers.forms import editor_payload, form_data
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -42,23 +43,6 @@ def summary(entry) -> tuple:  # type: ignore[no-untyped-def]
 
 
 # --- pages ----------------------------------------------------------------------------------------------
-
-
-def editor_payload(response) -> dict:  # type: ignore[no-untyped-def]
-    """The POST data a browser sends for the organisation editor as rendered (form and sites)."""
-    data: dict = {}
-    forms = [response.context["form"], response.context["sites"].management_form, *response.context["sites"]]
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if isinstance(value, bool):
-                if value:
-                    data[field.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[field.html_name] = [str(v) for v in value]
-            else:
-                data[field.html_name] = "" if value is None else str(value)
-    return data
 
 
 def test_an_edit_on_a_page_records_the_logged_in_user_and_the_fields(client, world):
@@ -245,18 +229,6 @@ def test_a_command_run_as_a_user_records_that_user(world):
 
 
 # --- admin ------------------------------------------------------------------------------------------------
-
-
-def form_data(form) -> dict:  # type: ignore[no-untyped-def]
-    data = {}
-    for bound in form:
-        value = bound.value()
-        if value is None or value is False:
-            continue
-        data[bound.html_name] = (
-            "on" if value is True else ([str(v) for v in value] if isinstance(value, list | tuple) else value)
-        )
-    return data
 
 
 def test_an_edit_in_the_admin_records_the_staff_member(client, world):

@@ -7,8 +7,15 @@ from click.testing import CliRunner
 
 from helix.cli import main
 from helix.people.models import Invitation
+from tests.people.helpers import Ecosystem, ecosystem
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+@pytest.fixture
+def eco(db) -> Ecosystem:  # type: ignore[no-untyped-def]
+    """The people tests' ecosystem: staff of alpha, a member user of Enervalis."""
+    return ecosystem()
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]

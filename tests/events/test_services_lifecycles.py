@@ -9,27 +9,16 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client, TestCase
+from django.test import TestCase
 
-from helix.api.models import ApiToken
 from helix.core.matchmaking.workflows import NOT_FROM_STATE, MoveRefused
 from helix.events import meeting_requests, schedules, services
 from helix.events.models import Event, EventMeetingRequest, RequestStatus, Schedule, ScheduleStatus
 from tests.events.helpers import small_event
 from tests.factories import ClusterFactory, OrganisationFactory, member_user, staff_user
+from tests.helpers.clients import api_client, page_client
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
-
-
-def api_as(user) -> Client:  # type: ignore[no-untyped-def]
-    _token, secret = ApiToken.objects.issue(user, name="tests")
-    return Client(headers={"Authorization": f"Bearer {secret}"})
-
-
-def page_as(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
@@ -93,10 +82,10 @@ def test_registration_is_refused_in_a_draft_and_after_closing_but_the_organiser_
 
 def test_the_page_and_the_api_offer_the_organiser_the_event_moves_and_nobody_else():
     setup = small_event(["A", "B"], status="open")
-    organiser_page = page_as(setup.organiser).get(f"/events/{setup.event.pk}/").content.decode()
-    member_page = page_as(setup.users[0]).get(f"/events/{setup.event.pk}/").content.decode()
-    organiser_api = api_as(setup.organiser).get(f"/api/events/events/{setup.event.pk}").json()
-    member_api = api_as(setup.users[0]).get(f"/api/events/events/{setup.event.pk}").json()
+    organiser_page = page_client(setup.organiser).get(f"/events/{setup.event.pk}/").content.decode()
+    member_page = page_client(setup.users[0]).get(f"/events/{setup.event.pk}/").content.decode()
+    organiser_api = api_client(setup.organiser).get(f"/api/events/events/{setup.event.pk}").json()
+    member_api = api_client(setup.users[0]).get(f"/api/events/events/{setup.event.pk}").json()
 
     assert ('name="status-closed"' in organiser_page, 'name="status-open"' in organiser_page) == (True, False)
     assert "Close registration" in organiser_page
@@ -106,10 +95,10 @@ def test_the_page_and_the_api_offer_the_organiser_the_event_moves_and_nobody_els
 
 def test_a_move_from_the_wrong_state_is_a_message_on_the_page_and_409_in_the_api():
     setup = small_event(["A"], status="closed")
-    page = page_as(setup.organiser).post(
+    page = page_client(setup.organiser).post(
         f"/events/{setup.event.pk}/status/", {"status": "draft"}, follow=True
     )
-    api = api_as(setup.organiser).post(
+    api = api_client(setup.organiser).post(
         f"/api/events/events/{setup.event.pk}/status", {"status": "draft"}, content_type="application/json"
     )
     assert messages_of(page) == ["This change is not possible from the present state."]
@@ -157,23 +146,23 @@ def test_pages_and_api_show_each_side_its_moves_and_answer_409_once_answered():
     setup = small_event(["HeatCo", "City of Genk"])
     (ra, rb), (ua, ub) = setup.registrations, setup.users
     req = meeting_requests.request_meeting(ua, ra, rb)
-    asker_page = page_as(ua).get(f"/events/{setup.event.pk}/").content.decode()
-    asked_page = page_as(ub).get(f"/events/{setup.event.pk}/").content.decode()
+    asker_page = page_client(ua).get(f"/events/{setup.event.pk}/").content.decode()
+    asked_page = page_client(ub).get(f"/events/{setup.event.pk}/").content.decode()
 
     assert (f'name="accept-{req.pk}"' in asker_page, f'name="cancel-{req.pk}"' in asker_page) == (False, True)
     assert (f'name="accept-{req.pk}"' in asked_page, f'name="decline-{req.pk}"' in asked_page) == (True, True)
     assert f'name="cancel-{req.pk}"' not in asked_page
-    answered = api_as(ub).post(
+    answered = api_client(ub).post(
         f"/api/events/requests/{req.pk}/answer", {"accept": True}, content_type="application/json"
     )
     assert (answered.status_code, answered.json()["moves"]) == (200, ["cancelled"])
-    twice = api_as(ub).post(
+    twice = api_client(ub).post(
         f"/api/events/requests/{req.pk}/answer", {"accept": False}, content_type="application/json"
     )
     assert (twice.status_code, twice.json()["code"]) == (409, "not_from_state")
-    page = page_as(ub).post(f"/events/requests/{req.pk}/answer/", {"answer": "decline"}, follow=True)
+    page = page_client(ub).post(f"/events/requests/{req.pk}/answer/", {"answer": "decline"}, follow=True)
     assert messages_of(page) == ["This change is not possible from the present state."]
-    cancelled = api_as(ua).post(f"/api/events/requests/{req.pk}/cancel")
+    cancelled = api_client(ua).post(f"/api/events/requests/{req.pk}/cancel")
     assert (cancelled.status_code, cancelled.json()["status"], cancelled.json()["moves"]) == (
         200,
         "cancelled",
@@ -254,7 +243,7 @@ def test_the_schedule_row_and_the_api_offer_publish_only_for_a_succeeded_run():
         status: Schedule.objects.create(event=setup.event, status=status)
         for status in (ScheduleStatus.QUEUED, ScheduleStatus.SUCCEEDED, ScheduleStatus.FAILED)
     }
-    page, api = page_as(setup.organiser), api_as(setup.organiser)
+    page, api = page_client(setup.organiser), api_client(setup.organiser)
     html = {s: page.get(f"/events/schedules/{r.pk}/").content.decode() for s, r in rows.items()}
     moves = {s: api.get(f"/api/events/schedules/{r.pk}").json()["moves"] for s, r in rows.items()}
 
@@ -300,7 +289,7 @@ def test_the_event_page_and_the_participant_api_take_as_many_queries_at_two_size
 
     setup = small_event(["HeatCo", "City of Genk", "Robots"])
     event, first = setup.event, setup.registrations[0]
-    page = page_as(setup.users[0])
+    page = page_client(setup.users[0])
 
     def join_and_ask(
         k: int,
@@ -314,7 +303,7 @@ def test_the_event_page_and_the_participant_api_take_as_many_queries_at_two_size
             meeting_requests.answer_request(user, req, accept=True)
 
     def counts() -> tuple[int, int]:
-        api = api_as(setup.users[0])  # a new token each time: its first use records when it was used
+        api = api_client(setup.users[0])  # a new token each time: its first use records when it was used
         # Warm: a session's first page remembers its language for e-mail (once), and the caller's
         # roles are read again after the registry changed; neither grows with the event.
         page.get(f"/events/{event.pk}/")

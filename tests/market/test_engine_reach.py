@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from helix.api.models import ApiToken
 from helix.market import services
 from helix.market.engine import get_engine
 from helix.market.models import Listing
@@ -32,6 +30,7 @@ from tests.factories import (
     make_listing,
     member_user,
 )
+from tests.helpers.clients import api_client
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -152,13 +151,6 @@ def test_a_membership_change_stamps_only_that_organisations_listings(scene):
 # -- the organisation-matches API: both listings of each pair ----------------------------------------------
 
 
-def api(user: Any = None) -> Client:
-    if user is None:
-        return Client()
-    _token, secret = ApiToken.objects.issue(user, name="tests")
-    return Client(headers={"Authorization": f"Bearer {secret}"})
-
-
 def test_organisation_matches_api_leaves_out_pairs_with_a_counterpart_the_caller_may_not_see(scene):
     # The city's public need, matched with a public offer; the engine has indexed both.
     scene.viewer.is_published = True
@@ -166,16 +158,16 @@ def test_organisation_matches_api_leaves_out_pairs_with_a_counterpart_the_caller
     Listing.objects.filter(pk=scene.offer.pk).update(visibility="public")
     services.restamp_listings_of([scene.owner.pk])
     path = f"{URL}/organisations/gent/matches"
-    pairs = [(p["need"]["id"], p["offer"]["id"]) for e in api().get(path).json() for p in e["pairs"]]
+    pairs = [(p["need"]["id"], p["offer"]["id"]) for e in api_client().get(path).json() for p in e["pairs"]]
     assert pairs == [(scene.need.pk, scene.offer.pk)]
     # The offer's lifetime ends: nobody but its organisation and staff may see it any more. The engine
     # drops it on its next change; until then the database decides.
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     Listing.objects.filter(pk=scene.offer.pk).update(expires_on=yesterday)
 
-    assert api().get(path).json() == []
-    assert api(scene.viewer_user).get(path).json() == []
-    staff_pairs = api(scene.staff).get(path).json()  # staff of the offer's cluster still see it
+    assert api_client().get(path).json() == []
+    assert api_client(scene.viewer_user).get(path).json() == []
+    staff_pairs = api_client(scene.staff).get(path).json()  # staff of the offer's cluster still see it
     assert [(p["need"]["id"], p["offer"]["id"]) for e in staff_pairs for p in e["pairs"]] == [
         (scene.need.pk, scene.offer.pk)
     ]
@@ -185,11 +177,11 @@ def test_organisation_matches_api_and_page_agree_after_the_owner_left(scene, cli
     path = f"{URL}/organisations/gent/matches"
     client.force_login(scene.viewer_user)
     page = reverse("market:organisation_matches", args=["gent"])
-    assert [e["organisation"]["slug"] for e in api(scene.viewer_user).get(path).json()] == ["warmte"]
+    assert [e["organisation"]["slug"] for e in api_client(scene.viewer_user).get(path).json()] == ["warmte"]
 
     registry_services.change_engagement(
         Membership.objects.get(organisation=scene.owner), "left", user=scene.staff
     )
 
-    assert api(scene.viewer_user).get(path).json() == []
+    assert api_client(scene.viewer_user).get(path).json() == []
     assert client.get(page).context["matches"] == []

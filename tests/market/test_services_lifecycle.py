@@ -14,7 +14,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from helix.api.models import ApiToken
 from helix.cli import main
 from helix.core.matching.lifecycle import ListingMoveRefused
 from helix.market import services
@@ -29,6 +28,7 @@ from tests.factories import (
     make_listing,
     member_user,
 )
+from tests.helpers.clients import api_client
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -54,13 +54,8 @@ def world():  # type: ignore[no-untyped-def]
     )
 
 
-def api(user) -> Client:  # type: ignore[no-untyped-def]
-    _token, secret = ApiToken.objects.issue(user, name="tests")
-    return Client(headers={"Authorization": f"Bearer {secret}"})
-
-
 def move(user, listing, action):  # type: ignore[no-untyped-def]
-    return api(user).post(
+    return api_client(user).post(
         f"/api/market/listings/{listing.pk}/status", {"action": action}, content_type="application/json"
     )
 
@@ -81,10 +76,10 @@ def test_the_api_refuses_to_fulfil_a_draft_with_409_and_a_code(world):
 
 def test_the_api_names_the_moves_each_caller_may_make(world):
     path = f"/api/market/listings/{world.published.pk}"
-    assert api(world.owner).get(path).json()["moves"] == ["renew", "fulfil", "withdraw", "draft"]
-    assert api(world.staff).get(path).json()["moves"] == ["renew", "fulfil", "withdraw", "draft"]
-    assert api(world.other).get(path).json()["moves"] == []  # sees the public offer, may not move it
-    assert api(world.stranger_staff).get(path).json()["moves"] == []
+    assert api_client(world.owner).get(path).json()["moves"] == ["renew", "fulfil", "withdraw", "draft"]
+    assert api_client(world.staff).get(path).json()["moves"] == ["renew", "fulfil", "withdraw", "draft"]
+    assert api_client(world.other).get(path).json()["moves"] == []  # sees the public offer, may not move it
+    assert api_client(world.stranger_staff).get(path).json()["moves"] == []
     assert Client().get(path).json()["moves"] == []
 
 

@@ -12,29 +12,13 @@ from tests.factories import (
     member_user,
     staff_user,
 )
+from tests.helpers.forms import editor_payload
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 def edit_url(org):
     return reverse("registry:organisation_edit", args=[org.slug])
-
-
-def form_payload(response):
-    """The POST data a browser would send for the editor as rendered in ``response`` (form and sites)."""
-    data = {}
-    forms = [response.context["form"], response.context["sites"].management_form, *response.context["sites"]]
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if isinstance(value, bool):
-                if value:
-                    data[field.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[field.html_name] = [str(v) for v in value]
-            else:
-                data[field.html_name] = "" if value is None else str(value)
-    return data
 
 
 @pytest.fixture
@@ -47,7 +31,7 @@ def acme():
 
 def test_member_user_edits_its_own_organisation_and_the_search_text_follows(client, acme):
     client.force_login(member_user(acme))
-    payload = form_payload(client.get(edit_url(acme)))
+    payload = editor_payload(client.get(edit_url(acme)))
     payload.update(
         {
             "name": "Acme Coatings NV",
@@ -86,7 +70,7 @@ def test_member_user_edits_its_own_organisation_and_the_search_text_follows(clie
 
 def test_legal_identifier_is_saved_in_canonical_form(client, acme):
     client.force_login(member_user(acme))
-    payload = form_payload(client.get(edit_url(acme)))
+    payload = editor_payload(client.get(edit_url(acme)))
     payload.update({"identifier_scheme": "be", "legal_identifier": "BE 0403 170 701"})
     assert client.post(edit_url(acme), payload).status_code == 302
     acme.refresh_from_db()
@@ -96,7 +80,7 @@ def test_legal_identifier_is_saved_in_canonical_form(client, acme):
 def test_member_user_gets_403_on_another_organisation(client, acme):
     other = OrganisationFactory(name="Other")
     client.force_login(member_user(acme))
-    payload = form_payload(client.get(edit_url(acme)))
+    payload = editor_payload(client.get(edit_url(acme)))
     assert client.get(edit_url(other)).status_code == 403
     assert client.post(edit_url(other), payload).status_code == 403
     other.refresh_from_db()
@@ -112,7 +96,7 @@ def test_staff_of_a_cluster_edit_its_members(client, acme):
     cluster = ClusterFactory()
     MembershipFactory(organisation=acme, cluster=cluster)
     client.force_login(staff_user(cluster))
-    payload = form_payload(client.get(edit_url(acme)))
+    payload = editor_payload(client.get(edit_url(acme)))
     del payload["is_published"]  # an unticked checkbox is not sent
     assert client.post(edit_url(acme), payload).status_code == 302
     acme.refresh_from_db()
@@ -121,7 +105,7 @@ def test_staff_of_a_cluster_edit_its_members(client, acme):
 
 def test_a_form_with_errors_keeps_the_input_and_names_the_fields(client, acme):
     client.force_login(member_user(acme))
-    payload = form_payload(client.get(edit_url(acme)))
+    payload = editor_payload(client.get(edit_url(acme)))
     payload.update(
         {
             "name": "Typed name that must survive",
@@ -153,7 +137,7 @@ def test_a_form_with_errors_keeps_the_input_and_names_the_fields(client, acme):
 
 def test_kind_specific_fields_are_checked(client, acme):
     client.force_login(member_user(acme))
-    payload = form_payload(client.get(edit_url(acme)))
+    payload = editor_payload(client.get(edit_url(acme)))
     payload.update({"kind": "knowledge_institution", "size_class": "sme", "government_level": "local"})
     response = client.post(edit_url(acme), payload)
     assert response.context["form"].errors == {
@@ -165,7 +149,7 @@ def test_kind_specific_fields_are_checked(client, acme):
 def test_a_duplicate_legal_identifier_is_refused_on_that_field(client, acme):
     other = OrganisationFactory(name="Other")
     client.force_login(member_user(acme))
-    payload = form_payload(client.get(edit_url(acme)))
+    payload = editor_payload(client.get(edit_url(acme)))
     payload["legal_identifier"] = other.legal_identifier
     response = client.post(edit_url(acme), payload)
     assert response.context["form"].errors == {
@@ -175,7 +159,7 @@ def test_a_duplicate_legal_identifier_is_refused_on_that_field(client, acme):
 
 def test_a_site_error_keeps_all_input(client, acme):
     client.force_login(member_user(acme))
-    payload = form_payload(client.get(edit_url(acme)))
+    payload = editor_payload(client.get(edit_url(acme)))
     payload.update({"name": "New name", "sites-0-latitude": "123", "sites-1-name": "Lab", "sites-1-city": ""})
     response = client.post(edit_url(acme), payload)
     assert response.status_code == 200
@@ -190,7 +174,7 @@ def test_a_site_error_keeps_all_input(client, acme):
 
 def test_a_concurrent_edit_is_detected_and_the_input_kept_for_review(client, acme):
     client.force_login(member_user(acme))
-    payload = form_payload(client.get(edit_url(acme)))
+    payload = editor_payload(client.get(edit_url(acme)))
     colleague_copy = Organisation.objects.get(pk=acme.pk)
     colleague_copy.description_en = "Changed by a colleague."
     colleague_copy.save()
@@ -208,7 +192,7 @@ def test_a_concurrent_edit_is_detected_and_the_input_kept_for_review(client, acm
         {"label": "Name", "saved": "Acme Coatings"},
         {"label": "Description (English)", "saved": "Changed by a colleague."},
     ]
-    retry = form_payload(response)
+    retry = editor_payload(response)
     assert retry["version"] != payload["version"]
     assert client.post(edit_url(acme), retry).status_code == 302
     acme.refresh_from_db()

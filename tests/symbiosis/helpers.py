@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.test import Client
-
 from helix.registry.models import Region, Sector
 from helix.registry.services import load_nace_sectors
 from helix.symbiosis import matching, synergy_workflow
@@ -148,12 +146,6 @@ def world() -> World:
         heat_want,
         secret,
     )
-
-
-def logged_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def realised(w: World) -> Synergy:

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 
 from helix.symbiosis import allocation, matching, synergy_workflow
 from helix.symbiosis.models import AllocationRun, Synergy
-from tests.symbiosis.helpers import logged_in, world
+from tests.helpers.clients import page_client
+from tests.symbiosis.helpers import world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -40,7 +41,7 @@ def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
 def test_an_allocation_run_with_a_fixed_cost_that_is_not_a_number_is_refused():
     w = world()
 
-    response = logged_in(w.staff).post("/symbiosis/allocate/", {"fixed_cost_per_link": "nan"}, follow=True)
+    response = page_client(w.staff).post("/symbiosis/allocate/", {"fixed_cost_per_link": "nan"}, follow=True)
 
     assert messages_of(response) == ["The fixed cost per link must be a number of at least zero."]
     assert AllocationRun.objects.count() == 0

@@ -7,14 +7,15 @@ import pytest
 
 from helix.symbiosis.models import ResourceFlow
 from tests.factories import UserFactory
-from tests.symbiosis.helpers import logged_in, world
+from tests.helpers.clients import page_client
+from tests.symbiosis.helpers import world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 def test_cluster_staff_describe_a_flow_on_behalf_of_a_company(django_capture_on_commit_callbacks) -> None:
     w = world()
-    client = logged_in(w.staff)
+    client = page_client(w.staff)
 
     chooser = client.get("/symbiosis/flows/new/")
     assert chooser.status_code == 200
@@ -49,17 +50,17 @@ def test_cluster_staff_describe_a_flow_on_behalf_of_a_company(django_capture_on_
 
 def test_a_refused_user_is_told_why_and_what_to_do() -> None:
     w = world()
-    staff = logged_in(w.staff)
+    staff = page_client(w.staff)
     outside = staff.get(f"/symbiosis/flows/new/?organisation={w.outsider.pk}")
     assert outside.status_code == 403
     assert "Only the people of an organisation and the staff of its clusters describe its flows" in (
         outside.content.decode()
     )
-    edit = logged_in(w.steel_user).get(f"/symbiosis/flows/{w.slag_want.pk}/edit/")
+    edit = page_client(w.steel_user).get(f"/symbiosis/flows/{w.slag_want.pk}/edit/")
     assert edit.status_code == 403
     assert "Only the people of the organisation that describes this flow and the staff of its clusters" in (
         edit.content.decode()
     )
-    loner = logged_in(UserFactory(username="loner")).get("/symbiosis/flows/new/")
+    loner = page_client(UserFactory(username="loner")).get("/symbiosis/flows/new/")
     assert loner.status_code == 403
     assert "Your account belongs to no organisation" in loner.content.decode()

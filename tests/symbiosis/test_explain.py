@@ -8,7 +8,8 @@ from django.test import Client
 
 from helix.symbiosis import matching
 from helix.symbiosis.models import Synergy
-from tests.symbiosis.helpers import flow, logged_in, world
+from tests.helpers.clients import page_client
+from tests.symbiosis.helpers import flow, world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -57,11 +58,11 @@ def test_the_flow_page_tells_its_owner_why_there_is_no_proposal() -> None:
         unit="t",
         confidentiality="public",
     )
-    owner = logged_in(w.cement_user)
+    owner = page_client(w.cement_user)
 
     far = owner.get(f"/symbiosis/flows/{near_only.pk}/").content.decode()
     nobody = owner.get(f"/symbiosis/flows/{lonely.pk}/").content.decode()
-    outsider = logged_in(w.outsider_user).get(f"/symbiosis/flows/{near_only.pk}/").content.decode()
+    outsider = page_client(w.outsider_user).get(f"/symbiosis/flows/{near_only.pk}/").content.decode()
 
     assert 'id="why-no-proposal"' in far
     assert "1 counterpart is too far" in far

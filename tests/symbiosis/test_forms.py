@@ -11,14 +11,15 @@ from django.test import Client
 from django.urls import reverse
 
 from helix.symbiosis.models import ResourceFlow, Synergy, SynergyReport
-from tests.symbiosis.helpers import flow, logged_in, realised, world
+from tests.helpers.clients import page_client
+from tests.symbiosis.helpers import flow, realised, world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 def test_the_form_takes_megawatts_and_the_page_shows_the_energy(django_capture_on_commit_callbacks) -> None:
     w = world()
-    client = logged_in(w.steel_user)
+    client = page_client(w.steel_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/symbiosis/flows/new/",
@@ -56,7 +57,7 @@ def test_quality_attributes_are_form_fields_stored_as_before_and_others_are_kept
         unit="t",
         quality={"moisture_pct_max": 15, "ash_pct_max": 2},
     )
-    client = logged_in(w.cement_user)
+    client = page_client(w.cement_user)
     form = client.get(f"/symbiosis/flows/{pellets.pk}/edit/").context["form"]
     assert form.initial["quality_moisture_pct"] == 15
     fields = {
@@ -88,7 +89,7 @@ def test_quality_attributes_are_form_fields_stored_as_before_and_others_are_kept
 def test_the_flow_form_refuses_nan_as_a_quality_attribute():
     w = world()
 
-    response = logged_in(w.steel_user).post(
+    response = page_client(w.steel_user).post(
         "/symbiosis/flows/new/",
         {
             "direction": "have",

@@ -12,7 +12,8 @@ from django.test import Client
 from helix.symbiosis import impact, matching
 from helix.symbiosis.models import ImpactFactorSetting, Synergy
 from tests.factories import UserFactory
-from tests.symbiosis.helpers import logged_in, world
+from tests.helpers.clients import page_client
+from tests.symbiosis.helpers import world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -58,7 +59,7 @@ def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_an_impact_factor_that_is_not_a_finite_number_is_refused_on_the_page():
     world()
-    client = logged_in(UserFactory(username="admin", is_superuser=True))  # factors: the superuser's
+    client = page_client(UserFactory(username="admin", is_superuser=True))  # factors: the superuser's
 
     for value in ("nan", "NaN", "inf", "-Infinity", "1e999"):
         response = client.post(

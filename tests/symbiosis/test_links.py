@@ -6,7 +6,8 @@ import pytest
 
 from helix.jobs.models import Job
 from helix.symbiosis.models import AllocationRun
-from tests.symbiosis.helpers import logged_in, world
+from tests.helpers.clients import page_client
+from tests.symbiosis.helpers import world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -15,7 +16,7 @@ def test_after_propose_exchanges_the_job_page_links_to_the_proposals(
     django_capture_on_commit_callbacks,
 ) -> None:
     w = world()
-    client = logged_in(w.staff)
+    client = page_client(w.staff)
     with django_capture_on_commit_callbacks(execute=True):
         started = client.post("/symbiosis/match/", {"region": ""})
     job = Job.objects.get(kind="symbiosis-match")
@@ -29,7 +30,7 @@ def test_after_propose_exchanges_the_job_page_links_to_the_proposals(
 
 def test_after_an_allocation_the_job_page_links_to_it(django_capture_on_commit_callbacks) -> None:
     w = world()
-    client = logged_in(w.staff)
+    client = page_client(w.staff)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/symbiosis/allocate/", {"region": "", "fixed_cost_per_link": "0"})
     run = AllocationRun.objects.get()

@@ -14,7 +14,8 @@ from helix.registry.models import Region
 from helix.symbiosis import market_reading, matching
 from helix.symbiosis.models import ResourceFlow, Synergy
 from tests.factories import make_listing, staff_user
-from tests.symbiosis.helpers import logged_in, organisation, world
+from tests.helpers.clients import page_client
+from tests.symbiosis.helpers import organisation, world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -45,7 +46,7 @@ def test_a_city_heat_need_posted_in_the_market_is_matched_to_a_company_waste_hea
     assert "flag.from_market" in [code for code, _args in synergy.flag_codes]
     # the city sees the proposal on its flow; the page says where the flow comes from
     page = (
-        logged_in(staff_user(w.cluster, "officer2")).get(f"/symbiosis/flows/{derived.pk}/").content.decode()
+        page_client(staff_user(w.cluster, "officer2")).get(f"/symbiosis/flows/{derived.pk}/").content.decode()
     )
     assert 'id="from-listing"' in page
     assert need.title in page

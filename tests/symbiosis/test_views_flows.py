@@ -18,7 +18,8 @@ from helix.symbiosis import (
     matching,
 )
 from helix.symbiosis.models import AllocationRun, ResourceFlow, Synergy
-from tests.symbiosis.helpers import flow, logged_in, world
+from tests.helpers.clients import page_client
+from tests.symbiosis.helpers import flow, world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -131,12 +132,12 @@ def test_pages_show_quality_and_region_labels_not_codes() -> None:
         physical_form="granular",
         confidentiality="public",
     )
-    page = logged_in(w.cement_user).get(f"/symbiosis/flows/{pellets.pk}/").content.decode()
+    page = page_client(w.cement_user).get(f"/symbiosis/flows/{pellets.pk}/").content.decode()
     assert "<dt>Moisture</dt><dd>at most 15 %</dd>" in page
     assert "Powder, granules or chips" in page
     assert "moisture_pct_max" not in page
     AllocationRun.objects.create(region=Region.OOST_VLAANDEREN, created_by=w.staff)
-    dashboard = logged_in(w.staff).get("/symbiosis/dashboard/").content.decode()
+    dashboard = page_client(w.staff).get("/symbiosis/dashboard/").content.decode()
     [run_link] = re.findall(r'href="/symbiosis/allocations/\d+/">([^<]*)</a>', dashboard)
     assert run_link.strip().endswith("Oost-Vlaanderen")
     job = matching.start_matching(w.staff, Region.OOST_VLAANDEREN)
@@ -150,7 +151,7 @@ def test_flows_csv_writes_formula_text_inert_and_numbers_as_numbers():
     w = world()
     ResourceFlow.objects.filter(pk=w.slag.pk).update(title=ATTACK, description="@SUM(1)")
 
-    response = logged_in(w.staff).get("/symbiosis/flows.csv")
+    response = page_client(w.staff).get("/symbiosis/flows.csv")
 
     rows = {r["ID"]: r for r in csv.DictReader(io.StringIO(response.content.decode()))}
     slag = rows[str(w.slag.pk)]
@@ -159,7 +160,7 @@ def test_flows_csv_writes_formula_text_inert_and_numbers_as_numbers():
 
 def test_a_new_flow_for_an_organisation_id_that_is_none_is_a_404():
     w = world()
-    client = logged_in(w.staff)
+    client = page_client(w.staff)
     for organisation in ("99999999999999999999999", "²", "0"):
         response = client.get(f"/symbiosis/flows/new/?organisation={organisation}")
         assert (organisation, response.status_code) == (organisation, 404)

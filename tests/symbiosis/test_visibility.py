@@ -14,18 +14,12 @@ from helix.api.models import ApiToken
 from helix.symbiosis import matching, synergy_workflow, visibility
 from helix.symbiosis.models import ResourceFlow, Synergy
 from tests.factories import member_user
+from tests.helpers.clients import page_client
 from tests.symbiosis.helpers import world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 NAME = "Geheim Chemie"
-
-
-def client_for(user=None) -> Client:
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    return c
 
 
 def every_view_of_the_secret(c: Client, flow_id: int) -> list[str]:
@@ -43,14 +37,14 @@ def every_view_of_the_secret(c: Client, flow_id: int) -> list[str]:
 def test_anonymous_owner_is_withheld_from_visitors_members_and_outsiders() -> None:
     w = world()
     for user in (None, w.steel_user, w.outsider_user, w.cement_user):
-        for body in every_view_of_the_secret(client_for(user), w.secret.pk):
+        for body in every_view_of_the_secret(page_client(user), w.secret.pk):
             assert NAME not in body
             assert "Geheim Chemie plant" not in body
     # what they do see: the flow itself and a placeholder
-    page = client_for(w.outsider_user).get(f"/symbiosis/flows/{w.secret.pk}/").content.decode()
+    page = page_client(w.outsider_user).get(f"/symbiosis/flows/{w.secret.pk}/").content.decode()
     assert "Spent solvent" in page
     assert "name withheld" in page
-    api = client_for(w.outsider_user).get(f"/api/symbiosis/flows/{w.secret.pk}").json()
+    api = page_client(w.outsider_user).get(f"/api/symbiosis/flows/{w.secret.pk}").json()
     assert api["organisation_id"] is None
     assert api["site"] is None
     # the position is rounded to 0.05 degrees (about 5 km)
@@ -61,9 +55,9 @@ def test_anonymous_owner_is_withheld_from_visitors_members_and_outsiders() -> No
 def test_the_owner_and_the_cluster_staff_see_the_name() -> None:
     w = world()
     for user in (w.chem_user, w.staff):
-        page = client_for(user).get(f"/symbiosis/flows/{w.secret.pk}/").content.decode()
+        page = page_client(user).get(f"/symbiosis/flows/{w.secret.pk}/").content.decode()
         assert NAME in page
-        api = client_for(user).get(f"/api/symbiosis/flows/{w.secret.pk}").json()
+        api = page_client(user).get(f"/api/symbiosis/flows/{w.secret.pk}").json()
         assert api["owner"] == NAME
         assert api["latitude"] == pytest.approx(51.08)
 
@@ -73,7 +67,7 @@ def test_the_counterpart_sees_the_name_only_after_both_accepted_contact() -> Non
     matching.run_matching()
     synergy = Synergy.objects.get(have=w.heat, want=w.heat_want)
     grower_user = member_user(w.grower, "grower")
-    c = client_for(grower_user)
+    c = page_client(grower_user)
     detail = c.get(f"/symbiosis/synergies/{synergy.pk}/").content.decode()
     assert NAME not in detail
     assert NAME not in c.get(f"/api/symbiosis/synergies/{synergy.pk}").content.decode()
@@ -85,29 +79,29 @@ def test_the_counterpart_sees_the_name_only_after_both_accepted_contact() -> Non
     assert NAME in c.get(f"/symbiosis/synergies/{synergy.pk}/").content.decode()
     assert c.get(f"/api/symbiosis/synergies/{synergy.pk}").json()["have"]["owner"] == NAME
     # an unrelated member still does not see it
-    assert NAME not in client_for(w.steel_user).get(f"/symbiosis/flows/{w.heat.pk}/").content.decode()
+    assert NAME not in page_client(w.steel_user).get(f"/symbiosis/flows/{w.heat.pk}/").content.decode()
 
 
 def test_confidentiality_levels_decide_who_sees_a_flow() -> None:
     w = world()
     members_only = w.heat_want  # "members": people of organisations sharing a cluster
-    assert client_for(w.steel_user).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 200
-    assert client_for(w.outsider_user).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 404
-    assert client_for().get(f"/symbiosis/flows/{members_only.pk}/").status_code == 404
+    assert page_client(w.steel_user).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 200
+    assert page_client(w.outsider_user).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 404
+    assert page_client().get(f"/symbiosis/flows/{members_only.pk}/").status_code == 404
     members_only.confidentiality = "staff"
     members_only.save()
-    assert client_for(w.steel_user).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 404
-    assert client_for(w.staff).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 200
+    assert page_client(w.steel_user).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 404
+    assert page_client(w.staff).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 200
     grower_user = member_user(w.grower, "grower")
-    assert client_for(grower_user).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 200
-    ids = {f["id"] for f in client_for().get("/api/symbiosis/flows").json()}
+    assert page_client(grower_user).get(f"/symbiosis/flows/{members_only.pk}/").status_code == 200
+    ids = {f["id"] for f in page_client().get("/api/symbiosis/flows").json()}
     assert ids == {w.slag.pk, w.slag_want.pk, w.secret.pk}  # the public ones
 
 
 def test_csv_export_withholds_like_the_page() -> None:
     w = world()
     rows = list(
-        csv.DictReader(io.StringIO(client_for(w.outsider_user).get("/symbiosis/flows.csv").content.decode()))
+        csv.DictReader(io.StringIO(page_client(w.outsider_user).get("/symbiosis/flows.csv").content.decode()))
     )
     by_title = {r["Title"]: r for r in rows}
     assert by_title["Blast furnace slag"]["Organisation"] == "Staalwerk Gent"
@@ -137,7 +131,7 @@ def test_listing_flows_takes_a_fixed_number_of_queries(django_assert_max_num_que
             unit="m3",
             confidentiality="public",
         )
-    c = client_for(w.outsider_user)
+    c = page_client(w.outsider_user)
     with django_assert_max_num_queries(12):
         rows = c.get("/api/symbiosis/flows").json()
     assert len(rows) == 33  # 30 + the public slag pair + the anonymous solvent (one reveal check)
@@ -152,7 +146,7 @@ def test_members_only_means_a_letter_of_intent_or_more(level: str, sees: bool) -
 
     w = world()
     MembershipFactory(organisation=w.outsider, cluster=w.cluster, level=level)
-    status = client_for(w.outsider_user).get(f"/symbiosis/flows/{w.heat_want.pk}/").status_code
+    status = page_client(w.outsider_user).get(f"/symbiosis/flows/{w.heat_want.pk}/").status_code
     assert status == (200 if sees else 404)
 
 
