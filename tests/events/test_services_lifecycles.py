@@ -16,13 +16,9 @@ from helix.events import meeting_requests, schedules, services
 from helix.events.models import Event, EventMeetingRequest, RequestStatus, Schedule, ScheduleStatus
 from tests.events.helpers import small_event
 from tests.factories import ClusterFactory, OrganisationFactory, member_user, staff_user
-from tests.helpers.clients import api_client, page_client
+from tests.helpers.clients import api_client, messages_of, page_client
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
-
-
-def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return [str(m) for m in response.context["messages"]]
 
 
 # -- the event ---------------------------------------------------------------------------------------------

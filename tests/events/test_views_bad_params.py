@@ -11,15 +11,12 @@ import pytest
 
 from helix.events.models import EventMeetingRequest, Schedule, ScheduledMeeting, TimeSlot
 from tests.events.helpers import small_event
+from tests.helpers.clients import messages_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 HUGE = "9" * 30
 ATTACK = '=HYPERLINK("http://evil.example","Agenda")'
-
-
-def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return [str(m) for m in response.context["messages"]]
 
 
 def test_a_meeting_request_naming_no_registration_is_a_404(client):

@@ -5,46 +5,28 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from django.test import TestCase
 
 from helix.events import meeting_requests, schedules
-from helix.events.models import Event, Registration, Room, TimeSlot
-from tests.factories import ClusterFactory, OrganisationFactory, member_user, staff_user
+from tests.events.helpers import run, small_event
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 @pytest.fixture
 def published(db):  # type: ignore[no-untyped-def]
-    cluster = ClusterFactory(name="Smart Energy Cities")
-    organiser = staff_user(cluster, "organiser")
-    # Open: participants act only in a published event (in a draft, only its organisers do).
-    event = Event.objects.create(cluster=cluster, title="Journée d'affaires", venue="Liège", status="open")
-    start = datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("Europe/Brussels"))
-    for k in range(3):
-        TimeSlot.objects.create(
-            event=event, start=start + timedelta(minutes=30 * k), end=start + timedelta(minutes=30 * k + 25)
-        )
-    Room.objects.create(event=event, name="Hall", tables=2)
-    orgs = [OrganisationFactory(name=name) for name in ("Ville de Liège", "Chaleur Sàrl", "Énergie Plus")]
-    users = [member_user(org, f"u{k}") for k, org in enumerate(orgs)]
-    regs = [
-        Registration.objects.create(event=event, person=u.person, organisation=o)
-        for u, o in zip(users, orgs, strict=True)
-    ]
+    setup = small_event(
+        ["Ville de Liège", "Chaleur Sàrl", "Énergie Plus"], title="Journée d'affaires", venue="Liège"
+    )
+    regs, users = setup.registrations, setup.users
     for a, b in [(1, 0), (2, 0)]:
         req = meeting_requests.request_meeting(users[a], regs[a], regs[b])
         meeting_requests.answer_request(users[b], req, accept=True)
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        schedule = schedules.start_schedule(organiser, event, mode="all", time_limit=5)
-    schedule.refresh_from_db()
-    schedules.publish_schedule(organiser, schedule)
-    return event, organiser, regs, users, schedule
+    schedule = run(setup.organiser, setup.event, mode="all", time_limit=5)
+    schedules.publish_schedule(setup.organiser, schedule)
+    return setup.event, setup.organiser, regs, users, schedule
 
 
 def test_agenda_pdf_and_table_cards(client, published):

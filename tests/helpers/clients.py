@@ -1,5 +1,5 @@
 """Test clients that act as a user: on the pages (logged in) or through the API (with a new token of
-theirs). Without a user: an anonymous visitor, an anonymous caller."""
+theirs); without a user, an anonymous visitor or caller. And the messages a page shows."""
 
 from __future__ import annotations
 
@@ -22,3 +22,8 @@ def api_client(user: Any = None) -> Client:
         return Client()
     _token, secret = ApiToken.objects.issue(user, name="tests")
     return Client(headers={"Authorization": f"Bearer {secret}"})
+
+
+def messages_of(response: Any) -> list[str]:
+    """The messages (django.contrib.messages) a page's response shows."""
+    return [str(m) for m in response.context["messages"]]

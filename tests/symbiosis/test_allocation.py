@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from helix.symbiosis import allocation, matching, synergy_workflow
 from helix.symbiosis.models import AllocationRun, Synergy
-from tests.helpers.clients import page_client
+from tests.helpers.clients import messages_of, page_client
 from tests.symbiosis.helpers import world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -32,10 +32,6 @@ def test_the_allocation_leaves_out_pairs_their_parties_dropped() -> None:
     pairs = {(a["have"], a["want"]) for a in again.result["optimal"]["assignments"]}
     assert (w.slag.pk, w.slag_want.pk) not in pairs
     assert (w.heat.pk, w.heat_want.pk) in pairs
-
-
-def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return [str(m) for m in response.context["messages"]]
 
 
 def test_an_allocation_run_with_a_fixed_cost_that_is_not_a_number_is_refused():

@@ -12,7 +12,7 @@ from django.test import Client
 from helix.symbiosis import impact, matching
 from helix.symbiosis.models import ImpactFactorSetting, Synergy
 from tests.factories import UserFactory
-from tests.helpers.clients import page_client
+from tests.helpers.clients import messages_of, page_client
 from tests.symbiosis.helpers import world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -51,10 +51,6 @@ def test_impact_factors_are_edited_by_the_superuser_and_used() -> None:
         assert c.post("/symbiosis/impact-factors/", {"key": "road_circuity", "value": "2"}).status_code == 403
     c.force_login(admin)
     assert 'name="value"' in c.get("/symbiosis/impact-factors/").content.decode()
-
-
-def messages_of(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return [str(m) for m in response.context["messages"]]
 
 
 def test_an_impact_factor_that_is_not_a_finite_number_is_refused_on_the_page():

@@ -113,9 +113,7 @@ def test_flow_list_filters_by_words_kind_and_direction() -> None:
 
 
 def client_page(user, url: str) -> str:  # type: ignore[no-untyped-def]
-    c = Client()
-    c.force_login(user)
-    return c.get(url).content.decode()
+    return page_client(user).get(url).content.decode()
 
 
 def test_pages_show_quality_and_region_labels_not_codes() -> None:
