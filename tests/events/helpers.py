@@ -62,6 +62,16 @@ def small_event(
     return SmallEvent(event, organiser, registrations, users)
 
 
+def rename_users(setup: SmallEvent, suffix: object) -> None:
+    """Give the organiser and users of ``setup`` names of their own, so that another small_event can be
+    built beside it (a test that compares two sizes)."""
+    setup.organiser.username = f"organiser-{suffix}"
+    setup.organiser.save()
+    for user in setup.users:
+        user.username = f"{user.username}-{suffix}"
+        user.save()
+
+
 def run(organiser, event, **options):  # type: ignore[no-untyped-def]
     """Start a run; the task is enqueued on commit and runs at once (immediate backend in tests)."""
     with TestCase.captureOnCommitCallbacks(execute=True):

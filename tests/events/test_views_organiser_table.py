@@ -10,7 +10,7 @@ from django.contrib.messages import get_messages
 
 from helix.events import meeting_requests
 from helix.events.models import EventMeetingRequest, RequestStatus
-from tests.events.helpers import small_event
+from tests.events.helpers import rename_users, small_event
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -190,9 +190,5 @@ def test_the_organiser_page_reads_as_many_queries_for_a_few_and_many_rows(client
         for k in range(size):  # each sign-up suggests its own organisation
             known = OrganisationFactory._meta.model.objects.get(name=f"Renovate {size}-{k} Together")
             assert f'<option value="{known.pk}">Renovate {size}-{k} Together</option>' in page
-        setup.organiser.username = f"organiser-{size}"
-        setup.organiser.save()
-        for user in setup.users:
-            user.username = f"{user.username}-{size}"
-            user.save()
+        rename_users(setup, size)
     assert counts[0] == counts[1]
