@@ -12,7 +12,7 @@ from tests.factories import ClusterFactory, DomainFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
-FILES = Path(__file__).parent / "files"
+FILES = Path(__file__).resolve().parents[1] / "registry" / "files"  # the registry tests' CSV files
 
 
 @pytest.fixture
