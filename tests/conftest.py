@@ -1,5 +1,5 @@
-"""Shared test set-up: media files under a temporary folder, tasks run in-process, a fresh match engine
-and cache per test, and the rule that every test carries a kind marker."""
+"""Shared test set-up: media files under a temporary folder, a fast password hasher, tasks run in-process,
+a fresh match engine and cache per test, and the rule that every test carries a kind marker."""
 
 from __future__ import annotations
 
@@ -22,6 +22,13 @@ def _default_language():  # type: ignore[no-untyped-def]
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    """The factories and test worlds hash a password for every user; PBKDF2 would make each test take
+    seconds. No test is about the hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -91,8 +91,7 @@ def test_a_missing_organisation_is_a_404_page_too(client):
 # --- a form's errors name their field (templates/_form_errors.html) -------------------------------
 
 
-def test_form_errors_are_listed_above_the_form_each_naming_and_linking_its_field(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_form_errors_are_listed_above_the_form_each_naming_and_linking_its_field(client):
     user = UserFactory(username="mia")
     user.set_password("correct horse battery staple")
     user.save()

@@ -17,8 +17,8 @@ import pytest
 from django.utils.formats import reset_format_cache
 
 from helix.symbiosis.models import ResourceFlow
-from tests.events.test_event_when import pdf_text
-from tests.events.test_outputs import published  # noqa: F401 (a fixture)
+from tests.events.helpers import pdf_text
+from tests.events.test_views_schedule_pages import published  # noqa: F401 (a fixture)
 from tests.factories import make_listing
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 @pytest.fixture
 def twelve_hours(settings):  # type: ignore[no-untyped-def]
     """English read with a 12-hour clock and the month first."""
-    settings.FORMAT_MODULE_PATH = ["tests.formats12h"]
+    settings.FORMAT_MODULE_PATH = ["tests.helpers.formats12h"]
     reset_format_cache()
     yield
     reset_format_cache()

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -35,20 +36,28 @@ def workbook_bytes(rows: list[list[object]], title: str = "organisations") -> by
     return buffer.getvalue()
 
 
-def with_dimension(data: bytes, ref: str) -> bytes:
-    """The workbook with its first sheet's <dimension> rewritten to ``ref``, as a crafted file would say."""
+def with_sheet(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    """The workbook with its first sheet's XML passed through ``change``, as a crafted file would be."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             part = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                part, count = re.subn(
-                    rb'<dimension ref="[^"]*" ?/>', f'<dimension ref="{ref}"/>'.encode(), part
-                )
-                assert count == 1
+                part = change(part)
             target.writestr(item, part)
     return out.getvalue()
+
+
+def with_dimension(data: bytes, ref: str) -> bytes:
+    """The workbook with its first sheet's <dimension> rewritten to ``ref``, as a crafted file would say."""
+
+    def change(part: bytes) -> bytes:
+        part, count = re.subn(rb'<dimension ref="[^"]*" ?/>', f'<dimension ref="{ref}"/>'.encode(), part)
+        assert count == 1
+        return part
+
+    return with_sheet(data, change)
 
 
 def crafted(tmp_path: Path, ref: str, name: str = "crafted.xlsx") -> Path:
@@ -146,17 +155,11 @@ def test_a_cell_beyond_the_column_limit_is_refused_naming_it(tmp_path):
 
 def test_a_cell_in_column_xfd_is_refused_without_reading_16384_cells_a_row(tmp_path):
     data = workbook_bytes([["name", "kind"], ["Acme", "company"]])
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            part = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                far = "".join(f'<row r="{n}"><c r="XFD{n}" t="n"><v>1</v></c></row>' for n in range(3, 503))
-                part = part.replace(b"</sheetData>", far.encode() + b"</sheetData>")
-            target.writestr(item, part)
+    far = "".join(f'<row r="{n}"><c r="XFD{n}" t="n"><v>1</v></c></row>' for n in range(3, 503))
     path = tmp_path / "far.xlsx"
-    path.write_bytes(out.getvalue())
+    path.write_bytes(
+        with_sheet(data, lambda part: part.replace(b"</sheetData>", far.encode() + b"</sheetData>"))
+    )
     started = time.perf_counter()
     sheets, errors = read_workbook(path, limits=Limits())
     assert time.perf_counter() - started < 2.0

@@ -42,8 +42,7 @@ def test_visibility_public_and_helix_public_translate_apart(language):
 @pytest.mark.integration
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", sorted(PUBLIC))
-def test_listing_form_offers_public_visibility_not_the_government(client, settings, language):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_listing_form_offers_public_visibility_not_the_government(client, language):
     organisation = OrganisationFactory()
     MembershipFactory(organisation=organisation, cluster=ClusterFactory())
     client.force_login(member_user(organisation, "writer"))

@@ -21,7 +21,7 @@ from typing import Any
 from bench.scheduling.generate import generate_event
 from helix.core.scheduling import Mode, Status, check_schedule, greedy_schedule, read_dzn, solve_schedule
 from helix.core.scheduling.maximise import upper_bound
-from tests.core.scheduling.shared_data import b2b_instances, published_optima
+from tests.helpers.shared_data import b2b_instances, published_optima
 
 TARGET_SECONDS = 30.0
 LARGE_TARGET_SECONDS = 120.0

@@ -23,7 +23,7 @@ import numpy.typing as npt
 from helix.core.matching.embedding import HashingEncoder, TextEncoder, UniversalSentenceEncoder
 from helix.core.symbiosis.exchanges import Exchange, read_exchange_file
 from helix.core.symbiosis.receivers import chapter_count_baseline, evaluate_leave_one_case_out, model_ranking
-from tests.core.scheduling.shared_data import maestri_exchanges
+from tests.helpers.shared_data import maestri_exchanges
 
 
 class Memo:

@@ -6,30 +6,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from helix.api.models import ApiToken
 from helix.registry.models import Cluster, Organisation, OrganisationKind
 from tests.factories import ClusterFactory, MembershipFactory, OrganisationFactory, member_user, staff_user
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    """The factories hash a password for every user; PBKDF2 would make each test take seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.helpers.clients import api_client
 
 
 @pytest.fixture
 def call_as():
     """``call_as(user)``: a test client that sends a new API token of ``user``; ``call_as(None)``: nobody."""
-
-    def make(user: Any = None) -> Client:
-        if user is None:
-            return Client()
-        _token, secret = ApiToken.objects.issue(user, name="tests")
-        return Client(headers={"Authorization": f"Bearer {secret}"})
-
-    return make
+    return api_client
 
 
 @dataclass

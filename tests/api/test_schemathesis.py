@@ -115,12 +115,11 @@ def _connection_kept_open():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def world(settings, _connection_kept_open) -> Callers:  # type: ignore[no-untyped-def]
+def world(_connection_kept_open) -> Callers:  # type: ignore[no-untyped-def]
     """Circular Flanders (the symbiosis world: four member companies, an outsider, five flows; here also
     listings, an open event, a schedule run) and a food cluster (a bakery, an unpublished member, a draft
     event). The member caller is the steelworks' user; the staff caller is staff of Circular Flanders
     only."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     w = symbiosis_world()
     food = ClusterFactory(slug="food", name="Food Cluster")
     bakery = OrganisationFactory(name="Bakery", slug="bakery")

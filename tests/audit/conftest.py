@@ -11,11 +11,6 @@ from helix.registry.services import assign_cluster_staff
 from tests.factories import ClusterFactory, MembershipFactory, OrganisationFactory, UserFactory, member_user
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class World:
     tech: Any  # cluster

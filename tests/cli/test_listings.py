@@ -37,11 +37,6 @@ modelling,7,1000,5000,,,
 """
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world():
     tech = ClusterFactory(slug="tech")

@@ -21,20 +21,17 @@ n2,Commune cherche éclairage public LED pilotable à distance
 """
 
 
+def rank(tmp_path, *options: str):  # type: ignore[no-untyped-def]
+    """``helix match rank`` on the corpus.csv and queries.csv written in ``tmp_path``."""
+    args = ["--corpus", str(tmp_path / "corpus.csv"), "--queries", str(tmp_path / "queries.csv"), *options]
+    return CliRunner().invoke(main, ["match", "rank", *args])
+
+
 def run(tmp_path, corpus=CORPUS, queries=QUERIES, top="2"):  # type: ignore[no-untyped-def]
     (tmp_path / "corpus.csv").write_text(corpus, encoding="utf-8")
     (tmp_path / "queries.csv").write_text(queries, encoding="utf-8")
     out = tmp_path / "ranks.csv"
-    args = [
-        "match",
-        "rank",
-        "--corpus",
-        str(tmp_path / "corpus.csv"),
-        "--queries",
-        str(tmp_path / "queries.csv"),
-    ]
-    result = CliRunner().invoke(main, [*args, "--top", top, "--output", str(out)])
-    return result, out
+    return rank(tmp_path, "--top", top, "--output", str(out)), out
 
 
 def test_rank_writes_top_rows_per_query_and_finds_cross_lingual_counterparts(tmp_path):
@@ -62,14 +59,6 @@ def test_duplicate_id_is_reported_with_row(tmp_path):
 def test_non_utf8_input_is_reported(tmp_path):
     (tmp_path / "corpus.csv").write_bytes("id,text\na,rénovation\n".encode("latin-1"))
     (tmp_path / "queries.csv").write_text(QUERIES, encoding="utf-8")
-    args = [
-        "match",
-        "rank",
-        "--corpus",
-        str(tmp_path / "corpus.csv"),
-        "--queries",
-        str(tmp_path / "queries.csv"),
-    ]
-    result = CliRunner().invoke(main, [*args, "--output", str(tmp_path / "o.csv")])
+    result = rank(tmp_path, "--output", str(tmp_path / "o.csv"))
     assert result.exit_code == 1
     assert "corpus.csv, line 2: not UTF-8" in result.output

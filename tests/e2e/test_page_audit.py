@@ -61,7 +61,7 @@ SERIOUS = {"serious", "critical"}
 SEPARATE = ("admin/", "api/", "static/", "media/")  # Django's admin and the API docs are not Helix pages
 
 EXCLUDED: dict[str, str] = {
-    "password_reset_confirm": "needs a token sent by e-mail (tests/registry/test_pages_auth)",
+    "password_reset_confirm": "needs a token sent by e-mail (tests/test_accounts)",
     "people:accept": "needs an invitation's token sent by e-mail (tests/people)",
     "people:signup_confirm": "needs a token sent by e-mail (tests/people)",
     "events:answer_link": "needs a meeting request's token sent by e-mail (tests/events)",

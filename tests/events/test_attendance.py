@@ -18,8 +18,7 @@ from helix.events.models import (
     ScheduledMeeting,
     TimeSlot,
 )
-from tests.events.helpers import small_event
-from tests.events.test_event_when import pdf_text
+from tests.events.helpers import pdf_text, rename_users, small_event
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -134,11 +133,7 @@ def test_checking_many_in_is_logged_and_reads_as_many_queries_for_few_and_many(c
         assert sorted(e.object_pk for e in logged if "checked_in_at" in e.changes_dict) == sorted(
             str(i) for i in ids
         )
-        setup.organiser.username = f"organiser-{size}"
-        setup.organiser.save()
-        for user in setup.users:
-            user.username = f"{user.username}-{size}"
-            user.save()
+        rename_users(setup, size)
     assert counts[0] == counts[1]
 
 

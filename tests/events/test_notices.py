@@ -27,8 +27,7 @@ LINK = re.compile(r"http://127\.0\.0\.1:8000(/events/answer/[^/\s]+/)")
 
 
 @pytest.fixture
-def three(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def three():  # type: ignore[no-untyped-def]
     return small_event(["HeatCo", "City of Genk", "Robots"], slots=3, tables=2, venue="C-Mine, Genk")
 
 

@@ -46,11 +46,6 @@ PARTICIPANT_SIDE = {"participant", "colleague"}
 CASES = [pytest.param(role, status, id=f"{role}-{status}") for status in STATUSES for role in ROLES]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class World:
     event: Any

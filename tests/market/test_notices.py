@@ -21,8 +21,7 @@ HEAT = "Residual heat from our data centre at 45 degrees, all year, for a distri
 
 
 @pytest.fixture
-def owners(settings, monkeypatch):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def owners(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(notices, "STRONG_SCORE", 0.0)  # the hashing encoder of the tests scores low
     city, dc = OrganisationFactory(name="City of Genk"), OrganisationFactory(name="DataCo")
     return member_user(city, "city"), member_user(dc, "dc")

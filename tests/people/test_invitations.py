@@ -16,7 +16,7 @@ from helix.people import invitations
 from helix.people.models import Invitation, token_digest
 from helix.registry.models import Membership, Organisation, Person
 from tests.factories import PersonFactory, UserFactory
-from tests.people.conftest import last_mail_to, link_in
+from tests.people.helpers import last_mail_to, link_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 User = get_user_model()

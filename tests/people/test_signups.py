@@ -13,7 +13,7 @@ from helix.people.models import SignupRequest
 from helix.people.signup_views import SIGNUPS_PER_ADDRESS
 from helix.registry.models import Membership, Organisation, Person
 from tests.factories import UserFactory
-from tests.people.conftest import last_mail_to, link_in
+from tests.people.helpers import last_mail_to, link_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 User = get_user_model()

@@ -81,14 +81,14 @@ API_ROUTES: dict[tuple[str, str], On | Listed | Gate | Exempt] = {
         "org", "edit", slug, ok=WRITE, body=lambda org: {"name": "Depot", "city": "Gent", "country": "BE"}
     ),
     ("PATCH", "/api/registry/organisations/{slug}/sites/{site_id}"): Exempt(
-        "a site of an organisation: tests/api/test_sites_and_people"
+        "a site of an organisation: tests/api/test_registry_sites_and_people"
     ),
     ("GET", "/api/registry/organisations/{slug}/people"): On("org", "view", slug),
     ("POST", "/api/registry/organisations/{slug}/people"): On(
         "org", "edit", slug, ok=WRITE, body=lambda org: {"first_name": "Ann", "last_name": "Matrix"}
     ),
     ("PATCH", "/api/registry/organisations/{slug}/people/{person_id}"): Exempt(
-        "a person of an organisation: tests/api/test_sites_and_people"
+        "a person of an organisation: tests/api/test_registry_sites_and_people"
     ),
     ("GET", "/api/registry/clusters"): Gate(ANYONE),
     ("GET", "/api/registry/clusters/{slug}"): On("cluster", "view", slug),
@@ -96,7 +96,7 @@ API_ROUTES: dict[tuple[str, str], On | Listed | Gate | Exempt] = {
         "membership", "view", key=lambda item: item["id"], query={"page_size": 100}
     ),
     ("POST", "/api/registry/memberships"): Exempt(
-        "who may join which cluster at which level: tests/api/test_clusters_and_memberships"
+        "who may join which cluster at which level: tests/api/test_registry_clusters_and_memberships"
     ),
     ("GET", "/api/registry/memberships/{membership_id}"): On(
         "membership", "view", lambda m: {"membership_id": m.pk}
@@ -189,7 +189,7 @@ API_ROUTES: dict[tuple[str, str], On | Listed | Gate | Exempt] = {
     ("GET", "/api/me/notifications"): Gate(SIGNED_IN),
     ("POST", "/api/me/notifications/read-all"): Gate(SIGNED_IN, ok=WRITE),
     ("POST", "/api/me/notifications/{notification_id}/read"): Exempt(
-        "a notification is its recipient's: tests/notifications/test_inbox asks page and API alike"
+        "a notification is its recipient's: tests/notifications/test_views asks page and API alike"
     ),
     # symbiosis
     ("GET", "/api/symbiosis/flows"): Listed(

@@ -57,7 +57,7 @@ REDIRECT = frozenset({302})
 POSTED = frozenset({200, 302, 400})  # a form again with its errors, a redirect, or a refusal of bad input
 
 ROUTES: dict[str, On | Gate | Exempt] = {
-    # the home page (what each role sees on it: tests/home/test_home.py)
+    # the home page (what each role sees on it: tests/home/test_views.py)
     "home:home": Gate(ANYONE),
     # registry
     "registry:directory": Gate(ANYONE),
@@ -71,8 +71,12 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "registry:cluster_list": Gate(ANYONE),
     "registry:cluster": On("cluster", "view", slug),
     "registry:pipeline": On("cluster", "manage", slug),
-    "registry:follow_up_done": Exempt("POST on a cluster's interaction: tests/registry/test_pages_pipeline"),
-    "registry:pipeline_move": Exempt("POST on a membership of a cluster: tests/registry/test_pages_pipeline"),
+    "registry:follow_up_done": Exempt(
+        "POST on a cluster's interaction: tests/registry/test_cluster_views_pipeline"
+    ),
+    "registry:pipeline_move": Exempt(
+        "POST on a membership of a cluster: tests/registry/test_cluster_views_pipeline"
+    ),
     # market
     "market:browse": Gate(ANYONE),
     "market:listing_create": Gate(SIGNED_IN, ok=frozenset({200, 403})),
@@ -165,15 +169,15 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "privacy:export_json": On("person", "export_data", person),
     "privacy:erase": On("person", "erase", person),
     # jobs and the audit trail
-    "jobs:detail": Exempt("a job is its creator's: tests/jobs/test_jobs"),
-    "jobs:retry": Exempt("a job is its creator's: tests/jobs/test_stale_jobs"),
+    "jobs:detail": Exempt("a job is its creator's: tests/jobs/test_services"),
+    "jobs:retry": Exempt("a job is its creator's: tests/jobs/test_services_stale"),
     "audit:entries": Gate(ANY_STAFF),
     # notifications: each person's own inbox and preferences
     "notifications:inbox": Gate(SIGNED_IN),
     "notifications:preferences": Gate(SIGNED_IN),
     "notifications:read_all": Gate(SIGNED_IN, method="POST", ok=REDIRECT),
-    "notifications:open": Exempt("a notification is its recipient's: tests/notifications/test_inbox"),
-    "notifications:read": Exempt("a notification is its recipient's: tests/notifications/test_inbox"),
+    "notifications:open": Exempt("a notification is its recipient's: tests/notifications/test_views"),
+    "notifications:read": Exempt("a notification is its recipient's: tests/notifications/test_views"),
     # accounts, languages, the API's own pages
     "login": Gate(ANYONE),
     "logout": Exempt("POST only; signs out whoever calls it"),
@@ -181,7 +185,7 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "password_change_done": Gate(SIGNED_IN),
     "password_reset": Gate(ANYONE),
     "password_reset_done": Gate(ANYONE),
-    "password_reset_confirm": Exempt("needs a token sent by mail: tests/registry/test_pages_auth"),
+    "password_reset_confirm": Exempt("needs a token sent by mail: tests/test_accounts"),
     "password_reset_complete": Gate(ANYONE),
     "set_language": Exempt("POST only; sets the visitor's own language"),
 }

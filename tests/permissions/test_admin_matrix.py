@@ -58,8 +58,7 @@ NOT_STAFF = (
 
 
 @pytest.fixture
-def world(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def world():  # type: ignore[no-untyped-def]
     return build_world()
 
 

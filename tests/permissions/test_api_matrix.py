@@ -45,8 +45,7 @@ def test_every_api_operation_has_an_entry_in_the_matrix():
 
 
 @pytest.fixture
-def world(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def world():  # type: ignore[no-untyped-def]
     return build_world()
 
 

@@ -75,8 +75,7 @@ def _call(client: Client, method: str, url: str) -> Any:
 
 
 @pytest.fixture
-def world(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def world():  # type: ignore[no-untyped-def]
     return build_world()
 
 

@@ -14,11 +14,6 @@ from tests.events.helpers import SmallEvent, small_event
 from tests.factories import ClusterFactory, MembershipFactory, OrganisationFactory, member_user, staff_user
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class World:
     tech: Cluster

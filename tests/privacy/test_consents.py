@@ -138,7 +138,7 @@ def test_import_records_the_consents_it_gives_and_changes(world, tmp_path):
 
 
 def test_admin_changes_record_consents(client, world):
-    from tests.registry.test_admin import form_data
+    from tests.helpers.forms import form_data
 
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     page = client.get(f"/admin/registry/person/{world.an.pk}/change/")
@@ -156,7 +156,7 @@ def test_admin_changes_record_consents(client, world):
 
 
 def test_the_people_inline_of_the_organisation_admin_records_consents(client, world):
-    from tests.registry.test_admin import form_data
+    from tests.helpers.forms import form_data
 
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     url = f"/admin/registry/organisation/{world.acme.pk}/change/"

@@ -83,7 +83,6 @@ def rows(response: Any) -> int:
 
 @pytest.fixture
 def world(settings) -> World:  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.HELIX_PAGE_SIZE = 50
     return qc.build_world()
 

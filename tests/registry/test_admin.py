@@ -5,6 +5,7 @@ import pytest
 from helix.registry import services
 from helix.registry.models import Organisation
 from tests.factories import ClusterFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.helpers.forms import form_data
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -37,19 +38,6 @@ def test_staff_see_and_change_only_their_clusters_organisations(client, two_clus
     assert "Theirs SA" not in listing
     assert client.get(f"/admin/registry/organisation/{mine.pk}/change/").status_code == 200
     assert client.get(f"/admin/registry/organisation/{other.pk}/change/").status_code in (302, 403, 404)
-
-
-def form_data(form):  # type: ignore[no-untyped-def]
-    """POST data that re-submits a rendered form unchanged."""
-    data = {}
-    for bound in form:
-        value = bound.value()
-        if value is None or value is False:
-            continue
-        data[bound.html_name] = (
-            "on" if value is True else ([str(v) for v in value] if isinstance(value, list | tuple) else value)
-        )
-    return data
 
 
 def test_staff_change_in_admin_refreshes_search_text(client, two_clusters):

@@ -245,11 +245,6 @@ def test_a_place_of_every_flemish_province_and_of_luxembourg():
 # --- helix demo load: the database ----------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def demo():  # type: ignore[no-untyped-def]
     return load_demo()

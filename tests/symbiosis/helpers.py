@@ -1,5 +1,6 @@
 """A small symbiosis region for the Django tests: a cluster with a steelworks and a cement plant near
-Ghent and Antwerp, a greenhouse grower, an anonymous chemicals company and an outsider."""
+Ghent and Antwerp, a greenhouse grower, an anonymous chemicals company and an outsider; a client logged in
+as a user, and the slag synergy carried to realised."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 
 from helix.registry.models import Region, Sector
 from helix.registry.services import load_nace_sectors
-from helix.symbiosis.models import ResourceFlow
+from helix.symbiosis import matching, synergy_workflow
+from helix.symbiosis.models import ResourceFlow, Synergy
 from tests.factories import (
     ClusterFactory,
     MembershipFactory,
@@ -144,3 +146,13 @@ def world() -> World:
         heat_want,
         secret,
     )
+
+
+def realised(w: World) -> Synergy:
+    """The slag synergy of ``w``, proposed by matching and moved by the staff to realised."""
+    matching.run_matching()
+    s = Synergy.objects.get(have=w.slag, want=w.slag_want)
+    for target in ("contacted", "under_study", "agreed", "realised"):
+        synergy_workflow.move(w.staff, s, target)
+    s.refresh_from_db()
+    return s

@@ -17,8 +17,7 @@ def told(user):  # type: ignore[no-untyped-def]
     return [(n.message, n.params) for n in Notification.objects.filter(recipient=user).order_by("pk")]
 
 
-def test_proposals_contact_and_moves_are_told_to_the_parties(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_proposals_contact_and_moves_are_told_to_the_parties():
     w = world()
     matching.run_matching()
     slag = Synergy.objects.get(have=w.slag, want=w.slag_want)

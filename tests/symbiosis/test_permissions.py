@@ -21,7 +21,6 @@ from click.testing import CliRunner
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from helix.api.models import ApiToken
 from helix.cli import main
 from helix.registry.models import Region
 from helix.registry.permissions import can
@@ -30,6 +29,7 @@ from helix.symbiosis.models import ResourceFlow, Synergy
 from helix.symbiosis.permissions import Pairing
 from helix.symbiosis.views import flows as flow_views
 from tests.factories import ClusterFactory, member_user, staff_user
+from tests.helpers.clients import api_client, page_client
 from tests.symbiosis.helpers import World, flow, organisation, world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -106,17 +106,6 @@ def two_clusters() -> TwoClusters:
     )
 
 
-def logged_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api(user: Any) -> Client:
-    _, token = ApiToken.objects.issue(user, "t")
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
-
-
 def pairs() -> set[tuple[int, int]]:
     return set(Synergy.objects.values_list("have_id", "want_id"))
 
@@ -154,8 +143,8 @@ def test_the_matched_party_never_sees_a_members_only_flow_of_another_cluster_on_
     matching.run_matching()
     mine = Synergy.objects.filter(want=w.dock_heat).values_list("have_id", flat=True)
 
-    listed = api(w.dock_user).get("/api/symbiosis/synergies").json()
-    page = logged_in(w.dock_user).get("/symbiosis/synergies/").content.decode()
+    listed = api_client(w.dock_user).get("/api/symbiosis/synergies").json()
+    page = page_client(w.dock_user).get("/symbiosis/synergies/").content.decode()
 
     assert set(mine) == {w.port_heat.pk}
     assert [(s["have"]["title"], s["want"]["title"]) for s in listed] == [("Quay heat", "Pasteuriser heat")]
@@ -184,10 +173,10 @@ def test_a_synergy_withholds_a_flow_its_party_may_no_longer_see_on_page_and_api(
     synergy_workflow.accept_contact(w.steel_user, s)
     ResourceFlow.objects.filter(pk=w.slag.pk).update(confidentiality="staff")
 
-    one = api(w.cement_user).get(f"/api/symbiosis/synergies/{s.pk}").json()
-    listed = api(w.cement_user).get("/api/symbiosis/synergies").json()
-    page = logged_in(w.cement_user).get(f"/symbiosis/synergies/{s.pk}/").content.decode()
-    table = logged_in(w.cement_user).get("/symbiosis/synergies/").content.decode()
+    one = api_client(w.cement_user).get(f"/api/symbiosis/synergies/{s.pk}").json()
+    listed = api_client(w.cement_user).get("/api/symbiosis/synergies").json()
+    page = page_client(w.cement_user).get(f"/symbiosis/synergies/{s.pk}/").content.decode()
+    table = page_client(w.cement_user).get("/symbiosis/synergies/").content.decode()
 
     assert listed == [one]
     have = one["have"]
@@ -208,10 +197,10 @@ def test_a_synergy_withholds_a_flow_its_party_may_no_longer_see_on_page_and_api(
         assert "10 02 02" not in body
     assert 'id="withheld"' in page
     # its own people and its cluster's staff still see it in full
-    mine = api(w.steel_user).get(f"/api/symbiosis/synergies/{s.pk}").json()
+    mine = api_client(w.steel_user).get(f"/api/symbiosis/synergies/{s.pk}").json()
     assert (mine["have"]["title"], mine["have"]["withheld"]) == ("Blast furnace slag", False)
     assert (
-        logged_in(w.staff).get(f"/symbiosis/synergies/{s.pk}/").content.decode().count("Blast furnace slag")
+        page_client(w.staff).get(f"/symbiosis/synergies/{s.pk}/").content.decode().count("Blast furnace slag")
         >= 1
     )
 
@@ -274,8 +263,8 @@ def test_staff_of_one_side_cannot_reveal_the_other_sides_anonymous_owner():
 
     with pytest.raises(ValidationError, match="staff_for_every_hidden_side"):
         synergy_workflow.move(w.a.staff, s, "contacted")  # staff of the steelworks' cluster only
-    page = logged_in(w.a.staff).post(f"/symbiosis/synergies/{s.pk}/move/", {"target": "contacted"})
-    moved = api(w.a.staff).post(
+    page = page_client(w.a.staff).post(f"/symbiosis/synergies/{s.pk}/move/", {"target": "contacted"})
+    moved = api_client(w.a.staff).post(
         f"/api/symbiosis/synergies/{s.pk}/move",
         json.dumps({"target": "contacted"}),
         content_type="application/json",
@@ -284,9 +273,9 @@ def test_staff_of_one_side_cannot_reveal_the_other_sides_anonymous_owner():
     assert (page.status_code, moved.status_code) == (302, 422)
     s.refresh_from_db()
     assert s.state == "proposed"
-    assert PORT not in logged_in(w.a.steel_user).get(f"/symbiosis/synergies/{s.pk}/").content.decode()
-    assert api(w.a.steel_user).get(f"/api/symbiosis/synergies/{s.pk}").json()["have"]["owner"] != PORT
-    detail = logged_in(w.a.staff).get(f"/symbiosis/synergies/{s.pk}/").content.decode()
+    assert PORT not in page_client(w.a.steel_user).get(f"/symbiosis/synergies/{s.pk}/").content.decode()
+    assert api_client(w.a.steel_user).get(f"/api/symbiosis/synergies/{s.pk}").json()["have"]["owner"] != PORT
+    detail = page_client(w.a.staff).get(f"/symbiosis/synergies/{s.pk}/").content.decode()
     assert "Contact made (staff)" not in detail  # the page offers only the moves the actor may make
 
 
@@ -294,13 +283,13 @@ def test_the_anonymous_owners_own_staff_may_make_contact():
     w = two_clusters()
     matching.run_matching()
     s = Synergy.objects.get(have=w.port_heat, want=w.steel_heat)
-    detail = logged_in(w.staff_b).get(f"/symbiosis/synergies/{s.pk}/").content.decode()
+    detail = page_client(w.staff_b).get(f"/symbiosis/synergies/{s.pk}/").content.decode()
 
     synergy_workflow.move(w.staff_b, s, "contacted")  # staff of the hidden side's cluster
 
     s.refresh_from_db()
     assert ("Contact made (staff)" in detail, s.state) == (True, "contacted")
-    assert api(w.a.steel_user).get(f"/api/symbiosis/synergies/{s.pk}").json()["have"]["owner"] == PORT
+    assert api_client(w.a.steel_user).get(f"/api/symbiosis/synergies/{s.pk}").json()["have"]["owner"] == PORT
 
 
 def test_staff_of_the_other_side_may_make_contact_once_the_anonymous_owner_accepted():
@@ -331,14 +320,14 @@ def test_the_flows_csv_is_cut_at_its_row_cap_and_says_so(monkeypatch):
     w = world()
     monkeypatch.setattr(flow_views, "CSV_MAX_ROWS", 2)
 
-    response = logged_in(w.outsider_user).get("/symbiosis/flows.csv")
+    response = page_client(w.outsider_user).get("/symbiosis/flows.csv")
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert response["X-Helix-Truncated"] == "2 of 3"  # the outsider may export the 3 public flows
     assert len(rows) == 1 + 2 + 1
     assert rows[-1][0] == "Cut at 2 of 3 flows; narrow the filters to download the rest."
     assert set(rows[-1][1:]) == {""}
-    whole = logged_in(w.outsider_user).get("/symbiosis/flows.csv?kind=material&direction=have")
+    whole = page_client(w.outsider_user).get("/symbiosis/flows.csv?kind=material&direction=have")
     assert "X-Helix-Truncated" not in whole
     assert [r["Title"] for r in csv.DictReader(io.StringIO(whole.content.decode()))] == [
         "Spent solvent",
@@ -351,7 +340,9 @@ def test_the_flows_csv_holds_only_the_flows_the_user_may_export():
     titles = {
         user.username: {
             r["Title"]
-            for r in csv.DictReader(io.StringIO(logged_in(user).get("/symbiosis/flows.csv").content.decode()))
+            for r in csv.DictReader(
+                io.StringIO(page_client(user).get("/symbiosis/flows.csv").content.decode())
+            )
         }
         for user in (w.dock_user, w.a.steel_user)
     }
@@ -396,9 +387,9 @@ def test_the_cli_outputs_withhold_flows_the_user_may_not_see(tmp_path):
 def test_the_allocation_page_withholds_other_clusters_flows():
     w = two_clusters()
     run = allocation.allocate_now(w.a.staff, "")
-    page = logged_in(w.a.staff).get(f"/symbiosis/allocations/{run.pk}/").content.decode()
-    theirs = logged_in(w.staff_b).get(f"/symbiosis/allocations/{run.pk}/").content.decode()
+    page = page_client(w.a.staff).get(f"/symbiosis/allocations/{run.pk}/").content.decode()
+    theirs = page_client(w.staff_b).get(f"/symbiosis/allocations/{run.pk}/").content.decode()
     assert "Pasteuriser heat" not in page
     assert "A flow you may not see" in page
     assert "Pasteuriser heat" in theirs
-    assert logged_in(w.dock_user).get(f"/symbiosis/allocations/{run.pk}/").status_code == 403
+    assert page_client(w.dock_user).get(f"/symbiosis/allocations/{run.pk}/").status_code == 403

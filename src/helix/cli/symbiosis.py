@@ -216,8 +216,14 @@ def match_command(region: str, output: Path | None, username: str | None) -> Non
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the assignments as CSV."
 )
 @AS_OPTION
-def allocate_command(region: str, fixed_cost: float, output: Path | None, username: str | None) -> None:
+@click.pass_obj
+def allocate_command(
+    obj: dict[str, Any] | None, region: str, fixed_cost: float, output: Path | None, username: str | None
+) -> None:
     """Allocate the region's haves to its wants at least total cost; compare with greedy nearest-match."""
+    # A caller may put a solver in click's context object (``{"solve": ...}``, as tests pass a fake one to
+    # the service); the command line has none and uses the optimal solver.
+    solve = (obj or {}).get("solve")
     setup_django()
     from django.core.exceptions import PermissionDenied
 
@@ -227,7 +233,7 @@ def allocate_command(region: str, fixed_cost: float, output: Path | None, userna
 
     user = require_user(username, "helix symbiosis allocate")
     try:
-        result = allocation.allocate_now(user, region, fixed_cost, _progress).result
+        result = allocation.allocate_now(user, region, fixed_cost, _progress, solve).result
     except PermissionDenied as exc:
         raise click.ClickException(str(exc)) from None
     except AllocationError as exc:

@@ -12,7 +12,7 @@ raw filter:
   to lapse.
 
 Which objects count as a task today is ``helix.core.attention``. Each block costs a fixed number of
-queries, however many objects there are (tests/home/test_home.py counts them).
+queries, however many objects there are (tests/home/test_views.py counts them).
 """
 
 from __future__ import annotations

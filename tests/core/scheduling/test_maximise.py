@@ -86,7 +86,7 @@ def test_large_event_select_and_place_is_valid_and_beats_greedy():
 
 
 def test_a_time_limit_returns_the_best_schedule_found_with_its_gap():
-    from tests.core.scheduling.shared_data import b2b_instances
+    from tests.helpers.shared_data import b2b_instances
 
     paths = [p for p in b2b_instances() if p.name == "ticf-13crafb.original.dzn"]
     if not paths:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from helix.core.scheduling import Mode, Status, check_schedule, read_dzn, solve_schedule
-from tests.core.scheduling.shared_data import b2b_instances, published_optima
+from tests.helpers.shared_data import b2b_instances, published_optima
 
 pytestmark = pytest.mark.unit
 

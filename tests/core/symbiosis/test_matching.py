@@ -21,7 +21,7 @@ from helix.core.symbiosis import (
     read_exchanges,
 )
 from helix.core.symbiosis.geo import great_circle_km, road_km
-from tests.core.symbiosis.test_receivers import corpus
+from tests.helpers.exchanges import corpus
 
 pytestmark = pytest.mark.unit
 

@@ -1,4 +1,4 @@
-"""Documented exchanges in the MAESTRI layout, and the receiver ranking learned from them."""
+"""The receiver ranking learned from documented exchanges (helix.core.symbiosis.receivers)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,9 @@ import pytest
 
 from helix.core.matching.embedding import HashingEncoder
 from helix.core.symbiosis.exchanges import (
-    COLUMNS,
-    ExchangeFileError,
     WasteQuery,
     read_exchange_file,
     read_exchanges,
-    receiver_key,
-    split_codes,
 )
 from helix.core.symbiosis.receivers import (
     ReceiverModel,
@@ -21,99 +17,10 @@ from helix.core.symbiosis.receivers import (
     evaluate_leave_one_case_out,
     model_ranking,
 )
-from tests.core.scheduling.shared_data import maestri_exchanges
+from tests.helpers.exchanges import corpus, csv_text
+from tests.helpers.shared_data import maestri_exchanges
 
 pytestmark = pytest.mark.unit
-
-HEADER = [
-    COLUMNS[k]
-    for k in ("case", "provider_nace", "waste_description", "ewc", "receiver_nace", "receiver_name")
-]
-
-
-def csv_text(rows: list[list[str]], header: list[str] = HEADER) -> str:
-    import csv
-    import io
-
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(header)
-    w.writerows(rows)
-    return out.getvalue()
-
-
-def corpus() -> str:
-    """Six parks: steel slag goes to cement, organic waste to biogas, fuel gas to power, whey to farms.
-    Each park words its wastes differently, as real ones do; the codes are what carries over."""
-    slag = [
-        "blast furnace slag",
-        "BOF slag",
-        "ladle residue",
-        "granulated slag",
-        "steelworks by-product",
-        "slag",
-    ]
-    organic = ["offal", "animal tissue", "abattoir residues", "meat waste", "organic sludge", "carcass parts"]
-    fuel = ["fuel gas", "off-gas", "refinery gas", "tail gas", "flare gas", "process gas"]
-    rows = []
-    for case in range(1, 7):
-        c, i = str(case), case - 1
-        rows += [
-            [c, "2410", slag[i], "100202", "2351", "Manufacture of cement"],
-            [c, "2410*", slag[(i + 1) % 6], "100202#", "2351", "Manufacture of cement"],
-            [c, "1011", organic[i], "020202", "3521", "Manufacture of gas"],
-            [c, "1920", fuel[i], "050799", "3511", "Production of electricity"],
-        ]
-        if case % 2:
-            rows.append([c, "1051", "whey from cheese making", "020501", "0150", "Mixed farming"])
-    rows.append(["7", "2410", "slag fines", "100202", "4211", "Construction of roads"])
-    return csv_text(rows)
-
-
-def test_codes_lose_their_markers_and_keep_their_order() -> None:
-    assert split_codes("200108;200125*") == ("200108", "200125")
-    assert split_codes(" 3811* ") == ("3811",)
-    assert split_codes("") == ()
-    assert receiver_key("011;012") == "011;012"
-
-
-def test_reading_a_file_in_the_maestri_layout() -> None:
-    exchanges = read_exchanges(corpus())
-    assert len(exchanges) == 28
-    first = exchanges[0]
-    assert first.case == "1"
-    assert first.waste.provider_nace == ("2410",)
-    assert first.waste.ewc == ("100202",)
-    assert first.receiver == "2351"
-    assert first.line == 2
-
-
-def test_semicolon_separated_files_are_read_too() -> None:
-    text = corpus().replace(",", ";").replace('"', "")
-    assert len(read_exchanges(text)) == 28
-
-
-def test_a_missing_column_is_named() -> None:
-    header = [h for h in HEADER if h != COLUMNS["ewc"]]
-    with pytest.raises(ExchangeFileError, match="column\\(s\\) missing: 'EWC code'"):
-        read_exchanges(csv_text([["1", "2410", "slag", "2351", "x"]], header))
-
-
-def test_a_row_without_receiver_names_its_line() -> None:
-    text = csv_text([["1", "2410", "slag", "100202", "2351", "x"], ["1", "2410", "slag", "100202", "", "x"]])
-    with pytest.raises(ExchangeFileError, match="line 3: 'NACE code - Receiving industry' is empty"):
-        read_exchanges(text)
-    # a query file may leave the receiver out
-    assert len(read_exchanges(text, require_receiver=False)) == 2
-
-
-def test_an_empty_file_and_a_non_utf8_file(tmp_path) -> None:
-    with pytest.raises(ExchangeFileError, match="empty"):
-        read_exchanges("")
-    bad = tmp_path / "latin1.csv"
-    bad.write_bytes(corpus().replace("slag", "sl\u00e4g").encode("latin-1"))
-    with pytest.raises(ExchangeFileError, match="not UTF-8"):
-        read_exchange_file(str(bad))
 
 
 @pytest.mark.parametrize("encoder", [None, HashingEncoder()])
@@ -206,12 +113,3 @@ def test_a_large_file_is_thinned_for_the_fit_but_counted_whole() -> None:
     assert np.array_equal(full._counts, thin._counts)  # the evidence is always all of it
     slag = WasteQuery(provider_nace=("2410",), ewc=("100202",), description="slag")
     assert thin.rank(slag, top=1)[0].key == "2351"
-
-
-def test_headers_are_matched_forgiving_case_and_spacing() -> None:
-    text = (
-        "case number,NACE CODE - Providing industry ,waste description,EWC Code,"
-        "Nace code -  Receiving industry\n1,2410,slag,100202,2351\n"
-    )
-    [e] = read_exchanges(text)
-    assert (e.case, e.waste.provider_nace, e.waste.ewc, e.receiver) == ("1", ("2410",), ("100202",), "2351")

@@ -1,5 +1,4 @@
-"""Unit: the rules of a flow's fields (helix.core.symbiosis.validation) return coded problems by field,
-and the share of a proposal's impact a report takes (helix.core.symbiosis.impact.reported_impact)."""
+"""Unit: the rules of a flow's fields (helix.core.symbiosis.validation) return coded problems by field."""
 
 from __future__ import annotations
 
@@ -7,10 +6,10 @@ import math
 
 import pytest
 
-from helix.core.symbiosis.impact import reported_impact
 from helix.core.symbiosis.validation import FlowFields, flow_problems
 
 pytestmark = pytest.mark.unit
+
 
 LARGEST = 1e15
 
@@ -63,10 +62,3 @@ def test_quality_must_be_numbers_by_name_within_the_catalogues_range():
     base = {"direction": "want", "kind": "water", "quantity": 5.0, "unit": "m3", "period": "year"}
     assert codes(FlowFields(**base, quality={"moisture_pct": "wet"})) == {"quality": ["quality.not_numbers"]}
     assert codes(FlowFields(**base, quality={"moisture_pct": 120})) == {"quality": ["quality.range"]}
-
-
-def test_a_report_takes_the_estimate_in_the_share_of_the_proposed_quantity_unless_stated():
-    estimate = {"co2e_avoided_t": 100.0, "money_saved_eur": 2000.0}
-    assert reported_impact(50, 200, estimate) == (25.0, 500.0)
-    assert reported_impact(50, 200, estimate, co2e_avoided_t=7.0) == (7.0, 500.0)
-    assert reported_impact(50, None, estimate) == (0.0, 0.0)

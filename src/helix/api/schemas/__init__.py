@@ -2,5 +2,5 @@
 privacy, notifications), named as the router that uses them; ``base`` holds what they all build on.
 
 Component names in the OpenAPI schema are the class names, so a class name is used once across the
-package (tests/api/test_schema_and_docs.py checks it). The error answers are in helix.api.errors.
+package (tests/api/test_schemas.py checks it). The error answers are in helix.api.errors.
 """
