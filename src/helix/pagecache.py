@@ -40,7 +40,7 @@ PAGES = "pages"
 VERSION_KEY = "helix:page-cache-version"
 PLACEHOLDER = "\x00helix-csrf-token\x00"
 # The apps whose data the cached pages show; a save in any of them ends every kept page.
-WATCHED_APPS = frozenset({"registry", "market", "events", "symbiosis"})
+WATCHED_APPS = frozenset({"registry", "market", "events", "symbiosis", "projects"})
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "helix.market",
     "helix.events",
     "helix.symbiosis",
+    "helix.projects",
     "helix.api",
     "helix.audit",
     "helix.privacy",

@@ -229,6 +229,9 @@ def build_world() -> World:
     from tests.people.world_things import add_people  # invitations and sign-up requests
 
     add_people(w)
+    from tests.projects.world_things import add_projects
+
+    add_projects(w)
     return w
 
 

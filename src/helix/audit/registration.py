@@ -1,6 +1,6 @@
 """Which models the audit trail follows, and how (called once from AuditConfig.ready).
 
-Every model of registry, market, events and symbiosis is registered with django-auditlog, with its
+Every model of registry, market, events, symbiosis and projects is registered with django-auditlog, with its
 many-to-many fields, except the derived rows in ``EXCLUDED``. Each entry stores the clusters of its
 object in ``additional_data["clusters"]`` (see scope.py), which ``signals.write_scope`` copies into
 AuditScope rows for the staff page and the admin.
@@ -23,7 +23,7 @@ from django.db.models.signals import pre_delete
 
 from helix.audit.scope import RULES, clusters_of
 
-AUDITED_APPS = ("registry", "market", "events", "symbiosis")
+AUDITED_APPS = ("registry", "market", "events", "symbiosis", "projects")
 
 # Models of the audited apps that are not followed, and why.
 EXCLUDED = {
@@ -39,6 +39,7 @@ EXCLUDED = {
     # membership's level, a synergy's state), which is followed with its actor; never edited.
     "registry.MembershipChange": "a membership's ladder history, written with the followed level change",
     "symbiosis.SynergyEvent": "a synergy's workflow history, written with the followed state change",
+    "projects.ProjectChange": "a project's lifecycle history, written with the followed status change",
 }
 
 # Fields whose changes say nothing a person did: timestamps and derived copies rewritten by every save.

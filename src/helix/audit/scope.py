@@ -126,6 +126,20 @@ def _synergy_part(instance: Any) -> set[int]:
     return clusters_of_organisations(flows.values("organisation_id"))
 
 
+def _project_part(instance: Any) -> set[int]:
+    from helix.projects.models import Project
+
+    cluster = _related_value(instance, "project", "cluster_id", Project, instance.project_id)
+    return {cluster} if cluster else set()
+
+
+def _budget_line(instance: Any) -> set[int]:
+    from helix.projects.models import Project
+
+    project = Project.objects.filter(members__pk=instance.member_id)
+    return set(project.values_list("cluster_id", flat=True))
+
+
 # Every model of the audited apps, with the rule giving its clusters (see registration.EXCLUDED for the
 # models left out). A new model must be added here or there: tests/audit/test_registration.py checks.
 RULES: dict[str, Rule] = {
@@ -158,6 +172,12 @@ RULES: dict[str, Rule] = {
     "symbiosis.Synergy": _synergy,
     "symbiosis.SynergyReport": _synergy_part,
     "symbiosis.ImpactFactorSetting": _nowhere,
+    "projects.Project": _own_cluster,
+    "projects.ProjectMember": _project_part,
+    "projects.BudgetLine": _budget_line,
+    "projects.FundingSource": _project_part,
+    "projects.Milestone": _project_part,
+    "projects.ProjectReport": _project_part,
 }
 
 

@@ -34,6 +34,24 @@ def _follow(obj: Any, path: str) -> Any:
     return obj
 
 
+def _follow_all(obj: Any, path: str) -> set[Any]:
+    """The values ``path`` reaches, fanning out over to-many relations (their ``.all()``, which uses a
+    prefetch where the caller made one)."""
+    found: list[Any] = [obj]
+    for part in path.split("__"):
+        step: list[Any] = []
+        for item in found:
+            value = getattr(item, part, None) if item is not None else None
+            if value is None:
+                continue
+            if hasattr(value, "all") and callable(value.all):
+                step.extend(value.all())
+            else:
+                step.append(value)
+        found = step
+    return set(found)
+
+
 @dataclass(frozen=True)
 class Fact:
     """A condition of the policy: ``test`` on an object, ``q`` the same in SQL.
@@ -73,7 +91,10 @@ class Subject:
     intent signed or more);
     ``person``: ORM path to the person the object is about (the ``self`` role);
     ``account``: ORM path to the user account the object belongs to (also the ``self`` role: a job
-    belongs to the user who started it).
+    belongs to the user who started it);
+    ``member_organisations``: an ORM path through a to-many relation to more owner organisation ids,
+    ``"<relation>__<field>"`` (a project's consortium: ``"members__organisation_id"``); every
+    organisation it reaches is an owner, as those of ``organisations`` are.
     """
 
     policy: Policy
@@ -82,6 +103,7 @@ class Subject:
     cluster: str | None = None
     person: str | None = None
     account: str | None = None
+    member_organisations: str | None = None
     facts: Mapping[str, Fact] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -92,7 +114,10 @@ class Subject:
     # one object --------------------------------------------------------------------------------------
 
     def owner_ids(self, obj: Any) -> set[int]:
-        return {v for path in self.organisations if (v := _follow(obj, path)) is not None}
+        owners = {v for path in self.organisations if (v := _follow(obj, path)) is not None}
+        if self.member_organisations and getattr(obj, "pk", None) is not None:
+            owners |= _follow_all(obj, self.member_organisations)
+        return owners
 
     def roles(self, actor: Actor, obj: Any) -> set[Role]:
         held = {Role.ANYONE}
@@ -168,6 +193,10 @@ class Subject:
         q = Q(pk__in=[])
         for path in self.organisations:
             q |= Q(**{f"{path}__in": organisation_ids})
+        if self.member_organisations:
+            # a subquery, not a join: an object with several owning members stays one row
+            owned = {f"{self.member_organisations}__in": organisation_ids}
+            q |= Q(pk__in=self.model._default_manager.filter(**owned).values("pk"))
         return q
 
     def role_q(self, actor: Actor, role: Role) -> Q | None:
@@ -181,7 +210,7 @@ class Subject:
         if role is Role.ANY_STAFF:
             return Q() if actor.staff_of else None
         if role is Role.OWNER:
-            if actor.organisation is None or not self.organisations:
+            if actor.organisation is None or not (self.organisations or self.member_organisations):
                 return None
             return self._owned_by([actor.organisation])
         if role is Role.SELF:
