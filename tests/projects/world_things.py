@@ -36,7 +36,7 @@ def add_projects(w: Any) -> None:
             kind="flagship",
             title=f"{visibility} {status} project of {cluster}",
             visibility=visibility,
-            status=status,
+            status="consortium_forming" if status == "forming" else status,
         )
         for i, org in enumerate(members):
             ProjectMember.objects.create(
@@ -57,7 +57,9 @@ def add_projects(w: Any) -> None:
     coordinator = project.members.get(role="coordinator")
     parts = {
         "member": coordinator,
-        "change": ProjectChange.objects.create(project=project, from_status="idea", to_status="forming"),
+        "change": ProjectChange.objects.create(
+            project=project, from_status="idea", to_status="consortium_forming"
+        ),
         "budget": BudgetLine.objects.create(
             member=coordinator, year=2026, category="personnel", amount=Decimal("12000")
         ),

@@ -1,7 +1,8 @@
 """Projects and their consortia: precluster and flagship projects, innovation trajectories, living labs,
 working tables, feasibility studies and transformation pathways (docs/decisions/0006).
 
-A project's type is a key into the types declared as data in helix.core.projects (not a choice list
+Its statuses are the states of the core's lifecycle (helix.core.projects.lifecycle). A project's type is
+a key into the types declared as data in helix.core.projects (not a choice list
 here: a new type needs no migration). Its lifecycle, consortium rules and budget rules live in the core;
 these models keep the data, the dated history and the links to what the project came from.
 """
@@ -19,7 +20,7 @@ from helix.registry.models import Cluster, Domain, Organisation
 
 class ProjectStatus(models.TextChoices):
     IDEA = "idea", _("Idea")
-    FORMING = "forming", _("Consortium forming")
+    FORMING = "consortium_forming", _("Consortium forming")
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
@@ -47,7 +48,7 @@ class Project(models.Model):
         _("visible to"), max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.IDEA
+        _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.IDEA
     )
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     months = models.PositiveSmallIntegerField(_("duration in months"), null=True, blank=True)
@@ -95,8 +96,8 @@ class ProjectChange(models.Model):
     """One dated step of a project through its lifecycle (the history)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="changes")
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
     changed_on = models.DateField(default=timezone.localdate)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     note = models.CharField(max_length=300, blank=True)
