@@ -364,3 +364,20 @@ def test_dropping_the_years_before_an_agreeing_pair_changes_nothing(classes, dat
     cut = {"a": Enterprise("a", {first + i: TYPICAL[c] for i, c in enumerate(classes) if i >= keep_from})}
     last = first + len(classes) - 1
     assert sme_status("a", last, cut).size is sme_status("a", last, full).size
+
+
+def test_an_enterprise_reached_through_two_partners_counts_once_at_the_larger_share():
+    world = {
+        "a": Enterprise("a", {2024: figures(1, 1, 1)}, founded=2024),
+        "p": Enterprise("p", {2024: figures(10, 1, 1)}),
+        "q": Enterprise("q", {2024: figures(100, 1, 1)}),
+    }
+    # p and q are linked to each other and each a partner of a: the pair counts once, at 40 %.
+    holdings = [
+        Holding("p", "a", Decimal("0.3")),
+        Holding("q", "a", Decimal("0.4")),
+        Holding("p", "q", Decimal("0.6")),
+    ]
+    assert sme_status("a", 2024, world, holdings).reasons[0].params["staff_awu"] == str(
+        Decimal(1) + Decimal("0.4") * 110
+    )

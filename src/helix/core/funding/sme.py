@@ -247,14 +247,15 @@ def year_class(
     """The class of one year's aggregated figures, or every figure missing for it."""
     group = _linked_component(enterprise_id, year, holdings)
     partners = _partner_shares(group, year, enterprises, holdings)
-    weighted: list[tuple[str, Decimal]] = [(name, Decimal(1)) for name in sorted(group)]
+    weights: dict[str, Decimal] = dict.fromkeys(group, Decimal(1))
     for partner, share in sorted(partners.items()):
-        # A partner counts pro rata together with the enterprises linked to it (Art. 6(3)).
-        for name in sorted(_linked_component(partner, year, holdings) - group):
-            weighted.append((name, share))
+        # A partner counts pro rata together with the enterprises linked to it (Art. 6(3)); an
+        # enterprise reached through two partners counts once, at the larger share.
+        for name in _linked_component(partner, year, holdings) - group:
+            weights[name] = max(weights.get(name, Decimal(0)), share)
     missing: list[MissingFigure] = []
     totals = [Decimal(0), Decimal(0), Decimal(0)]
-    for name, weight in weighted:
+    for name, weight in sorted(weights.items(), key=lambda item: (item[1] != 1, item[0])):
         enterprise = enterprises.get(name)
         if enterprise is None:
             missing.append(MissingFigure(name, year, ("enterprise",)))
