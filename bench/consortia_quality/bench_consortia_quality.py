@@ -64,8 +64,13 @@ def read_cordis(folder: Path) -> list[Participation]:
     with gzip.open(folder / "h2020_participations_2014_2018.csv.gz", "rt", encoding="utf-8") as handle:
         return [
             Participation(
-                row["rcn"], row["pic"], row["role"], row["type"], row["country"],
-                tuple(dict.fromkeys(parts.get(row["rcn"], ()))), int(row["start_year"]),
+                row["rcn"],
+                row["pic"],
+                row["role"],
+                row["type"],
+                row["country"],
+                tuple(dict.fromkeys(parts.get(row["rcn"], ()))),
+                int(row["start_year"]),
             )
             for row in csv.DictReader(handle)
         ]
@@ -85,7 +90,9 @@ def _line(name: str, figures: dict[str, Figure], ratios: dict[str, Figure] | Non
     cells = " ".join(f"{figures[m].value:6.3f} [{figures[m].low:.3f}-{figures[m].high:.3f}]" for m in METRICS)
     extra = ""
     if ratios:
-        extra = " " + " ".join(f"x{ratios[m].value:4.2f} [{ratios[m].low:.2f}-{ratios[m].high:.2f}]" for m in METRICS)
+        extra = " " + " ".join(
+            f"x{ratios[m].value:4.2f} [{ratios[m].low:.2f}-{ratios[m].high:.2f}]" for m in METRICS
+        )
     return f"  {name:30s} {cells}{extra}"
 
 
@@ -94,8 +101,10 @@ def report(title: str, results: dict[str, Evaluation], cases: int) -> dict[str, 
     co-participation baseline."""
     base = results[COPARTICIPATION]
     findable = int(base.findable.sum())
-    print(f"{title}: {cases} consortia, {cases - findable} whose hidden member never appears in the "
-          f"learning years (misses for every method)")
+    print(
+        f"{title}: {cases} consortia, {cases - findable} whose hidden member never appears in the "
+        f"learning years (misses for every method)"
+    )
     head = " ".join(f"{m:>21s}" for m in METRICS)
     print(f"  {'method':30s} {head}  ratio to {COPARTICIPATION}")
     out: dict[str, Any] = {"cases": cases, "unfindable": cases - findable}
@@ -123,9 +132,11 @@ def run(quick: bool = False) -> dict[str, Any]:
         print("skipped: ../shared/data/cordis/h2020_participations_2014_2018.csv.gz not found")
         return {"skipped": "shared CORDIS files not found"}
     rows = read_cordis(folder)
-    print(f"{len(rows):,} participations, {len({r.project_id for r in rows}):,} projects, "
-          f"{len({r.organisation_id for r in rows}):,} organisations; {'quick: ' if quick else ''}"
-          f"{QUICK_CASES if quick else 'all'} consortia per split")
+    print(
+        f"{len(rows):,} participations, {len({r.project_id for r in rows}):,} projects, "
+        f"{len({r.organisation_id for r in rows}):,} organisations; {'quick: ' if quick else ''}"
+        f"{QUICK_CASES if quick else 'all'} consortia per split"
+    )
     results: dict[str, Any] = {"quick": quick}
 
     # Validation: choose the model.
@@ -143,8 +154,11 @@ def run(quick: bool = False) -> dict[str, Any]:
     assert graph is not None
     evaluations["popularity"] = evaluate(popularity_baseline(graph), cases)
     evaluations[COPARTICIPATION] = evaluate(coparticipation_baseline(graph), cases)
-    validation = report(f"VALIDATION (learn {FIRST_YEAR}-{VALIDATION_YEAR - 1}, ask {VALIDATION_YEAR})",
-                        evaluations, len(cases))
+    validation = report(
+        f"VALIDATION (learn {FIRST_YEAR}-{VALIDATION_YEAR - 1}, ask {VALIDATION_YEAR})",
+        evaluations,
+        len(cases),
+    )
     chosen = max(CANDIDATES, key=lambda name: (float(evaluations[name].reciprocal_rank.mean()), name))
     for name, seconds in learn_seconds.items():
         validation[name]["learn_seconds"] = round(seconds, 1)
@@ -166,8 +180,10 @@ def run(quick: bool = False) -> dict[str, Any]:
     evaluations = {name: evaluate(scorer, cases) for name, scorer in tested.items()}
     test = report(f"TEST (learn {FIRST_YEAR}-{TEST_YEAR - 1}, ask {TEST_YEAR})", evaluations, len(cases))
     per_query = evaluations[f"model ({chosen})"].seconds_per_query
-    print(f"model: {recommender.model.note}; learned in {seconds:.1f} s over {recommender.graph.n:,} "
-          f"organisations, {per_query * 1000:.1f} ms per query")
+    print(
+        f"model: {recommender.model.note}; learned in {seconds:.1f} s over {recommender.graph.n:,} "
+        f"organisations, {per_query * 1000:.1f} ms per query"
+    )
     test["learn_seconds"] = round(seconds, 1)
     test["model_note"] = recommender.model.note
     results["test"] = test

@@ -119,8 +119,13 @@ def read_participations(path: Path) -> list[Participation]:
             raise InputError(f"{path.name}, line {number}, column start_year: {year_text!r} is not a year")
         rows.append(
             Participation(
-                project, organisation, record["role"], kind, record["country"].upper(),
-                _parts(record["programme_part"]), year,
+                project,
+                organisation,
+                record["role"],
+                kind,
+                record["country"].upper(),
+                _parts(record["programme_part"]),
+                year,
             )
         )
     if not rows:
@@ -137,11 +142,15 @@ def read_queries(path: Path) -> list[Query]:
     for number, record in _records(path, QUERY_COLUMNS):
         query_id = _required(path, number, record, "query_id")
         if query_id in seen:
-            raise InputError(f"{path.name}, line {number}, column query_id: {query_id!r} occurs more than once")
+            raise InputError(
+                f"{path.name}, line {number}, column query_id: {query_id!r} occurs more than once"
+            )
         seen.add(query_id)
         partners = _parts(record["partners"])
         if not partners:
-            raise InputError(f"{path.name}, line {number}, column partners: empty (give organisation ids separated by ;)")
+            raise InputError(
+                f"{path.name}, line {number}, column partners: empty (give organisation ids separated by ;)"
+            )
         queries.append(Query(query_id, _parts(record["programme_part"]), partners))
     if not queries:
         raise InputError(f"{path.name}: no queries (only a header)")
@@ -154,17 +163,15 @@ def write_atomically(path: Path, columns: tuple[str, ...], rows: Iterator[tuple[
 
     directory = path.resolve().parent
     try:
-        handle = tempfile.NamedTemporaryFile(
-            "w", dir=directory, prefix=f".{path.name}.", suffix=".tmp", delete=False, newline="", encoding="utf-8"
-        )
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror}") from None
     try:
-        with handle:
+        with os.fdopen(descriptor, "w", newline="", encoding="utf-8") as handle:
             write_csv(handle, columns, rows)
-        os.replace(handle.name, path)
+        os.replace(temporary, path)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)
         raise
 
 
@@ -174,14 +181,29 @@ def consortia() -> None:
 
 
 @consortia.command("recommend")
-@click.option("--learn-from", "learn_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="participations.csv: project_id,organisation_id,role,organisation_type,country,"
-                   "programme_part,start_year")
-@click.option("--queries", "queries_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="queries.csv: query_id,programme_part,partners (organisation ids separated by ;)")
+@click.option(
+    "--learn-from",
+    "learn_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="participations.csv: project_id,organisation_id,role,organisation_type,country,"
+    "programme_part,start_year",
+)
+@click.option(
+    "--queries",
+    "queries_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="queries.csv: query_id,programme_part,partners (organisation ids separated by ;)",
+)
 @click.option("--top", default=50, show_default=True, type=click.IntRange(min=1))
-@click.option("--output", "output_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="ranks.csv: query_id,rank,organisation_id,score")
+@click.option(
+    "--output",
+    "output_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="ranks.csv: query_id,rank,organisation_id,score",
+)
 def recommend(learn_path: Path, queries_path: Path, top: int, output_path: Path) -> None:
     """Learn from LEARN-FROM and write, for each query, the TOP organisations that would complete its
     consortium (never one of its partners), best first, into OUTPUT."""

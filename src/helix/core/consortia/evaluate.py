@@ -62,7 +62,9 @@ def expected_hit(higher: int, tied: int, k: int) -> float:
     return min(max(k - higher, 0), tied) / tied
 
 
-def evaluate(scorer: Scorer, cases: Sequence[Case], ks: Sequence[int] = KS, progress: Progress | None = None) -> Evaluation:
+def evaluate(
+    scorer: Scorer, cases: Sequence[Case], ks: Sequence[int] = KS, progress: Progress | None = None
+) -> Evaluation:
     hits = {k: np.zeros(len(cases)) for k in ks}
     rr = np.zeros(len(cases))
     findable = np.zeros(len(cases), dtype=bool)
@@ -94,8 +96,9 @@ def bootstrap_ci(values: FloatArray, reps: int = 1000, seed: int = 0, level: flo
     return Figure(mean, min(float(low), mean), max(float(high), mean))
 
 
-def bootstrap_ratio(values: FloatArray, base: FloatArray, reps: int = 1000, seed: int = 0,
-                    level: float = 0.95) -> Figure:
+def bootstrap_ratio(
+    values: FloatArray, base: FloatArray, reps: int = 1000, seed: int = 0, level: float = 0.95
+) -> Figure:
     """mean(values) / mean(base) over the same cases, with a paired percentile bootstrap interval."""
     values = np.asarray(values, dtype=np.float64)
     base = np.asarray(base, dtype=np.float64)
@@ -111,7 +114,9 @@ def bootstrap_ratio(values: FloatArray, base: FloatArray, reps: int = 1000, seed
     return Figure(ratio, min(float(low), ratio), max(float(high), ratio))
 
 
-def summarise(evaluation: Evaluation, reps: int = 1000, seed: int = 0, findable_only: bool = False) -> dict[str, Figure]:
+def summarise(
+    evaluation: Evaluation, reps: int = 1000, seed: int = 0, findable_only: bool = False
+) -> dict[str, Figure]:
     """Each metric's mean with its bootstrap interval; over the findable cases only, if asked."""
     keep = evaluation.findable if findable_only else np.ones(len(evaluation.findable), dtype=bool)
     return {name: bootstrap_ci(values[keep], reps, seed) for name, values in evaluation.metrics().items()}

@@ -77,7 +77,9 @@ def part_projects(graph: ParticipationGraph, parts: tuple[str, ...]) -> BoolArra
     return np.array([bool(wanted.intersection(p)) for p in graph.project_parts], dtype=bool)
 
 
-def query_features(graph: ParticipationGraph, query: Query, in_part: BoolArray | None = None) -> QueryFeatures:
+def query_features(
+    graph: ParticipationGraph, query: Query, in_part: BoolArray | None = None
+) -> QueryFeatures:
     """The features of every organisation of ``graph`` as a partner for ``query``. ``in_part`` (which
     projects are in the query's parts) may be passed when many queries share their parts."""
     n = graph.n
@@ -111,7 +113,9 @@ def query_features(graph: ParticipationGraph, query: Query, in_part: BoolArray |
         resource[partners] = 0.0
         entry_size = graph.project_size[graph.entry_project].astype(np.float64)
         through = np.bincount(
-            graph.entry_project, weights=resource[graph.project_members] / entry_size, minlength=len(graph.project_ids)
+            graph.entry_project,
+            weights=resource[graph.project_members] / entry_size,
+            minlength=len(graph.project_ids),
         )
         x[:, COLUMN["two_hop"]] = np.bincount(
             graph.project_members, weights=through[graph.entry_project], minlength=n
@@ -146,8 +150,20 @@ def query_features(graph: ParticipationGraph, query: Query, in_part: BoolArray |
 
     no_co = x[:, COLUMN["co_count"]] == 0
     x[:, COLUMN["no_co"]] = no_co
-    for name in ("co_count", "co_overlap", "co_adamic_adar", "co_resource", "co_part", "co_recent", "two_hop",
-                 "popularity", "multi_popularity", "recent", "part_activity", "co_partners"):
+    for name in (
+        "co_count",
+        "co_overlap",
+        "co_adamic_adar",
+        "co_resource",
+        "co_part",
+        "co_recent",
+        "two_hop",
+        "popularity",
+        "multi_popularity",
+        "recent",
+        "part_activity",
+        "co_partners",
+    ):
         column = COLUMN[name]
         x[:, column] = np.log1p(x[:, column])
     for name in ("part_activity", "popularity", "two_hop"):

@@ -9,7 +9,7 @@ projects), never a dense organisation x organisation matrix, so tens of thousand
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -93,7 +93,9 @@ def consortia(rows: Iterable[Participation]) -> list[Consortium]:
         grouped[row.project_id].setdefault(row.organisation_id, row)
     out = []
     for project_id in sorted(grouped):
-        members = sorted(grouped[project_id].values(), key=lambda p: (not p.is_coordinator, p.organisation_id))
+        members = sorted(
+            grouped[project_id].values(), key=lambda p: (not p.is_coordinator, p.organisation_id)
+        )
         first = members[0]
         out.append(Consortium(project_id, first.programme_parts, first.start_year, tuple(members)))
     return out
@@ -168,14 +170,16 @@ class ParticipationGraph:
             np.maximum.at(last, self.project_members, member_year)
             self.org_last_year = last
         self.multi_degree: FloatArray = np.bincount(
-            self.project_members, weights=(self.project_size[entry_project] >= 2).astype(np.float64), minlength=n
-        )
+            self.project_members,
+            weights=(self.project_size[entry_project] >= 2).astype(np.float64),
+            minlength=n,
+        ).astype(np.float64)
         self.coordinations: FloatArray = np.bincount(
             self.project_members, weights=coordinator.astype(np.float64), minlength=n
-        )
+        ).astype(np.float64)
         self.recent: FloatArray = np.bincount(
             self.project_members, weights=(member_year == self.last_year).astype(np.float64), minlength=n
-        )
+        ).astype(np.float64)
         # Projects per programme part, per organisation; and each part's mix of organisation types.
         part_entries: dict[str, list[int]] = defaultdict(list)
         for j, parts in enumerate(self.project_parts):
@@ -198,7 +202,9 @@ class ParticipationGraph:
         for j in range(len(groups)):
             if sizes[j] < 2:
                 continue
-            present = np.bincount(member_country[self.project_indptr[j] : self.project_indptr[j + 1]], minlength=c)
+            present = np.bincount(
+                member_country[self.project_indptr[j] : self.project_indptr[j + 1]], minlength=c
+            )
             outer = np.outer(present, present).astype(float)
             np.fill_diagonal(outer, present * (present - 1))
             pair_counts += outer

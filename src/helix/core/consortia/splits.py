@@ -46,7 +46,7 @@ def split_by_year(rows: Iterable[Participation], first_year: int, query_year: in
 def hidden_partner_cases(groups: Sequence[Consortium], seed: int = 0) -> list[Case]:
     """One case per consortium with at least two members of which one is not a coordinator: a
     non-coordinator hidden at random (seeded, the same for the same input), the others as partners."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (seeded sampling, not security)
     cases = []
     for group in groups:
         candidates = [m for m in group.members if not m.is_coordinator]
