@@ -51,3 +51,17 @@ def maestri_exchanges() -> Path | None:
         if path is not None and path.is_file():
             return path
     return None
+
+
+def cordis_dir() -> Path | None:
+    """The shared CORDIS folder (h2020 participations and programme parts), wherever the shared data
+    lives (or None)."""
+    for candidate in (
+        os.environ.get("HELIX_SHARED_DATA", ""),
+        str(ROOT.parent / "shared" / "data"),
+        "/work/shared/data",
+    ):
+        path = Path(candidate) / "cordis" if candidate else None
+        if path is not None and (path / "h2020_participations_2014_2018.csv.gz").is_file():
+            return path
+    return None

@@ -36,6 +36,7 @@ def main() -> None:
 def _register() -> None:
     from helix.cli import (
         api,
+        consortia,
         demo,
         events,
         jobs,
@@ -56,6 +57,7 @@ def _register() -> None:
     main.add_command(schedule.schedule)
     main.add_command(events.events)
     main.add_command(symbiosis.symbiosis)
+    main.add_command(consortia.consortia)
 
     main.add_command(registry.registry)
     main.add_command(people.people)
