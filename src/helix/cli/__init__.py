@@ -45,6 +45,7 @@ def _register() -> None:
         people,
         permissions,
         privacy,
+        projects,
         registry,
         schedule,
         server,
@@ -56,6 +57,7 @@ def _register() -> None:
     main.add_command(match.match)
     main.add_command(schedule.schedule)
     main.add_command(events.events)
+    main.add_command(projects.projects)
     main.add_command(symbiosis.symbiosis)
     main.add_command(consortia.consortia)
 
