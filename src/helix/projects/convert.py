@@ -22,8 +22,8 @@ KIND = {
 
 def organisation(org: Organisation) -> core.Organisation:
     """``org`` as the consortium rules read it: kind, SME status (unknown unless the registry says SME or
-    large), country of its headquarters (or its first site), sectors. Reads ``sites`` and ``sectors``
-    (prefetch them for many)."""
+    large), country of its headquarters (or its first site), sectors, the cluster domains of its
+    memberships. Reads ``sites``, ``sectors`` and ``memberships__domains`` (prefetch them for many)."""
     sites = sorted(org.sites.all(), key=lambda s: (not s.is_headquarters, s.pk))
     sme = {SizeClass.SME: True, SizeClass.LARGE: False}.get(org.size_class)
     return core.Organisation(
@@ -32,14 +32,18 @@ def organisation(org: Organisation) -> core.Organisation:
         sme=sme if org.kind == OrganisationKind.COMPANY else None,
         country=sites[0].country if sites else "",
         sectors=frozenset(s.code for s in org.sectors.all()),
+        domains=frozenset(str(d.pk) for m in org.memberships.all() for d in m.domains.all()),
         name=org.name,
     )
+
+
+ORGANISATION_PREFETCH = ("sites", "sectors", "memberships__domains")
 
 
 def members(project: Any) -> list[core.Member]:
     """The project's consortium as core members, in a fixed order."""
     rows = project.members.select_related("organisation").prefetch_related(
-        "organisation__sites", "organisation__sectors"
+        "organisation__sites", "organisation__sectors", "organisation__memberships__domains"
     )
     return [core.Member(organisation(m.organisation), core.Role(m.role)) for m in rows.order_by("pk")]
 
