@@ -1,7 +1,8 @@
 """The whole demo: the registry's demo ecosystem, then the needs and offers and the resource flows built on
-it. Each app loads its own demo from its ``demo/data/`` files (``helix.registry.demo``,
-``helix.market.demo``, ``helix.symbiosis.demo``); this module, above the apps, calls them in order, so that
-no app imports an app above it. ``helix demo load`` and ``helix demo generate`` call it.
+it, and the projects. Each app loads its own demo from its ``demo/data/`` files
+(``helix.registry.demo``, ``helix.market.demo``, ``helix.symbiosis.demo``, ``helix.projects.demo``); this
+module, above the apps, calls them in order, so that no app imports an app above it. ``helix demo load``
+and ``helix demo generate`` call it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from helix.market.demo import load_demo_listings
+from helix.projects.demo import load_demo_projects
 from helix.registry.demo import bulk, load
 from helix.symbiosis.demo import load_demo_symbiosis
 
@@ -21,6 +23,7 @@ def load_demo() -> load.DemoReport:
     report = load.load_demo_registry()
     report.listings = load_demo_listings()
     report.symbiosis = load_demo_symbiosis()
+    report.projects = load_demo_projects()
     return report
 
 

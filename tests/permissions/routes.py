@@ -130,6 +130,9 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     # open to anyone holding a valid signed token (the e-mail's link); a bad token is refused alike for all
     "events:answer_link": Gate(ANYONE, kwargs={"token": "not-a-signed-token"}, ok=frozenset({400})),
     # symbiosis
+    "projects:list": Gate(ANYONE),
+    "projects:detail": On("project", "view", pk),
+    "projects:move": On("project", "transition", pk, method="POST", ok=POSTED),
     "symbiosis:flows": Gate(ANYONE),
     "symbiosis:flows_csv": Gate(SIGNED_IN),
     "symbiosis:flow_create": Gate(SIGNED_IN, ok=frozenset({200, 403})),

@@ -52,7 +52,7 @@ def test_a_member_starts_a_project_for_its_own_organisation_as_coordinator(lux):
         [("steel", "coordinator")],
     )
     history = ProjectChange.objects.values_list("from_status", "to_status", "note")
-    assert list(history) == [("", "idea", "started")]
+    assert list(history) == [("", "idea", "")]
 
 
 def test_no_one_starts_a_project_for_an_organisation_outside_the_cluster_or_not_theirs(lux):  # type: ignore[no-untyped-def]

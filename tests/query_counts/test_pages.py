@@ -46,6 +46,7 @@ PAGES: dict[str, Any] = {
         lambda w: "/staff/who-meets-whom/", "staff", qc.grow_offers, None
     ),  # the best pairs
     "events": Page(lambda w: "/events/", "member", qc.grow_events, "event"),
+    "projects": Page(lambda w: "/projects/", "member", qc.grow_projects, "project"),
     "event participants (organiser)": Page(
         lambda w: f"/events/{w.event.pk}/", "staff", qc.grow_registrations, "Org"
     ),

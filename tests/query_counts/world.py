@@ -171,6 +171,19 @@ def grow_registrations(w: World, start: int, stop: int) -> None:
         EventSignupFactory(event=w.event, organisation_name=row_label("Signup", n))
 
 
+def grow_projects(w: World, start: int, stop: int) -> None:
+    """Public projects of the cluster, each with two consortium members."""
+    from helix.projects.models import Project, ProjectMember
+
+    for n in range(start, stop):
+        project = Project.objects.create(
+            cluster=w.cluster, kind="flagship", title=row_label("project", n), visibility="public",
+            status="consortium_forming",
+        )  # fmt: skip
+        ProjectMember.objects.create(project=project, organisation=w.organisation, role="coordinator")
+        ProjectMember.objects.create(project=project, organisation=_member_organisation(w, n), role="partner")
+
+
 def grow_flows(w: World, start: int, stop: int) -> None:
     for n in range(start, stop):
         org = _member_organisation(w, n)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from helix.market import demo as market_demo
+from helix.projects import demo as projects_demo
 from helix.registry.demo import seeds, vocabulary
 from helix.registry.demo.records import DataFileError, read_csv, read_json
 from helix.symbiosis import demo as symbiosis_demo
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.unit
 REGISTRY = seeds.DATA_DIR  # the generator's files too (vocabulary.DATA_DIR)
 MARKET = market_demo.DATA_DIR
 SYMBIOSIS = symbiosis_demo.DATA_DIR
+PROJECTS = projects_demo.DATA_DIR
 
 # Every data file, the reader for its format and the dataclass that is its schema.
 FILES: dict[Path, tuple[Callable[[Path, type[Any]], tuple[Any, ...]], type[Any]]] = {
@@ -40,11 +42,12 @@ FILES: dict[Path, tuple[Callable[[Path, type[Any]], tuple[Any, ...]], type[Any]]
     MARKET / "listings.csv": (read_csv, market_demo.ListingSeed),
     MARKET / "intended_matches.csv": (read_csv, market_demo.IntendedMatch),
     SYMBIOSIS / "flows.json": (read_json, symbiosis_demo.FlowSeed),
+    PROJECTS / "projects.json": (read_json, projects_demo.ProjectSeed),
 }
 
 
 def test_every_data_file_is_listed_here():
-    found = {p for folder in (REGISTRY, MARKET, SYMBIOSIS) for p in folder.iterdir()}
+    found = {p for folder in (REGISTRY, MARKET, SYMBIOSIS, PROJECTS) for p in folder.iterdir()}
     assert found == set(FILES)
 
 

@@ -61,6 +61,8 @@ def load(port: int | None) -> None:
         f"{symbiosis.get('exchanges', 0)} documented exchanges imported; "
         f"{matching.get('proposals', 0)} exchanges proposed."
     )
+    projects = report.projects
+    click.echo(f"Projects: {projects.get('projects', 0)} ({projects.get('created', 0)} created).")
     click.echo(_login_hint(port))
 
 

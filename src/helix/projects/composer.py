@@ -5,8 +5,9 @@ Two cores meet here and nowhere else: helix.core.projects.composer (the type's r
 closes) and helix.core.consortia (the partner recommender). The recommender learns from what Helix
 knows of who works with whom: the consortia of the projects past the idea stage, and every accepted
 meeting request between two organisations (a meeting that happened is counted as a small joint
-"project" of the two, in its own programme part). The candidates are the organisations the user may
-see; the ones already in the consortium are never suggested.
+"project" of the two, in its own programme part). The candidates are the organisations of the
+project's cluster and those the recommender knows, as far as the user may see them; the ones already in
+the consortium are never suggested.
 
 The recommender ranks with its hand-set blend here (the learned weights need a few hundred past
 consortia and seconds of fitting: a background job's work, which comes with the composer page).
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from helix.core.consortia.participations import Participation, Query, organisation_type_of_kind
 from helix.core.consortia.recommend import LearnOptions, learn
@@ -101,12 +103,16 @@ def compose_for(user: Any, project: Project, *, top: int = 10) -> Composed:
         raise PermissionDenied
     chosen = type_of(project)
     draft = convert.members(project)
-    visible = scope(user, "view", Organisation.objects.all()).prefetch_related(*convert.ORGANISATION_PREFETCH)
+    affinity = _affinity(project, draft, top=50)
+    # The candidates: the organisations of the project's cluster, and those the recommender knows to work
+    # with the consortium, as far as the user may see them.
+    near = Q(memberships__cluster_id=project.cluster_id) | Q(pk__in=list(affinity))
+    visible = scope(user, "view", Organisation.objects.filter(near).distinct()).prefetch_related(
+        *convert.ORGANISATION_PREFETCH
+    )
     organisations = {o.pk: o for o in visible}
     candidates: list[CoreOrganisation] = [convert.organisation(o) for o in organisations.values()]
     needs = core.ProjectNeeds(domains=frozenset(str(d.pk) for d in project.domains.all()))
-    composition = core.compose(
-        chosen, draft, candidates, needs=needs, affinity=_affinity(project, draft, top=50), top=top
-    )
+    composition = core.compose(chosen, draft, candidates, needs=needs, affinity=affinity, top=top)
     shown = {int(s.organisation): organisations[int(s.organisation)] for s in composition.suggestions}
     return Composed(composition, shown)

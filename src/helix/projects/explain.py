@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from helix.registry.models import OrganisationKind
 
@@ -26,24 +26,29 @@ ROLE_LABELS = {
 }
 
 STATE_LABELS = {
-    "idea": lambda: _("Idea"),
-    "consortium_forming": lambda: _("Consortium forming"),
-    "submitted": lambda: _("Submitted"),
-    "approved": lambda: _("Approved"),
-    "rejected": lambda: _("Rejected"),
-    "running": lambda: _("Running"),
-    "closed": lambda: _("Closed"),
+    "idea": lambda: pgettext("project status", "Idea"),
+    "consortium_forming": lambda: pgettext("project status", "Consortium forming"),
+    "submitted": lambda: pgettext("project status", "Submitted"),
+    "approved": lambda: pgettext("project status", "Approved"),
+    "rejected": lambda: pgettext("project status", "Rejected"),
+    "running": lambda: pgettext("project status", "Running"),
+    "closed": lambda: pgettext("project status", "Closed"),
 }
+
+
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: lower case, except in German, where nouns keep their capital."""
+    return label if (get_language() or "").startswith("de") else label.lower()
 
 
 def _kinds(kinds: Iterable[object]) -> str:
     labels = dict(OrganisationKind.choices)
-    return ", ".join(str(labels.get(str(k), str(k))).lower() for k in kinds)
+    return ", ".join(_in_sentence(str(labels.get(str(k), str(k)))) for k in kinds)
 
 
 def _role(role: object) -> str:
     label = ROLE_LABELS.get(str(role))
-    return str(label()).lower() if label else str(role)
+    return _in_sentence(str(label())) if label else str(role)
 
 
 def _state(state: object) -> str:
@@ -163,3 +168,111 @@ def refusal_text(refused: Any) -> str:
 
 
 __all__ = ["TRANSLATED", "problem_text", "refusal_text", "say"]
+
+
+# -- labels and the composer's reasons ----------------------------------------------------------------------
+
+MOVE_LABELS = {
+    "form": lambda: _("Start forming the consortium"),
+    "submit": lambda: _("Submit"),
+    "withdraw": lambda: _("Withdraw the submission"),
+    "approve": lambda: _("Approve"),
+    "reject": lambda: _("Reject"),
+    "revise": lambda: _("Revise to submit again"),
+    "start": lambda: _("Start the project"),
+    "close": lambda: _("Close"),
+    "drop": lambda: _("Drop the project"),
+}
+
+
+def move_label(action: str) -> str:
+    label = MOVE_LABELS.get(action)
+    return str(label()) if label else action
+
+
+def state_label(state: str) -> str:
+    return _state(state)
+
+
+def role_label(role: str) -> str:
+    label = ROLE_LABELS.get(role)
+    return str(label()) if label else role
+
+
+def moved_text(target: str) -> str:
+    return _("The project is now “%(state)s”.") % {"state": _state(target)}
+
+
+def _side(p: Mapping[str, Any]) -> str:
+    return str(_("public") if p.get("side") == "public" else _("private"))
+
+
+REASONS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], str]] = {
+    # what a candidate closes (helix.core.projects.composer)
+    "composer.closes.helix_mix": lambda p, n: _("As a %(kind)s, it adds a kind the mix misses.")
+    % {"kind": _kinds([p["kind"]])},
+    "composer.closes.public_private": lambda p, n: _(
+        "As a %(kind)s, it is the %(side)s partner a public-private partnership needs."
+    )
+    % {"kind": _kinds([p["kind"]]), "side": _side(p)},
+    "composer.closes.role_present": lambda p, n: _(
+        "It takes the role of %(role)s, which the project expects."
+    )
+    % {"role": _role(p["role"])},
+    "composer.closes.min_smes": lambda p, n: _("As an SME, it adds to the SMEs the consortium needs."),
+    "composer.closes.min_countries": lambda p, n: _("Established in %(country)s, it adds a country.") % p,
+    "composer.closes.country_in": lambda p, n: _("Established in %(country)s, as the rule asks.") % p,
+    "composer.closes.min_organisations": lambda p, n: _("It adds an independent organisation."),
+    # what the recommender saw (helix.core.consortia.recommend)
+    "co_participated": lambda p, n: ngettext(
+        "Worked with %(partner)s in %(projects)d project or meeting.",
+        "Worked with %(partner)s in %(projects)d projects or meetings.",
+        int(p["projects"]),
+    )
+    % {"partner": n.get(str(p["partner"]), str(p["partner"])), "projects": int(p["projects"])},
+    "partners_of_partners": lambda p, n: ngettext(
+        "Worked with %(count)d organisation that works with the consortium.",
+        "Worked with %(count)d organisations that work with the consortium.",
+        int(p["organisations"]),
+    )
+    % {"count": int(p["organisations"])},
+    "active_in_programme_part": lambda p, n: ngettext(
+        "Took part in %(count)d project of this kind.",
+        "Took part in %(count)d projects of this kind.",
+        int(p["projects"]),
+    )
+    % {"count": int(p["projects"])},
+    "often_participates": lambda p, n: ngettext(
+        "Took part in %(count)d project or meeting, the latest in %(year)s.",
+        "Took part in %(count)d projects or meetings, the latest in %(year)s.",
+        int(p["projects"]),
+    )
+    % {"count": int(p["projects"]), "year": p["last_year"]},
+    "country": lambda p, n: _("Based in %(country)s.") % p,
+    "fills_type_gap": lambda p, n: _("Of a kind this sort of consortium usually holds more of."),
+}
+
+
+def reason_text(reason: Any, names: Mapping[str, str]) -> str:
+    """A suggestion's reason in the active language; ``names`` gives organisation names by id."""
+    sayer = REASONS.get(reason.code)
+    return sayer(reason.params, names) if sayer else reason.text
+
+
+TYPE_NAMES = {
+    "precluster": lambda: _("Precluster project"),
+    "flagship": lambda: _("Flagship project"),
+    "innovation_trajectory": lambda: _("Innovation trajectory"),
+    "living_lab": lambda: _("Living lab"),
+    "working_table": lambda: _("Working table"),
+    "feasibility_study": lambda: _("Feasibility study"),
+    "transformation_study": lambda: _("Transformation pathway: study"),
+    "transformation_business": lambda: _("Transformation pathway: business approach"),
+    "horizon_collaborative": lambda: _("EU collaborative project"),
+}
+
+
+def type_label(key: str, english: str = "") -> str:
+    """A project type's name in the active language (the core's English name for a type added later)."""
+    label = TYPE_NAMES.get(key)
+    return str(label()) if label else (english or key)

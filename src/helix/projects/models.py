@@ -13,19 +13,20 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from helix.market.models import Listing, MeetingRequest, Visibility
 from helix.registry.models import Cluster, Domain, Organisation
 
 
 class ProjectStatus(models.TextChoices):
-    IDEA = "idea", _("Idea")
-    FORMING = "consortium_forming", _("Consortium forming")
-    SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    RUNNING = "running", _("Running")
-    CLOSED = "closed", _("Closed")
+    IDEA = "idea", pgettext_lazy("project status", "Idea")
+    FORMING = "consortium_forming", pgettext_lazy("project status", "Consortium forming")
+    SUBMITTED = "submitted", pgettext_lazy("project status", "Submitted")
+    APPROVED = "approved", pgettext_lazy("project status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("project status", "Rejected")
+    RUNNING = "running", pgettext_lazy("project status", "Running")
+    CLOSED = "closed", pgettext_lazy("project status", "Closed")
 
 
 class Role(models.TextChoices):

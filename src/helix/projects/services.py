@@ -74,7 +74,7 @@ def start_project(
         cluster=cluster, kind=kind, title=title, created_by=user if user.is_authenticated else None, **fields
     )
     ProjectMember.objects.create(project=project, organisation=coordinator, role=Role.COORDINATOR)
-    ProjectChange.objects.create(project=project, to_status=project.status, changed_by=user, note="started")
+    ProjectChange.objects.create(project=project, to_status=project.status, changed_by=user)
     return project
 
 

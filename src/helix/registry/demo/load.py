@@ -52,6 +52,7 @@ class DemoReport:
     # filled by helix.demo.load_demo, which loads the apps above the registry
     listings: dict[str, int] = field(default_factory=dict)  # needs and offers (helix.market.demo)
     symbiosis: dict[str, object] = field(default_factory=dict)  # resource flows (helix.symbiosis.demo)
+    projects: dict[str, int] = field(default_factory=dict)  # projects (helix.projects.demo)
 
     def summary(self) -> str:
         return (
