@@ -115,6 +115,7 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
     from helix.market.models import Listing, MeetingRequest
     from helix.notifications.models import Notification
     from helix.people.models import Invitation, SignupRequest
+    from helix.projects.models import Project
     from helix.registry.models import Cluster, Interaction, LetterOfIntent, Membership, Person
     from helix.symbiosis.models import AllocationRun, ResourceFlow, Synergy
 
@@ -131,6 +132,7 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
         ("clusters", "slug"): lambda: first(Cluster.objects.order_by("pk"), {"slug": "flux50"}, "slug"),
         ("needs-offers", "pk"): lambda: first(Listing.objects.order_by("pk"), {"organisation": own}),
         ("events", "pk"): lambda: first(Event.objects.order_by("pk")),
+        ("projects", "pk"): lambda: first(Project.objects.order_by("pk"), {"visibility": "public"}),
         ("registrations", "pk"): lambda: first(Registration.objects.order_by("pk"), {"person": person}),
         ("requests", "pk"): lambda: first(EventMeetingRequest.objects.order_by("pk")),
         ("schedules", "pk"): lambda: first(Schedule.objects.order_by("pk")),
