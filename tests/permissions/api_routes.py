@@ -139,6 +139,14 @@ API_ROUTES: dict[tuple[str, str], On | Listed | Gate | Exempt] = {
     ("POST", "/api/market/meeting-requests/{meeting_id}/answer"): Exempt(
         "a request's answer depends on its side: tests/api/test_market"
     ),
+    # projects
+    ("GET", "/api/projects/projects"): Listed(
+        "project", "view", key=lambda item: item["id"], query={"page_size": 100}
+    ),
+    ("GET", "/api/projects/projects/{project_id}"): On("project", "view", lambda p: {"project_id": p.pk}),
+    ("POST", "/api/projects/projects/{project_id}/status"): On(
+        "project", "transition", lambda p: {"project_id": p.pk}, ok=WRITE, body=lambda p: {"status": "closed"}
+    ),
     # events
     ("GET", "/api/events/events"): Listed(
         "event", "list", key=lambda item: item["id"], query={"page_size": 100}

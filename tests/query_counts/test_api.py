@@ -51,6 +51,7 @@ ROUTES: dict[str, Route] = {
     ),
     "meeting requests": Route(lambda w: "/api/market/meeting-requests", "member", qc.grow_meeting_requests),
     "events": Route(lambda w: "/api/events/events", "member", qc.grow_events),
+    "projects": Route(lambda w: "/api/projects/projects", "member", qc.grow_projects),
     "event registrations": Route(
         lambda w: f"/api/events/events/{w.event.pk}/registrations", "staff", qc.grow_registrations
     ),

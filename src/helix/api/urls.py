@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from helix.api import docs, events, market, notifications, privacy, registry, symbiosis
+from helix.api import docs, events, market, notifications, privacy, projects, registry, symbiosis
 
 api = NinjaAPI(
     title="Helix API",
@@ -23,6 +23,8 @@ api = NinjaAPI(
         "Industrial symbiosis (under /symbiosis/): resource flows offered and wanted (waste with its "
         "European List of Waste code, residual heat, water, CO2, infrastructure, logistics, people), "
         "proposed exchanges with their explanation and impact, their workflow, and network allocation.\n\n"
+        "Projects (under /projects/): precluster and flagship projects, innovation trajectories, living "
+        "labs, working tables and studies with their consortia, and their lifecycle.\n\n"
         "Your notifications (under /me/): what Helix told you, newest first, and marking it read."
     ),
     docs=docs.LocalSwagger(),
@@ -32,6 +34,7 @@ api.add_router("/registry/", registry.router)
 api.add_router("/market/", market.router)
 api.add_router("/events/", events.router)
 api.add_router("/symbiosis/", symbiosis.router)
+api.add_router("/projects/", projects.router)
 api.add_router("/privacy/", privacy.router)
 api.add_router("/me/", notifications.router)
 

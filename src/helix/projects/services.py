@@ -44,7 +44,9 @@ def lifecycle_roles(user: Any, project: Project) -> set[str]:
     if actor.is_superuser or project.cluster_id in actor.staff_of:
         roles.add(lifecycle.STAFF)
     if actor.organisation is not None:
-        for member in project.members.filter(organisation_id=actor.organisation):
+        for member in project.members.all():  # a prefetch where the caller made one (lists)
+            if member.organisation_id != actor.organisation:
+                continue
             roles.add(lifecycle.MEMBER)
             if member.role == Role.COORDINATOR:
                 roles.add(lifecycle.COORDINATOR)
