@@ -39,7 +39,10 @@ from django.utils.translation import get_language
 PAGES = "pages"
 VERSION_KEY = "helix:page-cache-version"
 PLACEHOLDER = "\x00helix-csrf-token\x00"
-# The apps whose data the cached pages show; a save in any of them ends every kept page.
+# The apps whose data the cached pages show; a save in any of them ends every kept page. Not funds: no
+# page an anonymous visitor gets shows an instrument or a ledger entry (instruments are for signed-in
+# users, ledgers for staff and beneficiaries), so a booking need not end them; add it with the first
+# public page that does.
 WATCHED_APPS = frozenset({"registry", "market", "events", "symbiosis", "projects"})
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
 

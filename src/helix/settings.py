@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "helix.events",
     "helix.symbiosis",
     "helix.projects",
+    "helix.funds",
     "helix.api",
     "helix.audit",
     "helix.privacy",

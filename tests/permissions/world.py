@@ -232,6 +232,9 @@ def build_world() -> World:
     from tests.projects.world_things import add_projects
 
     add_projects(w)
+    from tests.funds.world_things import add_funds
+
+    add_funds(w)
     return w
 
 

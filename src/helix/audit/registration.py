@@ -1,7 +1,7 @@
 """Which models the audit trail follows, and how (called once from AuditConfig.ready).
 
-Every model of registry, market, events, symbiosis and projects is registered with django-auditlog, with its
-many-to-many fields, except the derived rows in ``EXCLUDED``. Each entry stores the clusters of its
+Every model of registry, market, events, symbiosis, projects and funds is registered with django-auditlog,
+with its many-to-many fields, except the derived rows in ``EXCLUDED``. Each entry stores the clusters of its
 object in ``additional_data["clusters"]`` (see scope.py), which ``signals.write_scope`` copies into
 AuditScope rows for the staff page and the admin.
 
@@ -23,7 +23,7 @@ from django.db.models.signals import pre_delete
 
 from helix.audit.scope import RULES, clusters_of
 
-AUDITED_APPS = ("registry", "market", "events", "symbiosis", "projects")
+AUDITED_APPS = ("registry", "market", "events", "symbiosis", "projects", "funds")
 
 # Models of the audited apps that are not followed, and why.
 EXCLUDED = {

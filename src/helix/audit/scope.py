@@ -4,8 +4,10 @@ An organisation belongs to the clusters it has a membership in (any level) and t
 sites, people, listings and flows to its clusters. A membership, letter of intent, domain, advisory
 group or event belongs to its one cluster; the parts of an event to the event's cluster. A synergy and
 its history belong to the clusters of both organisations; a market meeting request and a verdict to
-those of both sides. Sectors, keywords, documented exchanges and impact factors belong to no cluster:
-their history is for superusers.
+those of both sides. An instrument belongs to its cluster; a ledger entry to its instrument's cluster,
+or, for a programme-wide instrument, to its beneficiary's clusters. Sectors, keywords, documented
+exchanges, impact factors and programme-wide instruments belong to no cluster: their history is for
+superusers.
 
 Each rule reads at most one or two small queries, or none when the related row is already loaded.
 ``clusters_of_many`` does the same for a batch (imports) in a few queries.
@@ -140,6 +142,14 @@ def _budget_line(instance: Any) -> set[int]:
     return set(project.values_list("cluster_id", flat=True))
 
 
+def _ledger_entry(instance: Any) -> set[int]:
+    from helix.funds.models import Instrument
+
+    cluster = _related_value(instance, "instrument", "cluster_id", Instrument, instance.instrument_id)
+    # a programme-wide instrument's entry belongs to its beneficiary's clusters (as its staff see it)
+    return {cluster} if cluster else clusters_of_organisations([instance.beneficiary_id])
+
+
 # Every model of the audited apps, with the rule giving its clusters (see registration.EXCLUDED for the
 # models left out). A new model must be added here or there: tests/audit/test_registration.py checks.
 RULES: dict[str, Rule] = {
@@ -178,6 +188,8 @@ RULES: dict[str, Rule] = {
     "projects.FundingSource": _project_part,
     "projects.Milestone": _project_part,
     "projects.ProjectReport": _project_part,
+    "funds.Instrument": _own_cluster,
+    "funds.LedgerEntry": _ledger_entry,
 }
 
 
