@@ -36,6 +36,17 @@ from tests.factories.people import (
     SignupRequestFactory,
 )
 from tests.factories.platform import ApiTokenFactory, AuditScopeFactory, JobFactory, LogEntryFactory
+from tests.factories.projects import (
+    BudgetLineFactory,
+    FundingSourceFactory,
+    InstrumentFactory,
+    LedgerEntryFactory,
+    MilestoneFactory,
+    ProjectChangeFactory,
+    ProjectFactory,
+    ProjectMemberFactory,
+    ProjectReportFactory,
+)
 from tests.factories.registry import (
     AdvisoryGroupFactory,
     AdvisorySeatFactory,
@@ -81,4 +92,7 @@ __all__ = [
     "SentNoticeFactory", "SessionFactory", "SignupRequestFactory", "SiteFactory", "StaffAssignmentFactory",
     "SynergyEventFactory", "SynergyFactory", "SynergyReportFactory", "TimeSlotFactory", "UserFactory",
     "make_listing", "member_user", "staff_user",
+    "BudgetLineFactory", "FundingSourceFactory", "InstrumentFactory", "LedgerEntryFactory",
+    "MilestoneFactory", "ProjectChangeFactory", "ProjectFactory", "ProjectMemberFactory",
+    "ProjectReportFactory",
 ]  # fmt: skip
