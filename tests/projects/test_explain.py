@@ -26,7 +26,7 @@ def _codes_in(path: Path, pattern: str) -> set[str]:
 
 
 def test_every_refusal_the_rules_the_lifecycle_and_the_services_give_is_translated():
-    failed = {f"consortium.{c}" for c in _codes_in(CORE / "consortium.py", r'self\._failed\(\s*"([a-z_]+)"')}
+    failed = {f"consortium.{c}" for c in _codes_in(CORE / "rules.py", r'self\._failed\(\s*"([a-z_]+)"')}
     refused = (lifecycle.NOT_YOURS, lifecycle.NOT_FROM_STATE, lifecycle.REQUIREMENTS_UNMET)
     moves = {f"lifecycle.{code}" for code in refused}
     problems = _codes_in(CORE / "lifecycle.py", r'Problem\(\s*"([a-z_.]+)"') | _codes_in(

@@ -49,219 +49,52 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import highspy
 import numpy as np
 import numpy.typing as npt
-from ortools.graph.python import max_flow  # type: ignore[import-untyped]  # has .pyi, no py.typed
 from ortools.sat.python import cp_model
 
+from .conflicts import Conflict, Pair, Participation, expertise_fit, find_conflicts
+from .greedy import (
+    _FIT_SCALE,
+    FIT_RESOLUTION,
+    ReviewAssignment,
+    _feasibility,
+    _greedy,
+    _Instance,
+    _instance,
+    _with_seconds,
+    balanced_cap,
+    greedy_assign,
+)
 from .highs import new_highs
 from .problems import ReviewProblem, problem
 
-FIT_RESOLUTION = 1e-4  # fits are compared to four decimals: the optimum is exact at this resolution
-_FIT_SCALE = 10_000
+__all__ = [
+    "FIRST_COLUMNS",
+    "FIT_RESOLUTION",
+    "AssignmentOutcome",
+    "Conflict",
+    "Pair",
+    "Participation",
+    "ReviewAssignment",
+    "Solver",
+    "assign_reviewers",
+    "balanced_cap",
+    "expertise_fit",
+    "find_conflicts",
+    "greedy_assign",
+]
+
 # HiGHS starts from each proposal's best-fitting reviewers and adds the others as their duals ask
 # (column generation); None: every allowed pair from the start. Same optimum, a fraction of the memory.
 FIRST_COLUMNS = 20
 
-Pair = tuple[str, str]  # (reviewer, proposal)
 Solver = Literal["highs", "cpsat"]
-
-
-# -- conflicts of interest ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Participation:
-    """An organisation's part in a project, over the years it took part (``end_year`` None: running)."""
-
-    project: str
-    organisation: str
-    start_year: int
-    end_year: int | None = None
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """One reason why a reviewer may not review a proposal, coded as a problem is."""
-
-    reviewer: str
-    proposal: str
-    code: str  # conflict_same_organisation, conflict_shared_project, conflict_declared
-    params: dict[str, object] = field(default_factory=dict)
-    text: str = ""
-
-
-def find_conflicts(
-    reviewer_organisations: Mapping[str, Collection[str]],
-    proposal_organisations: Mapping[str, Collection[str]],
-    participations: Iterable[Participation] = (),
-    declared: Iterable[Pair] = (),
-    *,
-    year: int,
-    window_years: int = 3,
-) -> dict[Pair, tuple[Conflict, ...]]:
-    """The conflicts of interest, by ``(reviewer, proposal)``, each with its reasons, from plain facts.
-
-    - ``conflict_same_organisation``: the reviewer works for the applicant or a co-applicant.
-    - ``conflict_shared_project``: an organisation of the reviewer and one of the proposal took part in
-      the same project, both in the last ``window_years`` years: each participation's last year (the
-      reference ``year`` while it runs) is ``year - window_years`` or later, and it started by ``year``.
-    - ``conflict_declared``: the pair was declared (by the reviewer, the applicant or staff).
-
-    ``reviewer_organisations``: each reviewer's organisation ids (a reviewer may have several
-    affiliations); ``proposal_organisations``: each proposal's applicant and co-applicant ids.
-    """
-    found: dict[Pair, list[Conflict]] = defaultdict(list)
-    proposals_of_org: dict[str, list[str]] = defaultdict(list)
-    for proposal, orgs in proposal_organisations.items():
-        for org in dict.fromkeys(orgs):
-            proposals_of_org[org].append(proposal)
-
-    for reviewer, orgs in reviewer_organisations.items():
-        for org in dict.fromkeys(orgs):
-            for proposal in proposals_of_org.get(org, ()):
-                found[reviewer, proposal].append(
-                    Conflict(
-                        reviewer,
-                        proposal,
-                        "conflict_same_organisation",
-                        {"organisation": org},
-                        f"the reviewer works for {org}, an applicant of {proposal}",
-                    )
-                )
-
-    # organisation -> {partner organisation: (project, last year)} over the recent projects
-    recent: dict[str, list[tuple[str, int]]] = defaultdict(list)  # project -> [(organisation, last)]
-    for part in participations:
-        last = year if part.end_year is None else min(part.end_year, year)
-        if part.start_year <= year and last >= year - window_years:
-            recent[part.project].append((part.organisation, last))
-    partners: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
-    for project in sorted(recent):
-        members = recent[project]
-        for a, last_a in members:
-            for b, last_b in members:
-                if a == b:
-                    continue
-                last = min(last_a, last_b)
-                # keep the most recent shared project (then the first by id), one reason per pair
-                kept = partners[a].get(b)
-                if kept is None or last > kept[1]:
-                    partners[a][b] = (project, last)
-    for reviewer, orgs in reviewer_organisations.items():
-        mine = set(orgs)
-        for org in dict.fromkeys(orgs):
-            for partner, (project, last) in sorted(partners.get(org, {}).items()):
-                if partner in mine:
-                    continue  # the reviewer's own organisations: same organisation, said above
-                for proposal in proposals_of_org.get(partner, ()):
-                    found[reviewer, proposal].append(
-                        Conflict(
-                            reviewer,
-                            proposal,
-                            "conflict_shared_project",
-                            {
-                                "project": project,
-                                "reviewer_organisation": org,
-                                "applicant_organisation": partner,
-                                "year": last,
-                            },
-                            f"{org} (the reviewer's) and {partner} (an applicant of {proposal}) "
-                            f"shared project {project} until {last}",
-                        )
-                    )
-
-    for reviewer, proposal in declared:
-        found[reviewer, proposal].append(
-            Conflict(
-                reviewer,
-                proposal,
-                "conflict_declared",
-                {},
-                f"a conflict of {reviewer} with {proposal} was declared",
-            )
-        )
-    return {pair: tuple(reasons) for pair, reasons in found.items()}
-
-
-# -- expertise fit ----------------------------------------------------------------------------------
-
-
-def _term(word: str) -> str:
-    return " ".join(word.casefold().split())
-
-
-def expertise_fit(
-    proposals: Sequence[str],
-    reviewers: Sequence[str],
-    topics: Mapping[str, Collection[str]],
-    expertise: Mapping[str, Collection[str]],
-) -> npt.NDArray[np.float64]:
-    """The fit matrix (proposals x reviewers): the share of a proposal's topics the reviewer masters.
-
-    ``topics``: each proposal's sectors and keywords; ``expertise``: each reviewer's. Terms are compared
-    case- and space-insensitively; the caller may prefix them by kind ("nace:62.10", "kw:heat pumps") and
-    expand a NACE code to its ancestors on both sides to give partial credit. A proposal without topics
-    fits everyone 0. Coverage rather than Jaccard: a broad reviewer is not penalised for knowing more.
-    """
-    vocabulary: dict[str, int] = {}
-    rows = [{vocabulary.setdefault(_term(t), len(vocabulary)) for t in topics.get(p, ())} for p in proposals]
-    cols = [
-        {vocabulary.setdefault(_term(t), len(vocabulary)) for t in expertise.get(r, ())} for r in reviewers
-    ]
-    size = len(vocabulary)
-    a = np.zeros((len(proposals), size))
-    for i, terms in enumerate(rows):
-        a[i, list(terms)] = 1.0
-    b = np.zeros((len(reviewers), size))
-    for j, terms in enumerate(cols):
-        b[j, list(terms)] = 1.0
-    counts = a.sum(axis=1, keepdims=True)
-    fit: npt.NDArray[np.float64] = np.zeros((len(proposals), len(reviewers)))
-    np.divide(a @ b.T, counts, out=fit, where=counts > 0)
-    return fit
-
-
-# -- the assignment ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReviewAssignment:
-    method: str  # "highs", "cpsat", "greedy"
-    reviews: dict[str, tuple[str, ...]]  # proposal -> its reviewers, in the reviewers' order
-    total_fit: float  # at FIT_RESOLUTION
-    loads: dict[str, int]  # every reviewer, 0 included
-    complete: bool = True  # every proposal has k reviews
-    missing: dict[str, int] = field(default_factory=dict)  # proposal -> reviews still missing
-    bound: float | None = None  # proven upper bound on the total fit of any complete assignment
-    optimal: bool = False  # the total fit is proven the largest (and the loads the most even)
-    status: str = ""
-    seconds: float = 0.0
-
-    @property
-    def gap(self) -> float | None:
-        """(bound - total fit) / bound: 0 when proven optimal."""
-        if self.bound is None:
-            return None
-        return max(0.0, self.bound - self.total_fit) / max(abs(self.bound), FIT_RESOLUTION)
-
-    @property
-    def max_load(self) -> int:
-        return max(self.loads.values(), default=0)
-
-    @property
-    def min_load(self) -> int:
-        return min(self.loads.values(), default=0)
-
-    @property
-    def squared_loads(self) -> int:
-        return sum(load * load for load in self.loads.values())
 
 
 @dataclass(frozen=True)
@@ -286,213 +119,6 @@ class AssignmentOutcome:
         if self.greedy.total_fit == 0:
             return None if self.assignment.total_fit == 0 else math.inf
         return self.assignment.total_fit / self.greedy.total_fit
-
-
-@dataclass(frozen=True)
-class _Instance:
-    proposals: tuple[str, ...]
-    reviewers: tuple[str, ...]
-    k: int
-    caps: npt.NDArray[np.int64]  # per reviewer
-    fit: npt.NDArray[np.int64]  # (n, m), at FIT_RESOLUTION
-    allowed: npt.NDArray[np.bool_]  # (n, m): no conflict and the reviewer has a cap > 0
-    conflicted: npt.NDArray[np.int64]  # per proposal: the reviewers in conflict with it
-    pairs_p: npt.NDArray[np.int64]  # allowed pairs, by proposal then reviewer
-    pairs_r: npt.NDArray[np.int64]
-
-    @property
-    def penalty_cap(self) -> int:
-        """An upper bound on the load penalty sum L (L - 1) / 2 of any assignment: each of the n k
-        reviews adds at most (largest cap - 1) / 2 to it, and no load is above its cap."""
-        by_caps = sum(int(c) * (int(c) - 1) // 2 for c in self.caps.tolist())
-        by_reviews = len(self.proposals) * self.k * (int(self.caps.max(initial=1)) - 1) // 2
-        return min(by_caps, by_reviews)
-
-    def assignment(self, chosen: npt.NDArray[np.bool_], method: str, status: str) -> ReviewAssignment:
-        """The assignment of the chosen pairs (a mask over the allowed pairs)."""
-        p = self.pairs_p[chosen]
-        r = self.pairs_r[chosen]
-        per_proposal: list[list[str]] = [[] for _ in self.proposals]
-        for i, j in zip(p.tolist(), r.tolist(), strict=True):
-            per_proposal[i].append(self.reviewers[j])
-        loads = np.bincount(r, minlength=len(self.reviewers))
-        counts = np.bincount(p, minlength=len(self.proposals))
-        missing = {self.proposals[i]: int(self.k - c) for i, c in enumerate(counts.tolist()) if c < self.k}
-        total = int(self.fit[p, r].sum())
-        return ReviewAssignment(
-            method=method,
-            reviews={self.proposals[i]: tuple(rs) for i, rs in enumerate(per_proposal)},
-            total_fit=total / _FIT_SCALE,
-            loads={self.reviewers[j]: int(load) for j, load in enumerate(loads.tolist())},
-            complete=not missing,
-            missing=missing,
-            status=status,
-        )
-
-
-def balanced_cap(n_proposals: int, n_reviewers: int, k: int, slack: int = 0) -> int:
-    """ceil(n k / m) + slack: the least cap under which an even spread is possible, plus slack."""
-    if n_reviewers == 0:
-        return 0
-    return -(-n_proposals * k // n_reviewers) + slack
-
-
-def _instance(
-    proposals: Sequence[str],
-    reviewers: Sequence[str],
-    fit: npt.ArrayLike,
-    k: int,
-    conflicts: Collection[Pair],
-    cap: int | Mapping[str, int] | None,
-    slack: int,
-) -> _Instance:
-    if len(set(proposals)) != len(proposals) or len(set(reviewers)) != len(reviewers):
-        raise ValueError("proposal and reviewer ids must be unique")
-    if k < 1:
-        raise ValueError(f"k must be at least 1, not {k}")
-    matrix = np.asarray(fit, dtype=np.float64)
-    if matrix.shape != (len(proposals), len(reviewers)):
-        raise ValueError(
-            f"the fit matrix is {matrix.shape}, not (proposals, reviewers) = "
-            f"{(len(proposals), len(reviewers))}"
-        )
-    if not np.isfinite(matrix).all():
-        raise ValueError("the fit matrix holds a value that is not a finite number")
-    default = balanced_cap(len(proposals), len(reviewers), k, slack)
-    if cap is None or isinstance(cap, int):
-        caps = np.full(len(reviewers), default if cap is None else cap, dtype=np.int64)
-    else:
-        caps = np.array([cap.get(r, default) for r in reviewers], dtype=np.int64)
-    caps = np.clip(caps, 0, len(proposals))  # nobody reviews more than every proposal once
-    p_index = {p: i for i, p in enumerate(proposals)}
-    r_index = {r: j for j, r in enumerate(reviewers)}
-    allowed = np.ones((len(proposals), len(reviewers)), dtype=bool)
-    for reviewer, proposal in conflicts:
-        i, j = p_index.get(proposal), r_index.get(reviewer)
-        if i is not None and j is not None:
-            allowed[i, j] = False
-    conflicted = len(reviewers) - allowed.sum(axis=1)
-    allowed &= (caps > 0)[None, :]
-    pairs_p, pairs_r = np.nonzero(allowed)
-    return _Instance(
-        tuple(proposals),
-        tuple(reviewers),
-        k,
-        caps,
-        np.rint(matrix * _FIT_SCALE).astype(np.int64),
-        allowed,
-        conflicted.astype(np.int64),
-        pairs_p.astype(np.int64),
-        pairs_r.astype(np.int64),
-    )
-
-
-def _feasibility(inst: _Instance) -> tuple[list[ReviewProblem], npt.NDArray[np.bool_] | None]:
-    """Why no complete assignment exists, each problem naming its proposals; or no problem and one
-    complete assignment (a mask over the allowed pairs: a maximum flow of the network source ->
-    proposal (k) -> reviewer (1 per allowed pair) -> sink (the cap))."""
-    n, m, k = len(inst.proposals), len(inst.reviewers), inst.k
-    found = []
-    available = inst.allowed.sum(axis=1)
-    for i in np.nonzero(available < k)[0].tolist():
-        proposal = inst.proposals[i]
-        found.append(
-            problem(
-                "too_few_reviewers",
-                proposal,
-                f"{proposal} has {int(available[i])} reviewers free of conflict and with room; it needs {k} "
-                f"({int(inst.conflicted[i])} in conflict)",
-                proposal=proposal,
-                available=int(available[i]),
-                needed=k,
-                in_conflict=int(inst.conflicted[i]),
-            )
-        )
-    capacity = int(inst.caps.sum())
-    if capacity < n * k:
-        found.append(
-            problem(
-                "capacity_too_small",
-                "",
-                f"{n} proposals x {k} reviews need {n * k} reviews; the reviewers' caps allow {capacity}",
-                needed=n * k,
-                capacity=capacity,
-                reviewers=m,
-            )
-        )
-    if found or n == 0:
-        return found, (np.zeros(len(inst.pairs_p), dtype=bool) if not found else None)
-    # Each proposal alone has k reviewers and the caps add up; a group may still compete for too few.
-    source, sink = n + m, n + m + 1
-    flow = max_flow.SimpleMaxFlow()
-    tails = np.concatenate([np.full(n, source), inst.pairs_p, n + np.arange(m)]).astype(np.int32)
-    heads = np.concatenate([np.arange(n), n + inst.pairs_r, np.full(m, sink)]).astype(np.int32)
-    capacities = np.concatenate([np.full(n, k), np.ones(len(inst.pairs_p)), inst.caps]).astype(np.int64)
-    flow.add_arcs_with_capacity(tails, heads, capacities)
-    flow.solve(source, sink)
-    shortfall = n * k - flow.optimal_flow()
-    if shortfall == 0:
-        arcs = np.arange(n, n + len(inst.pairs_p), dtype=np.int32)
-        return [], np.asarray(flow.flows(arcs)) > 0
-    if shortfall > 0:
-        side = set(flow.get_source_side_min_cut())
-        group = [inst.proposals[i] for i in range(n) if i in side]
-        saturated = [inst.reviewers[j] for j in range(m) if n + j in side]
-        for proposal in group:
-            found.append(
-                problem(
-                    "group_short_of_reviewers",
-                    proposal,
-                    f"{proposal} and {len(group) - 1} other proposals share too few free reviewers: "
-                    f"{shortfall} reviews cannot be given",
-                    proposal=proposal,
-                    group=group,
-                    reviewers=saturated,
-                    shortfall=shortfall,
-                )
-            )
-    return found, None
-
-
-def greedy_assign(
-    proposals: Sequence[str],
-    reviewers: Sequence[str],
-    fit: npt.ArrayLike,
-    *,
-    k: int,
-    conflicts: Collection[Pair] = (),
-    cap: int | Mapping[str, int] | None = None,
-    slack: int = 0,
-) -> ReviewAssignment:
-    """The baseline: allowed pairs by descending fit (ties: proposal, then reviewer order), each taken
-    while its proposal needs a review and its reviewer has room. May be incomplete (``missing``)."""
-    return _greedy(_instance(proposals, reviewers, fit, k, conflicts, cap, slack))
-
-
-def _greedy(inst: _Instance) -> ReviewAssignment:
-    started = time.perf_counter()
-    fits = inst.fit[inst.pairs_p, inst.pairs_r]
-    order = np.lexsort((inst.pairs_r, inst.pairs_p, -fits))
-    need = [inst.k] * len(inst.proposals)
-    room = inst.caps.tolist()
-    chosen = np.zeros(len(fits), dtype=bool)
-    remaining = inst.k * len(inst.proposals)
-    ps, rs = inst.pairs_p.tolist(), inst.pairs_r.tolist()
-    for e in order.tolist():
-        i, j = ps[e], rs[e]
-        if need[i] and room[j]:
-            chosen[e] = True
-            need[i] -= 1
-            room[j] -= 1
-            remaining -= 1
-            if not remaining:
-                break
-    result = inst.assignment(chosen, "greedy", status="greedy")
-    return _with_seconds(result, time.perf_counter() - started)
-
-
-def _with_seconds(result: ReviewAssignment, seconds: float) -> ReviewAssignment:
-    return ReviewAssignment(**{**result.__dict__, "seconds": seconds})
 
 
 def _fit_bound(inst: _Instance, combined_bound: float) -> float:
