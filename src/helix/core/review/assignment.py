@@ -58,6 +58,8 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
+from helix.core.highs import new_highs
+
 from .conflicts import Conflict, Pair, Participation, expertise_fit, find_conflicts
 from .greedy import (
     _FIT_SCALE,
@@ -71,7 +73,6 @@ from .greedy import (
     balanced_cap,
     greedy_assign,
 )
-from .highs import new_highs
 from .problems import ReviewProblem, problem
 
 __all__ = [

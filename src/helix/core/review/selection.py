@@ -33,7 +33,8 @@ from typing import Literal
 import highspy
 import numpy as np
 
-from .highs import new_highs
+from helix.core.highs import new_highs
+
 from .problems import ReviewProblem, problem
 from .scoring import Scoring
 

@@ -20,15 +20,14 @@ with: each have in turn sends what it can to its nearest want with capacity left
 
 from __future__ import annotations
 
-import os
-import sys
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
+
+from helix.core.highs import new_highs
 
 from .impact import Impact
 from .proposals import Proposal
@@ -84,25 +83,6 @@ def _assignment(p: Proposal, x: float, fixed: float = 0.0) -> Assignment:
     return Assignment(p.have, p.want, x, x * p.unit_cost_eur + fixed, p.impact.scaled(share))
 
 
-@contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """HiGHS prints its banner from C++ when a solver is created; keep it off our output."""
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # pytest's capture, a StringIO
-        yield
-        return
-    sys.stdout.flush()
-    saved = os.dup(fd)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), fd)
-            yield
-    finally:
-        os.dup2(saved, fd)
-        os.close(saved)
-
-
 def allocate(
     proposals: Sequence[Proposal],
     have_quantity: dict[str, float],
@@ -145,11 +125,7 @@ def allocate(
     index = np.array([c for r in rows for c, _ in r], dtype=np.int32)
     value = np.array([v for r in rows for _, v in r], dtype=np.float64)
 
-    with _quiet_stdout():
-        solver = highspy.Highs()  # type: ignore[no-untyped-call]  # its __init__ is not annotated
-    solver.setOptionValue("output_flag", False)
-    solver.setOptionValue("time_limit", float(time_limit_s))
-    solver.setOptionValue("threads", 1)
+    solver = new_highs(time_limit_s, seed=None)
     if integer:
         solver.setOptionValue("mip_rel_gap", float(mip_gap))
     solver.addCols(

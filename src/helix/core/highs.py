@@ -1,4 +1,5 @@
-"""A HiGHS solver as review's modules use it: silent, one thread, seeded (so runs repeat exactly)."""
+"""A HiGHS solver as the core's optimisers use it (review assignment and selection, symbiosis allocation):
+silent, one thread, seeded where runs must repeat exactly."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import highspy
 
 
 @contextmanager
-def _quiet_stdout() -> Iterator[None]:
+def quiet_stdout() -> Iterator[None]:
     """HiGHS prints its banner from C++ when a solver is created; keep it off our output."""
     try:
         fd = sys.stdout.fileno()
@@ -29,11 +30,13 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-def new_highs(time_limit_s: float) -> highspy.Highs:
-    with _quiet_stdout():
+def new_highs(time_limit_s: float, *, seed: int | None = 1) -> highspy.Highs:
+    """A silent one-thread solver stopping after ``time_limit_s``; ``seed`` None keeps HiGHS's own."""
+    with quiet_stdout():
         solver = highspy.Highs()  # type: ignore[no-untyped-call]  # its __init__ is not annotated
     solver.setOptionValue("output_flag", False)
     solver.setOptionValue("threads", 1)
-    solver.setOptionValue("random_seed", 1)
+    if seed is not None:
+        solver.setOptionValue("random_seed", seed)
     solver.setOptionValue("time_limit", float(time_limit_s))
     return solver
