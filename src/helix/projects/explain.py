@@ -12,28 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import get_language, ngettext, pgettext
+from django.db import models
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from helix.projects.models import ProjectStatus, Role
 from helix.registry.models import OrganisationKind
 
-ROLE_LABELS = {
-    "coordinator": lambda: _("Coordinator"),
-    "partner": lambda: _("Partner"),
-    "subcontractor": lambda: _("Subcontractor"),
-    "city_host": lambda: _("City host"),
-    "knowledge_partner": lambda: _("Knowledge partner"),
-}
 
-STATE_LABELS = {
-    "idea": lambda: pgettext("project status", "Idea"),
-    "consortium_forming": lambda: pgettext("project status", "Consortium forming"),
-    "submitted": lambda: pgettext("project status", "Submitted"),
-    "approved": lambda: pgettext("project status", "Approved"),
-    "rejected": lambda: pgettext("project status", "Rejected"),
-    "running": lambda: pgettext("project status", "Running"),
-    "closed": lambda: pgettext("project status", "Closed"),
-}
+def _choice(choices: type[models.TextChoices], value: object) -> str | None:
+    """The label of ``value`` in ``choices`` in the active language, or None for an unknown value."""
+    try:
+        return str(choices(str(value)).label)
+    except ValueError:
+        return None
 
 
 def _in_sentence(label: str) -> str:
@@ -47,13 +39,12 @@ def _kinds(kinds: Iterable[object]) -> str:
 
 
 def _role(role: object) -> str:
-    label = ROLE_LABELS.get(str(role))
-    return _in_sentence(str(label())) if label else str(role)
+    label = _choice(Role, role)
+    return _in_sentence(label) if label else str(role)
 
 
 def _state(state: object) -> str:
-    label = STATE_LABELS.get(str(state))
-    return str(label()) if label else str(state)
+    return _choice(ProjectStatus, state) or str(state)
 
 
 def _count(p: Mapping[str, Any], key: str = "count") -> int:
@@ -195,8 +186,7 @@ def state_label(state: str) -> str:
 
 
 def role_label(role: str) -> str:
-    label = ROLE_LABELS.get(role)
-    return str(label()) if label else role
+    return _choice(Role, role) or role
 
 
 def moved_text(target: str) -> str:

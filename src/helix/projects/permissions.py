@@ -14,9 +14,12 @@ the project's details, as the project says.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 
-from helix.core.access import OWNER_OR_STAFF, REACH_CONDITIONS, Grant, Policy, reach
+from helix.core.access import OWNER_OR_STAFF, REACH_CONDITIONS, Grant, Policy, Role, reach
+from helix.core.projects import lifecycle
 from helix.market.models import Visibility
 from helix.projects.models import (
     BudgetLine,
@@ -28,7 +31,8 @@ from helix.projects.models import (
     ProjectReport,
     ProjectStatus,
 )
-from helix.registry.permissions import Fact, Subject, field_is, register
+from helix.registry.models import Cluster, Membership, Organisation
+from helix.registry.permissions import Fact, Subject, actor_for, can, field_is, register, subject_for
 
 PROJECT = Policy(
     subject="projects.project",
@@ -99,3 +103,33 @@ register(
     _part_of_project(ProjectReport, "projects.projectreport", "Project report", "project"),
     _part_of_project(BudgetLine, "projects.budgetline", "Project budget line", "member__project"),
 )
+
+
+def may_start(user: Any, cluster: Cluster, coordinator: Organisation) -> bool:
+    """May ``user`` start a project in ``cluster`` coordinated by ``coordinator``? The cluster's staff (the
+    ``create`` grant, asked of a project of the cluster), and whoever may edit ``coordinator`` when it is
+    in the cluster at any engagement level: its consortium's first owner."""
+    if can(user, "create", Project(cluster=cluster)):
+        return True
+    return can(user, "edit", coordinator) and Membership.objects.filter(
+        organisation=coordinator, cluster=cluster
+    ).exists()
+
+
+def lifecycle_roles(user: Any, project: Project) -> set[str]:
+    """The lifecycle's roles (helix.core.projects.lifecycle) ``user`` holds on ``project``, from the roles
+    the permission engine gives: ``staff`` for the cluster's staff (and the superuser), ``member`` for an
+    owner (a person of a consortium organisation), ``coordinator`` for an owner whose organisation
+    coordinates. Reads the consortium through ``project.members`` (prefetch it for lists)."""
+    actor = actor_for(user)
+    held = subject_for(project).roles(actor, project)
+    roles: set[str] = set()
+    if actor.is_superuser or Role.STAFF in held:
+        roles.add(lifecycle.STAFF)
+    if Role.OWNER in held:
+        roles.add(lifecycle.MEMBER)
+        if any(
+            m.organisation_id == actor.organisation and m.role == "coordinator" for m in project.members.all()
+        ):
+            roles.add(lifecycle.COORDINATOR)
+    return roles

@@ -15,8 +15,9 @@ from helix.core.projects.consortium import Role as CoreRole
 from helix.core.projects.types import ProjectType, UnknownProjectType, project_type
 from helix.projects import convert
 from helix.projects.models import Project, ProjectChange, ProjectMember, Role
-from helix.registry.models import Cluster, Membership, Organisation
-from helix.registry.permissions import actor_for, can
+from helix.projects.permissions import lifecycle_roles, may_start
+from helix.registry.models import Cluster, Organisation
+from helix.registry.permissions import can
 
 
 class ProjectRefused(Exception):
@@ -35,40 +36,23 @@ def type_of(project: Project) -> ProjectType:
         raise ProjectRefused("project.unknown_type", {"type": project.kind}) from None
 
 
-def lifecycle_roles(user: Any, project: Project) -> set[str]:
-    """The lifecycle's roles ``user`` holds on ``project``: ``coordinator`` (a person of the coordinating
-    organisation), ``member`` (of any organisation of the consortium), ``staff`` (of its cluster; the
-    superuser too). Read from the same actor the permission engine reads."""
-    actor = actor_for(user)
-    roles: set[str] = set()
-    if actor.is_superuser or project.cluster_id in actor.staff_of:
-        roles.add(lifecycle.STAFF)
-    if actor.organisation is not None:
-        for member in project.members.all():  # a prefetch where the caller made one (lists)
-            if member.organisation_id != actor.organisation:
-                continue
-            roles.add(lifecycle.MEMBER)
-            if member.role == Role.COORDINATOR:
-                roles.add(lifecycle.COORDINATOR)
-    return roles
+def available_moves(user: Any, project: Project) -> list[lifecycle.Move]:
+    """The lifecycle moves ``user`` may make on ``project`` now (ready or not): what pages and API offer."""
+    if not can(user, "transition", project):
+        return []
+    return lifecycle.available_moves(type_of(project), project.status, lifecycle_roles(user, project))
 
 
 @transaction.atomic
 def start_project(
     user: Any, *, cluster: Cluster, coordinator: Organisation, kind: str, title: str, **fields: Any
 ) -> Project:
-    """A new project (an idea) in ``cluster`` coordinated by ``coordinator``. Allowed to the cluster's
-    staff, and to whoever may edit ``coordinator`` when it is in the cluster (at any engagement level)."""
+    """A new project (an idea) in ``cluster`` coordinated by ``coordinator``, if ``may_start`` says so."""
     try:
         chosen = project_type(kind)
     except UnknownProjectType:
         raise ProjectRefused("project.unknown_type", {"type": kind}) from None
-    staff = can(user, "create", Project(cluster=cluster))
-    own = (
-        can(user, "edit", coordinator)
-        and Membership.objects.filter(organisation=coordinator, cluster=cluster).exists()
-    )
-    if not (staff or own):
+    if not may_start(user, cluster, coordinator):
         raise PermissionDenied
     if CoreRole.COORDINATOR not in chosen.roles:
         raise ProjectRefused("project.role_not_allowed", {"type": kind, "role": Role.COORDINATOR})

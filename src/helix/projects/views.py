@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from helix.core.projects import lifecycle
 from helix.core.projects.types import UnknownProjectType, project_type
 from helix.projects import composer, explain, services
 from helix.projects.models import Project, ProjectStatus
@@ -41,6 +39,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "view",
         Project.objects.select_related("cluster").prefetch_related("members__organisation", "cluster__names"),
     )
+    # the clusters to choose from: those of every project one may see, whatever is chosen now
+    clusters = Cluster.objects.filter(pk__in=projects.values("cluster_id")).prefetch_related("names")
     cluster = request.GET.get("cluster", "")
     if cluster:
         projects = projects.filter(cluster__slug=cluster)
@@ -50,7 +50,6 @@ def project_list(request: HttpRequest) -> HttpResponse:
     rows = list(projects.order_by("cluster__slug", "title"))
     for p in rows:
         p.type_name = _type_name(p.kind)  # type: ignore[attr-defined]
-    clusters = Cluster.objects.filter(pk__in={p.cluster_id for p in rows}).prefetch_related("names")
     return render(
         request,
         "projects/project_list.html",
@@ -70,10 +69,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(project.members.select_related("organisation").order_by("pk"))
     in_consortium = Organisation.objects.filter(pk__in=[m.organisation_id for m in members])
     visible_orgs = set(scope(user, "view", in_consortium).values_list("pk", flat=True))
-    chosen = services.type_of(project)
-    roles = services.lifecycle_roles(user, project) if user.is_authenticated else set()
-    may_move = can(user, "transition", project)
-    moves = lifecycle.available_moves(chosen, project.status, roles) if may_move else []
+    moves = services.available_moves(user, project)
     context: dict[str, object] = {
         "project": project,
         "type_name": _type_name(project.kind),
@@ -121,8 +117,6 @@ def project_move(request: HttpRequest, pk: int) -> HttpResponse:
     target = request.POST.get("target", "")
     try:
         services.move(request.user, project, target, request.POST.get("note", "")[:300])
-    except PermissionDenied:
-        raise
     except services.ProjectRefused as refused:
         messages.error(request, explain.refusal_text(refused))
     else:
