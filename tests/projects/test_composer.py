@@ -19,6 +19,7 @@ from tests.factories.registry import (
     OrganisationFactory,
     SiteFactory,
     member_user,
+    staff_user,
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -99,13 +100,33 @@ def test_the_recommender_learns_from_projects_past_the_idea_and_accepted_meeting
         need=make_listing(orgs["uni"], side="need"), offer=make_listing(orgs["city"], side="offer"),
         from_organisation=orgs["uni"], to_organisation=orgs["city"], status=MeetingStatus.DECLINED,
     )  # fmt: skip
-    assert composer.participations() == []
+    staff = staff_user(cluster, "materials_staff")
+    assert composer.participations(staff) == []
     declined.status = MeetingStatus.ACCEPTED
     declined.save()
-    rows = composer.participations()
+    rows = composer.participations(staff)
     assert sorted((r.project_id, r.organisation_id, r.organisation_type, r.country) for r in rows) == sorted(
         [
             (f"meeting-{declined.pk}", str(orgs["city"].pk), "PUB", "LU"),
             (f"meeting-{declined.pk}", str(orgs["uni"].pk), "HES", "LU"),
         ]
     )
+
+
+def test_the_recommender_learns_only_from_projects_and_meetings_the_user_may_see(lux):  # type: ignore[no-untyped-def]
+    cluster, orgs = lux
+    hidden = Project.objects.create(
+        cluster=cluster, kind="precluster", title="Confidential", status="running", visibility="staff"
+    )
+    for org in ("uni", "city"):
+        ProjectMember.objects.create(project=hidden, organisation=orgs[org], role="partner")
+    MeetingRequest.objects.create(
+        need=make_listing(orgs["uni"], side="need"), offer=make_listing(orgs["lasers"], side="offer"),
+        from_organisation=orgs["uni"], to_organisation=orgs["lasers"], status=MeetingStatus.ACCEPTED,
+    )  # fmt: skip
+    # steel's person sees neither the staff-only project nor the meeting between two other organisations
+    assert composer.participations(member_user(orgs["steel"], "steel_reader")) == []
+    # the cluster's staff see both
+    seen = composer.participations(staff_user(cluster, "materials_staff"))
+    meeting = MeetingRequest.objects.get()
+    assert sorted({r.project_id for r in seen}) == sorted([f"project-{hidden.pk}", f"meeting-{meeting.pk}"])

@@ -3,7 +3,8 @@ complete it, each suggestion explained.
 
 Two cores meet here and nowhere else: helix.core.projects.composer (the type's rules, the gaps a candidate
 closes) and helix.core.consortia (the partner recommender). The recommender learns from what Helix
-knows of who works with whom: the consortia of the projects past the idea stage, and every accepted
+knows of who works with whom, as far as the user may see it (a reason must not reveal a project or a
+meeting the user may not know of): the consortia of the projects past the idea stage, and every accepted
 meeting request between two organisations (a meeting that happened is counted as a small joint
 "project" of the two, in its own programme part). The candidates are the organisations of the
 project's cluster and those the recommender knows, as far as the user may see them; the ones already in
@@ -43,19 +44,22 @@ class Composed:
     organisations: dict[int, Organisation]
 
 
-def participations() -> list[Participation]:
-    """Who worked with whom, as the recommender reads it: one row per consortium member of every project
-    past the idea stage, and two per accepted meeting request."""
+def participations(user: Any) -> list[Participation]:
+    """Who worked with whom, as the recommender reads it for ``user``: one row per consortium member of
+    every project past the idea stage and two per accepted meeting request, of those ``user`` may see
+    (a suggestion's reasons must not reveal a project or a meeting the user may not know of)."""
     rows = []
     members = (
         ProjectMember.objects.exclude(project__status=ProjectStatus.IDEA)
+        .filter(project__in=scope(user, "view", Project.objects.all()))
         .select_related("organisation", "project")
         .prefetch_related("organisation__sites")
     )
     for m in members:
         year = (m.project.starts_on or m.project.created_at).year
         rows.append(_row(f"project-{m.project_id}", m.organisation, m.role, (m.project.kind,), year))
-    meetings = MeetingRequest.objects.filter(status=MeetingStatus.ACCEPTED).select_related(
+    accepted = MeetingRequest.objects.filter(status=MeetingStatus.ACCEPTED)
+    meetings = scope(user, "view", accepted).select_related(
         "from_organisation", "to_organisation"
     ).prefetch_related("from_organisation__sites", "to_organisation__sites")
     for meeting in meetings:
@@ -78,9 +82,9 @@ def _row(project: str, org: Organisation, role: str, parts: tuple[str, ...], yea
     )
 
 
-def _affinity(project: Project, draft: list[Any], top: int) -> dict[int, core.Affinity]:
+def _affinity(user: Any, project: Project, draft: list[Any], top: int) -> dict[int, core.Affinity]:
     """The recommender's scores for ``project``'s draft, scaled to 0..1 (the best candidate 1)."""
-    rows = participations()
+    rows = participations(user)
     if not rows:
         return {}
     recommender = learn(rows, LearnOptions(learned=False))
@@ -103,7 +107,7 @@ def compose_for(user: Any, project: Project, *, top: int = 10) -> Composed:
         raise PermissionDenied
     chosen = type_of(project)
     draft = convert.members(project)
-    affinity = _affinity(project, draft, top=50)
+    affinity = _affinity(user, project, draft, top=50)
     # The candidates: the organisations of the project's cluster, and those the recommender knows to work
     # with the consortium, as far as the user may see them.
     near = Q(memberships__cluster_id=project.cluster_id) | Q(pk__in=list(affinity))
