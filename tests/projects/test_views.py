@@ -102,3 +102,20 @@ def test_staff_of_another_cluster_cannot_move_it(lux):  # type: ignore[no-untype
     assert response.status_code in (403, 404)
     project.refresh_from_db()
     assert project.status == "idea"
+
+
+def test_the_cluster_filter_keeps_offering_every_cluster_of_the_visible_projects(lux):  # type: ignore[no-untyped-def]
+    _cluster, orgs, coordinator, project = lux
+    services.move(coordinator, project, "consortium_forming")  # public and past the idea: anyone sees it
+    health = ClusterFactory(slug="lu-health", name="Health")
+    MembershipFactory(organisation=orgs["steel"], cluster=health, level="member")
+    services.start_project(
+        coordinator, cluster=health, coordinator=orgs["steel"], kind="flagship", title="Clean hospital",
+        visibility="public",
+    )  # fmt: skip
+    page = _client(coordinator).get("/projects/?cluster=lu-health").content.decode()
+    start = page.index('id="filter-cluster"')
+    options = page[start : page.index("</select>", start)]
+    assert ('value="lu-materials"' in options, 'value="lu-health" selected' in options) == (True, True)
+    listed = page[page.index('id="project-list"') :]
+    assert ("Clean hospital" in listed, "Green steel" in listed) == (True, False)

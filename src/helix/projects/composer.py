@@ -11,7 +11,7 @@ project's cluster and those the recommender knows, as far as the user may see th
 the consortium are never suggested.
 
 The recommender ranks with its hand-set blend here (the learned weights need a few hundred past
-consortia and seconds of fitting: a background job's work, which comes with the composer page).
+consortia and seconds of fitting: a background job's work, not built yet).
 """
 
 from __future__ import annotations
