@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "helix.symbiosis",
     "helix.projects",
     "helix.funds",
+    "helix.calls",
     "helix.api",
     "helix.audit",
     "helix.privacy",

@@ -7,6 +7,7 @@ A call file (JSON) holds::
      "caps": [...],        # helix.core.funding.caps.load_caps
      "rules": [...],       # helix.core.calls.eligibility.load_rules
      "stages": [{"name", "label", "deadline"?: {"local", "zone"}, "form": {...}}],
+     "rubric"?: {...},     # helix.core.review.rubric_spec: the review criteria and their weights
      "sources": [...], "assumptions": [...]}   # where each rule comes from, and what was assumed
 
 :func:`load_call` reads one (every malformed part named by its path in one
@@ -26,6 +27,7 @@ from importlib import resources
 
 from helix.core.funding.caps import Cap, read_cap
 from helix.core.funding.ledger import Instrument, InstrumentKind
+from helix.core.review.rubric_spec import RubricSpec, read_rubric
 from helix.core.specs import SpecError, SpecProblem, SpecReader
 
 from .eligibility import RuleSpec, load_rules
@@ -44,6 +46,7 @@ class CallDefinition:
     cluster: str = ""
     programme: str = ""
     budget_eur: Decimal | None = None
+    rubric: RubricSpec | None = None
     sources: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()
 
@@ -112,6 +115,10 @@ def load_call(data: object, path: str = "call") -> CallDefinition:
         finally:
             s.done()
         stages.append(StageForm(stage_name, label, form, deadline))
+    rubric: RubricSpec | None = None
+    rubric_reader = r.child("rubric", required=False)
+    if rubric_reader is not None and rubric_reader.ok:
+        rubric = read_rubric(rubric_reader)
     if not stages and not problems:
         r.problem("spec.missing_field", "stages", "a call needs a stage")
     r.done()
@@ -127,6 +134,7 @@ def load_call(data: object, path: str = "call") -> CallDefinition:
         cluster=cluster,
         programme=programme,
         budget_eur=budget,
+        rubric=rubric,
         sources=sources,
         assumptions=assumptions,
     )

@@ -23,6 +23,9 @@ class Cluster(models.Model):
     )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # The fund's rule "only clusters with an adopted roadmap" (calls' eligibility) reads it; the roadmaps
+    # themselves (issue 15) will set it when one is adopted.
+    roadmap_adopted_on = models.DateField(_("roadmap adopted on"), null=True, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
 
     class Meta:
