@@ -48,7 +48,7 @@ def world():  # type: ignore[no-untyped-def]
 
 
 def _apply(world):  # type: ignore[no-untyped-def]
-    cluster, orgs, staff, call, users = world
+    _cluster, orgs, _staff, call, users = world
     application = services.start_application(users["robo"], call, orgs["robo"], "Cobots for welding")
     services.add_co_applicant(users["robo"], application, orgs["steel"])
     services.add_co_applicant(users["robo"], application, orgs["uni"])
@@ -154,7 +154,8 @@ def test_submitting_keeps_the_answers_as_sent_with_a_receipt_and_locks_the_draft
     assert application.status == ApplicationStatus.SUBMITTED
     assert submission.receipt.startswith("FOTF2027-")
     assert submission.answers["synergies"] == "Shared welding cells."
-    assert len(submission.answers["partners"]) == 3 and len(submission.digest) == 64
+    assert len(submission.answers["partners"]) == 3
+    assert len(submission.digest) == 64
     with pytest.raises(CallRefused) as caught:
         services.save_answers(users["uni"], application, {"synergies": "later"})
     assert caught.value.code == "application.not_editable"
@@ -208,7 +209,7 @@ def test_a_file_of_the_wrong_type_is_refused_and_nothing_is_stored(world):  # ty
 
 
 def test_eligibility_is_judged_with_a_reason_per_rule(world):  # type: ignore[no-untyped-def]
-    _cluster, orgs, staff, call, users = world
+    _cluster, _orgs, staff, call, users = world
     instrument = InstrumentFactory(cluster=call.cluster, key="fof-precluster", de_minimis=True)
     call.instrument = instrument
     call.save()
