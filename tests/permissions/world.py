@@ -235,6 +235,9 @@ def build_world() -> World:
     from tests.funds.world_things import add_funds
 
     add_funds(w)
+    from tests.calls.world_things import add_calls
+
+    add_calls(w)
     return w
 
 
