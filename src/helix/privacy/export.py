@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from helix.privacy.consents import consent_state
+from helix.privacy.export_work import work_rows
 from helix.privacy.models import ConsentRecord, ErasureRecord
 from helix.registry.models import Interaction, LetterOfIntent, Person
 
@@ -166,6 +167,7 @@ def export_person(person: Person) -> dict[str, Any]:
         "audit_entries": _audit_entries(person),
     }
     data.update(_account_activity(person.user))
+    data.update(work_rows(person, person.user))
     data.update(_arrival_and_mail(person))
     return data
 
