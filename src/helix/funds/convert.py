@@ -135,18 +135,20 @@ def ledger(instruments: Iterable[Instrument], entries: Q | None) -> core.Ledger:
 def counted_entries(
     cap: core_caps.Cap, rows: Mapping[str, Instrument], proposal: core.Entry, members: Iterable[int]
 ) -> Q:
-    """The committed entries ``cap`` reads to judge ``proposal`` (``rows``: the instruments by key;
-    ``members``: the beneficiary's single undertaking), as a filter."""
+    """The commitment and release entries ``cap`` reads to judge ``proposal`` (``rows``: the instruments
+    by key; ``members``: the beneficiary's single undertaking), as a filter."""
     if cap.kind is core_caps.CapKind.DE_MINIMIS:
         counted = cap.instruments or tuple(key for key, row in rows.items() if row.de_minimis)
     else:
         counted = cap.instruments
     ids = [rows[key].pk for key in counted if key in rows]
-    q = Q(kind=EntryKind.COMMITTED, instrument_id__in=ids)
+    # commitments and the releases taken from them (core.net_commitments): a release counts against the
+    # commitment it came from, whatever its own date, so both are read without a date filter
+    q = Q(kind__in=[EntryKind.COMMITTED, EntryKind.RELEASED], instrument_id__in=ids)
     if cap.kind is core_caps.CapKind.DE_MINIMIS:
         return q & Q(beneficiary_id__in=list(members))
     if cap.kind is core_caps.CapKind.PER_BENEFICIARY_PER_YEAR:
-        return q & Q(beneficiary_id=int(proposal.beneficiary), on__year=proposal.on.year)
+        return q & Q(beneficiary_id=int(proposal.beneficiary))
     if cap.kind is core_caps.CapKind.PER_PROJECT:
         return q & Q(project_ref=proposal.project) if proposal.project else Q(pk__in=[])
     return q

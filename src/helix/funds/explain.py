@@ -231,6 +231,17 @@ MESSAGES: dict[str, Sayer] = {
             "disbursed": _eur(p.get("disbursed_eur")),
         }
     ),
+    "ledger.released_over_undisbursed": lambda p: (
+        _(
+            "Releasing EUR %(amount)s would be more than what is committed and not yet paid out "
+            "(EUR %(committed)s committed, EUR %(disbursed)s paid out)."
+        )
+        % {
+            "amount": _eur(p.get("amount_eur")),
+            "committed": _eur(p.get("committed_eur")),
+            "disbursed": _eur(p.get("disbursed_eur")),
+        }
+    ),
     "ledger.repaid_over_disbursed": lambda p: (
         _(
             "Repaying EUR %(amount)s would be more than the EUR %(disbursed)s paid out "

@@ -38,6 +38,7 @@ class EntryKind(models.TextChoices):
     """The core's :class:`helix.core.funding.ledger.EntryKind`, with labels."""
 
     COMMITTED = core.EntryKind.COMMITTED.value, _("Committed")
+    RELEASED = core.EntryKind.RELEASED.value, _("Released")
     DISBURSED = core.EntryKind.DISBURSED.value, _("Disbursed")
     REPAID = core.EntryKind.REPAID.value, _("Repaid")
     LEVERAGED = core.EntryKind.LEVERAGED.value, _("Leveraged")

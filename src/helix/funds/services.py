@@ -282,6 +282,23 @@ def disburse(
 
 
 @transaction.atomic
+def release(
+    user: Any,
+    instrument: Instrument,
+    beneficiary: Organisation,
+    amount: Any,
+    on: date,
+    *,
+    project_ref: str = "",
+    note: str = "",
+) -> LedgerEntry:
+    """Give back ``amount`` of what was committed to ``beneficiary`` for ``project_ref`` and not yet paid
+    out (a project that spent less, an over-booked commitment corrected): the ledger stays append-only,
+    and every cap counts the commitment net of it from then on."""
+    return _book(EntryKind.RELEASED, user, instrument, beneficiary, amount, on, project_ref, note)
+
+
+@transaction.atomic
 def repay(
     user: Any,
     instrument: Instrument,

@@ -30,7 +30,7 @@ from enum import StrEnum
 
 from helix.core.specs import SpecError, SpecProblem, SpecReader
 
-from .ledger import Entry, EntryKind, Ledger, LedgerProblem, entry_problems
+from .ledger import Entry, EntryKind, Ledger, LedgerProblem, entry_problems, net_commitments
 
 
 class CapKind(StrEnum):
@@ -144,12 +144,8 @@ def _de_minimis(ledger: Ledger, proposal: Entry, cap: Cap, undertaking_of: Mappi
     undertaking = undertaking_of.get(proposal.beneficiary, proposal.beneficiary)
     counted = cap.counted(ledger)
     grants: list[tuple[date, Decimal]] = []
-    for e in ledger.entries:
-        if (
-            e.kind is EntryKind.COMMITTED
-            and e.instrument in counted
-            and undertaking_of.get(e.beneficiary, e.beneficiary) == undertaking
-        ):
+    for e in net_commitments(ledger.entries):
+        if e.instrument in counted and undertaking_of.get(e.beneficiary, e.beneficiary) == undertaking:
             kind = ledger.instruments[e.instrument].kind
             # An old commitment without its equivalent counts at its amount: never less than it is.
             equivalent = e.grant_equivalent(kind)
@@ -181,7 +177,7 @@ def _check_one(ledger: Ledger, proposal: Entry, cap: Cap, undertaking_of: Mappin
     if cap.kind is CapKind.DE_MINIMIS:
         return _de_minimis(ledger, proposal, cap, undertaking_of)
     amount = proposal.amount_eur
-    committed = ledger.select(instruments=cap.instruments, kind=EntryKind.COMMITTED)
+    committed = net_commitments(ledger.select(instruments=cap.instruments))
     if cap.kind is CapKind.PER_BENEFICIARY_PER_YEAR:
         year = proposal.on.year
         used = sum(

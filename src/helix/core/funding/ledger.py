@@ -2,9 +2,11 @@
 
 An :class:`Instrument` is a subsidy (grant), a loan, an equity fund (such as the TINA fund's EUR 200
 million) or vouchers of a portfolio (the Flemish SME portfolio). Each :class:`Entry` records money
-**committed** (granted, on the date the right to it was given), **disbursed** (paid out), **repaid**
-(back from a loan) or **leveraged** (private money the aid brought in), for one beneficiary, in a
-cluster, for a project. Balances (:func:`balance`) are sums over the entries that match a filter
+**committed** (granted, on the date the right to it was given), **released** (part of a commitment given
+back before it was paid: a project that spent less, a decision corrected; the ledger is append-only, so
+an over-booked commitment is corrected by a release, never by an edit), **disbursed** (paid out),
+**repaid** (back from a loan) or **leveraged** (private money the aid brought in), for one beneficiary,
+in a cluster, for a project. Balances (:func:`balance`) are sums over the entries that match a filter
 (instrument, beneficiary, cluster, project, a date range), so a total is never out of step with its
 entries. :func:`entry_problems` says, as coded problems, why an entry cannot be booked (a repayment on a
 grant, paying out more than was committed, repaying more than was paid out).
@@ -28,6 +30,7 @@ class InstrumentKind(StrEnum):
 
 class EntryKind(StrEnum):
     COMMITTED = "committed"
+    RELEASED = "released"
     DISBURSED = "disbursed"
     REPAID = "repaid"
     LEVERAGED = "leveraged"
@@ -74,15 +77,21 @@ class LedgerProblem:
 
 @dataclass(frozen=True)
 class Balance:
-    committed: Decimal = Decimal(0)
+    committed: Decimal = Decimal(0)  # as granted, before releases
     disbursed: Decimal = Decimal(0)
     repaid: Decimal = Decimal(0)
     leveraged: Decimal = Decimal(0)
+    released: Decimal = Decimal(0)
+
+    @property
+    def net_committed(self) -> Decimal:
+        """Committed less what was released: what the beneficiary has a right to."""
+        return self.committed - self.released
 
     @property
     def undisbursed(self) -> Decimal:
-        """Committed and not yet paid out."""
-        return self.committed - self.disbursed
+        """Committed, not released and not yet paid out."""
+        return self.committed - self.released - self.disbursed
 
     @property
     def outstanding(self) -> Decimal:
@@ -152,6 +161,7 @@ def balance(
         disbursed=sums[EntryKind.DISBURSED],
         repaid=sums[EntryKind.REPAID],
         leveraged=sums[EntryKind.LEVERAGED],
+        released=sums[EntryKind.RELEASED],
     )
 
 
@@ -166,7 +176,11 @@ def balances_by(entries: Iterable[Entry], key: str) -> dict[str, Balance]:
         group[e.kind] += e.amount_eur
     return {
         name: Balance(
-            s[EntryKind.COMMITTED], s[EntryKind.DISBURSED], s[EntryKind.REPAID], s[EntryKind.LEVERAGED]
+            s[EntryKind.COMMITTED],
+            s[EntryKind.DISBURSED],
+            s[EntryKind.REPAID],
+            s[EntryKind.LEVERAGED],
+            s[EntryKind.RELEASED],
         )
         for name, s in sorted(sums.items())
     }
@@ -209,7 +223,7 @@ def entry_problems(ledger: Ledger, entry: Entry) -> list[LedgerProblem]:
                 "Only a commitment has a gross grant equivalent",
             )
         )
-    if entry.kind in (EntryKind.DISBURSED, EntryKind.REPAID):
+    if entry.kind in (EntryKind.DISBURSED, EntryKind.REPAID, EntryKind.RELEASED):
         so_far = balance(
             ledger,
             instruments=[entry.instrument],
@@ -217,17 +231,30 @@ def entry_problems(ledger: Ledger, entry: Entry) -> list[LedgerProblem]:
             project=entry.project,
             until=entry.on,
         )
-        if entry.kind is EntryKind.DISBURSED and so_far.disbursed + entry.amount_eur > so_far.committed:
+        if entry.kind is EntryKind.DISBURSED and so_far.disbursed + entry.amount_eur > so_far.net_committed:
             problems.append(
                 LedgerProblem(
                     "ledger.disbursed_over_committed",
                     {
-                        "committed_eur": str(so_far.committed),
+                        "committed_eur": str(so_far.net_committed),
                         "disbursed_eur": str(so_far.disbursed),
                         "amount_eur": str(entry.amount_eur),
                     },
-                    f"Paying out {entry.amount_eur} would exceed the {so_far.committed} committed "
+                    f"Paying out {entry.amount_eur} would exceed the {so_far.net_committed} committed "
                     f"({so_far.disbursed} already paid)",
+                )
+            )
+        if entry.kind is EntryKind.RELEASED and entry.amount_eur > so_far.undisbursed:
+            problems.append(
+                LedgerProblem(
+                    "ledger.released_over_undisbursed",
+                    {
+                        "committed_eur": str(so_far.net_committed),
+                        "disbursed_eur": str(so_far.disbursed),
+                        "amount_eur": str(entry.amount_eur),
+                    },
+                    f"Releasing {entry.amount_eur} would exceed the {so_far.undisbursed} committed and not "
+                    f"yet paid ({so_far.net_committed} committed, {so_far.disbursed} paid)",
                 )
             )
         if entry.kind is EntryKind.REPAID and so_far.repaid + entry.amount_eur > so_far.disbursed:
@@ -244,3 +271,43 @@ def entry_problems(ledger: Ledger, entry: Entry) -> list[LedgerProblem]:
                 )
             )
     return problems
+
+
+@dataclass
+class _Left:
+    commitment: Entry
+    amount: Decimal
+
+
+def net_commitments(entries: Iterable[Entry]) -> list[Entry]:
+    """The commitments among ``entries`` less the releases among them, each release taken from the
+    commitments of its instrument, beneficiary and project dated on or before it, the latest first; a
+    commitment keeps its own date, and its gross grant equivalent shrinks in proportion. Caps count these,
+    so a release never lowers what a window counts below what was granted in it. A release with no
+    commitment to take from (the caller did not pass it) is ignored: never less counted than granted."""
+    ordered = sorted(entries, key=lambda e: (e.on, e.kind is EntryKind.RELEASED))
+    remaining: list[_Left] = []
+    for e in ordered:
+        if e.kind is EntryKind.COMMITTED:
+            remaining.append(_Left(e, e.amount_eur))
+        elif e.kind is EntryKind.RELEASED:
+            left = e.amount_eur
+            for item in reversed(remaining):
+                c = item.commitment
+                if left <= 0:
+                    break
+                if (c.instrument, c.beneficiary, c.project) != (e.instrument, e.beneficiary, e.project):
+                    continue
+                taken = min(item.amount, left)
+                item.amount -= taken
+                left -= taken
+    net: list[Entry] = []
+    for item in remaining:
+        c = item.commitment
+        if item.amount <= 0:
+            continue
+        equivalent = c.gross_grant_equivalent_eur
+        if equivalent is not None and item.amount != c.amount_eur:
+            equivalent = equivalent * item.amount / c.amount_eur
+        net.append(replace(c, amount_eur=item.amount, gross_grant_equivalent_eur=equivalent))
+    return net
