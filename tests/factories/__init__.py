@@ -60,6 +60,7 @@ from tests.factories.projects import (
     ProjectFactory,
     ProjectMemberFactory,
     ProjectReportFactory,
+    RecommenderModelFactory,
 )
 from tests.factories.registry import (
     AdvisoryGroupFactory,
@@ -146,6 +147,7 @@ __all__ = [
     "ProjectMemberFactory",
     "ProjectReportFactory",
     "RankerWeightsFactory",
+    "RecommenderModelFactory",
     "RegistrationFactory",
     "ResourceFlowFactory",
     "ReviewAssignmentFactory",

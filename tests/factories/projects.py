@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import factory
 
+from helix.core.consortia.features import FEATURES
 from helix.funds import models as funds
 from helix.projects import models
 from tests.factories.registry import ClusterFactory, OrganisationFactory
@@ -106,3 +107,16 @@ class LedgerEntryFactory(factory.django.DjangoModelFactory):
     kind = funds.EntryKind.COMMITTED
     amount_eur = Decimal("10000.00")
     on = dt.date(2027, 1, 15)
+
+
+class RecommenderModelFactory(factory.django.DjangoModelFactory):
+    """Learned weights of the partner recommender, of the core's features (all zero but co-participation)."""
+
+    class Meta:
+        model = models.RecommenderModel
+
+    features = factory.LazyFunction(lambda: list(FEATURES))
+    weights = factory.LazyFunction(lambda: [1.0 if name == "co_count" else 0.0 for name in FEATURES])
+    mean = factory.LazyFunction(lambda: [0.0] * len(FEATURES))
+    scale = factory.LazyFunction(lambda: [1.0] * len(FEATURES))
+    cases = 60

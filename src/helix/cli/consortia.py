@@ -239,3 +239,37 @@ def recommend(learn_path: Path, queries_path: Path, top: int, output_path: Path)
         f"{seconds:.1f} s, {recommender.model.note} -> {output_path}",
         file=sys.stderr,
     )
+
+
+@consortia.command("fit")
+@click.option(
+    "--enqueue",
+    is_flag=True,
+    help="Run it in the background worker as a job (visible on the jobs page) instead of here.",
+)
+def fit_command(enqueue: bool) -> None:
+    """Learn the partner recommender's weights from every consortium and accepted meeting in the
+    database; the consortium composer ranks with them from then on. With too few past consortia to
+    learn from it says so and the composer keeps its hand-set blend."""
+    from helix.cli import setup_django
+
+    setup_django()
+    if enqueue:
+        from helix.jobs.services import create_job
+        from helix.projects.tasks import fit_partner_recommender
+
+        job = create_job("fit_partner_recommender", "Learn the partner recommender")
+        fit_partner_recommender.enqueue(job.pk)
+        click.echo(f"Job {job.pk} queued: the worker learns the weights.")
+        return
+    from helix.projects.recommender import fit
+
+    started = time.perf_counter()
+    result = fit()
+    seconds = time.perf_counter() - started
+    if result["learned"]:
+        click.echo(
+            f"Learned in {seconds:.1f} s from {result['participations']:,} participations: {result['note']}"
+        )
+    else:
+        click.echo(f"Kept the hand-set blend ({result['participations']:,} participations): {result['note']}")

@@ -10,8 +10,9 @@ meeting request between two organisations (a meeting that happened is counted as
 project's cluster and those the recommender knows, as far as the user may see them; the ones already in
 the consortium are never suggested.
 
-The recommender ranks with its hand-set blend here (the learned weights need a few hundred past
-consortia and seconds of fitting: a background job's work, not built yet).
+The recommender ranks with the weights a background job learned from every past consortium
+(helix.projects.recommender; `helix consortia fit`), or the core's hand-set blend until there were
+enough consortia to learn from.
 """
 
 from __future__ import annotations
@@ -22,18 +23,17 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from helix.core.consortia.participations import Participation, Query, organisation_type_of_kind
-from helix.core.consortia.recommend import LearnOptions, learn
+from helix.core.consortia.participations import Participation, ParticipationGraph, Query
+from helix.core.consortia.recommend import Recommender
 from helix.core.projects import composer as core
 from helix.core.projects.consortium import Organisation as CoreOrganisation
-from helix.market.models import MeetingRequest, MeetingStatus
+from helix.market.models import MeetingRequest
 from helix.projects import convert
-from helix.projects.models import Project, ProjectMember, ProjectStatus
+from helix.projects.models import Project, ProjectMember
+from helix.projects.recommender import current_model, participation_rows
 from helix.projects.services import type_of
 from helix.registry.models import Organisation
 from helix.registry.permissions import can, scope
-
-MEETING_PART = "meeting"  # the programme part of an accepted meeting request
 
 
 @dataclass(frozen=True)
@@ -45,41 +45,11 @@ class Composed:
 
 
 def participations(user: Any) -> list[Participation]:
-    """Who worked with whom, as the recommender reads it for ``user``: one row per consortium member of
-    every project past the idea stage and two per accepted meeting request, of those ``user`` may see
-    (a suggestion's reasons must not reveal a project or a meeting the user may not know of)."""
-    rows = []
-    members = (
-        ProjectMember.objects.exclude(project__status=ProjectStatus.IDEA)
-        .filter(project__in=scope(user, "view", Project.objects.all()))
-        .select_related("organisation", "project")
-        .prefetch_related("organisation__sites")
-    )
-    for m in members:
-        year = (m.project.starts_on or m.project.created_at).year
-        rows.append(_row(f"project-{m.project_id}", m.organisation, m.role, (m.project.kind,), year))
-    accepted = MeetingRequest.objects.filter(status=MeetingStatus.ACCEPTED)
-    meetings = scope(user, "view", accepted).select_related(
-        "from_organisation", "to_organisation"
-    ).prefetch_related("from_organisation__sites", "to_organisation__sites")
-    for meeting in meetings:
-        year = (meeting.responded_at or meeting.created_at).year
-        for side in (meeting.from_organisation, meeting.to_organisation):
-            rows.append(_row(f"meeting-{meeting.pk}", side, "participant", (MEETING_PART,), year))
-    return rows
-
-
-def _row(project: str, org: Organisation, role: str, parts: tuple[str, ...], year: int) -> Participation:
-    country = convert.organisation(org).country
-    return Participation(
-        project_id=project,
-        organisation_id=str(org.pk),
-        role=role,
-        organisation_type=organisation_type_of_kind(org.kind),
-        country=country,
-        programme_parts=parts,
-        start_year=year,
-    )
+    """Who worked with whom, as the recommender reads it for ``user``: the consortia of the projects
+    past the idea stage and the accepted meeting requests ``user`` may see (a suggestion's reasons must
+    not reveal a project or a meeting the user may not know of)."""
+    members = ProjectMember.objects.filter(project__in=scope(user, "view", Project.objects.all()))
+    return participation_rows(members, scope(user, "view", MeetingRequest.objects.all()))
 
 
 def _affinity(user: Any, project: Project, draft: list[Any], top: int) -> dict[int, core.Affinity]:
@@ -87,7 +57,9 @@ def _affinity(user: Any, project: Project, draft: list[Any], top: int) -> dict[i
     rows = participations(user)
     if not rows:
         return {}
-    recommender = learn(rows, LearnOptions(learned=False))
+    # ranked with the weights the background job learned from every past consortium (the blend until
+    # there were enough to learn from); the evidence a reason names is only what the user may see
+    recommender = Recommender(ParticipationGraph(rows), current_model())
     query = Query(f"project-{project.pk}", (project.kind,), tuple(str(m.id) for m in draft))
     found = recommender.recommend(query, top=top)
     best = max((s.score for s in found), default=0.0)

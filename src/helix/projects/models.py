@@ -205,3 +205,24 @@ class ProjectReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.title}"
+
+
+class RecommenderModel(models.Model):
+    """The partner recommender's weights learned from every past consortium and accepted meeting
+    (helix.projects.recommender, a background job); the newest one whose features are the core's is in
+    use. Weights say how much each kind of evidence counts, nothing of any one project."""
+
+    features = models.JSONField()  # the core's feature names, in order
+    weights = models.JSONField()
+    mean = models.JSONField()
+    scale = models.JSONField()
+    cases = models.PositiveIntegerField(default=0)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"partner recommender of {self.created_at:%Y-%m-%d %H:%M} ({self.cases} cases)"

@@ -71,6 +71,7 @@ class LinearModel:
     mean: FloatArray
     scale: FloatArray
     note: str
+    cases: int = 0  # the hidden partners it was learned from (0: set by hand)
 
     def score(self, matrix: FloatArray) -> FloatArray:
         result: FloatArray = ((matrix - self.mean) / self.scale) @ self.weights
@@ -276,7 +277,7 @@ def learn(
     matrix, groups = _training_rows(inners, cases, options, progress)
     model = fit_conditional_logit(matrix[:, :-1], groups, options.l2, offsets=matrix[:, -1])
     note = f"learned from {len(cases)} hidden partners of {years[-1]} ({options.scheme})"
-    return Recommender(graph, LinearModel(model.weights, model.mean, model.scale, note))
+    return Recommender(graph, LinearModel(model.weights, model.mean, model.scale, note, len(cases)))
 
 
 def _note(model: LinearModel, note: str) -> LinearModel:
