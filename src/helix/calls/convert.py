@@ -79,17 +79,37 @@ def cluster_has_roadmap(call: Call) -> bool:
     return call.cluster.roadmap_adopted_on is not None
 
 
+def levels_on(organisations: list[Organisation], on: dt.date) -> dict[int, dict[str, str]]:
+    """Each organisation's engagement level per cluster slug on the day ``on``, from the dated history
+    of its memberships (a call judged on its own date, not on today's ladder); a membership without
+    history counts from its ``since`` date at its present level."""
+    levels: dict[int, dict[str, str]] = {}
+    memberships = list(
+        Membership.objects.filter(organisation__in=organisations)
+        .select_related("cluster")
+        .prefetch_related("changes")
+    )
+    for m in memberships:
+        steps = sorted((c.changed_on, c.pk, c.to_level) for c in m.changes.all())
+        if steps:
+            before = [level for day, _pk, level in steps if day <= on]
+            level = before[-1] if before else ""
+        else:
+            level = m.level if m.since <= on else ""
+        if level:
+            levels.setdefault(m.organisation_id, {})[m.cluster.slug] = level
+    return levels
+
+
 def facts(application: Application, on: dt.date) -> ApplicationFacts:
     """What the call's rules judge ``application`` on at ``on``: each applicant's kind, declared size,
-    engagement per cluster, country and share of the request; the cluster's roadmap; the ledgers of
-    every instrument for the applicants (caps across instruments and years)."""
+    engagement per cluster on that day, country and share of the request; the cluster's roadmap; the
+    ledgers of every instrument for the applicants (caps across instruments and years)."""
     applicants = list(
         application.applicants.select_related("organisation").prefetch_related("organisation__sites")
     )
     orgs = [a.organisation for a in applicants]
-    levels: dict[int, dict[str, str]] = {}
-    for m in Membership.objects.filter(organisation__in=orgs).select_related("cluster"):
-        levels.setdefault(m.organisation_id, {})[m.cluster.slug] = m.level
+    levels = levels_on(orgs, on)
     requested = money(application.requested_eur) or Decimal(0)
     shares = [money(a.requested_eur) for a in applicants]
     split = all(s is None for s in shares)
