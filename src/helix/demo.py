@@ -1,8 +1,8 @@
 """The whole demo: the registry's demo ecosystem, then the needs and offers and the resource flows built on
-it, and the projects. Each app loads its own demo from its ``demo/data/`` files
-(``helix.registry.demo``, ``helix.market.demo``, ``helix.symbiosis.demo``, ``helix.projects.demo``); this
-module, above the apps, calls them in order, so that no app imports an app above it. ``helix demo load``
-and ``helix demo generate`` call it.
+it, the projects and the calls for proposals. Each app loads its own demo from its ``demo/data/`` files
+(``helix.registry.demo``, ``helix.market.demo``, ``helix.symbiosis.demo``, ``helix.projects.demo``,
+``helix.calls.demo``); this module, above the apps, calls them in order, so that no app imports an app
+above it. ``helix demo load`` and ``helix demo generate`` call it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from helix.calls.demo import load_demo_calls
 from helix.market.demo import load_demo_listings
 from helix.projects.demo import load_demo_projects
 from helix.registry.demo import bulk, load
@@ -24,6 +25,7 @@ def load_demo() -> load.DemoReport:
     report.listings = load_demo_listings()
     report.symbiosis = load_demo_symbiosis()
     report.projects = load_demo_projects()
+    report.calls = load_demo_calls()
     return report
 
 

@@ -241,3 +241,47 @@ def test_a_consortium_without_an_sme_and_with_a_city_is_ineligible_with_reasons(
     assert {o.kind.value for o in judged.failed} >= {"applicant_kind", "sme_status"}
     application.refresh_from_db()
     assert application.status == ApplicationStatus.INELIGIBLE
+
+
+def test_a_selected_concept_note_is_invited_to_the_full_proposal_with_its_answers_carried(world):  # type: ignore[no-untyped-def]
+    cluster, orgs, staff, _call, users = world
+    for org in orgs.values():  # Flux50's call asks for a letter of intent at least: they are members
+        assert org.memberships.get().level == "member"
+    instrument = InstrumentFactory(cluster=cluster, key="flux50-feasibility", de_minimis=True)
+    call = services.create_call(
+        staff, cluster, seed_definition("flux50_feasibility_2017.json", key="flux-x"), instrument=instrument
+    )
+    call = services.move_call(staff, call, CallStatus.OPEN)
+    application = services.start_application(users["robo"], call, orgs["robo"], "Cobots that save energy")
+    services.add_co_applicant(users["robo"], application, orgs["uni"])
+    application, _ = services.save_answers(
+        users["robo"], application, {"innovator_zone": "industrial-energy-efficiency", "summary": "Short."}
+    )
+    services.submit(users["robo"], application)
+    assert services.judge_eligibility(staff, application, on=dt.date(2027, 1, 1)).eligible
+    for target in (ApplicationStatus.IN_REVIEW, ApplicationStatus.SELECTED):
+        services.move_application(staff, application, target)
+    services.move_application(staff, application, ApplicationStatus.DRAFT, "Write the full proposal")
+    application.refresh_from_db()
+    assert (application.status, application.stage) == ("draft", "full_proposal")
+    assert application.answers["concept_note"]["summary"] == "Short."
+    with pytest.raises(CallRefused) as caught:
+        services.submit(users["robo"], application)
+    assert {p.name for p in caught.value.problems} >= {"work_plan", "budget_sheet", "requested"}
+
+
+def test_a_proposal_at_the_calls_last_stage_is_not_invited_further_and_the_move_is_not_offered(world):  # type: ignore[no-untyped-def]
+    _cluster, _orgs, staff, call, users = world
+    call.instrument = InstrumentFactory(cluster=call.cluster, key="fof-precluster", de_minimis=True)
+    call.save()
+    application = _apply(world)
+    _fill(application, users["robo"])
+    services.submit(users["robo"], application)
+    assert services.judge_eligibility(staff, application, on=dt.date(2027, 3, 1)).eligible
+    for target in (ApplicationStatus.IN_REVIEW, ApplicationStatus.SELECTED):
+        services.move_application(staff, application, target)
+    application.refresh_from_db()
+    assert ApplicationStatus.DRAFT not in [m.target for m in services.application_moves(staff, application)]
+    with pytest.raises(CallRefused) as caught:
+        services.move_application(staff, application, ApplicationStatus.DRAFT)
+    assert caught.value.code == "application.last_stage"

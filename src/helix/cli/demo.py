@@ -63,6 +63,11 @@ def load(port: int | None) -> None:
     )
     projects = report.projects
     click.echo(f"Projects: {projects.get('projects', 0)} ({projects.get('created', 0)} created).")
+    calls = report.calls
+    click.echo(
+        f"Calls for proposals: {calls.get('calls', 0)} with {calls.get('applications', 0)} applications "
+        f"({calls.get('created', 0)} calls created)."
+    )
     click.echo(_login_hint(port))
 
 

@@ -48,6 +48,7 @@ APPLICATION_MOVES = {
     (A.IN_REVIEW, A.SELECTED): {STAFF},
     (A.IN_REVIEW, A.REJECTED): {STAFF},
     (A.SELECTED, A.FUNDED): {STAFF},
+    (A.SELECTED, A.DRAFT): {STAFF},  # a concept note invited to the next stage
     **{(s, A.WITHDRAWN): {APPLICANT} for s in (A.DRAFT, A.SUBMITTED, A.ELIGIBLE, A.IN_REVIEW, A.SELECTED)},
 }
 

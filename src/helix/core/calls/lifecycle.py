@@ -9,7 +9,8 @@ funded; the applicant may withdraw it until it is funded or turned down. The ``a
 applicant's people) submits and withdraws; a ``co_applicant`` edits the draft but does not submit;
 ``staff`` judge eligibility (with :func:`helix.core.calls.eligibility.evaluate`), send it to review,
 and record the decision and the funding; ``staff`` may also reopen a submitted application as a draft
-before the deadline (say, to add a missing attachment). Whether a submission is in time is the
+before the deadline (say, to add a missing attachment), and invite a selected concept note to the next
+stage (a draft again, at the call's next stage). Whether a submission is in time is the
 deadline's business (:meth:`Deadline.in_time`), asked by the service before it moves the application.
 
 A :class:`Deadline` is a local date and time in an IANA time zone (the Luxembourg call: 30 April 2024,
@@ -85,6 +86,8 @@ APPLICATION_WORKFLOW = Workflow(
         Transition(_A.IN_REVIEW, _A.SELECTED, frozenset({STAFF}), "Select"),
         Transition(_A.IN_REVIEW, _A.REJECTED, frozenset({STAFF}), "Reject"),
         Transition(_A.SELECTED, _A.FUNDED, frozenset({STAFF}), "Record the funding"),
+        # a concept note selected: its applicants write the next stage (the service checks there is one)
+        Transition(_A.SELECTED, _A.DRAFT, frozenset({STAFF}), "Invite to the next stage"),
         *(
             Transition(source, _A.WITHDRAWN, frozenset({APPLICANT}), "Withdraw")
             for source in (_A.DRAFT, _A.SUBMITTED, _A.ELIGIBLE, _A.IN_REVIEW, _A.SELECTED)

@@ -53,6 +53,7 @@ class DemoReport:
     listings: dict[str, int] = field(default_factory=dict)  # needs and offers (helix.market.demo)
     symbiosis: dict[str, object] = field(default_factory=dict)  # resource flows (helix.symbiosis.demo)
     projects: dict[str, int] = field(default_factory=dict)  # projects (helix.projects.demo)
+    calls: dict[str, int] = field(default_factory=dict)  # calls for proposals (helix.calls.demo)
 
     def summary(self) -> str:
         return (
