@@ -26,6 +26,12 @@ def _revision(page: str) -> str:
     return found.group(1)
 
 
+def _drawn(page: str) -> dict[str, str]:
+    """What the form sends besides the answers: its revision and the digests of the answers it shows."""
+    hidden = re.findall(r'<input type="hidden" name="(revision|_loaded_\w+)" value="([^"]*)"', page)
+    return dict(hidden)
+
+
 def _fill(calls_world, application):  # type: ignore[no-untyped-def]
     services.save_answers(
         calls_world.users["robo"],
@@ -91,19 +97,15 @@ def test_a_co_applicant_saves_the_draft_and_the_lead_sees_it_with_its_completene
 def test_a_stale_save_keeps_what_was_typed_and_shows_what_the_partner_saved(calls_world):
     application = calls_world.application()
     steel, uni = calls_world.client("steel"), calls_world.client("uni")
-    seen_by_steel = _revision(_page(steel, application))
-    seen_by_uni = _revision(_page(uni, application))
+    seen_by_steel = _drawn(_page(steel, application))
+    seen_by_uni = _drawn(_page(uni, application))
     uni.post(
         reverse("calls:save", args=[application.pk]),
-        {"revision": seen_by_uni, "title": "Cobots for welding", "synergies": "Uni's paragraph on robots."},
+        {**seen_by_uni, "title": "Cobots for welding", "synergies": "Uni's paragraph on robots."},
     )
     response = steel.post(
         reverse("calls:save", args=[application.pk]),
-        {
-            "revision": seen_by_steel,
-            "title": "Cobots for welding",
-            "synergies": "Steel's paragraph on cells.",
-        },
+        {**seen_by_steel, "title": "Cobots for welding", "synergies": "Steel's paragraph on cells."},
     )
     page = response.content.decode()
     application.refresh_from_db()
@@ -118,10 +120,70 @@ def test_a_stale_save_keeps_what_was_typed_and_shows_what_the_partner_saved(call
     merged = "Uni's paragraph on robots. Steel's paragraph on cells."
     again = steel.post(
         reverse("calls:save", args=[application.pk]),
-        {"revision": _revision(page), "title": "Cobots for welding", "synergies": merged},
+        {**_drawn(page), "title": "Cobots for welding", "synergies": merged},
     )
     application.refresh_from_db()
     assert (again.status_code, application.answers["proposal"]["synergies"]) == (302, merged)
+
+
+def test_a_stale_save_takes_the_partners_answers_where_the_person_changed_nothing(calls_world):
+    application = calls_world.application()
+    steel, uni = calls_world.client("steel"), calls_world.client("uni")
+    seen_by_steel = _drawn(_page(steel, application))
+    uni.post(
+        reverse("calls:save", args=[application.pk]),
+        {
+            **_drawn(_page(uni, application)),
+            "title": "Cobots for welding",
+            "synergies": "Uni's paragraph.",
+            "requested": "90000",
+        },
+    )
+    # steel changed the sectors only; the other fields are sent as steel's page drew them (empty)
+    page = steel.post(
+        reverse("calls:save", args=[application.pk]),
+        {**seen_by_steel, "title": "Cobots for welding", "sectors": ["textile", "maritime"]},
+    ).content.decode()
+    assert "Uni&#x27;s paragraph.</textarea>" in page
+    assert 'name="requested" value="90000"' in page
+    assert 'id="field-requested-updated"' in page
+    assert 'id="field-synergies-updated"' in page
+    assert 'value="textile" checked' in page
+    assert 'class="partner-value"' not in page  # no field in conflict
+    steel.post(
+        reverse("calls:save", args=[application.pk]),
+        {
+            **_drawn(page),
+            "title": "Cobots for welding",
+            "sectors": ["textile", "maritime"],
+            "synergies": "Uni's paragraph.",
+            "requested": "90000",
+        },
+    )
+    application.refresh_from_db()
+    assert {k: application.answers["proposal"].get(k) for k in ("sectors", "synergies", "requested")} == {
+        "sectors": ["textile", "maritime"],
+        "synergies": "Uni's paragraph.",
+        "requested": "90000",
+    }
+
+
+def test_text_typed_while_the_lead_submitted_is_shown_to_be_copied(calls_world):
+    application = calls_world.application()
+    _fill(calls_world, application)
+    uni = calls_world.client("uni")
+    drawn = _drawn(_page(uni, application))
+    services.submit(calls_world.users["robo"], application)
+    response = uni.post(
+        reverse("calls:save", args=[application.pk]),
+        {**drawn, "title": "Cobots for welding", "synergies": "A late thought."},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The application cannot be changed in its present state." in page
+    unsaved = page[page.index('id="unsaved"') :]
+    assert "A late thought." in unsaved[: unsaved.index("</section>")]
+    assert "Cobots for welding" not in unsaved[: unsaved.index("</section>")]  # unchanged: not repeated
 
 
 def test_each_fields_problems_are_said_beside_it(calls_world):

@@ -4,12 +4,15 @@
 draws: per field its widget, label and help in the reader's language, its limits said in words, the
 value shown (the saved answer, or what the person typed when the save was refused), the problems
 beside it, and, after a stale save, the partner's saved value. :func:`posted_changes` reads a posted
-form back into answers, one plain value per field type as the core checks them; :func:`shown` says an
-answer in words (receipts, a partner's value).
+form back into answers, one plain value per field type as the core checks them; :func:`merge` merges a
+stale save with what a partner saved meanwhile; :func:`shown` says an answer in words (receipts, a
+partner's value).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +44,9 @@ class FieldView:
     problems: list[str] = field(default_factory=list)
     options: list[dict[str, Any]] = field(default_factory=list)
     text: str = ""  # the answer in words, for a page that only shows it
-    partner: str | None = None  # after a stale save: the value a partner saved, where it differs
+    loaded: str = ""  # the digest of the saved answer the form is drawn on (see :func:`merge`)
+    partner: str | None = None  # after a stale save: a partner's saved value where both changed it
+    updated: bool = False  # after a stale save: a partner changed it, the person did not: theirs is shown
     attachment: Any = None  # a file field's current file
     chars: int = 0
     words: int = 0
@@ -157,14 +162,16 @@ def sections(
     values: Mapping[str, Any],
     problems: Sequence[FieldProblem] = (),
     *,
-    partner: Mapping[str, Any] | None = None,
+    saved: Mapping[str, Any] | None = None,
+    merged: Merge | None = None,
     attachments: Mapping[str, Any] | None = None,
     file_problems: Mapping[str, list[str]] | None = None,
     names: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The form's sections with their fields as drawn: ``values`` the answers shown, ``problems`` the
-    check's, ``partner`` the answers saved meanwhile (only the fields that differ from ``values`` show
-    them), ``attachments`` the current file of each file field."""
+    """The form's sections with their fields as drawn: ``values`` the answers shown, ``saved`` the
+    answers saved now (the form carries their digests, to merge a stale save), ``problems`` the check's,
+    ``merged`` a stale save's merge (the partner's value beside each field both changed, a note on each
+    field only the partner changed), ``attachments`` the current file of each file field."""
     by_field: dict[str, list[str]] = {}
     for p in problems:
         by_field.setdefault(p.name, []).append(explain.problem_text(p))
@@ -191,10 +198,12 @@ def sections(
                 chars=len(text),
                 words=len(text.split()),
             )
-            if partner is not None and f.type in TYPED:
-                saved = partner.get(f.name)
-                if _differs(f, saved, value):
-                    view.partner = shown(f, saved, names)
+            if f.type in TYPED:
+                view.loaded = digest(f, (saved if saved is not None else values).get(f.name))
+            if merged is not None and saved is not None:
+                if f.name in merged.conflicts:
+                    view.partner = shown(f, saved.get(f.name), names)
+                view.updated = f.name in merged.updated
             fields.append(view)
         drawn.append(
             {
@@ -223,8 +232,45 @@ def _normal(f: FormField, value: object) -> object:
     return value
 
 
-def _differs(f: FormField, saved: object, typed: object) -> bool:
-    return _normal(f, saved) != _normal(f, typed)
+def digest(f: FormField, value: object) -> str:
+    """A short digest of an answer as the form holds it: the page sends the saved answers' digests with
+    the form, so that a stale save can tell which fields the person changed."""
+    plain = json.dumps(_normal(f, value), sort_keys=True, default=str)
+    return hashlib.sha256(plain.encode()).hexdigest()[:16]
+
+
+LOADED = "_loaded_"  # the prefix of the hidden inputs that carry the digests
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A stale save merged with what a partner saved meanwhile: ``answers`` to show (what the person
+    changed, else what the partner saved), ``conflicts`` the fields both changed differently (the
+    partner's value is shown beside the person's), ``updated`` the fields only the partner changed."""
+
+    answers: dict[str, Any]
+    conflicts: frozenset[str]
+    updated: frozenset[str]
+
+
+def merge(stage: StageForm, typed: Mapping[str, Any], saved: Mapping[str, Any], data: QueryDict) -> Merge:
+    """Merge the answers ``typed`` on a stale copy with those ``saved`` now, field by field, by the
+    digests of the answers the form was drawn on (``data``: the posted form). A field without its
+    digest counts as changed by the person: their text is never dropped."""
+    answers, conflicts, updated = dict(typed), set(), set()
+    for f in stage.form.fields:
+        if f.name not in typed:
+            continue
+        loaded = data.get(LOADED + f.name)
+        mine = loaded is None or digest(f, typed[f.name]) != loaded
+        theirs = loaded is None or digest(f, saved.get(f.name)) != loaded
+        if not mine:
+            answers[f.name] = saved.get(f.name)
+            if theirs:
+                updated.add(f.name)
+        elif theirs and _normal(f, typed[f.name]) != _normal(f, saved.get(f.name)):
+            conflicts.add(f.name)
+    return Merge(answers, frozenset(conflicts), frozenset(updated))
 
 
 def posted_changes(stage: StageForm, data: QueryDict) -> dict[str, Any]:

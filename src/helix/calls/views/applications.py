@@ -84,12 +84,14 @@ def page(
     application: Application,
     *,
     typed: Mapping[str, Any] | None = None,
-    partner: Mapping[str, Any] | None = None,
+    merged: answers.Merge | None = None,
     file_problems: Mapping[str, list[str]] | None = None,
+    unsaved: Mapping[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The application's page; ``typed`` the answers the person posted when their save was refused
-    (shown instead of the saved ones, with ``partner``'s saved values beside the fields that differ)."""
+    (shown instead of the saved ones), ``merged`` a stale save's merge with a partner's answers,
+    ``unsaved`` answers posted to an application that can no longer change (shown to be copied)."""
     user = request.user
     stage = services.stage_form(application)
     roles = application_roles(user, application)
@@ -97,6 +99,8 @@ def page(
     editable = can(user, "edit", application) and bool(roles & allowed)
     lead = lifecycle.APPLICANT in roles
     saved = convert.stage_answers(application, stage)
+    if merged is not None:
+        typed = merged.answers
     shown = {**saved, **typed} if typed is not None else saved
     drafted = check_answers(stage.form, shown, submit=False)
     completeness = check_answers(stage.form, saved, submit=False)
@@ -112,7 +116,8 @@ def page(
             stage,
             shown,
             drafted.problems,
-            partner=partner,
+            saved=saved,
+            merged=merged,
             attachments=_attachments(application, stage.name),
             file_problems=file_problems,
             names=names,
@@ -120,7 +125,7 @@ def page(
         "completeness": {"filled": completeness.required_filled, "total": completeness.required_total},
         "editable": editable,
         "is_lead": lead,
-        "stale": partner is not None,
+        "stale": merged is not None,
         "consortium": _consortium(request, application, editable, lead),
         "history": [
             {
@@ -145,6 +150,13 @@ def page(
         "judged": [
             {"passed": o.get("passed"), "text": explain.outcome_text(o, names)}
             for o in application.eligibility or ()
+        ],
+        "unsaved": [
+            {"label": f.label_in(language()), "text": answers.shown(f, unsaved[f.name], names)}
+            for f in stage.form.fields
+            if unsaved is not None
+            and f.name in unsaved
+            and answers.digest(f, unsaved[f.name]) != answers.digest(f, saved.get(f.name))
         ],
         "language_label": dict(settings.LANGUAGES).get(application.language, application.language),
         "app": "calls",
@@ -189,9 +201,9 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.save_answers(request.user, application, typed, revision=int(revision))
     except services.CallRefused as refused:
-        if refused.code == "application.not_editable":
+        if refused.code == "application.not_editable":  # submitted or withdrawn meanwhile
             messages.error(request, explain.refusal_text(refused))
-            return redirect("calls:application", pk=application.pk)
+            return page(request, visible_application(request, pk), unsaved=typed)
         refused_files = _attach_files(request, application)
         application = visible_application(request, pk)
         if refused.code == "application.stale":
@@ -199,12 +211,14 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _(
                     "A partner saved this application while you were editing it, so your answers are not "
-                    "saved yet. They are kept below; where a partner's saved answer differs, it is shown "
-                    "beside yours. Merge them and save again."
+                    "saved yet. They are kept below with the partner's changes to the fields you left "
+                    "alone; where you both changed a field, the partner's answer is shown beside yours. "
+                    "Merge them and save again."
                 ),
             )
             saved = convert.stage_answers(application, stage)
-            return page(request, application, typed=typed, partner=saved, file_problems=refused_files)
+            merged = answers.merge(stage, typed, saved, request.POST)
+            return page(request, application, merged=merged, file_problems=refused_files)
         messages.error(request, explain.refusal_text(refused))
         return page(request, application, typed=typed, file_problems=refused_files)
     refused_files = _attach_files(request, application)

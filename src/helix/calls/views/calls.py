@@ -134,6 +134,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if call.instrument_id
         else (definition.instrument.name or definition.instrument.id),
         "stages": stages_view(call, zone),
+        "has_deadline": any(s.deadline is not None for s in definition.stages),
         "rules": [explain.rule_text(spec) for spec in definition.rules],
         "preview": _preview(call),
         "zone": zone,
