@@ -206,16 +206,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
             return page(request, visible_application(request, pk), unsaved=typed)
         refused_files = _attach_files(request, application)
         application = visible_application(request, pk)
-        if refused.code == "application.stale":
-            messages.warning(
-                request,
-                _(
-                    "A partner saved this application while you were editing it, so your answers are not "
-                    "saved yet. They are kept below with the partner's changes to the fields you left "
-                    "alone; where you both changed a field, the partner's answer is shown beside yours. "
-                    "Merge them and save again."
-                ),
-            )
+        if refused.code == "application.stale":  # the page says so above the form
             saved = convert.stage_answers(application, stage)
             merged = answers.merge(stage, typed, saved, request.POST)
             return page(request, application, merged=merged, file_problems=refused_files)

@@ -151,7 +151,10 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "app": "calls",
     }
     if context["may_apply"]:
-        context["leads"] = list(_lead_choices(user)[:200])
+        # one's own organisation first; staff, who may edit a cluster's hundreds, see the first 200 by name
+        leads = _lead_choices(user)
+        own = list(leads.filter(pk=mine)) if mine is not None else []
+        context["leads"] = own + list(leads.exclude(pk=mine or 0)[:200])
         context["languages"] = settings.LANGUAGES
         context["chosen"] = {"lead": str(mine or ""), "language": language(), "title": ""}
     return keep_zone(render(request, "calls/call_detail.html", context), zone, chosen)

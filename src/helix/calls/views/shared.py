@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.timesince import timeuntil
-from django.utils.translation import gettext as _
 
 from helix.calls import convert
 from helix.calls.models import Application, Call
@@ -145,10 +144,6 @@ def stages_view(call: Call, zone: str, now: dt.datetime | None = None) -> list[d
         {"name": s.name, "label": text_in(s.label), "deadline": deadline_view(s.deadline, zone, now)}
         for s in convert.definition(call).stages
     ]
-
-
-def no_deadline_text() -> str:
-    return _("No deadline: open until the call closes")
 
 
 def object_id(value: object) -> int | None:

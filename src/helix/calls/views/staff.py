@@ -9,10 +9,12 @@ import json
 from importlib import resources
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -44,14 +46,20 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     zone, _chosen = visitor_zone(request)
     status = request.GET.get("status", "")
+    # in the order of the lifecycle (drafts, submitted, eligible, ..., withdrawn), then by title
+    in_order = Case(
+        *(When(status=state, then=Value(i)) for i, state in enumerate(ApplicationStatus.values)),
+        output_field=IntegerField(),
+    )
     applications = call.applications.prefetch_related(
         Prefetch("applicants", queryset=Applicant.objects.select_related("organisation")),
         Prefetch("submissions", queryset=Submission.objects.order_by("-submitted_at", "-pk")),
-    ).order_by("status", "title", "pk")
+    ).order_by(in_order, "title", "pk")
     if status in ApplicationStatus.values:
         applications = applications.filter(status=status)
+    shown = Paginator(applications, settings.HELIX_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
-    for application in applications:
+    for application in shown:
         applicants = list(application.applicants.all())
         submissions = list(application.submissions.all())
         judged = application.eligibility or []
@@ -79,6 +87,7 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
                 for m in services.call_moves(request.user, call)
             ],
             "rows": rows,
+            "page_obj": shown,
             "statuses": ApplicationStatus.choices,
             "chosen": status,
             "history": [
