@@ -133,6 +133,35 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "projects:list": Gate(ANYONE),
     "projects:detail": On("project", "view", pk),
     "projects:move": On("project", "transition", pk, method="POST", ok=POSTED),
+    # calls: applicants' pages, files, and the staff who run a call
+    "calls:list": Gate(ANYONE),
+    "calls:create": Gate(ANY_STAFF),
+    "calls:detail": On("call", "view", pk),
+    "calls:apply": On("call", "apply", pk, method="POST", ok=POSTED),
+    "calls:mine": Gate(SIGNED_IN),
+    "calls:application": On("application", "view", pk),
+    "calls:save": On("application", "edit", pk, method="POST", ok=POSTED),  # 400 without its revision
+    "calls:eligibility": On("application", "view", pk),
+    "calls:submit": On("application", "transition", pk),
+    "calls:application_move": On("application", "transition", pk, method="POST", ok=POSTED),
+    "calls:receipt": On("application-submission", "view", pk),
+    "calls:partner_search": On("application", "edit", pk),
+    "calls:partner_add": On("application", "edit", pk, method="POST", ok=POSTED),
+    "calls:partner_remove": On(
+        "application",
+        "edit",
+        lambda a: {"pk": a.pk, "organisation": a.applicants.get(lead=True).organisation_id},
+        method="POST",
+        ok=POSTED,
+    ),
+    "calls:attachment": On("application-attachment", "view", pk),
+    # a reviewer downloads through an assignment (none once they declared a conflict)
+    "calls:assignment_attachment": On(
+        "assignment", "view", lambda a: {"pk": a.pk, "attachment": a.application.attachments.get().pk}
+    ),
+    "calls:manage": On("call", "view_applications", pk),
+    "calls:call_move": On("call", "transition", pk, method="POST", ok=POSTED),
+    "calls:judge": On("application", "transition", pk, method="POST", ok=POSTED),
     "symbiosis:flows": Gate(ANYONE),
     "symbiosis:flows_csv": Gate(SIGNED_IN),
     "symbiosis:flow_create": Gate(SIGNED_IN, ok=frozenset({200, 403})),

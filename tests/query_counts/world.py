@@ -261,3 +261,45 @@ def grow_scheduled_meetings(w: World, start: int, stop: int) -> None:
     requests = w.event.requests.order_by("pk")
     for n in range(start, stop):
         ScheduledMeetingFactory(schedule=w.extra["schedule"], request=requests[n], slot=slots[n], table=1)
+
+
+def grow_calls(w: World, start: int, stop: int) -> None:
+    """Open public calls of the cluster, each with a stage whose deadline is in a time zone."""
+    from helix.calls.models import Call
+    from tests.factories.calls import seed_definition
+
+    for n in range(start, stop):
+        definition = seed_definition("luxembourg_bpf_2024.json", key=f"qc-call-{n}")
+        title = row_label("call", n)
+        definition["title"] = {"en": title}
+        key = str(definition["id"])
+        Call.objects.create(cluster=w.cluster, key=key, title=title, definition=definition, status="open")
+
+
+def call_of(w: World) -> Any:
+    """The open call of the cluster the applications are grown for (made on first use)."""
+    from helix.calls.models import Call
+    from tests.factories.calls import seed_definition
+
+    if "call" not in w.extra:
+        definition = seed_definition(key="qc-call")
+        w.extra["call"] = Call.objects.create(
+            cluster=w.cluster, key="qc-call", title="Query call", definition=definition, status="open"
+        )
+    return w.extra["call"]
+
+
+def grow_applications(w: World, start: int, stop: int) -> None:
+    """Submitted applications to the cluster's open call, each of a lead and a co-applicant."""
+    from helix.calls.models import Applicant, Application, Submission
+
+    for n in range(start, stop):
+        application = Application.objects.create(
+            call=call_of(w), stage="proposal", title=row_label("application", n), status="submitted",
+            requested_eur=1000 * n,
+        )  # fmt: skip
+        Applicant.objects.create(application=application, organisation=_member_organisation(w, n), lead=True)
+        Applicant.objects.create(application=application, organisation=w.organisation)
+        Submission.objects.create(
+            application=application, stage="proposal", receipt=f"QC-{n:05d}", answers={}, digest="0" * 64
+        )

@@ -222,11 +222,14 @@ def _editable(user: Any, application: Application) -> None:
 
 @transaction.atomic
 def add_co_applicant(user: Any, application: Application, organisation: Organisation) -> Applicant:
-    """Add ``organisation`` as a co-applicant: the lead's people do, while the application is a draft."""
+    """Add ``organisation`` as a co-applicant: the lead's people do, while the application is a draft,
+    and only an organisation they may see (one they may not is refused as if it did not exist)."""
     application = _locked(application)
     _editable(user, application)
     if lifecycle.APPLICANT not in application_roles(user, application):
         raise CallRefused("application.lead_only", {})
+    if not can(user, "view", organisation):
+        raise PermissionDenied
     if application.applicants.filter(organisation=organisation).exists():
         raise CallRefused("application.applicant_twice", {"organisation": organisation.name})
     added = Applicant.objects.create(application=application, organisation=organisation, added_by=_who(user))

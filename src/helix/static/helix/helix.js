@@ -50,3 +50,41 @@ const focusableTableWraps = (root) => {
 };
 focusableTableWraps(document);
 document.addEventListener("htmx:load", (event) => focusableTableWraps(event.detail.elt));
+
+// A field with data-max-chars / data-max-words (an application's answer): keep the counters under it
+// ([data-counter-for="ID"] [data-count="chars|words"]) up to date as the person types; a counter over
+// its limit is marked. The page says the counts at load and the server checks them on save.
+document.addEventListener("input", (event) => {
+  const field = event.target.closest("[data-max-chars], [data-max-words]");
+  if (!field || !field.id) {
+    return;
+  }
+  const counts = { chars: field.value.length, words: field.value.trim().split(/\s+/).filter(Boolean).length };
+  const limits = { chars: Number(field.dataset.maxChars), words: Number(field.dataset.maxWords) };
+  document.querySelectorAll(`[data-counter-for="${field.id}"] [data-count]`).forEach((span) => {
+    const kind = span.dataset.count;
+    span.textContent = String(counts[kind]);
+    span.closest("[data-counter-for]").classList.toggle("counter--over", counts[kind] > limits[kind]);
+  });
+});
+
+// <select data-browser-zone> (the visitor's time zone on the calls pages): the first time, propose the
+// browser's own zone and remember it in the helix_tz cookie the pages read, so deadlines show in it.
+document.querySelectorAll("select[data-browser-zone]").forEach((select) => {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!zone || document.cookie.split("; ").some((c) => c.startsWith("helix_tz="))) {
+    return;
+  }
+  document.cookie = `helix_tz=${zone}; path=/; max-age=31536000; SameSite=Lax`;
+  if (![...select.options].some((o) => o.value === zone)) {
+    select.add(new Option(zone, zone));
+  }
+  select.value = zone;
+});
+
+// <button data-print>: print the page (a receipt); print CSS leaves out the site's header and buttons.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
