@@ -177,6 +177,7 @@ HELIX_HOUSEKEEPING = [
     "helix.market.notices.remind_expiring_listings",
     "helix.notifications.services.forget_old_mail",
     "helix.people.retention.forget_stale",
+    "helix.calls.clock.close_due",
 ]
 
 TASKS = {

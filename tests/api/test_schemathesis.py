@@ -1,9 +1,9 @@
 """Integration: schemathesis over the whole OpenAPI surface (every operation of /api/openapi.json), each
 generated request sent by three callers: anonymous, a member user's token and a cluster staff token. They
 act on a fixture world of two clusters with organisations, listings, a meeting request, an open and a
-draft event with registrations and a request, resource flows, synergies, a schedule run and an
-allocation run; about half the generated ids and slugs are swapped for ones of that world, so that
-requests reach real objects and not only 404s.
+draft event with registrations and a request, resource flows, synergies, a schedule run, an allocation
+run, and an open and a draft call with two applications; about half the generated ids and slugs are
+swapped for ones of that world, so that requests reach real objects and not only 404s.
 
 Every answer, to valid and invalid input alike, must be no server error (5xx), have a status code that
 the schema declares for the operation, and a body of the declared schema and content type.
@@ -38,6 +38,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from helix.api.models import ApiToken
+from helix.calls import services as calls
 from helix.events import meeting_requests, schedules
 from helix.events.models import Event, Registration, Room, TimeSlot
 from helix.market import meeting_requests as market
@@ -45,6 +46,7 @@ from helix.symbiosis import allocation, impact, matching
 from helix.symbiosis.models import Synergy
 from helix.wsgi import application
 from tests.factories import ClusterFactory, MembershipFactory, OrganisationFactory, make_listing, member_user
+from tests.factories.calls import seed_definition
 from tests.symbiosis.helpers import world as symbiosis_world
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -117,9 +119,10 @@ def _connection_kept_open():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def world(_connection_kept_open) -> Callers:  # type: ignore[no-untyped-def]
     """Circular Flanders (the symbiosis world: four member companies, an outsider, five flows; here also
-    listings, an open event, a schedule run) and a food cluster (a bakery, an unpublished member, a draft
-    event). The member caller is the steelworks' user; the staff caller is staff of Circular Flanders
-    only."""
+    listings, an open event, a schedule run, an open call with the steelworks' application (the cement
+    works co-applying) and the cement works' own, a draft call) and a food cluster (a bakery, an
+    unpublished member, a draft event). The member caller is the steelworks' user; the staff caller is
+    staff of Circular Flanders only."""
     w = symbiosis_world()
     food = ClusterFactory(slug="food", name="Food Cluster")
     bakery = OrganisationFactory(name="Bakery", slug="bakery")
@@ -153,6 +156,13 @@ def world(_connection_kept_open) -> Callers:  # type: ignore[no-untyped-def]
     schedule = schedules.start_schedule(w.staff, event)
     run = allocation.start_allocation(w.staff)
 
+    call = calls.create_call(w.staff, w.cluster, seed_definition(key="precluster"))
+    calls.move_call(w.staff, call, "open")
+    calls.create_call(w.staff, w.cluster, seed_definition("luxembourg_bpf_2024.json", key="lux-draft"))
+    draft = calls.start_application(w.steel_user, call, w.steel, "Slag cement precluster")
+    calls.add_co_applicant(w.steel_user, draft, w.cement)
+    other = calls.start_application(w.cement_user, call, w.cement, "Cement's own")
+
     organisations = [w.steel, w.cement, w.chem, w.outsider, bakery, hidden]
     KNOWN.clear()
     KNOWN.update(
@@ -173,6 +183,13 @@ def world(_connection_kept_open) -> Callers:  # type: ignore[no-untyped-def]
             "site_id": list(w.steel.sites.values_list("pk", flat=True)),
             "person_id": list(w.steel.people.values_list("pk", flat=True)),
             "key": [f["key"] for f in impact.factor_table()[:3]],
+            "call_key": ["precluster", "lux-draft"],
+            "application_id": [draft.pk, other.pk],
+            "organisation_id": [w.steel.pk, w.cement.pk, w.chem.pk],
+            "field": ["budget_sheet", "synergies"],
+            "body.call": ["precluster", "lux-draft"],
+            "body.lead": [w.steel.pk],
+            "body.revision": [draft.revision],
             "body.site_id": list(w.steel.sites.values_list("pk", flat=True)),
             "body.organisation_id": [w.steel.pk],
             "body.organisation": [w.steel.slug, bakery.slug],

@@ -147,6 +147,74 @@ API_ROUTES: dict[tuple[str, str], On | Listed | Gate | Exempt] = {
     ("POST", "/api/projects/projects/{project_id}/status"): On(
         "project", "transition", lambda p: {"project_id": p.pk}, ok=WRITE, body=lambda p: {"status": "closed"}
     ),
+    # calls: a refusal of the call's or the application's rules (not open, not editable in its state, a
+    # move the lifecycle does not give the caller's role) is 409 for those the table allows
+    ("GET", "/api/calls/calls"): Listed(
+        "call", "view", key=lambda item: item["key"], of=lambda obj: obj.key, query={"page_size": 100}
+    ),
+    ("GET", "/api/calls/calls/{call_key}"): On("call", "view", lambda c: {"call_key": c.key}),
+    ("POST", "/api/calls/calls/{call_key}/move"): On(
+        "call", "transition", lambda c: {"call_key": c.key}, ok=WRITE, body=lambda c: {"status": "archived"}
+    ),
+    ("GET", "/api/calls/applications"): Listed(
+        "application", "view", key=lambda item: item["id"], query={"page_size": 100}
+    ),
+    ("POST", "/api/calls/applications"): On(
+        "call",
+        "apply",
+        lambda c: {},
+        ok=WRITE,  # 201 led by the caller's organisation; 422 for a caller of no organisation
+        body=lambda c: {"call": c.key, "title": "Matrix application"},
+        refused=frozenset({401, 403, 404, 409}),  # 409: a call one sees that is not open to one
+    ),
+    ("GET", "/api/calls/applications/{application_id}"): On(
+        "application", "view", lambda a: {"application_id": a.pk}
+    ),
+    ("GET", "/api/calls/applications/{application_id}/eligibility"): On(
+        "application", "view", lambda a: {"application_id": a.pk}
+    ),
+    ("PATCH", "/api/calls/applications/{application_id}/answers"): On(
+        "application",
+        "edit",
+        lambda a: {"application_id": a.pk},
+        ok=WRITE,
+        body=lambda a: {"revision": 1, "answers": {}},
+    ),
+    ("POST", "/api/calls/applications/{application_id}/co-applicants"): On(
+        "application",
+        "edit",
+        lambda a: {"application_id": a.pk},
+        ok=WRITE,  # the lead again: 409, it applies already
+        body=lambda a: {"organisation": a.applicants.get(lead=True).organisation_id},
+    ),
+    ("DELETE", "/api/calls/applications/{application_id}/co-applicants/{organisation_id}"): On(
+        "application",
+        "edit",
+        lambda a: {"application_id": a.pk, "organisation_id": a.applicants.get(lead=True).organisation_id},
+        ok=WRITE,  # the lead: 409, it stays
+    ),
+    ("POST", "/api/calls/applications/{application_id}/attachments/{field}"): On(
+        "application",
+        "edit",
+        lambda a: {"application_id": a.pk, "field": "budget_sheet"},
+        ok=WRITE,  # the matrix sends no file: 422 (the upload itself: tests/api/test_calls)
+    ),
+    ("POST", "/api/calls/applications/{application_id}/submit"): On(
+        "application", "transition", lambda a: {"application_id": a.pk}, ok=WRITE
+    ),
+    ("POST", "/api/calls/applications/{application_id}/withdraw"): On(
+        "application", "transition", lambda a: {"application_id": a.pk}, ok=WRITE
+    ),
+    ("POST", "/api/calls/applications/{application_id}/move"): On(
+        "application",
+        "transition",
+        lambda a: {"application_id": a.pk},
+        ok=WRITE,
+        body=lambda a: {"status": "rejected"},
+    ),
+    ("POST", "/api/calls/applications/{application_id}/judge"): On(
+        "application", "transition", lambda a: {"application_id": a.pk}, ok=WRITE
+    ),
     # events
     ("GET", "/api/events/events"): Listed(
         "event", "list", key=lambda item: item["id"], query={"page_size": 100}

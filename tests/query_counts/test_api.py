@@ -52,6 +52,8 @@ ROUTES: dict[str, Route] = {
     "meeting requests": Route(lambda w: "/api/market/meeting-requests", "member", qc.grow_meeting_requests),
     "events": Route(lambda w: "/api/events/events", "member", qc.grow_events),
     "projects": Route(lambda w: "/api/projects/projects", "member", qc.grow_projects),
+    "calls": Route(lambda w: "/api/calls/calls", "member", qc.grow_calls),
+    "applications": Route(lambda w: "/api/calls/applications", "member", qc.grow_applications),
     "event registrations": Route(
         lambda w: f"/api/events/events/{w.event.pk}/registrations", "staff", qc.grow_registrations
     ),

@@ -184,6 +184,40 @@ def grow_projects(w: World, start: int, stop: int) -> None:
         ProjectMember.objects.create(project=project, organisation=_member_organisation(w, n), role="partner")
 
 
+def _open_call(w: World, key: str) -> Any:
+    """An open public call of the cluster (the Factory of the Future seed call), made once."""
+    from helix.calls.models import Call
+    from tests.factories.calls import seed_definition
+
+    if key not in w.extra:
+        w.extra[key] = Call.objects.create(
+            cluster=w.cluster, key=key, title=key, definition=seed_definition(key=key), status="open"
+        )
+    return w.extra[key]
+
+
+def grow_calls(w: World, start: int, stop: int) -> None:
+    """Open public calls of the cluster (each with its definition: stages, deadlines)."""
+    for n in range(start, stop):
+        _open_call(w, f"call-{n}")
+
+
+def grow_applications(w: World, start: int, stop: int) -> None:
+    """Applications of the member's organisation to one call, each with a co-applicant and a receipt."""
+    from helix.calls.models import Applicant, Application, Submission
+
+    call = _open_call(w, "applications-call")
+    for n in range(start, stop):
+        application = Application.objects.create(
+            call=call, stage="proposal", title=row_label("application", n), status="submitted"
+        )
+        Applicant.objects.create(application=application, organisation=w.organisation, lead=True)
+        Applicant.objects.create(application=application, organisation=_member_organisation(w, n))
+        Submission.objects.create(
+            application=application, stage="proposal", receipt=f"QC-{n:05d}", answers={}, digest="0" * 64
+        )
+
+
 def grow_flows(w: World, start: int, stop: int) -> None:
     for n in range(start, stop):
         org = _member_organisation(w, n)

@@ -4,6 +4,8 @@ the facts its eligibility is judged on (from the registry and the ledgers)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -19,19 +21,22 @@ from helix.funds import convert as funds_convert
 from helix.funds.models import Instrument
 from helix.registry.models import Membership, Organisation
 
-_DEFINITIONS: dict[tuple[int, int], CallDefinition] = {}
+_DEFINITIONS: dict[str, CallDefinition] = {}
 
 
 def definition(call: Call) -> CallDefinition:
-    """The call's definition as the core reads it (validated on save; kept per call and revision)."""
-    key = (call.pk or 0, call.revision)
-    found = _DEFINITIONS.get(key) if call.pk else None
+    """The call's definition as the core reads it (validated on save), kept per definition text: a
+    changed definition is read anew, whatever else changed with it (a status move bumps the revision, an
+    edit of the definition need not; a row id can come back after a delete)."""
+    key = hashlib.sha256(
+        json.dumps(call.definition, sort_keys=True, separators=(",", ":"), default=str).encode()
+    ).hexdigest()
+    found = _DEFINITIONS.get(key)
     if found is None:
         found = load_call(call.definition, "definition")
-        if call.pk:
-            if len(_DEFINITIONS) > 256:
-                _DEFINITIONS.clear()
-            _DEFINITIONS[key] = found
+        if len(_DEFINITIONS) > 256:
+            _DEFINITIONS.clear()
+        _DEFINITIONS[key] = found
     return found
 
 

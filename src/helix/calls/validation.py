@@ -14,13 +14,15 @@ from helix.core.calls.definition import load_call
 from helix.core.specs import SpecError, SpecProblem
 
 
-def call_problems(call: Any) -> dict[str, list[SpecProblem]]:
+def call_problems(call: Any, path: str = "definition") -> dict[str, list[SpecProblem]]:
+    """Every problem of ``call`` (its ``definition`` and ``key``) by the field it is about, each naming
+    the JSON path of the bad value under ``path``."""
     problems: dict[str, list[SpecProblem]] = {}
     no_rubric = SpecProblem(
-        "call.no_rubric", {"path": "definition.rubric"}, "definition.rubric: a call needs a rubric"
+        "call.no_rubric", {"path": f"{path}.rubric"}, f"{path}.rubric: a call needs a rubric"
     )
     try:
-        definition = load_call(call.definition, "definition")
+        definition = load_call(call.definition, path)
     except SpecError as exc:
         problems["definition"] = list(exc.problems)
         if isinstance(call.definition, dict) and "rubric" not in call.definition:

@@ -36,6 +36,7 @@ def main() -> None:
 def _register() -> None:
     from helix.cli import (
         api,
+        calls,
         consortia,
         demo,
         events,
@@ -58,6 +59,7 @@ def _register() -> None:
     main.add_command(schedule.schedule)
     main.add_command(events.events)
     main.add_command(projects.projects)
+    main.add_command(calls.calls)
     main.add_command(symbiosis.symbiosis)
     main.add_command(consortia.consortia)
 

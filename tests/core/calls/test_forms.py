@@ -208,6 +208,12 @@ def test_a_draft_still_shows_the_problems_of_the_values_given():
         ("requested", "-1", ["form.out_of_range"]),  # money is never negative unless a minimum says so
         ("requested", "200000.01", ["form.out_of_range"]),
         ("requested", "10.005", ["form.cents"]),
+        ("requested", "10.50", []),
+        ("requested", "12.3400", []),
+        ("requested", "1E+3", []),
+        ("requested", "1e30", ["form.out_of_range"]),  # any magnitude is checked, none raises
+        ("requested", 10**40, ["form.out_of_range"]),
+        ("requested", "1e-30", ["form.cents"]),
         ("start", dt.date(2024, 5, 1), []),
         ("start", "2024-04-30", ["form.out_of_range"]),
         ("start", "2025-01-01", ["form.out_of_range"]),

@@ -74,12 +74,22 @@ def _check_text(f: FormField, value: object) -> list[FieldProblem]:
     return problems
 
 
+def _decimals(number: Decimal) -> int:
+    """How many decimals ``number`` has, trailing zeros left out (12.340 has two); read from its digits,
+    so any magnitude works (quantizing 1E+30 to cents exceeds the context's precision)."""
+    _sign, digits, exponent = number.as_tuple()
+    if not any(digits) or not isinstance(exponent, int):
+        return 0
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + zeros))
+
+
 def _check_number(f: FormField, value: object) -> list[FieldProblem]:
     number = to_decimal(value)
     if number is None:
         return [_wrong_type(f, "money" if f.type is FieldType.MONEY else "number", value)]
     problems = []
-    if f.type is FieldType.MONEY and number != number.quantize(Decimal("0.01")):
+    if f.type is FieldType.MONEY and _decimals(number) > 2:
         problems.append(
             FieldProblem(
                 f.name, "form.cents", {"value": str(number)}, f"{f.name}: euros have two decimals at most"
