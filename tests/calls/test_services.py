@@ -285,3 +285,22 @@ def test_a_proposal_at_the_calls_last_stage_is_not_invited_further_and_the_move_
     with pytest.raises(CallRefused) as caught:
         services.move_application(staff, application, ApplicationStatus.DRAFT)
     assert caught.value.code == "application.last_stage"
+
+
+def test_an_amount_too_large_to_keep_is_refused_naming_its_field_and_nothing_is_saved(world):  # type: ignore[no-untyped-def]
+    _cluster, _orgs, _staff, _call, users = world
+    application = _apply(world)
+    with pytest.raises(CallRefused) as caught:
+        services.save_answers(users["robo"], application, {"requested": "1000000000000000", "synergies": "x"})
+    assert (caught.value.code, caught.value.params["field"]) == ("application.amount_too_large", "requested")
+    application.refresh_from_db()
+    assert "synergies" not in application.answers.get("proposal", {})
+
+
+def test_a_vouchers_amount_is_the_amount_asked(world):  # type: ignore[no-untyped-def]
+    cluster, orgs, staff, _call, users = world
+    call = services.create_call(staff, cluster, seed_definition("sme_portfolio.json", key="portfolio-x"))
+    call = services.move_call(staff, call, CallStatus.OPEN)
+    application = services.start_application(users["robo"], call, orgs["robo"], "Digital plan")
+    application, _ = services.save_answers(users["robo"], application, {"amount": "12000"})
+    assert application.requested_eur == Decimal("12000")

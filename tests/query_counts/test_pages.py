@@ -47,11 +47,11 @@ PAGES: dict[str, Any] = {
     ),  # the best pairs
     "events": Page(lambda w: "/events/", "member", qc.grow_events, "event"),
     "projects": Page(lambda w: "/projects/", "member", qc.grow_projects, "project"),
-    "calls": Page(lambda w: "/calls/", "member", qc.grow_calls, "call"),
+    "calls": Page(lambda w: "/calls/", "member", qc.grow_listed_calls, "call"),
     "a call's applications (staff)": Page(
         lambda w: f"/calls/{qc.call_of(w).pk}/manage/",
         "staff",
-        qc.grow_applications,
+        qc.grow_call_applications,
         "application",
     ),
     "event participants (organiser)": Page(

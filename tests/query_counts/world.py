@@ -297,7 +297,7 @@ def grow_scheduled_meetings(w: World, start: int, stop: int) -> None:
         ScheduledMeetingFactory(schedule=w.extra["schedule"], request=requests[n], slot=slots[n], table=1)
 
 
-def grow_calls(w: World, start: int, stop: int) -> None:
+def grow_listed_calls(w: World, start: int, stop: int) -> None:
     """Open public calls of the cluster, each with a stage whose deadline is in a time zone."""
     from helix.calls.models import Call
     from tests.factories.calls import seed_definition
@@ -323,7 +323,7 @@ def call_of(w: World) -> Any:
     return w.extra["call"]
 
 
-def grow_applications(w: World, start: int, stop: int) -> None:
+def grow_call_applications(w: World, start: int, stop: int) -> None:
     """Submitted applications to the cluster's open call, each of a lead and a co-applicant."""
     from helix.calls.models import Applicant, Application, Submission
 

@@ -253,6 +253,10 @@ APP_MESSAGES: dict[str, Sayer] = {
         _("Not fields of this form: %(fields)s.") % {"fields": listed(p.get("fields") or ())}
     ),
     "application.too_large": lambda p: _("The answers are too long to be saved."),
+    "application.amount_too_large": lambda p: (
+        _("The amount in “%(field)s” is too large: at most EUR %(maximum)s.")
+        % {"field": p.get("field", ""), "maximum": eur(p.get("maximum"))}
+    ),
     "application.bad_file": lambda p: _("The file cannot be accepted:"),
     "application.move_not_allowed": lambda p: (
         _("The application cannot move from “%(from)s” to “%(to)s”.")

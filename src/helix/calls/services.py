@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -261,20 +262,32 @@ def _touch(application: Application, user: Any) -> None:
     )
 
 
+# The largest amount the application's money columns hold (14 digits, 2 after the point).
+MAX_AMOUNT_EUR = Decimal("999999999999.99")
+# The fields whose answer is the amount asked, in the order they are looked for (a voucher's "amount",
+# a fund's "investment"), and those whose answer is the total cost.
+REQUESTED_FIELDS = ("requested", "amount", "investment")
+TOTAL_COST_FIELDS = ("total_cost",)
+
+
 def _derived(application: Application, stage: StageForm, answers: dict[str, Any]) -> None:
-    """Title, amount asked and total cost kept on the row from the answers that carry them."""
+    """Title, amount asked and total cost kept on the row from the answers that carry them; an amount
+    too large to keep is refused, naming its field (never a database error)."""
     title = answers.get("title")
     if isinstance(title, str) and title.strip():
         application.title = " ".join(title.split())[:200]
-    for name, attr in (("requested", "requested_eur"), ("total_cost", "total_cost_eur")):
-        f = stage.form.field(name)
-        if f is not None and f.type in (FieldType.MONEY, FieldType.NUMBER):
-            value = answers.get(name)
-            setattr(
-                application,
-                attr,
-                convert.money(value) if is_filled(value) and not check_value(f, value) else None,
+    for names, attr in ((REQUESTED_FIELDS, "requested_eur"), (TOTAL_COST_FIELDS, "total_cost_eur")):
+        found = [f for name in names if (f := stage.form.field(name)) is not None]
+        f = next((f for f in found if f.type in (FieldType.MONEY, FieldType.NUMBER)), None)
+        if f is None:
+            continue
+        value = answers.get(f.name)
+        amount = convert.money(value) if is_filled(value) and not check_value(f, value) else None
+        if amount is not None and abs(amount) > MAX_AMOUNT_EUR:
+            raise CallRefused(
+                "application.amount_too_large", {"field": f.name, "maximum": str(MAX_AMOUNT_EUR)}
             )
+        setattr(application, attr, amount)
 
 
 @transaction.atomic
