@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("helix.events.urls")),
     path("", include("helix.symbiosis.urls")),
     path("", include("helix.projects.urls")),
+    path("", include("helix.funds.urls")),
     path("", include("helix.registry.urls")),
     path("", include("helix.home.urls")),
 ]

@@ -49,6 +49,10 @@ def pk(thing: Any) -> dict[str, Any]:
     return {"pk": thing.pk}
 
 
+def key(thing: Any) -> dict[str, Any]:
+    return {"key": thing.key}
+
+
 def person(thing: Any) -> dict[str, Any]:
     return {"person_id": thing.pk}
 
@@ -133,6 +137,10 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "projects:list": Gate(ANYONE),
     "projects:detail": On("project", "view", pk),
     "projects:move": On("project", "transition", pk, method="POST", ok=POSTED),
+    # funds: instruments for anyone signed in, the booking form for those who book on it
+    "funds:list": Gate(SIGNED_IN),
+    "funds:instrument": On("instrument", "view", key),
+    "funds:book": On("instrument", "book", key),
     "symbiosis:flows": Gate(ANYONE),
     "symbiosis:flows_csv": Gate(SIGNED_IN),
     "symbiosis:flow_create": Gate(SIGNED_IN, ok=frozenset({200, 403})),

@@ -52,6 +52,10 @@ ROUTES: dict[str, Route] = {
     "meeting requests": Route(lambda w: "/api/market/meeting-requests", "member", qc.grow_meeting_requests),
     "events": Route(lambda w: "/api/events/events", "member", qc.grow_events),
     "projects": Route(lambda w: "/api/projects/projects", "member", qc.grow_projects),
+    "instruments": Route(lambda w: "/api/funds/instruments", "member", qc.grow_instruments),
+    "instrument entries": Route(
+        lambda w: f"/api/funds/instruments/{qc.ledger_instrument(w).key}/entries", "staff", qc.grow_ledger
+    ),
     "event registrations": Route(
         lambda w: f"/api/events/events/{w.event.pk}/registrations", "staff", qc.grow_registrations
     ),

@@ -47,6 +47,10 @@ PAGES: dict[str, Any] = {
     ),  # the best pairs
     "events": Page(lambda w: "/events/", "member", qc.grow_events, "event"),
     "projects": Page(lambda w: "/projects/", "member", qc.grow_projects, "project"),
+    "instruments": Page(lambda w: "/funds/", "member", qc.grow_instruments, "instrument"),
+    "instrument ledger": Page(
+        lambda w: f"/funds/{qc.ledger_instrument(w).key}/", "staff", qc.grow_ledger, "Org"
+    ),
     "event participants (organiser)": Page(
         lambda w: f"/events/{w.event.pk}/", "staff", qc.grow_registrations, "Org"
     ),

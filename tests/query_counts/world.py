@@ -184,6 +184,53 @@ def grow_projects(w: World, start: int, stop: int) -> None:
         ProjectMember.objects.create(project=project, organisation=_member_organisation(w, n), role="partner")
 
 
+def grow_instruments(w: World, start: int, stop: int) -> None:
+    """Instruments of the cluster, each with a cap spec, and as many programme-wide ones."""
+    from helix.funds.models import Instrument
+
+    for n in range(start, stop):
+        key = f"subsidy-{n}"
+        Instrument.objects.create(
+            cluster=w.cluster,
+            key=key,
+            name=row_label("instrument", n),
+            kind="subsidy",
+            budget_eur=1000 * (n + 1),
+            caps=[{"id": "per-project", "kind": "per_project", "limit_eur": 500, "instruments": [key]}],
+        )
+        Instrument.objects.create(key=f"vouchers-{n}", name=row_label("programme", n), kind="voucher")
+
+
+def ledger_instrument(w: World) -> Any:
+    """The cluster's subsidy whose ledger grows (made on first use)."""
+    from helix.funds.models import Instrument
+
+    if "instrument" not in w.extra:
+        w.extra["instrument"] = Instrument.objects.create(
+            cluster=w.cluster, key="qc-subsidy", name="Query subsidy", kind="subsidy", budget_eur=10**6
+        )
+    return w.extra["instrument"]
+
+
+def grow_ledger(w: World, start: int, stop: int) -> None:
+    """Entries on the cluster's subsidy (:func:`ledger_instrument`): a commitment, a payment and leverage
+    for a new beneficiary each row."""
+    from helix.funds.models import LedgerEntry
+
+    instrument = ledger_instrument(w)
+    for n in range(start, stop):
+        org = _member_organisation(w, n)
+        for kind in ("committed", "disbursed", "leveraged"):
+            LedgerEntry.objects.create(
+                instrument=instrument,
+                beneficiary=org,
+                kind=kind,
+                amount_eur=100 + n,
+                on=dt.date(2026, 1, 1) + dt.timedelta(days=n),
+                project_ref=f"P-{n}",
+            )
+
+
 def grow_flows(w: World, start: int, stop: int) -> None:
     for n in range(start, stop):
         org = _member_organisation(w, n)

@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from helix.api import docs, events, market, notifications, privacy, projects, registry, symbiosis
+from helix.api import docs, events, funds, market, notifications, privacy, projects, registry, symbiosis
 
 api = NinjaAPI(
     title="Helix API",
@@ -25,6 +25,9 @@ api = NinjaAPI(
         "proposed exchanges with their explanation and impact, their workflow, and network allocation.\n\n"
         "Projects (under /projects/): precluster and flagship projects, innovation trajectories, living "
         "labs, working tables and studies with their consortia, and their lifecycle.\n\n"
+        "Funds (under /funds/): funding instruments (subsidies, loans, equity, vouchers) with their caps, "
+        "for anyone signed in; their ledgers for staff (a beneficiary sees its own entries); booking on a "
+        "ledger for staff, a refusal being 409 with each reason.\n\n"
         "Your notifications (under /me/): what Helix told you, newest first, and marking it read."
     ),
     docs=docs.LocalSwagger(),
@@ -35,6 +38,7 @@ api.add_router("/market/", market.router)
 api.add_router("/events/", events.router)
 api.add_router("/symbiosis/", symbiosis.router)
 api.add_router("/projects/", projects.router)
+api.add_router("/funds/", funds.router)
 api.add_router("/privacy/", privacy.router)
 api.add_router("/me/", notifications.router)
 
