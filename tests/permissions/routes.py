@@ -137,6 +137,12 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "projects:list": Gate(ANYONE),
     "projects:detail": On("project", "view", pk),
     "projects:move": On("project", "transition", pk, method="POST", ok=POSTED),
+    # a project's parts: their pages (and forms) are its editors'
+    "projects:budget": On("project", "edit", pk),
+    "projects:funding": On("project", "edit", pk),
+    "projects:milestones": On("project", "edit", pk),
+    "projects:reports": On("project", "edit", pk),
+    "projects:consortium": On("project", "edit", pk),
     # funds: instruments for anyone signed in, the booking form for those who book on it
     "funds:list": Gate(SIGNED_IN),
     "funds:instrument": On("instrument", "view", key),

@@ -47,6 +47,15 @@ PAGES: dict[str, Any] = {
     ),  # the best pairs
     "events": Page(lambda w: "/events/", "member", qc.grow_events, "event"),
     "projects": Page(lambda w: "/projects/", "member", qc.grow_projects, "project"),
+    "project parts (consortium)": Page(
+        lambda w: f"/projects/{qc.parts_project(w).pk}/", "member", qc.grow_project_parts, "report"
+    ),
+    "project parts (staff)": Page(
+        lambda w: f"/projects/{qc.parts_project(w).pk}/", "staff", qc.grow_project_parts, "milestone"
+    ),
+    "project budget grid": Page(
+        lambda w: f"/projects/{qc.parts_project(w).pk}/budget/", "member", qc.grow_project_parts, "Org"
+    ),
     "instruments": Page(lambda w: "/funds/", "member", qc.grow_instruments, "instrument"),
     "instrument ledger": Page(
         lambda w: f"/funds/{qc.ledger_instrument(w).key}/", "staff", qc.grow_ledger, "Org"

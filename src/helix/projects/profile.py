@@ -10,18 +10,10 @@ from django.db.models import F, Prefetch
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from helix.core.projects.types import UnknownProjectType, project_type
 from helix.projects import explain
 from helix.projects.models import Project, ProjectMember
 from helix.registry.models import Organisation
 from helix.registry.permissions import scope
-
-
-def _type_name(kind: str) -> str:
-    try:
-        return explain.type_label(kind, project_type(kind).name)
-    except UnknownProjectType:
-        return kind
 
 
 def organisation_projects(request: HttpRequest, organisation: Organisation) -> str:
@@ -54,7 +46,7 @@ def organisation_projects(request: HttpRequest, organisation: Organisation) -> s
         rows.append(
             {
                 "project": p,
-                "type_name": _type_name(p.kind),
+                "type_name": explain.type_name(p.kind),
                 "role": own.get_role_display(),
                 "consortium": [
                     {"member": m, "linked": m.organisation_id in visible}
