@@ -144,7 +144,7 @@ def test_a_refused_grid_shows_what_was_typed_and_why_and_writes_nothing(lux):  #
         f"/projects/{project.pk}/budget/", _grid(project, **{f"cell-{steel.pk}-2026-personnel": "12,000.5x"})
     )
     assert not_a_number.context["problems"] == ["Some amounts are not euros and cents: see the marked cells."]
-    assert "Give an amount in euros and cents." in not_a_number.content.decode()
+    assert "Give an amount in euros and cents, such as 1250.50." in not_a_number.content.decode()
     below_zero = client.post(
         f"/projects/{project.pk}/budget/", _grid(project, **{f"cell-{steel.pk}-2026-personnel": "-5"})
     )

@@ -26,6 +26,7 @@ from ninja.pagination import paginate
 from helix.api.auth import WRITE_AUTH, acting_user
 from helix.api.errors import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS, refuse_missing
 from helix.api.pagination import HelixPagination
+from helix.api.schemas.base import PlainText
 from helix.api.schemas.funds import (
     BalanceOut,
     BookingIn,
@@ -81,7 +82,7 @@ def list_instruments(request: HttpRequest) -> Any:
 @router.get(
     "/instruments/{key}", response={200: InstrumentDetailOut, **ITEM_ERRORS}, tags=TAGS, auth=WRITE_AUTH
 )
-def get_instrument(request: HttpRequest, key: str) -> Any:
+def get_instrument(request: HttpRequest, key: PlainText) -> Any:
     """An instrument's terms (every cap a commitment must pass, in words) and, for those who may see its
     whole ledger, its balances in all and per beneficiary and what its budget has left."""
     instrument = get_object_or_404(_visible(request), key=key)
@@ -127,7 +128,7 @@ def get_instrument(request: HttpRequest, key: str) -> Any:
     "/instruments/{key}/entries", response={200: list[EntryOut], **ITEM_ERRORS}, tags=TAGS, auth=WRITE_AUTH
 )
 @paginate(HelixPagination)
-def list_entries(request: HttpRequest, key: str, filters: Query[EntryFilters]) -> Any:
+def list_entries(request: HttpRequest, key: PlainText, filters: Query[EntryFilters]) -> Any:
     """The instrument's ledger entries you may see, by date: every entry for its staff, a beneficiary's
     own for its people, none for others. ``beneficiary`` (a slug) narrows them."""
     instrument = get_object_or_404(_visible(request), key=key)
@@ -175,7 +176,7 @@ def _book(request: HttpRequest, key: str, payload: BookingIn, write: Callable[..
 
 
 @router.post("/instruments/{key}/commit", response=BOOKED, tags=TAGS, auth=WRITE_AUTH)
-def commit(request: HttpRequest, key: str, payload: CommitIn) -> Any:
+def commit(request: HttpRequest, key: PlainText, payload: CommitIn) -> Any:
     """Commit money of the instrument to a beneficiary: every cap passed, or refused whole (409)."""
     return _book(
         request, key, payload, services.commit, gross_grant_equivalent=payload.gross_grant_equivalent_eur
@@ -183,19 +184,19 @@ def commit(request: HttpRequest, key: str, payload: CommitIn) -> Any:
 
 
 @router.post("/instruments/{key}/disburse", response=BOOKED, tags=TAGS, auth=WRITE_AUTH)
-def disburse(request: HttpRequest, key: str, payload: BookingIn) -> Any:
+def disburse(request: HttpRequest, key: PlainText, payload: BookingIn) -> Any:
     """Pay out what was committed (never more than the commitments up to its day)."""
     return _book(request, key, payload, services.disburse)
 
 
 @router.post("/instruments/{key}/repay", response=BOOKED, tags=TAGS, auth=WRITE_AUTH)
-def repay(request: HttpRequest, key: str, payload: BookingIn) -> Any:
+def repay(request: HttpRequest, key: PlainText, payload: BookingIn) -> Any:
     """Record a repayment of a loan (never more than was paid out)."""
     return _book(request, key, payload, services.repay)
 
 
 @router.post("/instruments/{key}/leverage", response=BOOKED, tags=TAGS, auth=WRITE_AUTH)
-def leverage(request: HttpRequest, key: str, payload: BookingIn) -> Any:
+def leverage(request: HttpRequest, key: PlainText, payload: BookingIn) -> Any:
     """Record private money the instrument's aid brought in for the beneficiary."""
     return _book(request, key, payload, services.record_leverage)
 
@@ -206,7 +207,7 @@ def leverage(request: HttpRequest, key: str, payload: BookingIn) -> Any:
     tags=TAGS,
     auth=WRITE_AUTH,
 )
-def check(request: HttpRequest, key: str, payload: CommitIn) -> Any:
+def check(request: HttpRequest, key: PlainText, payload: CommitIn) -> Any:
     """Would this commitment be booked? Each cap that applies with what is used and left; nothing is
     written. For those who may book on the instrument (the answer tells what the beneficiary received)."""
     _user, instrument, beneficiary = _booking(request, key, payload)

@@ -163,7 +163,7 @@ def read_grid(data: Mapping[str, Any], members: Sequence[int], years: Sequence[i
         grid.typed[name] = text
         amount = _amount(text)
         if amount is None:
-            grid.errors[name] = _("Give an amount in euros and cents.")
+            grid.errors[name] = _("Give an amount in euros and cents, such as 1250.50.")
         else:
             grid.cells.append(Cell(member, year, category, amount))
 
