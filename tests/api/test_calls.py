@@ -212,7 +212,7 @@ def test_a_call_one_may_not_see_is_404_and_only_its_staff_move_it(world):  # typ
     assert (wrong.status_code, wrong.json()) == (
         409,
         {
-            "detail": "This call cannot move from “open” to “archived”.",
+            "detail": "This call cannot move from “Open” to “Archived”.",
             "code": "call.move_not_allowed",
             "params": {"from": "open", "to": "archived"},
             "problems": [],
@@ -417,7 +417,7 @@ def test_attachments_are_checked_by_the_form_and_listed_with_their_digest(world)
                 "field": "budget_sheet",
                 "code": "form.file_type",
                 "params": {"allowed": ["xlsx", "pdf"], "type": "exe"},
-                "text": "budget_sheet: .exe is not one of xlsx, pdf",
+                "text": "A file of the type .exe is not accepted here; send .xlsx, .pdf.",
             }
         ],
     )
@@ -515,7 +515,9 @@ def test_eligibility_is_previewed_with_a_reason_per_rule_and_judged_by_the_staff
         ("de_minimis_headroom", False, "eligibility.de_minimis_headroom.unknown"),
     ]
     assert preview["eligible"] is False
-    assert preview["outcomes"][3]["text"] == "The lead applicant is established in BE"
+    assert preview["outcomes"][3]["text"] == (
+        "The lead applicant must be established in one of these countries: BE. Met."
+    )
 
     not_submitted = staff.post(f"/api/calls/applications/{pk}/judge")
     assert (not_submitted.status_code, not_submitted.json()["code"]) == (409, "application.move_not_allowed")

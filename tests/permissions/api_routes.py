@@ -66,6 +66,15 @@ def other_side(listing: Any) -> dict[str, Any]:
     return {field: other.pk if other else 0, "verdict": "relevant"}
 
 
+def instrument_key(instrument: Any) -> dict[str, Any]:
+    return {"key": instrument.key}
+
+
+def booking(instrument: Any) -> dict[str, Any]:
+    """A booking on any instrument for a1 (published: every caller who may book sees it)."""
+    return {"beneficiary": "org-a1", "amount_eur": "100.00", "on": "2026-04-01"}
+
+
 API_ROUTES: dict[tuple[str, str], On | Listed | Gate | Exempt] = {
     # registry
     ("GET", "/api/registry/organisations"): Listed(
@@ -214,6 +223,27 @@ API_ROUTES: dict[tuple[str, str], On | Listed | Gate | Exempt] = {
     ),
     ("POST", "/api/calls/applications/{application_id}/judge"): On(
         "application", "transition", lambda a: {"application_id": a.pk}, ok=WRITE
+    ),
+    # funds
+    ("GET", "/api/funds/instruments"): Listed(
+        "instrument", "view", key=lambda item: item["key"], of=lambda obj: obj.key, query={"page_size": 100}
+    ),
+    ("GET", "/api/funds/instruments/{key}"): On("instrument", "view", instrument_key),
+    ("GET", "/api/funds/instruments/{key}/entries"): On("instrument", "view", instrument_key),
+    ("POST", "/api/funds/instruments/{key}/commit"): On(
+        "instrument", "book", instrument_key, ok=WRITE, body=booking
+    ),
+    ("POST", "/api/funds/instruments/{key}/disburse"): On(
+        "instrument", "book", instrument_key, ok=WRITE, body=booking
+    ),
+    ("POST", "/api/funds/instruments/{key}/repay"): On(
+        "instrument", "book", instrument_key, ok=WRITE, body=booking
+    ),
+    ("POST", "/api/funds/instruments/{key}/leverage"): On(
+        "instrument", "book", instrument_key, ok=WRITE, body=booking
+    ),
+    ("POST", "/api/funds/instruments/{key}/check"): On(
+        "instrument", "book", instrument_key, ok=WRITE, body=booking
     ),
     # events
     ("GET", "/api/events/events"): Listed(

@@ -49,6 +49,10 @@ def pk(thing: Any) -> dict[str, Any]:
     return {"pk": thing.pk}
 
 
+def key(thing: Any) -> dict[str, Any]:
+    return {"key": thing.key}
+
+
 def person(thing: Any) -> dict[str, Any]:
     return {"person_id": thing.pk}
 
@@ -162,6 +166,16 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "calls:manage": On("call", "view_applications", pk),
     "calls:call_move": On("call", "transition", pk, method="POST", ok=POSTED),
     "calls:judge": On("application", "transition", pk, method="POST", ok=POSTED),
+    # a project's parts: their pages (and forms) are its editors'
+    "projects:budget": On("project", "edit", pk),
+    "projects:funding": On("project", "edit", pk),
+    "projects:milestones": On("project", "edit", pk),
+    "projects:reports": On("project", "edit", pk),
+    "projects:consortium": On("project", "edit", pk),
+    # funds: instruments for anyone signed in, the booking form for those who book on it
+    "funds:list": Gate(SIGNED_IN),
+    "funds:instrument": On("instrument", "view", key),
+    "funds:book": On("instrument", "book", key),
     "symbiosis:flows": Gate(ANYONE),
     "symbiosis:flows_csv": Gate(SIGNED_IN),
     "symbiosis:flow_create": Gate(SIGNED_IN, ok=frozenset({200, 403})),

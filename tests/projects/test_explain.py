@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 CORE = Path(core_projects.__file__).parent
 SERVICES = Path(services.__file__)
+PARTS = SERVICES.parent / "parts.py"
 
 
 def _codes_in(path: Path, pattern: str) -> set[str]:
@@ -35,6 +36,15 @@ def test_every_refusal_the_rules_the_lifecycle_and_the_services_give_is_translat
     refusals = _codes_in(SERVICES, r'ProjectRefused\(\s*"([a-z_.]+)"')
     assert (len(failed) >= 12, len(problems) >= 5, len(refusals)) == (True, True, 4)  # the scan finds them
     assert (failed | moves | problems | refusals) - explain.TRANSLATED == set()
+
+
+def test_every_problem_of_the_budget_and_every_refusal_of_the_parts_is_translated():
+    kinds, whens = ("milestone", "deliverable"), ("due_before_start", "after_end")
+    dated = {f"budget.{kind}_{when}" for kind in kinds for when in whens}
+    budget = _codes_in(CORE / "budget.py", r'Problem\(\s*"([a-z_.]+)"') | dated  # f-strings: written out
+    parts = _codes_in(PARTS, r'(?:ProjectRefused|Problem)\(\s*"([a-z_.]+)"')
+    assert (len(budget) >= 8, len(parts) >= 10) == (True, True)  # the scan finds them
+    assert (budget | parts) - explain.TRANSLATED == set()
 
 
 def test_a_refused_submission_reads_the_same_in_german_with_its_reasons():
@@ -64,6 +74,6 @@ def test_a_refused_submission_reads_the_same_in_german_with_its_reasons():
 
 
 def test_a_code_not_said_here_falls_back_to_the_core_english_text():
-    assert explain.say("budget.sources_short", {"organisation": 3}, "3's costs are not covered.") == (
+    assert explain.say("budget.not_said_here", {"organisation": 3}, "3's costs are not covered.") == (
         "3's costs are not covered."
     )

@@ -54,6 +54,10 @@ ROUTES: dict[str, Route] = {
     "projects": Route(lambda w: "/api/projects/projects", "member", qc.grow_projects),
     "calls": Route(lambda w: "/api/calls/calls", "member", qc.grow_calls),
     "applications": Route(lambda w: "/api/calls/applications", "member", qc.grow_applications),
+    "instruments": Route(lambda w: "/api/funds/instruments", "member", qc.grow_instruments),
+    "instrument entries": Route(
+        lambda w: f"/api/funds/instruments/{qc.ledger_instrument(w).key}/entries", "staff", qc.grow_ledger
+    ),
     "event registrations": Route(
         lambda w: f"/api/events/events/{w.event.pk}/registrations", "staff", qc.grow_registrations
     ),

@@ -54,6 +54,19 @@ PAGES: dict[str, Any] = {
         qc.grow_call_applications,
         "application",
     ),
+    "project parts (consortium)": Page(
+        lambda w: f"/projects/{qc.parts_project(w).pk}/", "member", qc.grow_project_parts, "report"
+    ),
+    "project parts (staff)": Page(
+        lambda w: f"/projects/{qc.parts_project(w).pk}/", "staff", qc.grow_project_parts, "milestone"
+    ),
+    "project budget grid": Page(
+        lambda w: f"/projects/{qc.parts_project(w).pk}/budget/", "member", qc.grow_project_parts, "Org"
+    ),
+    "instruments": Page(lambda w: "/funds/", "member", qc.grow_instruments, "instrument"),
+    "instrument ledger": Page(
+        lambda w: f"/funds/{qc.ledger_instrument(w).key}/", "staff", qc.grow_ledger, "Org"
+    ),
     "event participants (organiser)": Page(
         lambda w: f"/events/{w.event.pk}/", "staff", qc.grow_registrations, "Org"
     ),

@@ -218,6 +218,94 @@ def grow_applications(w: World, start: int, stop: int) -> None:
         )
 
 
+def grow_instruments(w: World, start: int, stop: int) -> None:
+    """Instruments of the cluster, each with a cap spec, and as many programme-wide ones."""
+    from helix.funds.models import Instrument
+
+    for n in range(start, stop):
+        key = f"subsidy-{n}"
+        Instrument.objects.create(
+            cluster=w.cluster,
+            key=key,
+            name=row_label("instrument", n),
+            kind="subsidy",
+            budget_eur=1000 * (n + 1),
+            caps=[{"id": "per-project", "kind": "per_project", "limit_eur": 500, "instruments": [key]}],
+        )
+        Instrument.objects.create(key=f"vouchers-{n}", name=row_label("programme", n), kind="voucher")
+
+
+def ledger_instrument(w: World) -> Any:
+    """The cluster's subsidy whose ledger grows (made on first use)."""
+    from helix.funds.models import Instrument
+
+    if "instrument" not in w.extra:
+        w.extra["instrument"] = Instrument.objects.create(
+            cluster=w.cluster, key="qc-subsidy", name="Query subsidy", kind="subsidy", budget_eur=10**6
+        )
+    return w.extra["instrument"]
+
+
+def grow_ledger(w: World, start: int, stop: int) -> None:
+    """Entries on the cluster's subsidy (:func:`ledger_instrument`): a commitment, a payment and leverage
+    for a new beneficiary each row."""
+    from helix.funds.models import LedgerEntry
+
+    instrument = ledger_instrument(w)
+    for n in range(start, stop):
+        org = _member_organisation(w, n)
+        for kind in ("committed", "disbursed", "leveraged"):
+            LedgerEntry.objects.create(
+                instrument=instrument,
+                beneficiary=org,
+                kind=kind,
+                amount_eur=100 + n,
+                on=dt.date(2026, 1, 1) + dt.timedelta(days=n),
+                project_ref=f"P-{n}",
+            )
+
+
+def parts_project(w: World) -> Any:
+    """A project the member's organisation coordinates, whose parts grow (made on first use)."""
+    from helix.projects.models import Project, ProjectMember
+
+    if "project" not in w.extra:
+        project = Project.objects.create(
+            cluster=w.cluster, kind="flagship", title="Parts project", visibility="members",
+            status="consortium_forming", months=36, starts_on=dt.date(2026, 1, 1),
+        )  # fmt: skip
+        ProjectMember.objects.create(project=project, organisation=w.organisation, role="coordinator")
+        w.extra["project"] = project
+    return w.extra["project"]
+
+
+def grow_project_parts(w: World, start: int, stop: int) -> None:
+    """The parts of :func:`parts_project`: a partner with two budget lines, a funding source, a
+    milestone, a deliverable and a report each row."""
+    from helix.projects.models import BudgetLine, FundingSource, Milestone, ProjectMember, ProjectReport
+
+    project = parts_project(w)
+    for n in range(start, stop):
+        member = ProjectMember.objects.create(
+            project=project, organisation=_member_organisation(w, n), role="partner"
+        )
+        for year, category in ((2026, "personnel"), (2027, "equipment")):
+            BudgetLine.objects.create(member=member, year=year, category=category, amount=1000 + n)
+        FundingSource.objects.create(
+            project=project, member=member, kind="subsidy", instrument="Flux", amount=500 + n
+        )
+        Milestone.objects.create(project=project, title=row_label("milestone", n), due_month=1 + n % 36)
+        Milestone.objects.create(
+            project=project, kind="deliverable", title=row_label("deliverable", n), due_month=2, lead=member
+        )
+        ProjectReport.objects.create(
+            project=project,
+            title=row_label("report", n),
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 6, 30),
+        )
+
+
 def grow_flows(w: World, start: int, stop: int) -> None:
     for n in range(start, stop):
         org = _member_organisation(w, n)

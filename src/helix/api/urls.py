@@ -7,7 +7,18 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from helix.api import calls, docs, events, market, notifications, privacy, projects, registry, symbiosis
+from helix.api import (
+    calls,
+    docs,
+    events,
+    funds,
+    market,
+    notifications,
+    privacy,
+    projects,
+    registry,
+    symbiosis,
+)
 
 api = NinjaAPI(
     title="Helix API",
@@ -28,6 +39,9 @@ api = NinjaAPI(
         "Calls for proposals (under /calls/): calls with their stages, deadlines in time zones, forms and "
         "eligibility rules; applications drafted together by co-applicants, attachments, submission with a "
         "receipt, eligibility with a reason per rule, and the staff's moves.\n\n"
+        "Funds (under /funds/): funding instruments (subsidies, loans, equity, vouchers) with their caps, "
+        "for anyone signed in; their ledgers for staff (a beneficiary sees its own entries); booking on a "
+        "ledger for staff, a refusal being 409 with each reason.\n\n"
         "Your notifications (under /me/): what Helix told you, newest first, and marking it read."
     ),
     docs=docs.LocalSwagger(),
@@ -39,6 +53,7 @@ api.add_router("/events/", events.router)
 api.add_router("/symbiosis/", symbiosis.router)
 api.add_router("/projects/", projects.router)
 api.add_router("/calls/", calls.router)
+api.add_router("/funds/", funds.router)
 api.add_router("/privacy/", privacy.router)
 api.add_router("/me/", notifications.router)
 

@@ -218,7 +218,11 @@ DEADLINE_MESSAGES: dict[str, Sayer] = {
         else _("There is no such time zone; give an IANA name such as Europe/Brussels."),
     ),
     "deadline.nonexistent_time": lambda p: _at_path(
-        p, _("This time does not exist in its time zone: the clocks skip it when summer time starts.")
+        p,
+        _("%(local)s does not exist in %(zone)s: the clocks skip it when summer time starts.")
+        % {"local": p["local"], "zone": p["zone"]}
+        if p.get("local") and p.get("zone")
+        else _("This time does not exist in its time zone: the clocks skip it when summer time starts."),
     ),
     "spec.duplicate_field": lambda p: (
         _("%(path)s: fields with the same name: %(names)s.")

@@ -40,6 +40,7 @@ def _register() -> None:
         consortia,
         demo,
         events,
+        funds,
         jobs,
         listings,
         match,
@@ -62,6 +63,7 @@ def _register() -> None:
     main.add_command(calls.calls)
     main.add_command(symbiosis.symbiosis)
     main.add_command(consortia.consortia)
+    main.add_command(funds.funds)
 
     main.add_command(registry.registry)
     main.add_command(people.people)

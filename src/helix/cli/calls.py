@@ -400,9 +400,10 @@ def judge_command(username: str | None, key: str, application_id: int | None, on
         click.echo(
             f"{application.pk} {application.title}: {'eligible' if judged.eligible else 'not eligible'}"
         )
+        names = {str(a.organisation_id): a.organisation.name for a in application.applicants.all()}
         for outcome in judged.outcomes:
             mark = "ok  " if outcome.passed else "FAIL"
-            reason = explain.say(outcome.code, outcome.params, outcome.text)
+            reason = explain.outcome_text(outcome, names)
             click.echo(f"  {mark} {outcome.kind}: {reason}")
     click.echo(
         f"Judged {len(chosen) - failed} application(s) to {key}: {eligible} eligible, "

@@ -279,6 +279,17 @@ MESSAGES: dict[str, Sayer] = {
 
 TRANSLATED = frozenset(MESSAGES)
 
+# The field of a booking (the page's form, the API's body) each problem is about; a problem not named here
+# is about the booking as a whole (a cap exceeded, a repayment on a grant).
+FIELDS: dict[str, str] = {
+    "ledger.amount_not_positive": "amount_eur",
+    "ledger.disbursed_over_committed": "amount_eur",
+    "ledger.repaid_over_disbursed": "amount_eur",
+    "ledger.equivalent_not_a_commitment": "gross_grant_equivalent_eur",
+    "cap.de_minimis.equivalent_unknown": "gross_grant_equivalent_eur",
+    "cap.per_project.no_project": "project_ref",
+}
+
 
 def say(code: str, params: Mapping[str, Any], english: str = "") -> str:
     """``code`` with ``params`` in the active language; a code not said here gives ``english`` (the core's
@@ -301,4 +312,86 @@ def refusal_text(refused: Any) -> str:
     return " ".join([head, *reasons]) if reasons else head
 
 
-__all__ = ["TRANSLATED", "problem_text", "refusal_text", "say"]
+def problem_field(problem: Any) -> str | None:
+    """The booking's field ``problem`` is about (``amount_eur``, ``gross_grant_equivalent_eur``,
+    ``project_ref``), or None when it is about the booking as a whole."""
+    field = FIELDS.get(problem.code)
+    if field is None and isinstance(problem.params, Mapping):
+        named = problem.params.get("field")
+        field = str(named) if named else None
+    return field
+
+
+def refusal_by_field(refused: Any) -> dict[str | None, list[str]]:
+    """A :class:`helix.funds.services.FundsRefused` said field by field: each reason under the field it is
+    about (None: the booking as a whole, with the refusal itself first), so a form marks each field and a
+    refused commitment lists each cap it would go over."""
+    said: dict[str | None, list[str]] = {None: [say(refused.code, refused.params)]}
+    for problem in refused.problems:
+        said.setdefault(problem_field(problem), []).append(problem_text(problem))
+    return said
+
+
+# -- an instrument's terms -------------------------------------------------------------------------------
+
+
+def amount_text(value: object) -> str:
+    """An amount in euros with the reader's grouping and decimal mark (without the currency)."""
+    return _eur(value)
+
+
+def day_text(value: object) -> str:
+    """A date in the reader's format."""
+    return _day(value.isoformat() if isinstance(value, date) else value)
+
+
+def instrument_kind_label(kind: object) -> str:
+    return _instrument_kind(kind)
+
+
+def _counting(cap: Any, names: Mapping[str, str], this: str) -> str:
+    if not cap.instruments or tuple(cap.instruments) == (this,):
+        return ""
+    listed = ", ".join(names.get(key, key) for key in cap.instruments)
+    return " " + _("It counts the commitments of: %(instruments)s.") % {"instruments": listed}
+
+
+def cap_terms(cap: Any, names: Mapping[str, str], this: str = "") -> str:
+    """A cap (helix.core.funding.caps.Cap) of the instrument keyed ``this`` in words, in the active
+    language; ``names`` gives the instruments' names by key."""
+    limit = _eur(cap.limit_eur)
+    if cap.kind is CapKind.PER_BENEFICIARY_PER_YEAR:
+        text = _("At most EUR %(limit)s a year per beneficiary.") % {"limit": limit}
+    elif cap.kind is CapKind.PER_PROJECT:
+        text = _("At most EUR %(limit)s per project.") % {"limit": limit}
+    elif cap.kind is CapKind.INSTRUMENT_BUDGET:
+        text = _("A budget of EUR %(limit)s committed in all.") % {"limit": limit}
+    elif cap.instruments:
+        text = ngettext(
+            "De minimis aid: at most EUR %(limit)s per single undertaking over any %(years)d year.",
+            "De minimis aid: at most EUR %(limit)s per single undertaking over any %(years)d years.",
+            cap.years,
+        ) % {"limit": limit, "years": cap.years}
+    else:
+        text = ngettext(
+            "De minimis aid: at most EUR %(limit)s per single undertaking over any %(years)d year, "
+            "across every de minimis instrument.",
+            "De minimis aid: at most EUR %(limit)s per single undertaking over any %(years)d years, "
+            "across every de minimis instrument.",
+            cap.years,
+        ) % {"limit": limit, "years": cap.years}
+    return text + _counting(cap, names, this)
+
+
+__all__ = [
+    "TRANSLATED",
+    "amount_text",
+    "cap_terms",
+    "day_text",
+    "instrument_kind_label",
+    "problem_field",
+    "problem_text",
+    "refusal_by_field",
+    "refusal_text",
+    "say",
+]

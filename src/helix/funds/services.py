@@ -346,3 +346,34 @@ def balances_by_beneficiary(instrument: Instrument) -> dict[int, core.Balance]:
     """The instrument's balance per beneficiary organisation id."""
     ledger = convert.ledger([instrument], Q())
     return {int(k): v for k, v in core.balances_by(ledger.entries, "beneficiary").items()}
+
+
+@dataclass(frozen=True)
+class LedgerSummary:
+    """An instrument's ledger summed: in all, per beneficiary organisation id, and what its budget has
+    left to commit (None without a budget, or when only some entries were summed)."""
+
+    total: core.Balance
+    by_beneficiary: dict[int, core.Balance]
+    budget_headroom: Decimal | None
+
+
+def summary(instrument: Instrument, among: Q | None = None) -> LedgerSummary:
+    """The instrument's balances from one read of its ledger: every entry, or those ``among`` selects (a
+    beneficiary's own: then no budget headroom, which is a figure of the whole ledger). It asks no
+    permission: show the whole ledger to those who may ``view_ledger``, and to a beneficiary's people only
+    the entries they may ``view``."""
+    ledger = convert.ledger([instrument], Q() if among is None else among)
+    total = core.balance(ledger)
+    by = {int(k): v for k, v in core.balances_by(ledger.entries, "beneficiary").items()}
+    headroom = None
+    if among is None and instrument.budget_eur is not None:
+        headroom = instrument.budget_eur - total.committed
+    return LedgerSummary(total, by, headroom)
+
+
+def caps_of(instrument: Instrument) -> tuple[core_caps.Cap, ...]:
+    """Every cap a commitment on ``instrument`` must pass: its own (its cap specs, its budget, de minimis)
+    and the spec caps of other instruments that count it: the instrument's terms."""
+    caps, _rows = _capped_instruments(instrument)
+    return caps

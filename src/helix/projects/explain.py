@@ -2,21 +2,24 @@
 (pages, API, CLI) calls, so each door says the same. The codes come from helix.core.projects (consortium
 rules, lifecycle, durations) and from helix.projects.services.
 
-Budget and composer codes are shown with the core's English text until the budget and composer pages
-come (issue 14); ``TRANSLATED`` lists the codes said here, and a test checks that every refusal code the
-consortium rules and the lifecycle can give is among them.
+The budget's codes are said with the organisations and milestones named (helix.projects.parts puts their
+names in the params); ``TRANSLATED`` lists the codes said here, and tests check that every refusal code
+the consortium rules, the lifecycle and the budget can give is among them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from helix.projects.models import ProjectStatus, Role
+from helix.core.projects.types import UnknownProjectType, project_type
+from helix.projects.models import CostCategory, ProjectStatus, Role
 from helix.registry.models import OrganisationKind
 
 
@@ -133,6 +136,116 @@ MESSAGES: dict[str, Sayer] = {
     "consortium.role_not_allowed": lambda p: _("This kind of project has no %(roles)s.")
     % {"roles": ", ".join(_role(r) for r in p["roles"])},
 }
+
+
+def _eur(value: object) -> str:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def _percent(value: object) -> str:
+    try:
+        share = Decimal(str(value)) * 100
+    except InvalidOperation:
+        return str(value)
+    return number_format(share, decimal_pos=0 if share == share.to_integral() else 1, use_l10n=True)
+
+
+RATE_CATEGORIES = {
+    "sme": lambda: _("an SME"),
+    "large": lambda: _("a large company"),
+    "knowledge_institution": lambda: _("a knowledge institution"),
+    "government": lambda: _("a government body"),
+    "other": lambda: _("another organisation"),
+}
+
+
+def _category(p: Mapping[str, Any]) -> str:
+    return _in_sentence(_choice(CostCategory, p.get("category")) or str(p.get("category")))
+
+
+MESSAGES.update(
+    {
+        # a project's parts (helix.projects.parts)
+        "project.not_a_member": lambda p: _("Choose a member of the consortium."),
+        "budget.refused": lambda p: _("The budget cannot be saved:"),
+        "budget.stale": lambda p: _(
+            "The budget changed since you opened it: here it is as it is now; enter your changes again."
+        ),
+        "budget.line_twice": lambda p: _("%(organisation)s has two amounts for %(category)s in %(year)s.")
+        % {"organisation": p["organisation"], "category": _category(p), "year": p["year"]},
+        "budget.unknown_category": lambda p: _("There is no cost category “%(category)s”.") % p,
+        "budget.unknown_source_kind": lambda p: _("There is no kind of funding source “%(kind)s”.") % p,
+        "budget.source_refused": lambda p: _("The funding source cannot be added:"),
+        "milestone.unknown_kind": lambda p: _("Choose a milestone or a deliverable."),
+        "milestone.refused": lambda p: _("“%(title)s” cannot be added:") % p,
+        "report.period_reversed": lambda p: _("A report's period ends on or after the day it starts."),
+        "report.submitted_already": lambda p: _("The report was submitted already."),
+        # the budget's rules (helix.core.projects.budget); organisations and milestones named by parts.py
+        "budget.negative_amount": lambda p: (
+            _("A budget line of %(organisation)s in %(year)s is below zero: EUR %(amount)s.")
+            if p.get("what") == "line"
+            else _("A funding source of %(organisation)s is below zero: EUR %(amount)s.")
+        )
+        % {"organisation": p["organisation"], "year": p["year"], "amount": _eur(p["amount"])},
+        "budget.partner_not_in_consortium": lambda p: _(
+            "%(organisation)s has budget lines, funding or deliverables but is not in the consortium."
+        )
+        % p,
+        "budget.year_outside_project": lambda p: _(
+            "The budget has amounts in %(year)s; the project runs from %(first)s to %(last)s."
+        )
+        % {"year": p["year"], "first": p["first_year"], "last": p["last_year"]},
+        "budget.milestone_due_before_start": lambda p: _(
+            "The milestone “%(title)s” is due in month %(month)s; the project's first month is 1."
+        )
+        % {"title": p["milestone"], "month": p["due_month"]},
+        "budget.deliverable_due_before_start": lambda p: _(
+            "The deliverable “%(title)s” is due in month %(month)s; the project's first month is 1."
+        )
+        % {"title": p["deliverable"], "month": p["due_month"]},
+        "budget.milestone_after_end": lambda p: _(
+            "The milestone “%(title)s” is due in month %(month)s, after the project's %(months)s months."
+        )
+        % {"title": p["milestone"], "month": p["due_month"], "months": p["duration"]},
+        "budget.deliverable_after_end": lambda p: _(
+            "The deliverable “%(title)s” is due in month %(month)s, after the project's %(months)s months."
+        )
+        % {"title": p["deliverable"], "month": p["due_month"], "months": p["duration"]},
+        "budget.subsidy_without_instrument": lambda p: _(
+            "A subsidy names the instrument it comes from (EUR %(amount)s)."
+        )
+        % {"amount": _eur(p["amount"])},
+        "budget.sources_short": lambda p: _(
+            "The costs of %(organisation)s (EUR %(costs)s) have EUR %(sources)s of funding: EUR %(missing)s "
+            "short."
+        )
+        % {
+            "organisation": p["organisation"],
+            "costs": _eur(p["costs"]),
+            "sources": _eur(p["sources"]),
+            "missing": _eur(p["missing"]),
+        },
+        "budget.subsidy_without_costs": lambda p: _(
+            "%(organisation)s receives a subsidy of EUR %(subsidy)s but has no costs."
+        )
+        % {"organisation": p["organisation"], "subsidy": _eur(p["subsidy"])},
+        "budget.funding_rate_above_max": lambda p: _(
+            "The subsidy of %(organisation)s is %(rate)s%% of its costs; %(category)s may receive at most "
+            "%(max)s%%: EUR %(excess)s too much."
+        )
+        % {
+            "organisation": p["organisation"],
+            "rate": _percent(p["rate"]),
+            "category": RATE_CATEGORIES[str(p["category"])](),
+            "max": _percent(p["max"]),
+            "excess": _eur(p["excess"]),
+        },
+    }
+)
 
 TRANSLATED = frozenset(MESSAGES)
 
@@ -266,3 +379,12 @@ def type_label(key: str, english: str = "") -> str:
     """A project type's name in the active language (the core's English name for a type added later)."""
     label = TYPE_NAMES.get(key)
     return str(label()) if label else (english or key)
+
+
+def type_name(kind: str) -> str:
+    """A project's type (its key) named in the active language; the key itself for a type no longer
+    declared."""
+    try:
+        return type_label(kind, project_type(kind).name)
+    except UnknownProjectType:
+        return kind

@@ -61,7 +61,7 @@ def _row(project: str, org: Organisation, role: str, parts: tuple[str, ...], yea
         organisation_id=str(org.pk),
         role=role,
         organisation_type=organisation_type_of_kind(org.kind),
-        country=convert.organisation(org).country,
+        country=convert.country(org),  # its sites only: prefetched with the rows
         programme_parts=parts,
         start_year=year,
     )

@@ -10,27 +10,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from helix.core.projects.types import UnknownProjectType, project_type
-from helix.projects import composer, explain, services
-from helix.projects.models import Project, ProjectStatus
+from helix.projects import composer, explain, parts, services
+from helix.projects.models import FundingSource, Project, ProjectMember, ProjectStatus
 from helix.registry.models import Cluster, Organisation
 from helix.registry.permissions import can, scope
 
 
-def _visible(request: HttpRequest, pk: int) -> Project:
+def visible_project(request: HttpRequest, pk: int) -> Project:
+    """The project, or 404 when the visitor may not see it (no hint that it exists)."""
     project = (
         scope(request.user, "view", Project.objects.select_related("cluster")).filter(pk=pk).first()
     )
     if project is None:
         raise Http404
     return project
-
-
-def _type_name(kind: str) -> str:
-    try:
-        return explain.type_label(kind, project_type(kind).name)
-    except UnknownProjectType:
-        return kind
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
@@ -49,7 +42,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         projects = projects.filter(status=status)
     rows = list(projects.order_by("cluster__slug", "title"))
     for p in rows:
-        p.type_name = _type_name(p.kind)  # type: ignore[attr-defined]
+        p.type_name = explain.type_name(p.kind)  # type: ignore[attr-defined]
     return render(
         request,
         "projects/project_list.html",
@@ -64,18 +57,21 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _visible(request, pk)
+    project = visible_project(request, pk)
     user = request.user
     members = list(project.members.select_related("organisation").order_by("pk"))
+    details = can(user, "view_details", project)
+    editor = can(user, "edit", project)
     in_consortium = Organisation.objects.filter(pk__in=[m.organisation_id for m in members])
     visible_orgs = set(scope(user, "view", in_consortium).values_list("pk", flat=True))
     moves = services.available_moves(user, project)
     context: dict[str, object] = {
         "project": project,
-        "type_name": _type_name(project.kind),
+        "type_name": explain.type_name(project.kind),
         "members": members,
         "visible_orgs": visible_orgs,
-        "details": can(user, "view_details", project),
+        "details": details,
+        "editor": editor,
         "history": [
             {
                 "on": c.changed_on,
@@ -91,7 +87,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "app": "projects",
     }
-    if can(user, "edit", project):
+    if details:
+        context.update(_parts(project, members))
+    if editor:
         composed = composer.compose_for(user, project, top=8)
         names = {str(m.organisation_id): m.organisation.name for m in members}
         outcomes = composed.composition.check.outcomes
@@ -110,10 +108,29 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_detail.html", context)
 
 
+def _parts(project: Project, members: list[ProjectMember]) -> dict[str, object]:
+    """The project's parts for those who may see its details: its budget per partner and year with
+    what it still misses, its funding sources, milestones and deliverables, and reports."""
+    table = parts.budget_table(project, members)
+    by_pk = {m.pk: m for m in members}
+    sources = list(project.funding_sources.order_by("kind", "pk"))
+    items = list(project.milestones.order_by("due_month", "title", "pk"))
+    for row in (*sources, *items):  # their partner from the consortium read above, not a query each
+        partner = by_pk.get(row.member_id if isinstance(row, FundingSource) else row.lead_id)
+        row.partner = partner.organisation if partner else None  # type: ignore[attr-defined]
+    return {
+        "table": table,
+        "advice": [explain.problem_text(p) for p in table.advice],
+        "sources": sources,
+        "milestones": items,
+        "reports": list(project.reports.order_by("period_start", "pk")),
+    }
+
+
 @login_required
 @require_POST
 def project_move(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _visible(request, pk)
+    project = visible_project(request, pk)
     target = request.POST.get("target", "")
     try:
         services.move(request.user, project, target, request.POST.get("note", "")[:300])

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from helix.core.registry.ladder import EngagementLevel
 from helix.pagecache import cache_anonymous
-from helix.registry import edits, permissions, services
+from helix.registry import edits, permissions, profile_sections, services
 from helix.registry.forms import InteractionForm, OrganisationForm, SiteFormSet, version_token
 from helix.registry.models import (
     LANGUAGES,
@@ -124,6 +124,8 @@ def _profile_context(
         "show_contacts": show_contacts,
         "is_staff": staff,
         "can_edit": permissions.can_edit_organisation(user, organisation),
+        # what other apps show of the organisation (its projects, ...): helix.registry.profile_sections
+        "app_sections": profile_sections.render_sections(request, organisation),
     }
     if staff:
         context["letters"] = (

@@ -127,7 +127,7 @@ class RuleOut(Schema):
     params: dict[str, Any]
 
 
-class InstrumentOut(Schema):
+class CallInstrumentOut(Schema):
     id: str = Field(description="The instrument the call funds from, as its definition names it")
     kind: str
     name: str
@@ -150,7 +150,7 @@ class CallSummaryOut(Schema):
 class CallOut(CallSummaryOut):
     language: Language = Field(description="The language of the texts")
     summary: str
-    instrument: InstrumentOut
+    instrument: CallInstrumentOut
     reviews_per_application: int
     stages: list[StageFormOut]  # type: ignore[assignment]
     rules: list[RuleOut]
@@ -284,7 +284,7 @@ class ApplicantOut(Schema):
     lead: bool = Field(description="The lead applicant (who submits); the others are co-applicants")
 
 
-class ProblemOut(Schema):
+class CallProblemOut(Schema):
     """One reason, coded and said in the reader's language; ``field`` names the form's field it is about."""
 
     field: str = Field("", description="The form field (empty: about the application as a whole)")
@@ -365,7 +365,7 @@ class ApplicationOut(ApplicationSummaryOut):
     total_cost_eur: str | None
     answers: dict[str, dict[str, Any]] = Field(description="Per stage: field -> answer")
     completeness: CompletenessOut
-    problems: list[ProblemOut] = Field(
+    problems: list[CallProblemOut] = Field(
         description="What a submission of the present stage would be refused for now, per field"
     )
     attachments: list[AttachmentOut]
@@ -416,15 +416,21 @@ def application_summary_out(application: Application) -> dict[str, Any]:
     }
 
 
-def outcome_out(outcome: dict[str, Any]) -> dict[str, Any]:
-    """A stored outcome (Application.eligibility) or a core RuleOutcome's fields, with its text said."""
+def applicant_names(application: Application) -> dict[str, str]:
+    """The applying organisations' names by id, for the reasons that name them."""
+    return {str(a.organisation_id): a.organisation.name for a in application.applicants.all()}
+
+
+def outcome_out(outcome: dict[str, Any], names: dict[str, str] | None = None) -> dict[str, Any]:
+    """A stored outcome (Application.eligibility) or a core RuleOutcome's fields, with its text said
+    (the applicants by their ``names``)."""
     return {
         "index": outcome["index"],
         "kind": str(outcome["kind"]),
         "passed": outcome["passed"],
         "code": outcome["code"],
         "params": dict(outcome["params"]),
-        "text": explain.say(outcome["code"], outcome["params"], outcome.get("text", "")),
+        "text": explain.outcome_text(outcome, names),
     }
 
 
@@ -456,7 +462,7 @@ def application_out(application: Application, user: Any, language: str) -> dict[
         "problems": [problem_out(p) for p in checked.problems],
         "attachments": [attachment_out(a, current) for a in application.attachments.all()],
         "submissions": [submission_out(s) for s in application.submissions.all()],
-        "eligibility": [outcome_out(o) for o in application.eligibility],
+        "eligibility": [outcome_out(o, applicant_names(application)) for o in application.eligibility],
         "editable": may_edit(user, application),
         "moves": [str(m.target) for m in services.application_moves(user, application)],
         "created_at": application.created_at,
@@ -497,6 +503,7 @@ def submission_out(submission: Any) -> dict[str, Any]:
 
 
 def eligibility_out(application: Application, judged: Eligibility, on: dt.date) -> dict[str, Any]:
+    names = applicant_names(application)
     return {
         "application": application.pk,
         "status": application.status,
@@ -511,7 +518,8 @@ def eligibility_out(application: Application, judged: Eligibility, on: dt.date) 
                     "code": o.code,
                     "params": o.params,
                     "text": o.text,
-                }
+                },
+                names,
             )
             for o in judged.outcomes
         ],
@@ -577,7 +585,7 @@ class CallRefusal(Schema):
         "application.late, application.not_editable, application.move_not_allowed (helix.calls.explain)"
     )
     params: dict[str, Any]
-    problems: list[ProblemOut]
+    problems: list[CallProblemOut]
     revision: int | None = Field(None, description="application.stale: the application's current revision")
 
 

@@ -190,6 +190,7 @@ def read_deadline(r: SpecReader) -> Deadline | None:
             exc.problem.code,
             "zone" if exc.problem.code == "deadline.unknown_zone" else "local",
             exc.problem.text,
+            **{k: v for k, v in exc.problem.params.items() if k in ("local", "zone")},
         )
         return None
 
