@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from helix.accounts import PasswordResetView
 from helix.api.urls import api
+from helix.calls.review_urls import review_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("", include("helix.events.urls")),
     path("", include("helix.symbiosis.urls")),
     path("", include("helix.projects.urls")),
+    # the review's and the decision's pages, in the calls' namespace (to join helix.calls.urls)
+    path("", include((review_urlpatterns, "calls"))),
     path("", include("helix.registry.urls")),
     path("", include("helix.home.urls")),
 ]

@@ -3,8 +3,8 @@ API, CLI) asks, so each door says the same.
 
 The codes come from helix.core.calls (a call's definition: ``spec.*`` and ``deadline.*``; a form's
 answers: ``form.*``; eligibility: ``<rule kind>.<verdict>``), helix.core.review (``review.*``) and this
-app (``call.*``, ``application.*``: helix.calls.services and helix.calls.validation). A code not said
-here falls back to the core's English text.
+app (``call.*``, ``application.*``: helix.calls.services and helix.calls.validation; the review's and
+the decision's: helix.calls.review_explain). A code not said here falls back to the core's English text.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from helix.calls import review_explain
 from helix.funds import explain as funds_explain
+from helix.projects import explain as projects_explain
 
 MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "call.key_differs": lambda p: _("The key “%(key)s” differs from the definition's id “%(id)s”.") % p,
@@ -49,15 +51,21 @@ MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "application.reopen_late": lambda p: _("The deadline has passed: the application cannot be reopened."),
 }
 
+MESSAGES.update(review_explain.MESSAGES)  # the review's and the decision's (helix.calls.review_explain)
+
 TRANSLATED = frozenset(MESSAGES)
 
 
 def say(code: str, params: Mapping[str, Any], english: str = "") -> str:
-    sayer = MESSAGES.get(code)
+    """``code`` in the active language. A code without a dot is a problem of helix.core.review, said
+    as ``review.<code>``; those of funds and projects (an award's refusals) are said by their apps."""
+    sayer = MESSAGES.get(code) or (MESSAGES.get(f"review.{code}") if "." not in code else None)
     if sayer is not None:
         return sayer(params)
     if code.startswith(("spec.", "cap.", "ledger.", "funds.")):
         return funds_explain.say(code, params, english)
+    if code.startswith(("project.", "lifecycle.", "consortium.")):
+        return projects_explain.say(code, params, english)
     return english or code
 
 
