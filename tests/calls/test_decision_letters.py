@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from helix.calls import decision_services, letters
+from helix.calls import award_services, decision_services, letters
 from helix.calls.models import Call, CallStatus
 from helix.calls.services import CallRefused
 from tests.calls.review_world import build
@@ -39,7 +39,7 @@ def world():  # type: ignore[no-untyped-def]
     )
     funded = w.applications[0]
     funded.refresh_from_db()
-    decision_services.award(w.staff, funded, months=18)
+    award_services.award(w.staff, funded, months=18)
     return w
 
 

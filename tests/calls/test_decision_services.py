@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from helix.calls import decision_services, explain
+from helix.calls import award_services, decision_services, explain
 from helix.calls.models import ApplicationChange, ApplicationStatus, Award, CallStatus
 from helix.calls.services import CallRefused
 from helix.funds.models import LedgerEntry
@@ -134,7 +134,7 @@ def selected(world):  # type: ignore[no-untyped-def]
 
 
 def test_an_award_books_the_ledger_creates_the_project_with_its_consortium_and_funds_it(world, selected):
-    made = decision_services.award(world.staff, selected, months="24", starts_on="2027-01-01")
+    made = award_services.award(world.staff, selected, months="24", starts_on="2027-01-01")
     selected.refresh_from_db()
     entry = LedgerEntry.objects.get()
     assert (
@@ -184,7 +184,7 @@ def test_an_award_books_the_ledger_creates_the_project_with_its_consortium_and_f
 def test_the_applicants_shares_are_committed_to_each(world, selected):
     selected.applicants.filter(lead=True).update(requested_eur=Decimal("10000"))
     selected.applicants.filter(lead=False).update(requested_eur=Decimal("20000"))
-    decision_services.award(world.staff, selected, months=24)
+    award_services.award(world.staff, selected, months=24)
     assert sorted((e.beneficiary.name, e.amount_eur) for e in LedgerEntry.objects.all()) == [
         ("Lead 0", Decimal("10000.00")),
         ("University 0", Decimal("20000.00")),
@@ -193,7 +193,7 @@ def test_the_applicants_shares_are_committed_to_each(world, selected):
     other = world.applications[1]
     other.applicants.update(requested_eur=Decimal("5000"))
     with pytest.raises(CallRefused) as differ:
-        decision_services.award(world.staff, other, months=24)
+        award_services.award(world.staff, other, months=24)
     assert differ.value.code == "award.shares_differ"
 
 
@@ -212,7 +212,7 @@ def test_an_award_over_a_cap_is_refused_whole_with_the_caps_reasons(world, selec
     selected.applicants.filter(lead=True).update(requested_eur=Decimal("10000"))
     selected.applicants.filter(lead=False).update(requested_eur=Decimal("20000"))
     with pytest.raises(CallRefused) as refused:
-        decision_services.award(world.staff, selected, months=24)
+        award_services.award(world.staff, selected, months=24)
     assert refused.value.code == "award.refused"
     assert [p.code for p in refused.value.problems] == ["cap.per_beneficiary_per_year.exceeded"]
     assert explain.refusal_text(refused.value).startswith(
@@ -227,14 +227,14 @@ def test_shares_that_pass_alone_but_cross_the_budget_together_are_refused_whole(
     selected.applicants.filter(lead=True).update(requested_eur=Decimal("10000"))
     selected.applicants.filter(lead=False).update(requested_eur=Decimal("20000"))
     with pytest.raises(CallRefused) as refused:
-        decision_services.award(world.staff, selected, months=24)
+        award_services.award(world.staff, selected, months=24)
     assert [p.code for p in refused.value.problems] == ["funds.over_cap", "cap.instrument_budget.exceeded"]
     nothing_written(world, selected)
 
 
 def test_an_award_whose_project_breaks_its_rules_is_refused_whole(world, selected):
     with pytest.raises(CallRefused) as refused:
-        decision_services.award(world.staff, selected)
+        award_services.award(world.staff, selected)
     assert refused.value.code == "award.project_not_ready"
     assert [p.code for p in refused.value.problems] == ["project.duration_missing"]
     assert explain.refusal_text(refused.value) == (
@@ -246,11 +246,11 @@ def test_an_award_whose_project_breaks_its_rules_is_refused_whole(world, selecte
 
 def test_only_a_selected_application_is_awarded_and_only_by_the_staff(world, selected):
     with pytest.raises(PermissionDenied):
-        decision_services.award(world.users["lead0"], selected, months=24)
+        award_services.award(world.users["lead0"], selected, months=24)
     rejected = world.applications[5]
     with pytest.raises(CallRefused) as not_selected:
-        decision_services.award(world.staff, rejected, months=24)
+        award_services.award(world.staff, rejected, months=24)
     assert not_selected.value.code == "award.not_selected"
-    decision_services.award(world.staff, selected, months=24)
+    award_services.award(world.staff, selected, months=24)
     with pytest.raises(CallRefused):
-        decision_services.award(world.staff, selected, months=24)
+        award_services.award(world.staff, selected, months=24)

@@ -26,9 +26,11 @@ APP = [
         "review_assignment",
         "review_scoring",
         "decision_services",
+        "award_services",
         "letters",
         "review_views",
         "review_staff_views",
+        "decision_views",
     )
 ]
 

@@ -38,12 +38,13 @@ import numpy as np
 import numpy.typing as npt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helix.calls import convert
 from helix.calls.models import (
+    Applicant,
     Application,
     ApplicationStatus,
     Call,
@@ -68,6 +69,7 @@ from helix.core.review.assignment import (
 from helix.jobs.models import Job, JobStatus
 from helix.jobs.progress import Progress, no_progress
 from helix.projects.models import ProjectChange, ProjectMember, ProjectStatus
+from helix.registry.models import Organisation
 from helix.registry.permissions import can
 
 JOB_KIND = "calls-assign"  # the job of call 12 is "calls-assign:12" (helix.jobs.links matches the prefix)
@@ -119,21 +121,18 @@ class Instance:
 
 def _fingerprint(call: Call) -> tuple[object, ...]:
     """:meth:`Instance.fingerprint` of the call as it is now, without computing the rest."""
-    applications = list(
-        call.applications.filter(status=ApplicationStatus.IN_REVIEW)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    in_review = call.applications.filter(status=ApplicationStatus.IN_REVIEW)
+    applications = list(in_review.order_by("pk").values_list("pk", flat=True))
     reviewers = list(call.reviewers.order_by("pk").values_list("pk", flat=True))
     return (
         tuple(map(str, applications)),
         tuple(map(str, reviewers)),
-        _submitted(applications),
+        _submitted(in_review),
         _declared(call),
     )
 
 
-def _submitted(applications: Iterable[Any]) -> frozenset[Pair]:
+def _submitted(applications: QuerySet[Application]) -> frozenset[Pair]:
     """(reviewer id, application id) of every submitted review of ``applications``."""
     return frozenset(
         (str(r), str(a))
@@ -159,13 +158,31 @@ def _mentions(text: str, term: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(term.casefold())}(?!\w)", text) is not None
 
 
-def topics_of(application: Application, vocabulary: Iterable[str]) -> set[str]:
-    """An application's topics (see the module's doc); ``vocabulary``: the reviewers' expertise terms.
-    Reads the applicants' organisations with their keywords and sectors (prefetch them for many)."""
-    topics: set[str] = set()
-    for applicant in application.applicants.all():
-        topics |= {k.name for k in applicant.organisation.keywords.all()}
-        topics |= {s.label for s in applicant.organisation.sectors.all()}
+def declared_topics(applications: QuerySet[Application]) -> dict[int, set[str]]:
+    """Per application id: its applicants' keywords and sector names (two queries, whatever the number)."""
+    found: dict[int, set[str]] = {}
+    applicants = Applicant.objects.filter(application__in=applications)
+    keywords = Organisation.keywords.through.objects.filter(organisation__applications__in=applicants)
+    for application_id, name in keywords.values_list(
+        "organisation__applications__application_id", "keyword__name"
+    ):
+        found.setdefault(application_id, set()).add(name)
+    sectors = Organisation.sectors.through.objects.filter(organisation__applications__in=applicants)
+    for application_id, label in sectors.values_list(
+        "organisation__applications__application_id", "sector__label"
+    ):
+        found.setdefault(application_id, set()).add(label)
+    return found
+
+
+def topics_of(
+    application: Application, vocabulary: Iterable[str], declared: set[str] | None = None
+) -> set[str]:
+    """An application's topics (see the module's doc); ``vocabulary``: the reviewers' expertise terms;
+    ``declared``: its applicants' keywords and sectors (read here when not given)."""
+    if declared is None:
+        declared = declared_topics(Application.objects.filter(pk=application.pk)).get(application.pk, set())
+    topics = set(declared)
     stage = convert.stage_of(application.call, application.stage)
     answers = application.answers.get(stage.name, {})
     texts = []
@@ -182,21 +199,23 @@ def topics_of(application: Application, vocabulary: Iterable[str]) -> set[str]:
     return {" ".join(t.casefold().split()) for t in topics if t.strip()}
 
 
-def _participations(organisations: set[int], year: int) -> list[Participation]:
-    """The project participations of ``organisations`` (and of their partners in those projects)."""
-    projects = set(
-        ProjectMember.objects.filter(organisation_id__in=organisations).values_list("project_id", flat=True)
-    )
+def _participations(call: Call, applications: QuerySet[Application], year: int) -> list[Participation]:
+    """Every participation in a project that an applicant of ``applications`` or one of the call's
+    reviewers' organisations took part in (their partners' too: the shared projects are among them)."""
+    involved = ProjectMember.objects.filter(
+        Q(organisation__applications__application__in=applications)
+        | Q(organisation__people__review_roles__call=call)
+    ).values("project_id")
     ended = {
         row["project_id"]: row["last"].year
         for row in ProjectChange.objects.filter(
-            project_id__in=projects, to_status__in=[ProjectStatus.CLOSED, ProjectStatus.REJECTED]
+            project_id__in=involved, to_status__in=[ProjectStatus.CLOSED, ProjectStatus.REJECTED]
         )
         .values("project_id")
         .annotate(last=Max("changed_on"))
     }
     found = []
-    for m in ProjectMember.objects.filter(project_id__in=projects).select_related("project"):
+    for m in ProjectMember.objects.filter(project_id__in=involved).select_related("project").order_by("pk"):
         project = m.project
         start = (project.starts_on or m.joined_on).year
         done = project.status in (ProjectStatus.CLOSED, ProjectStatus.REJECTED)
@@ -212,38 +231,59 @@ def _participations(organisations: set[int], year: int) -> list[Participation]:
 
 
 def instance_of(call: Call, *, year: int | None = None) -> Instance:
-    """The call's assignment instance as the registry holds it now (a fixed number of queries)."""
+    """The call's assignment instance as the registry holds it now: a fixed number of queries, none
+    with a list of ids (a call of thousands of applications stays within any database's limits)."""
     year = year or timezone.localdate().year
-    applications = list(
-        call.applications.filter(status=ApplicationStatus.IN_REVIEW)
-        .select_related("call")
-        .prefetch_related("applicants__organisation__keywords", "applicants__organisation__sectors")
-        .order_by("pk")
-    )
+    in_review = call.applications.filter(status=ApplicationStatus.IN_REVIEW)
+    applications = list(in_review.select_related("call").order_by("pk"))
     reviewers = list(call.reviewers.select_related("person").order_by("pk"))
     proposals = [str(a.pk) for a in applications]
     reviewer_ids = [str(r.pk) for r in reviewers]
     expertise = {str(r.pk): expertise_terms(r.expertise) for r in reviewers}
     vocabulary = sorted({t for terms in expertise.values() for t in terms})
-    topics = {str(a.pk): topics_of(a, vocabulary) for a in applications}
+    declared_by = declared_topics(in_review)
+    topics = {str(a.pk): topics_of(a, vocabulary, declared_by.get(a.pk, set())) for a in applications}
     fit = expertise_fit(proposals, reviewer_ids, topics, expertise)
 
-    applicants = {str(a.pk): [str(x.organisation_id) for x in a.applicants.all()] for a in applications}
-    reviewer_orgs = {str(r.pk): [str(r.person.organisation_id)] for r in reviewers}
-    organisations = {int(o) for orgs in (*applicants.values(), *reviewer_orgs.values()) for o in orgs}
     declared = _declared(call)
-    conflicts = find_conflicts(
+    conflicts = conflicts_of(call, proposals, reviewers, declared, year=year)
+    fixed = _submitted(in_review)
+    return Instance(call, applications, reviewers, fit, conflicts, fixed, declared, caps_of(call, reviewers))
+
+
+def caps_of(call: Call, reviewers: list[Reviewer]) -> dict[str, int]:
+    """Each reviewer's cap: their ``max_reviews``, else the balanced cap."""
+    count = call.applications.filter(status=ApplicationStatus.IN_REVIEW).count()
+    default = balanced_cap(count, len(reviewers), call.reviews_per_application)
+    return {str(r.pk): default if r.max_reviews is None else r.max_reviews for r in reviewers}
+
+
+def conflicts_of(
+    call: Call,
+    proposals: list[str],
+    reviewers: list[Reviewer],
+    declared: frozenset[Pair] | None = None,
+    *,
+    year: int | None = None,
+) -> dict[Pair, tuple[Conflict, ...]]:
+    """The conflicts between ``reviewers`` (with their people) and the call's applications in review
+    (``proposals``: their ids), each with its reasons; without the fit (the staff's page shows them)."""
+    year = year or timezone.localdate().year
+    in_review = call.applications.filter(status=ApplicationStatus.IN_REVIEW)
+    applicants: dict[str, list[str]] = {p: [] for p in proposals}
+    for application_id, organisation_id in Applicant.objects.filter(application__in=in_review).values_list(
+        "application_id", "organisation_id"
+    ):
+        applicants.setdefault(str(application_id), []).append(str(organisation_id))
+    reviewer_orgs = {str(r.pk): [str(r.person.organisation_id)] for r in reviewers}
+    return find_conflicts(
         reviewer_orgs,
         applicants,
-        _participations(organisations, year),
-        declared,
+        _participations(call, in_review, year),
+        _declared(call) if declared is None else declared,
         year=year,
         window_years=WINDOW_YEARS,
     )
-    fixed = _submitted([a.pk for a in applications])
-    default = balanced_cap(len(applications), len(reviewers), call.reviews_per_application)
-    caps = {str(r.pk): default if r.max_reviews is None else r.max_reviews for r in reviewers}
-    return Instance(call, applications, reviewers, fit, conflicts, fixed, declared, caps)
 
 
 # -- starting and running the job ---------------------------------------------------------------------------

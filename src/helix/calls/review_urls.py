@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from helix.calls import decision_views as decision
 from helix.calls import review_staff_views as staff
 from helix.calls import review_views as reviewer
 
@@ -24,8 +25,8 @@ review_urlpatterns = [
     path("calls/<slug:key>/assignments/", staff.assignments, name="assignments"),
     path("calls/<slug:key>/assignments/run/", staff.assign, name="assign"),
     path("calls/<slug:key>/ranking/", staff.ranking, name="ranking"),
-    path("calls/<slug:key>/decision/", staff.decision, name="decision"),
-    path("calls/<slug:key>/decision/confirm/", staff.decision_confirm, name="decision_confirm"),
-    path("calls/<slug:key>/award/", staff.award, name="award"),
-    path("applications/<int:pk>/letter/", staff.letter, name="letter"),
+    path("calls/<slug:key>/decision/", decision.decision, name="decision"),
+    path("calls/<slug:key>/decision/confirm/", decision.decision_confirm, name="decision_confirm"),
+    path("calls/<slug:key>/award/", decision.award, name="award"),
+    path("applications/<int:pk>/letter/", decision.letter, name="letter"),
 ]
