@@ -54,7 +54,9 @@ def test_the_review_page_shows_the_application_its_files_and_the_rubric_in_the_r
     submission.answers = assignment.application.answers["proposal"]
     submission.attachments = [{"field": "budget_sheet", "name": "plan.pdf", "size": 9, "sha256": "a" * 64}]
     submission.save()
-    AttachmentFactory(application=assignment.application, sha256="b" * 64, name="draft.pdf")  # not sent
+    draft = AttachmentFactory(
+        application=assignment.application, sha256="b" * 64, name="draft.pdf"
+    )  # not sent
     client.force_login(world.users["hugo"])
     page = client.get(f"/reviews/{assignment.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Excellentie en innovatie" in page  # the rubric's label in Dutch
@@ -64,6 +66,7 @@ def test_the_review_page_shows_the_application_its_files_and_the_rubric_in_the_r
     link = f"/reviews/{assignment.pk}/files/{attachment.pk}/"
     assert link in page
     assert "draft.pdf" not in page
+    assert client.get(f"/reviews/{assignment.pk}/files/{draft.pk}/").status_code == 404
     download = client.get(link)
     assert (download.status_code, download["Content-Disposition"]) == (200, 'attachment; filename="plan.pdf"')
     client.force_login(world.users["tess"])  # not hers

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -214,7 +214,11 @@ def review_conflict(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
-    """A file of the application, downloaded through the assignment that shows it."""
+    """A file the application was submitted with, downloaded through the assignment that shows it (a
+    draft's later uploads are not the reviewers')."""
     assignment = _assignment(request, pk)
-    found = get_object_or_404(Attachment, pk=attachment, application_id=assignment.application_id)
+    _submission, _rows, files = _answers(assignment, translation.get_language() or "en")
+    found = next((f for f in files if f.pk == attachment), None)
+    if found is None:
+        raise Http404
     return send_private_file(Path(found.file.path), found.name)
