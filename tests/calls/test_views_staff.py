@@ -175,7 +175,7 @@ def test_a_pasted_definition_with_problems_lists_each_by_its_path(calls_world):
     page = response.content.decode()
     assert response.status_code == 400
     assert "definition.stages[0].form.sections[0].fields[0].type must be one of:" in page
-    assert "definition.stages[0].deadline.local: This time does not exist in its time zone" in page
+    assert "deadline.local: 2027-03-28T02:30:00 does not exist in Europe/Brussels" in page
     assert "A call needs a rubric" in page
     assert not Call.objects.filter(key="broken").exists()
 

@@ -112,6 +112,7 @@ def add_calls(w: Any) -> None:
             stage="proposal",
             receipt="ALPHAPUBLI-00001-1-ABCDEF",
             answers={"title": "Application a1-public"},
+            attachments=[{"field": "budget_sheet", "name": "budget.pdf", "size": 9, "sha256": "0" * 64}],
             digest="0" * 64,
         ),
     }

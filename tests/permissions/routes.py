@@ -49,6 +49,10 @@ def pk(thing: Any) -> dict[str, Any]:
     return {"pk": thing.pk}
 
 
+def call_key(thing: Any) -> dict[str, Any]:
+    return {"key": thing.key}
+
+
 def key(thing: Any) -> dict[str, Any]:
     return {"key": thing.key}
 
@@ -176,6 +180,27 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "funds:list": Gate(SIGNED_IN),
     "funds:instrument": On("instrument", "view", key),
     "funds:book": On("instrument", "book", key),
+    # calls: the review and the decision (helix.calls.review_urls)
+    "calls:my_reviews": Gate(SIGNED_IN),
+    "calls:review": On("assignment", "view", pk),
+    "calls:review_save": On("assignment", "review", pk, method="POST", ok=POSTED),
+    # without the tick the declaration is refused (a redirect with the reason): the world stays as it is
+    "calls:review_conflict": On("assignment", "declare_conflict", pk, method="POST", ok=POSTED),
+    "calls:review_attachment": On(
+        "assignment", "view", lambda a: {"pk": a.pk, "attachment": a.application.attachments.get().pk}
+    ),
+    "calls:reviewers": On("call", "edit", call_key),
+    "calls:reviewer_add": On("call", "edit", call_key, method="POST", ok=POSTED),
+    # without an action (save or remove) nothing changes: a redirect with the reason
+    "calls:reviewer_edit": On("reviewer", "edit", pk, method="POST", ok=POSTED),
+    "calls:assignments": On("call", "view_applications", call_key),
+    "calls:assign": On("call", "edit", call_key, method="POST", ok=POSTED),
+    "calls:ranking": On("call", "view_applications", call_key),
+    "calls:decision": On("call", "decide", call_key),
+    "calls:decision_confirm": On("call", "decide", call_key, method="POST", ok=POSTED),
+    "calls:award": On("call", "decide", call_key, method="POST", ok=POSTED),
+    # a letter exists once the application is decided: the world's decided one (the others: 404 for all)
+    "calls:letter": On("application", "view_letter", pk, only=("application:a1-decided",)),
     "symbiosis:flows": Gate(ANYONE),
     "symbiosis:flows_csv": Gate(SIGNED_IN),
     "symbiosis:flow_create": Gate(SIGNED_IN, ok=frozenset({200, 403})),

@@ -4,9 +4,10 @@ API, CLI) asks, so each door says the same.
 The codes come from helix.core.calls (a call's definition: ``spec.*`` and ``deadline.*``; a form's
 answers: ``form.*``; eligibility: ``eligibility.<rule kind>.<verdict>``, said in
 helix.calls.explain_eligibility), helix.core.review (``review.*``) and this app (``call.*``,
-``application.*``: helix.calls.services and helix.calls.validation). A code not said here falls back
-to the core's English text. ``TRANSLATED`` lists the codes said here; tests/calls/test_explain.py checks
-that every code those modules can give is among them.
+``application.*``: helix.calls.services and helix.calls.validation; the review's and the decision's:
+helix.calls.review_explain). A code not said here falls back to the core's English text. ``TRANSLATED``
+lists the codes said here; tests/calls/test_explain.py checks that every code those modules can give is
+among them.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from helix.calls import explain_eligibility
+from helix.calls import explain_eligibility, review_explain
 from helix.funds import explain as funds_explain
+from helix.projects import explain as projects_explain
 
 Sayer = Callable[[Mapping[str, Any]], str]
 
@@ -283,6 +285,7 @@ MESSAGES: dict[str, Sayer] = {
     **DEADLINE_MESSAGES,
     **explain_eligibility.MESSAGES,
 }
+MESSAGES.update(review_explain.MESSAGES)  # the review's and the decision's (helix.calls.review_explain)
 
 TRANSLATED = frozenset(MESSAGES)
 
@@ -295,13 +298,15 @@ class _Lenient(dict[str, Any]):
 
 
 def say(code: str, params: Mapping[str, Any], english: str = "") -> str:
-    """``code`` with ``params`` in the active language; a code not said here gives ``english`` (the core's
-    text) or the code itself."""
-    sayer = MESSAGES.get(code)
+    """``code`` in the active language. A code without a dot is a problem of helix.core.review, said
+    as ``review.<code>``; those of funds and projects (an award's refusals) are said by their apps."""
+    sayer = MESSAGES.get(code) or (MESSAGES.get(f"review.{code}") if "." not in code else None)
     if sayer is not None:
         return sayer(_Lenient(params))
     if code.startswith(("spec.", "cap.", "ledger.", "funds.")):
         return funds_explain.say(code, params, english)
+    if code.startswith(("project.", "lifecycle.", "consortium.")):
+        return projects_explain.say(code, params, english)
     return english or code
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from helix.calls.review_urls import review_urlpatterns
 from helix.calls.views import applications, calls, consortium, files, staff
 
 app_name = "calls"
@@ -37,3 +38,6 @@ urlpatterns = [
     path("calls/<int:pk>/move/", staff.call_move, name="call_move"),
     path("calls/applications/<int:pk>/judge/", staff.judge, name="judge"),
 ]
+
+# the review's and the decision's pages (helix.calls.review_urls)
+urlpatterns += review_urlpatterns

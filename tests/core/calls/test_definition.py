@@ -228,3 +228,22 @@ def test_a_malformed_call_names_every_bad_part_by_its_path():
         ("spec.wrong_type", "lux.stages[0].form.sections[1].fields[1].maximum"),
         ("spec.unknown_field", "lux.budget"),
     ]
+
+
+def test_each_seed_names_the_kind_of_project_an_award_becomes_and_an_unknown_kind_is_refused():
+    assert {key: call.project_type for key, call in CALLS.items()} == {
+        "factory-of-the-future-precluster": "precluster",
+        "flux50-feasibility-2017": "feasibility_study",
+        "luxembourg-bpf-2024": "flagship",
+        "sme-portfolio": "feasibility_study",
+        "tina-fund": "transformation_business",
+    }
+    spec = copy.deepcopy(raw("tina_fund.json"))
+    del spec["project_type"]
+    assert load_call(spec, "tina").project_type == ""
+    spec["project_type"] = "garden_party"
+    with pytest.raises(SpecError) as caught:
+        load_call(spec, "tina")
+    assert [(p.code, p.params["path"]) for p in caught.value.problems] == [
+        ("spec.bad_value", "tina.project_type")
+    ]

@@ -222,3 +222,51 @@ def test_a_fit_matrix_of_the_wrong_shape_or_with_nan_is_refused():
         assign_reviewers(["P1"], ["A", "B"], [[1.0]], k=1)
     with pytest.raises(ValueError, match="finite"):
         assign_reviewers(["P1"], ["A"], [[float("nan")]], k=1)
+
+
+@pytest.mark.parametrize("solver", ["highs", "cpsat"])
+def test_fixed_reviews_count_towards_k_the_cap_and_the_total_fit(solver):
+    # A already reviewed P1 (fit 0.1): it is kept; P1 needs one more, and A has room for one review.
+    fit = [[0.1, 0.9, 0.5], [0.8, 0.2, 0.6]]
+    outcome = assign_reviewers(
+        ["P1", "P2"], ["A", "B", "C"], fit, k=2, cap=2, fixed={("A", "P1")}, solver=solver
+    )
+    assert outcome.problems == ()
+    result = outcome.assignment
+    assert result is not None
+    assert (result.reviews, result.loads, result.total_fit, result.optimal) == (
+        {"P1": ("A", "B"), "P2": ("A", "C")},
+        {"A": 2, "B": 1, "C": 1},
+        2.4,
+        True,
+    )
+    assert outcome.greedy is not None
+    assert outcome.greedy.reviews["P1"][0] == "A"
+
+
+def test_every_review_fixed_leaves_nothing_to_choose():
+    outcome = assign_reviewers(["P1"], ["A", "B"], [[0.3, 0.4]], k=1, fixed={("A", "P1")})
+    assert outcome.assignment is not None
+    assert (outcome.assignment.reviews, outcome.assignment.total_fit, outcome.assignment.gap) == (
+        {"P1": ("A",)},
+        0.3,
+        0.0,
+    )
+
+
+def test_a_fixed_review_in_conflict_or_more_than_k_is_a_problem():
+    outcome = assign_reviewers(
+        ["P1", "P2"],
+        ["A", "B", "C"],
+        np.ones((2, 3)),
+        k=1,
+        conflicts={("A", "P1")},
+        fixed={("A", "P1"), ("B", "P2"), ("C", "P2")},
+    )
+    assert outcome.assignment is None
+    assert [(p.code, p.subject, p.params) for p in outcome.problems] == [
+        ("fixed_in_conflict", "P1", {"proposal": "P1", "reviewer": "A"}),
+        ("too_many_fixed", "P2", {"proposal": "P2", "kept": 2, "needed": 1}),
+    ]
+    with pytest.raises(ValueError, match="unknown id"):
+        assign_reviewers(["P1"], ["A"], [[1.0]], k=1, fixed={("Z", "P1")})

@@ -1,8 +1,9 @@
 """Property tests of the reviewer assignment on random small calls (hypothesis): no conflict is ever
 broken, each proposal has exactly k different reviewers, loads keep their caps; the total fit and then
 the evenness of loads equal the brute-force optimum over every assignment (3-4 proposals x 3-4
-reviewers, k = 1..2), with HiGHS (all pairs at once, or column generation from one pair per proposal)
-and CP-SAT alike; the optimiser is never below greedy; infeasible calls give problems, no assignment."""
+reviewers, k = 1..2, some reviews already written and kept), with HiGHS (all pairs at once, or column
+generation from one pair per proposal) and CP-SAT alike; the optimiser is never below greedy;
+infeasible calls give problems, no assignment."""
 
 from __future__ import annotations
 
@@ -47,6 +48,12 @@ def calls(draw: st.DrawFn, max_proposals: int = 4, max_reviewers: int = 4, max_k
         )
     )
     slack = draw(st.integers(0, 1))
+    fixed: set[tuple[str, str]] = set()
+    if draw(st.booleans()):  # reviews already written: a few free pairs, at most k per proposal
+        for p in proposals:
+            free = [r for r in reviewers if (r, p) not in conflicts]
+            chosen = draw(st.lists(st.sampled_from(free), max_size=k, unique=True)) if free else []
+            fixed |= {(r, p) for r in chosen}
     return {
         "proposals": proposals,
         "reviewers": reviewers,
@@ -55,19 +62,28 @@ def calls(draw: st.DrawFn, max_proposals: int = 4, max_reviewers: int = 4, max_k
         "conflicts": conflicts,
         "cap": cap,
         "slack": slack,
+        "fixed": fixed,
     }
 
 
 def brute_force(call: dict, caps: dict[str, int]) -> tuple[int, int] | None:
     """(total fit in 1e-4, -sum of squared loads) of the best assignment, None when there is none."""
     fit = np.rint(call["fit"] * 10_000).astype(int)
+    fixed = call.get("fixed", set())
     options = [
-        list(
-            itertools.combinations(
-                [j for j, r in enumerate(call["reviewers"]) if (r, p) not in call["conflicts"]], call["k"]
+        [
+            tuple(sorted(kept + chosen))
+            for chosen in itertools.combinations(
+                [
+                    j
+                    for j, r in enumerate(call["reviewers"])
+                    if (r, p) not in call["conflicts"] and (r, p) not in fixed
+                ],
+                call["k"] - len(kept),
             )
-        )
+        ]
         for p in call["proposals"]
+        for kept in [tuple(j for j, r in enumerate(call["reviewers"]) if (r, p) in fixed)]
     ]
     best = None
     for combo in itertools.product(*options):
@@ -95,6 +111,7 @@ def check_valid(call: dict, outcome: AssignmentOutcome, result: ReviewAssignment
         for reviewer in chosen:
             assert (reviewer, proposal) not in call["conflicts"]
             loads[reviewer] += 1
+        assert {r for r, p in call.get("fixed", ()) if p == proposal} <= set(chosen)
     assert result.loads == loads
     assert all(loads[r] <= outcome.caps[r] for r in loads)
     assert result.complete == (not result.missing)

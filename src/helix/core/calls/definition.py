@@ -8,6 +8,7 @@ A call file (JSON) holds::
      "rules": [...],       # helix.core.calls.eligibility.load_rules
      "stages": [{"name", "label", "deadline"?: {"local", "zone"}, "form": {...}}],
      "rubric"?: {...},     # helix.core.review.rubric_spec: the review criteria and their weights
+     "project_type"?,      # the kind of project an awarded application becomes (helix.core.projects)
      "sources": [...], "assumptions": [...]}   # where each rule comes from, and what was assumed
 
 :func:`load_call` reads one (every malformed part named by its path in one
@@ -27,6 +28,7 @@ from importlib import resources
 
 from helix.core.funding.caps import Cap, read_cap
 from helix.core.funding.ledger import Instrument, InstrumentKind
+from helix.core.projects.types import project_types
 from helix.core.review.rubric_spec import RubricSpec, read_rubric
 from helix.core.specs import SpecError, SpecProblem, SpecReader
 
@@ -47,6 +49,7 @@ class CallDefinition:
     programme: str = ""
     budget_eur: Decimal | None = None
     rubric: RubricSpec | None = None
+    project_type: str = ""  # a key of helix.core.projects.types; "" when the call names none
     sources: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()
 
@@ -68,6 +71,7 @@ def load_call(data: object, path: str = "call") -> CallDefinition:
     cluster = r.text("cluster", required=False)
     programme = r.text("programme", required=False)
     budget = r.number("budget_eur", required=False, minimum=Decimal(0))
+    project_kind = r.choice("project_type", sorted(project_types()), required=False)
     sources = r.strings("sources", required=False)
     assumptions = r.strings("assumptions", required=False)
 
@@ -135,6 +139,7 @@ def load_call(data: object, path: str = "call") -> CallDefinition:
         programme=programme,
         budget_eur=budget,
         rubric=rubric,
+        project_type=project_kind,
         sources=sources,
         assumptions=assumptions,
     )

@@ -39,6 +39,12 @@ proposals whose free reviewers cannot give them ``k`` reviews each though each a
 (``group_short_of_reviewers``: the source side of a minimum cut of the max-flow network). When the
 call is feasible, that maximum flow is a first complete assignment, from which both solvers start.
 
+Reviews already written are kept: ``fixed`` pairs count towards their proposal's ``k`` and their
+reviewer's load, cap and balance (a reviewer's next review costs from its fixed load on), and the total
+fit; the model then chooses only the reviews still missing (``k`` less the fixed ones per proposal).
+A fixed pair in conflict (``fixed_in_conflict``) or more fixed pairs than ``k`` for a proposal
+(``too_many_fixed``) is a problem like the others.
+
 :func:`greedy_assign` is the baseline: every allowed pair by descending fit, taken while the proposal
 still needs a review and the reviewer has room. It may leave proposals short; it then says so
 (``complete`` False, ``missing``), and the comparison with the optimiser is made only when it is complete.
@@ -123,10 +129,11 @@ class AssignmentOutcome:
 
 
 def _fit_bound(inst: _Instance, combined_bound: float) -> float:
-    """An upper bound on the total fit from an upper bound on M * fit - penalty (penalty in [0, cap])."""
+    """An upper bound on the total fit from an upper bound on M * fit - penalty of the chosen pairs
+    (penalty in [0, cap]), the fixed pairs' fit added."""
     cap = inst.penalty_cap
     weight = cap + 1
-    return math.floor((combined_bound + cap) / weight + 1e-6) / _FIT_SCALE
+    return (math.floor((combined_bound + cap) / weight + 1e-6) + inst.fixed_fit) / _FIT_SCALE
 
 
 def _top_per_proposal(
@@ -149,14 +156,18 @@ def _solve_highs(
     Costs are integers and the matrix totally unimodular, so the duals are integers: a reduced cost
     below -0.5 is an improving column, exactly."""
     started = time.perf_counter()
-    n, m, k = len(inst.proposals), len(inst.reviewers), inst.k
+    n, m = len(inst.proposals), len(inst.reviewers)
     pairs_p, pairs_r = inst.pairs_p, inst.pairs_r
     weight = inst.penalty_cap + 1
     fits = inst.fit[pairs_p, pairs_r].astype(np.float64)
     cost_x = -weight * fits  # minimise -M * fit + penalty
-    steps_r = np.repeat(np.arange(m), inst.caps)  # one z column per unit of each reviewer's cap
-    steps_t = np.concatenate([np.arange(c) for c in inst.caps.tolist()]).astype(np.float64)
-    rhs = np.concatenate([np.full(n, float(k)), np.zeros(m)])
+    # one z column per unit of each reviewer's room; the first costs its fixed load
+    steps_r = np.repeat(np.arange(m), inst.room)
+    steps_t = np.concatenate(
+        [np.arange(b, c) for b, c in zip(inst.base.tolist(), inst.caps.tolist(), strict=True)]
+        or [np.zeros(0)]
+    ).astype(np.float64)
+    rhs = np.concatenate([inst.need.astype(np.float64), np.zeros(m)])
     empty_i, empty_f = np.zeros(0, np.int32), np.zeros(0)
 
     solver = new_highs(time_limit_s)
@@ -256,17 +267,18 @@ def _solve_cpsat(
     for var, i, j in zip(x, inst.pairs_p.tolist(), inst.pairs_r.tolist(), strict=True):
         by_p[i].append(var)
         by_r[j].append(var)
-    for vars_ in by_p:
-        model.add(sum(vars_) == inst.k)
+    for vars_, need in zip(by_p, inst.need.tolist(), strict=True):
+        model.add(sum(vars_) == need)
     terms: list[cp_model.IntVar] = list(x)
     coefficients = [weight * f for f in inst.fit[inst.pairs_p, inst.pairs_r].tolist()]
     for j, vars_ in enumerate(by_r):
-        steps = [model.new_bool_var(f"z{j}_{t}") for t in range(int(inst.caps[j]))]
+        base = int(inst.base[j])
+        steps = [model.new_bool_var(f"z{j}_{t}") for t in range(int(inst.room[j]))]
         for a, b in itertools.pairwise(steps):
             model.add_implication(b, a)  # steps fill in order
         model.add(sum(vars_) == sum(steps))
         terms.extend(steps)
-        coefficients.extend(-t for t in range(len(steps)))
+        coefficients.extend(-(base + t) for t in range(len(steps)))
     model.maximize(cp_model.LinearExpr.weighted_sum(terms, coefficients))  # M * fit - penalty
     for var, taken in zip(x, start.tolist(), strict=True):
         model.add_hint(var, taken)
@@ -302,21 +314,30 @@ def assign_reviewers(
     workers: int = 1,
     compare_greedy: bool = True,
     first_columns: int | None = FIRST_COLUMNS,
+    fixed: Collection[Pair] = (),
 ) -> AssignmentOutcome:
     """The optimal assignment (see the module's doc), the greedy baseline beside it, or the problems.
 
     ``fit``: shape (len(proposals), len(reviewers)); ``conflicts``: ``(reviewer, proposal)`` pairs (a set,
     or the mapping :func:`find_conflicts` returns); ``cap``: one cap for all, a cap per reviewer id
     (the others get the balanced one), or None for ``balanced_cap(n, m, k, slack)``. ``workers``: CP-SAT's
-    (HiGHS runs on one thread).
+    (HiGHS runs on one thread). ``fixed``: ``(reviewer, proposal)`` pairs kept whatever else is chosen
+    (reviews already written): each counts towards its proposal's ``k``, its reviewer's cap and load,
+    and the total fit; a cap below a reviewer's fixed reviews is raised to them. A fixed pair in
+    conflict (``fixed_in_conflict``) or more than ``k`` fixed for a proposal (``too_many_fixed``) is a
+    problem, as an infeasible call is.
     """
-    inst = _instance(proposals, reviewers, fit, k, conflicts, cap, slack)
+    inst = _instance(proposals, reviewers, fit, k, conflicts, cap, slack, fixed)
     caps = {r: int(c) for r, c in zip(inst.reviewers, inst.caps.tolist(), strict=True)}
     greedy = _greedy(inst) if compare_greedy else None
     started = time.perf_counter()  # the optimiser's time: feasibility check, model, solve
     problems, start = _feasibility(inst)
     if problems or start is None:
         return AssignmentOutcome(None, greedy, caps, tuple(problems))
+    if not inst.need.any():  # every review is fixed (or no proposal): nothing to choose
+        kept = inst.assignment(np.zeros(len(inst.pairs_p), dtype=bool), solver, status="nothing to choose")
+        kept = ReviewAssignment(**{**kept.__dict__, "bound": kept.total_fit, "optimal": True})
+        return AssignmentOutcome(_with_seconds(kept, time.perf_counter() - started), greedy, caps)
     try:
         if solver == "highs":
             result = _solve_highs(inst, start, time_limit_s, first_columns)

@@ -55,35 +55,55 @@ class _Instance:
     proposals: tuple[str, ...]
     reviewers: tuple[str, ...]
     k: int
-    caps: npt.NDArray[np.int64]  # per reviewer
+    caps: npt.NDArray[np.int64]  # per reviewer: the most reviews in all, the fixed ones included
     fit: npt.NDArray[np.int64]  # (n, m), at FIT_RESOLUTION
-    allowed: npt.NDArray[np.bool_]  # (n, m): no conflict and the reviewer has a cap > 0
+    allowed: npt.NDArray[np.bool_]  # (n, m): free to choose: no conflict, not fixed, the reviewer has room
     conflicted: npt.NDArray[np.int64]  # per proposal: the reviewers in conflict with it
     pairs_p: npt.NDArray[np.int64]  # allowed pairs, by proposal then reviewer
     pairs_r: npt.NDArray[np.int64]
+    fixed: npt.NDArray[np.bool_]  # (n, m): the pairs kept whatever the solver chooses
+    need: npt.NDArray[np.int64]  # per proposal: k less its fixed reviews (never below 0)
+    base: npt.NDArray[np.int64]  # per reviewer: its fixed reviews
+    fixed_problems: tuple[ReviewProblem, ...] = ()  # fixed pairs in conflict, or more than k
+
+    @property
+    def room(self) -> npt.NDArray[np.int64]:
+        """Per reviewer: the reviews it may still be given beside its fixed ones."""
+        return self.caps - self.base
+
+    @property
+    def fixed_fit(self) -> int:
+        return int(self.fit[self.fixed].sum())
 
     @property
     def penalty_cap(self) -> int:
-        """An upper bound on the load penalty sum L (L - 1) / 2 of any assignment: each of the n k
-        reviews adds at most (largest cap - 1) / 2 to it, and no load is above its cap."""
-        by_caps = sum(int(c) * (int(c) - 1) // 2 for c in self.caps.tolist())
-        by_reviews = len(self.proposals) * self.k * (int(self.caps.max(initial=1)) - 1) // 2
+        """An upper bound on the load penalty of the chosen reviews, sum over the reviewers of
+        base + (base + 1) + ... + (load - 1): no load is above its cap, and each of the reviews to choose
+        adds at most (largest cap - 1), or (largest cap - 1) / 2 on average when nothing is fixed."""
+        by_caps = sum(
+            int(c) * (int(c) - 1) // 2 - int(b) * (int(b) - 1) // 2
+            for c, b in zip(self.caps.tolist(), self.base.tolist(), strict=True)
+        )
+        halved = 1 if self.base.any() else 2
+        by_reviews = int(self.need.sum()) * (int(self.caps.max(initial=1)) - 1) // halved
         return min(by_caps, by_reviews)
 
     def assignment(self, chosen: npt.NDArray[np.bool_], method: str, status: str) -> ReviewAssignment:
-        """The assignment of the chosen pairs (a mask over the allowed pairs)."""
+        """The assignment of the chosen pairs (a mask over the allowed pairs) with the fixed ones."""
         p = self.pairs_p[chosen]
         r = self.pairs_r[chosen]
-        per_proposal: list[list[str]] = [[] for _ in self.proposals]
-        for i, j in zip(p.tolist(), r.tolist(), strict=True):
-            per_proposal[i].append(self.reviewers[j])
-        loads = np.bincount(r, minlength=len(self.reviewers))
-        counts = np.bincount(p, minlength=len(self.proposals))
+        taken = self.fixed.copy()
+        taken[p, r] = True
+        per_proposal = [
+            tuple(self.reviewers[j] for j in np.nonzero(row)[0].tolist()) for row in taken
+        ]
+        loads = taken.sum(axis=0)
+        counts = taken.sum(axis=1)
         missing = {self.proposals[i]: int(self.k - c) for i, c in enumerate(counts.tolist()) if c < self.k}
-        total = int(self.fit[p, r].sum())
+        total = int(self.fit[taken].sum())
         return ReviewAssignment(
             method=method,
-            reviews={self.proposals[i]: tuple(rs) for i, rs in enumerate(per_proposal)},
+            reviews={self.proposals[i]: rs for i, rs in enumerate(per_proposal)},
             total_fit=total / _FIT_SCALE,
             loads={self.reviewers[j]: int(load) for j, load in enumerate(loads.tolist())},
             complete=not missing,
@@ -107,6 +127,7 @@ def _instance(
     conflicts: Collection[Pair],
     cap: int | Mapping[str, int] | None,
     slack: int,
+    fixed: Collection[Pair] = (),
 ) -> _Instance:
     if len(set(proposals)) != len(proposals) or len(set(reviewers)) != len(reviewers):
         raise ValueError("proposal and reviewer ids must be unique")
@@ -134,7 +155,37 @@ def _instance(
         if i is not None and j is not None:
             allowed[i, j] = False
     conflicted = len(reviewers) - allowed.sum(axis=1)
-    allowed &= (caps > 0)[None, :]
+    kept = np.zeros_like(allowed)
+    for reviewer, proposal in fixed:
+        if proposal not in p_index or reviewer not in r_index:
+            raise ValueError(f"the fixed pair ({reviewer!r}, {proposal!r}) names an unknown id")
+        kept[p_index[proposal], r_index[reviewer]] = True
+    wrong = [
+        problem(
+            "fixed_in_conflict",
+            proposals[i],
+            f"{reviewers[j]} is kept as a reviewer of {proposals[i]}, but is in conflict with it",
+            proposal=proposals[i],
+            reviewer=reviewers[j],
+        )
+        for i, j in zip(*np.nonzero(kept & ~allowed), strict=True)
+    ]
+    counts = kept.sum(axis=1)
+    wrong += [
+        problem(
+            "too_many_fixed",
+            proposals[i],
+            f"{proposals[i]} keeps {int(counts[i])} reviewers; it needs {k}",
+            proposal=proposals[i],
+            kept=int(counts[i]),
+            needed=k,
+        )
+        for i in np.nonzero(counts > k)[0].tolist()
+    ]
+    base = kept.sum(axis=0).astype(np.int64)
+    caps = np.maximum(caps, base)  # a reviewer keeps its fixed reviews, whatever its cap
+    allowed &= ~kept
+    allowed &= (caps - base > 0)[None, :]
     pairs_p, pairs_r = np.nonzero(allowed)
     return _Instance(
         tuple(proposals),
@@ -146,6 +197,10 @@ def _instance(
         conflicted.astype(np.int64),
         pairs_p.astype(np.int64),
         pairs_r.astype(np.int64),
+        kept,
+        np.clip(k - counts, 0, None).astype(np.int64),
+        base,
+        tuple(wrong),
     )
 
 
@@ -154,30 +209,33 @@ def _feasibility(inst: _Instance) -> tuple[list[ReviewProblem], npt.NDArray[np.b
     complete assignment (a mask over the allowed pairs: a maximum flow of the network source ->
     proposal (k) -> reviewer (1 per allowed pair) -> sink (the cap))."""
     n, m, k = len(inst.proposals), len(inst.reviewers), inst.k
-    found = []
+    found = list(inst.fixed_problems)
     available = inst.allowed.sum(axis=1)
-    for i in np.nonzero(available < k)[0].tolist():
+    for i in np.nonzero(available < inst.need)[0].tolist():
         proposal = inst.proposals[i]
+        need = int(inst.need[i])
         found.append(
             problem(
                 "too_few_reviewers",
                 proposal,
-                f"{proposal} has {int(available[i])} reviewers free of conflict and with room; it needs {k} "
-                f"({int(inst.conflicted[i])} in conflict)",
+                f"{proposal} has {int(available[i])} reviewers free of conflict and with room; it needs "
+                f"{need} ({int(inst.conflicted[i])} in conflict)",
                 proposal=proposal,
                 available=int(available[i]),
-                needed=k,
+                needed=need,
                 in_conflict=int(inst.conflicted[i]),
             )
         )
-    capacity = int(inst.caps.sum())
-    if capacity < n * k:
+    capacity = int(inst.room.sum())
+    needed = int(inst.need.sum())
+    if capacity < needed:
         found.append(
             problem(
                 "capacity_too_small",
                 "",
-                f"{n} proposals x {k} reviews need {n * k} reviews; the reviewers' caps allow {capacity}",
-                needed=n * k,
+                f"{n} proposals x {k} reviews need {needed} reviews more; the reviewers' caps allow "
+                f"{capacity}",
+                needed=needed,
                 capacity=capacity,
                 reviewers=m,
             )
@@ -189,10 +247,10 @@ def _feasibility(inst: _Instance) -> tuple[list[ReviewProblem], npt.NDArray[np.b
     flow = max_flow.SimpleMaxFlow()
     tails = np.concatenate([np.full(n, source), inst.pairs_p, n + np.arange(m)]).astype(np.int32)
     heads = np.concatenate([np.arange(n), n + inst.pairs_r, np.full(m, sink)]).astype(np.int32)
-    capacities = np.concatenate([np.full(n, k), np.ones(len(inst.pairs_p)), inst.caps]).astype(np.int64)
+    capacities = np.concatenate([inst.need, np.ones(len(inst.pairs_p)), inst.room]).astype(np.int64)
     flow.add_arcs_with_capacity(tails, heads, capacities)
     flow.solve(source, sink)
-    shortfall = n * k - flow.optimal_flow()
+    shortfall = needed - flow.optimal_flow()
     if shortfall == 0:
         arcs = np.arange(n, n + len(inst.pairs_p), dtype=np.int32)
         return [], np.asarray(flow.flows(arcs)) > 0
@@ -225,20 +283,22 @@ def greedy_assign(
     conflicts: Collection[Pair] = (),
     cap: int | Mapping[str, int] | None = None,
     slack: int = 0,
+    fixed: Collection[Pair] = (),
 ) -> ReviewAssignment:
-    """The baseline: allowed pairs by descending fit (ties: proposal, then reviewer order), each taken
-    while its proposal needs a review and its reviewer has room. May be incomplete (``missing``)."""
-    return _greedy(_instance(proposals, reviewers, fit, k, conflicts, cap, slack))
+    """The baseline: the ``fixed`` pairs, then allowed pairs by descending fit (ties: proposal, then
+    reviewer order), each taken while its proposal needs a review and its reviewer has room. May be
+    incomplete (``missing``)."""
+    return _greedy(_instance(proposals, reviewers, fit, k, conflicts, cap, slack, fixed))
 
 
 def _greedy(inst: _Instance) -> ReviewAssignment:
     started = time.perf_counter()
     fits = inst.fit[inst.pairs_p, inst.pairs_r]
     order = np.lexsort((inst.pairs_r, inst.pairs_p, -fits))
-    need = [inst.k] * len(inst.proposals)
-    room = inst.caps.tolist()
+    need = inst.need.tolist()
+    room = inst.room.tolist()
     chosen = np.zeros(len(fits), dtype=bool)
-    remaining = inst.k * len(inst.proposals)
+    remaining = sum(need)
     ps, rs = inst.pairs_p.tolist(), inst.pairs_r.tolist()
     for e in order.tolist():
         i, j = ps[e], rs[e]
@@ -247,8 +307,8 @@ def _greedy(inst: _Instance) -> ReviewAssignment:
             need[i] -= 1
             room[j] -= 1
             remaining -= 1
-            if not remaining:
-                break
+        if not remaining:
+            break
     result = inst.assignment(chosen, "greedy", status="greedy")
     return _with_seconds(result, time.perf_counter() - started)
 
