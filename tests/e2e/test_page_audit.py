@@ -110,7 +110,17 @@ def page_routes() -> list[Route]:
 def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
     """(the path segment before an id, the id's name) -> the demo object's id, or None when the demo has
     none. Objects of the member's organisation (Enervalis) come first, so the member sees real pages."""
+    from helix.calls.models import (
+        Applicant,
+        Application,
+        Attachment,
+        Call,
+        ReviewAssignment,
+        Reviewer,
+        Submission,
+    )
     from helix.events.models import Event, EventMeetingRequest, EventSignup, Registration, Schedule
+    from helix.funds.models import Instrument
     from helix.jobs.models import Job
     from helix.market.models import Listing, MeetingRequest
     from helix.notifications.models import Notification
@@ -122,6 +132,8 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
     member = get_user_model().objects.get(username="member")
     person = Person.objects.filter(user=member).first()
     own = person.organisation if person else None
+
+    funded = {"application__status": "funded"}
 
     def first(queryset: Any, preferred: dict[str, Any] | None = None, field_name: str = "pk") -> Any:
         chosen = (queryset.filter(**preferred).first() if preferred else None) or queryset.first()
@@ -151,6 +163,24 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
         ("notifications", "pk"): lambda: first(Notification.objects.order_by("pk"), {"recipient": member}),
         ("invitations", "pk"): lambda: first(Invitation.objects.order_by("pk")),
         ("sign-ups", "pk"): lambda: first(SignupRequest.objects.order_by("pk")),
+        # calls: the open call to apply to; the decided one, whose funded application has everything
+        # (receipts, files, reviews, an award and its letter)
+        ("calls", "pk"): lambda: first(Call.objects.order_by("pk"), {"status": "open"}),
+        ("calls", "key"): lambda: first(Call.objects.order_by("pk"), {"status": "decided"}, "key"),
+        ("applications", "pk"): lambda: first(Application.objects.order_by("pk"), {"status": "funded"}),
+        ("partners", "organisation"): lambda: first(
+            Applicant.objects.order_by("pk"), {**funded, "lead": False}, "organisation_id"
+        ),
+        ("receipts", "pk"): lambda: first(Submission.objects.order_by("pk"), funded),
+        ("attachments", "pk"): lambda: first(Attachment.objects.order_by("pk"), funded),
+        ("attachments", "attachment"): lambda: first(Attachment.objects.order_by("pk"), funded),
+        ("assignments", "pk"): lambda: first(ReviewAssignment.objects.order_by("pk"), funded),
+        ("reviews", "pk"): lambda: first(ReviewAssignment.objects.order_by("pk"), funded),
+        ("files", "attachment"): lambda: first(Attachment.objects.order_by("pk"), funded),
+        ("reviewers", "pk"): lambda: first(Reviewer.objects.order_by("pk")),
+        ("funds", "key"): lambda: first(
+            Instrument.objects.order_by("pk"), {"cluster__slug": "flux50"}, "key"
+        ),
     }
 
 
