@@ -81,3 +81,24 @@ def test_funded_proposals_are_booked_and_became_projects_of_their_consortium(dem
         consortium = set(application.project.members.values_list("organisation_id", flat=True))
         assert consortium == set(application.applicants.values_list("organisation_id", flat=True))
     assert LedgerEntry.objects.count() == 3
+
+
+def test_a_funded_applications_page_shows_the_award_the_project_and_the_letter(demo, client):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    application = Application.objects.filter(status="funded", project__isnull=False).first()
+    client.force_login(get_user_model().objects.get(username="staff"))
+    page = client.get(f"/calls/applications/{application.pk}/").content.decode()
+    assert f"/calls/applications/{application.pk}/letter/" in page
+    assert f"/projects/{application.project.pk}/" in page
+    client.logout()
+    assert client.get(f"/calls/applications/{application.pk}/").status_code in (302, 404)
+
+
+def test_the_decided_calls_rank_every_reviewed_proposal(demo):  # type: ignore[no-untyped-def]
+    from helix.calls.review_scoring import score_call
+
+    for key in ("flux50-feasibility-2017", "luxembourg-bpf-2024"):
+        scoring = score_call(Call.objects.get(key=key))
+        assert scoring.unranked == ()
+        assert len(scoring.rows) == 2

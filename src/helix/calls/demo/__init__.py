@@ -94,6 +94,7 @@ class CallSeed:
     history: tuple[tuple[str, str, str], ...]
     reviewers: tuple[ReviewerSeed, ...] = ()
     applications: tuple[ApplicationSeed, ...] = field(default_factory=tuple)
+    reviews_per_application: int = 2  # the seeds' calls had two reviewers per proposal
 
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -168,6 +169,7 @@ def _load_call(seed: CallSeed, definition: dict[str, Any]) -> Call:
         budget_eur=Decimal(seed.budget_eur) if seed.budget_eur else None,
         visibility="public",
         status=seed.history[-1][1],
+        reviews_per_application=seed.reviews_per_application,
     )
     Call.objects.filter(pk=call.pk).update(created_at=_at(seed.history[0][2]))
     for source, target, day in seed.history:

@@ -39,6 +39,7 @@ from helix.registry.permissions import can, own_organisation_id, scope
 # The moves these pages offer: submitting has its own page, eligibility is judged by the staff's button
 # and the decisions (select, reject, fund) are the review's.
 OFFERED_MOVES = (ApplicationStatus.DRAFT, ApplicationStatus.IN_REVIEW, ApplicationStatus.WITHDRAWN)
+DECIDED = (ApplicationStatus.FUNDED, ApplicationStatus.REJECTED, ApplicationStatus.SELECTED)
 
 
 def names_of(application: Application) -> dict[str, str]:
@@ -159,6 +160,12 @@ def page(
             and answers.digest(f, unsaved[f.name]) != answers.digest(f, saved.get(f.name))
         ],
         "language_label": dict(settings.LANGUAGES).get(application.language, application.language),
+        # the decision, once taken: the award and the project it became, the letter to those who may read it
+        "award": (
+            getattr(application, "award", None) if application.status == ApplicationStatus.FUNDED else None
+        ),
+        "project_visible": application.project is not None and can(user, "view", application.project),
+        "letter": application.status in DECIDED and can(user, "view_letter", application),
         "app": "calls",
     }
     return render(request, "calls/application.html", context, status=status)
