@@ -1,9 +1,9 @@
 """Which models the audit trail follows, and how (called once from AuditConfig.ready).
 
-Every model of registry, market, events, symbiosis, projects and funds is registered with django-auditlog,
-with its many-to-many fields, except the derived rows in ``EXCLUDED``. Each entry stores the clusters of its
-object in ``additional_data["clusters"]`` (see scope.py), which ``signals.write_scope`` copies into
-AuditScope rows for the staff page and the admin.
+Every model of registry, market, events, symbiosis, projects, funds and calls is registered with
+django-auditlog, with its many-to-many fields, except the derived rows in ``EXCLUDED``. Each entry
+stores the clusters of its object in ``additional_data["clusters"]`` (see scope.py), which
+``signals.write_scope`` copies into AuditScope rows for the staff page and the admin.
 
 E-mail addresses and phone numbers of people are recorded unmasked. The trail must answer "who changed
 this contact's e-mail, from what to what" (a hijacked contact is the case that matters), and those who
@@ -23,7 +23,7 @@ from django.db.models.signals import pre_delete
 
 from helix.audit.scope import RULES, clusters_of
 
-AUDITED_APPS = ("registry", "market", "events", "symbiosis", "projects", "funds")
+AUDITED_APPS = ("registry", "market", "events", "symbiosis", "projects", "funds", "calls")
 
 # Models of the audited apps that are not followed, and why.
 EXCLUDED = {
@@ -40,6 +40,10 @@ EXCLUDED = {
     "registry.MembershipChange": "a membership's ladder history, written with the followed level change",
     "symbiosis.SynergyEvent": "a synergy's workflow history, written with the followed state change",
     "projects.ProjectChange": "a project's lifecycle history, written with the followed status change",
+    "projects.RecommenderModel": "learned by a job from the participations, never edited; each set is kept",
+    "calls.CallChange": "a call's lifecycle history, written with the followed status change",
+    "calls.ApplicationChange": "an application's lifecycle history, written with the followed status change",
+    "calls.Submission": "a receipt: the answers as sent, written once with the followed submission",
 }
 
 # Fields whose changes say nothing a person did: timestamps and derived copies rewritten by every save.

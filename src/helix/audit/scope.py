@@ -150,6 +150,34 @@ def _ledger_entry(instance: Any) -> set[int]:
     return {cluster} if cluster else clusters_of_organisations([instance.beneficiary_id])
 
 
+def _call_part(instance: Any) -> set[int]:
+    from helix.calls.models import Call
+
+    cluster = _related_value(instance, "call", "cluster_id", Call, instance.call_id)
+    return {cluster} if cluster else set()
+
+
+def _application_part(instance: Any) -> set[int]:
+    from helix.calls.models import Application
+
+    found = Application.objects.filter(pk=instance.application_id).values_list("call__cluster_id", flat=True)
+    return set(found)
+
+
+def _review(instance: Any) -> set[int]:
+    from helix.calls.models import ReviewAssignment
+
+    found = ReviewAssignment.objects.filter(pk=instance.assignment_id)
+    return set(found.values_list("application__call__cluster_id", flat=True))
+
+
+def _reviewer_part(instance: Any) -> set[int]:
+    from helix.calls.models import Reviewer
+
+    found = Reviewer.objects.filter(pk=instance.reviewer_id).values_list("call__cluster_id", flat=True)
+    return set(found)
+
+
 # Every model of the audited apps, with the rule giving its clusters (see registration.EXCLUDED for the
 # models left out). A new model must be added here or there: tests/audit/test_registration.py checks.
 RULES: dict[str, Rule] = {
@@ -190,6 +218,15 @@ RULES: dict[str, Rule] = {
     "projects.ProjectReport": _project_part,
     "funds.Instrument": _own_cluster,
     "funds.LedgerEntry": _ledger_entry,
+    "calls.Call": _own_cluster,
+    "calls.Application": _call_part,
+    "calls.Applicant": _application_part,
+    "calls.Attachment": _application_part,
+    "calls.Reviewer": _call_part,
+    "calls.DeclaredConflict": _reviewer_part,
+    "calls.ReviewAssignment": _reviewer_part,
+    "calls.Review": _review,
+    "calls.Award": _application_part,
 }
 
 
