@@ -37,6 +37,7 @@ def _register() -> None:
     from helix.cli import (
         api,
         calls,
+        calls_review,  # noqa: F401 - adds the review's and the decision's commands to `calls`
         consortia,
         demo,
         events,
