@@ -43,7 +43,8 @@ APPLICATION_COLUMNS = (
 
 @click.group()
 def calls() -> None:
-    """Calls for proposals: list, show, check a definition, create, open, close, applications, judge."""
+    """Calls for proposals: list, show, check a definition, create, open, close, applications, judge;
+    the review and the decision: reviewers, assign, ranking, decide, award, letter."""
 
 
 def _user(username: str | None) -> Any:
