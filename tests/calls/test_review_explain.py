@@ -91,5 +91,7 @@ def test_a_core_problem_is_said_by_its_code_without_the_prefix_in_the_readers_la
         "Only 1 reviewer is free of conflict and has room; 3 are needed (2 in conflict)."
     )
     budget = ReviewProblem("budget_exhausted", "3", {"amount": 30000.0, "remaining": 10000.5})
-    with translation.override("de"):
-        assert review_explain.review_problem_text(budget).endswith("10.000,50 is left.")
+    with translation.override("de"):  # in German, with German amounts
+        assert review_explain.review_problem_text(budget) == (
+            "Beantragt 30.000,00 EUR; 10.000,50 EUR sind noch übrig."
+        )
