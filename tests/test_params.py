@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helix.params import MAX_ID, NotANumber, finite_number, object_id, object_ids, whole_number
+from helix.params import MAX_ID, NotANumber, finite_number, object_id, object_ids, typed_decimal, whole_number
 
 pytestmark = pytest.mark.unit
 
@@ -66,3 +66,26 @@ def test_finite_number():
         finite_number("-1", low=0)
     assert negative.value.text == "A number of at least 0 was expected."
     assert finite_number("1e15") == 1e15
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("typed", "mark", "read"),
+    [
+        ("12500,50", ",", "12500.50"),  # fr/nl/de decimal comma
+        ("12.500,50", ",", "12500.50"),  # de/nl grouping dots
+        ("12 500,50", ",", "12500.50"),  # fr grouping space
+        ("12\u202f500", ",", "12500"),  # fr narrow no-break space
+        ("12.500", ",", "12500"),  # grouped by three in a comma-decimal language
+        ("12500.50", ",", "12500.50"),  # a point that groups nothing is a decimal point anywhere
+        ("1,250.50", ".", "1250.50"),  # en
+        ("12,500", ".", "12500"),  # en grouping comma
+        ("12500,5", ".", "12500.5"),  # a comma that groups nothing is a decimal comma anywhere
+        ("-3,5", ",", "-3.5"),
+        ("150000", ".", "150000"),
+        ("twelve", ",", "twelve"),  # no number: as typed, for the form to say so
+        ("1,2,3", ",", "1,2,3"),
+    ],
+)
+def test_an_amount_is_read_as_the_reader_meant_it(typed, mark, read):  # type: ignore[no-untyped-def]
+    assert typed_decimal(typed, mark) == read

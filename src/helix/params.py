@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Iterable
 
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 MAX_ID = 2**63 - 1  # the largest primary key (and integer) PostgreSQL and SQLite store
@@ -99,3 +100,32 @@ def finite_number(
     if not math.isfinite(value) or not floor <= value <= ceiling:
         raise NotANumber(text, low, high)
     return value
+
+
+# --- amounts as a reader types them -----------------------------------------------------------------
+
+_GROUPED = re.compile(r"^-?\d{1,3}([.,]\d{3})+$")
+
+
+def typed_decimal(raw: str, decimal_mark: str | None = None) -> str:
+    """An amount as typed in the reader's language, in the dot-decimal form the core reads: spaces
+    and apostrophes grouping the digits go; of a comma and a dot both present the last is the decimal
+    mark; one alone is the reader's decimal mark unless it groups digits by three ("12.500" in German,
+    "12,500" in English). ``decimal_mark``: the reader's, from the active language when not given.
+    Text that is no number is returned as typed (the form or the service then says so)."""
+    if decimal_mark is None:
+        decimal_mark = str(get_format("DECIMAL_SEPARATOR"))
+    text = re.sub(r"[\s\u00a0\u202f'’]", "", raw)
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+    elif "," in text or "." in text:
+        mark = "," if "," in text else "."
+        grouped = _GROUPED.match(text) is not None and mark != decimal_mark
+        decimal = "" if grouped else mark
+    else:
+        decimal = ""
+    if decimal:
+        cleaned = text.replace("." if decimal == "," else ",", "").replace(",", ".")
+    else:
+        cleaned = text.replace(",", "").replace(".", "")
+    return cleaned if re.fullmatch(r"-?\d+(\.\d+)?", cleaned) else raw.strip()

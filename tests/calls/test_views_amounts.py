@@ -1,35 +1,10 @@
-"""Unit and integration: an amount typed the way the reader's language writes it (a decimal comma in
-Dutch, French and German, digits grouped by dots, spaces or commas) reaches the form's check as the
-number the reader meant (helix.calls.views.answers.typed_number)."""
+"""Integration: an amount typed the way the reader's language writes it (a decimal comma in Dutch,
+French and German, digits grouped by dots, spaces or commas) reaches the form's check as the number the
+reader meant (helix.params.typed_decimal, tested in tests/test_params.py)."""
 
 from __future__ import annotations
 
 import pytest
-
-from helix.calls.views.answers import typed_number
-
-
-@pytest.mark.unit
-@pytest.mark.parametrize(
-    ("typed", "mark", "read"),
-    [
-        ("12500,50", ",", "12500.50"),  # fr/nl/de decimal comma
-        ("12.500,50", ",", "12500.50"),  # de/nl grouping dots
-        ("12 500,50", ",", "12500.50"),  # fr grouping space
-        ("12\u202f500", ",", "12500"),  # fr narrow no-break space
-        ("12.500", ",", "12500"),  # grouped by three in a comma-decimal language
-        ("12500.50", ",", "12500.50"),  # a point that groups nothing is a decimal point anywhere
-        ("1,250.50", ".", "1250.50"),  # en
-        ("12,500", ".", "12500"),  # en grouping comma
-        ("12500,5", ".", "12500.5"),  # a comma that groups nothing is a decimal comma anywhere
-        ("-3,5", ",", "-3.5"),
-        ("150000", ".", "150000"),
-        ("twelve", ",", "twelve"),  # no number: as typed, for the form to say so
-        ("1,2,3", ",", "1,2,3"),
-    ],
-)
-def test_an_amount_is_read_as_the_reader_meant_it(typed, mark, read):  # type: ignore[no-untyped-def]
-    assert typed_number(typed, mark) == read
 
 
 @pytest.mark.integration

@@ -29,6 +29,7 @@ from helix.calls.models import (
 from helix.calls.review_scoring import CallScoring, score_call
 from helix.calls.services import CallRefused
 from helix.core.review.selection import Candidate, Rules, Selection, select_by_rank, select_optimal
+from helix.params import typed_decimal
 from helix.registry.permissions import can
 
 METHODS = ("rank", "rank-stop", "optimal")
@@ -56,7 +57,7 @@ def parse_budget(value: Any, call: Call) -> Decimal:
             raise CallRefused("decision.no_budget", {})
         return call.budget_eur
     try:
-        budget = Decimal(str(value).strip().replace(" ", "").replace(",", "."))
+        budget = Decimal(typed_decimal(str(value)))
     except InvalidOperation:
         budget = Decimal("NaN")
     if not budget.is_finite() or budget < 0 or budget != budget.quantize(Decimal("0.01")):

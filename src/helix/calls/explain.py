@@ -33,14 +33,9 @@ Sayer = Callable[[Mapping[str, Any]], str]
 
 
 def eur(value: object) -> str:
-    """An amount in euros with the reader's grouping and decimal mark (the text as given if no number)."""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    if not amount.is_finite():
-        return str(value)
-    return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    """An amount in euros with the reader's grouping and decimal mark (the text as given if no number),
+    as funds says every amount."""
+    return funds_explain.amount_text(value)
 
 
 def number(value: object) -> str:

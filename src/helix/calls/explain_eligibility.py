@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from helix.core.calls.eligibility_facts import RuleKind
 from helix.funds import explain as funds_explain
+from helix.funds.explain import amount_text as _eur
 
 Sayer = Callable[[Mapping[str, Any]], str]
 
@@ -36,14 +37,6 @@ CAPS = (
 )
 
 
-def _eur(value: object) -> str:
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    if not amount.is_finite():
-        return str(value)
-    return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
 def _percent(value: object) -> str:

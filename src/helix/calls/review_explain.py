@@ -15,20 +15,13 @@ Two families:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-
-def _eur(value: object) -> str:
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+from helix.funds.explain import amount_text as _eur
 
 
 def _num(value: object) -> str:

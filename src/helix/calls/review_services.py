@@ -31,6 +31,7 @@ from helix.calls.services import CallRefused
 from helix.core.review.rubric_spec import RubricSpec
 from helix.core.review.scoring import Review as CoreReview
 from helix.core.review.scoring import score_proposals
+from helix.params import typed_decimal
 from helix.registry.models import Person
 from helix.registry.permissions import can
 
@@ -151,7 +152,7 @@ def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return math.nan
     try:
-        number = Decimal(str(value).strip().replace(",", "."))
+        number = Decimal(typed_decimal(str(value)))
     except InvalidOperation:
         return math.nan
     return float(number) if number.is_finite() else math.nan

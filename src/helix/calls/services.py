@@ -331,10 +331,6 @@ def check(application: Application, *, submit: bool = False) -> FormCheck:
     return check_answers(stage.form, convert.stage_answers(application, stage), submit=submit)
 
 
-def _digest(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
 @transaction.atomic
 def attach(user: Any, application: Application, field: str, upload: UploadedFile) -> Attachment:
     """Keep ``upload`` as the answer to the file field ``field`` of the present stage, if its type and
@@ -374,9 +370,17 @@ def attach(user: Any, application: Application, field: str, upload: UploadedFile
     return attachment
 
 
-def _receipt(call: Call, application: Application, stage_index: int) -> str:
+def receipt_code(call: Call, application: Application, stage_index: int, tail: str = "") -> str:
+    """A submission's receipt: the call, the application, the stage and a random tail (``tail`` when
+    given: the demo's are fixed so that loading twice gives the same codes)."""
     prefix = "".join(ch for ch in call.key.upper() if ch.isalnum())[:10]
-    return f"{prefix}-{application.pk:05d}-{stage_index + 1}-{secrets.token_hex(3).upper()}"
+    return f"{prefix}-{application.pk:05d}-{stage_index + 1}-{tail or secrets.token_hex(3).upper()}"
+
+
+def submission_digest(answers: dict[str, Any], files: list[dict[str, Any]]) -> str:
+    """The digest a receipt gives of what was sent: the answers and the files' names, sizes and hashes."""
+    sent = {"answers": answers, "attachments": files}
+    return hashlib.sha256(json.dumps(sent, sort_keys=True, default=str).encode()).hexdigest()
 
 
 @transaction.atomic
@@ -411,15 +415,14 @@ def submit(user: Any, application: Application, *, now: dt.datetime | None = Non
         {"field": a.field, "name": a.name, "size": a.size, "sha256": a.sha256}
         for a in _current_attachments(application, stage.name)
     ]
-    sent = {"answers": answers, "attachments": files}
     stage_index = [s.name for s in convert.definition(call).stages].index(stage.name)
     submission = Submission.objects.create(
         application=application,
         stage=stage.name,
-        receipt=_receipt(call, application, stage_index),
+        receipt=receipt_code(call, application, stage_index),
         answers=answers,
         attachments=files,
-        digest=_digest(json.dumps(sent, sort_keys=True, default=str).encode()),
+        digest=submission_digest(answers, files),
         submitted_at=now,
         submitted_by=_who(user),
     )

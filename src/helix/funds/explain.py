@@ -27,6 +27,8 @@ def _eur(value: object) -> str:
         amount = Decimal(str(value))
     except InvalidOperation:
         return str(value)
+    if not amount.is_finite():
+        return str(value)
     return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 

@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from helix.calls import convert
+from helix.calls import convert, services
 from helix.calls.models import (
     Applicant,
     Application,
@@ -284,15 +284,13 @@ def _submit(application: Application, stage_name: str, at: dt.datetime, number: 
     application.answers = {**application.answers, stage_name: stored}
     application.save(update_fields=["answers"])
     answers = convert.stage_answers(application, stage)  # as sent: the consortium in its organisations field
-    sent = {"answers": answers, "attachments": files}
-    prefix = "".join(ch for ch in application.call.key.upper() if ch.isalnum())[:10]
     Submission.objects.create(
         application=application,
         stage=stage_name,
-        receipt=f"{prefix}-{application.pk:05d}-{index + 1}-DEMO{number:02d}",
+        receipt=services.receipt_code(application.call, application, index, f"DEMO{number:02d}"),
         answers=answers,
         attachments=files,
-        digest=hashlib.sha256(json.dumps(sent, sort_keys=True, default=str).encode()).hexdigest(),
+        digest=services.submission_digest(answers, files),
         submitted_at=at,
     )
 

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
-from django.utils.formats import date_format, get_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -28,6 +27,7 @@ from helix.calls import explain
 from helix.calls.views.shared import language, text_in
 from helix.core.calls.form_answers import is_filled
 from helix.core.calls.form_fields import FieldProblem, FieldType, FormField, StageForm
+from helix.params import typed_decimal
 
 # The answers a page reads from a posted form; files go through services.attach, the organisations
 # field is the applicants.
@@ -274,34 +274,10 @@ def merge(stage: StageForm, typed: Mapping[str, Any], saved: Mapping[str, Any], 
     return Merge(answers, frozenset(conflicts), frozenset(updated))
 
 
-_GROUPED = re.compile(r"^-?\d{1,3}([.,]\d{3})+$")
-
-
-def typed_number(raw: str, decimal_mark: str) -> str:
-    """An amount as typed in the reader's language, in the dot-decimal form the core reads: spaces
-    and apostrophes grouping the digits go; of a comma and a dot both present the last is the decimal
-    mark; one alone is the reader's decimal mark unless it groups digits by three ("12.500" in German,
-    "12,500" in English). Text that is no number is returned as typed (the form then says so)."""
-    text = re.sub(r"[\s\u00a0\u202f'’]", "", raw)
-    if "," in text and "." in text:
-        decimal = "," if text.rfind(",") > text.rfind(".") else "."
-    elif "," in text or "." in text:
-        mark = "," if "," in text else "."
-        grouped = _GROUPED.match(text) is not None and mark != decimal_mark
-        decimal = "" if grouped else mark
-    else:
-        decimal = ""
-    if decimal:
-        cleaned = text.replace("." if decimal == "," else ",", "").replace(",", ".")
-    else:
-        cleaned = text.replace(",", "").replace(".", "")
-    return cleaned if re.fullmatch(r"-?\d+(\.\d+)?", cleaned) else raw.strip()
-
-
 def posted_changes(stage: StageForm, data: QueryDict) -> dict[str, Any]:
     """The answers of a posted form, one per typed field of ``stage`` (an empty one removes the answer):
     text as typed (line ends as ``\\n``), numbers and amounts as typed in the reader's language made
-    dot-decimal (:func:`typed_number`), dates as their text, a choice's value, a
+    dot-decimal (:func:`helix.params.typed_decimal`), dates as their text, a choice's value, a
     list of chosen values, True or False (None when neither is chosen)."""
     changes: dict[str, Any] = {}
     for f in stage.form.fields:
@@ -316,7 +292,7 @@ def posted_changes(stage: StageForm, data: QueryDict) -> dict[str, Any]:
             changes[f.name] = data.get(f.name, "").replace("\r\n", "\n")
         elif f.type in (FieldType.NUMBER, FieldType.MONEY):
             raw = data.get(f.name, "").strip()
-            changes[f.name] = typed_number(raw, str(get_format("DECIMAL_SEPARATOR"))) if raw else ""
+            changes[f.name] = typed_decimal(raw) if raw else ""
         elif f.type in (FieldType.DATE, FieldType.TEXT, FieldType.CHOICE):
             changes[f.name] = (
                 data.get(f.name, "").strip() if f.type is not FieldType.TEXT else data.get(f.name, "")
