@@ -33,10 +33,6 @@ def log_in(page, username):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def world():  # type: ignore[no-untyped-def]
-    from django.contrib.contenttypes.models import ContentType
-
-    # a transactional test before this one may leave content-type ids cached that its flush removed
-    ContentType.objects.clear_cache()
     cluster = ClusterFactory(slug="fotf", name="Factory of the Future")
     for key, name, kind, size in (
         ("robo", "Robo Welding", "company", "sme"),
