@@ -271,6 +271,25 @@ def application_roles(user: Any, application: Application) -> set[str]:
     return roles
 
 
+def may_edit_answers(user: Any, application: Application) -> bool:
+    """May ``user`` change the answers now? One who may ``edit`` the application (its applicants'
+    people) and holds a role the lifecycle lets edit in its present state (EDITABLE_BY: the draft)."""
+    from helix.registry.permissions import can
+
+    if not can(user, "edit", application):
+        return False
+    allowed = lifecycle.EDITABLE_BY.get(lifecycle.ApplicationStatus(application.status), frozenset())
+    return bool(application_roles(user, application) & allowed)
+
+
+def may_apply_for(user: Any, organisation: Any) -> bool:
+    """May ``user`` apply (lead or join) in the name of ``organisation``? Whoever may edit it: its people
+    and its editors."""
+    from helix.registry.permissions import can
+
+    return can(user, "edit", organisation)
+
+
 def call_roles(user: Any, call: Call) -> set[str]:
     """``staff`` when ``user`` may move ``call`` through its lifecycle."""
     from helix.registry.permissions import can
@@ -278,4 +297,14 @@ def call_roles(user: Any, call: Call) -> set[str]:
     return {lifecycle.STAFF} if can(user, "transition", call) else set()
 
 
-__all__ = ["APPLICATION", "ASSIGNMENT", "CALL", "REVIEW", "REVIEWER", "application_roles", "call_roles"]
+__all__ = [
+    "APPLICATION",
+    "ASSIGNMENT",
+    "CALL",
+    "REVIEW",
+    "REVIEWER",
+    "application_roles",
+    "call_roles",
+    "may_apply_for",
+    "may_edit_answers",
+]

@@ -34,7 +34,7 @@ from helix.calls.models import (
     CallStatus,
     Submission,
 )
-from helix.calls.permissions import application_roles, call_roles
+from helix.calls.permissions import application_roles, call_roles, may_apply_for, may_edit_answers
 from helix.calls.validation import validate_call
 from helix.core.calls import lifecycle
 from helix.core.calls.eligibility import evaluate
@@ -165,11 +165,6 @@ def application_moves(user: Any, application: Application) -> list[lifecycle.Tra
     return moves
 
 
-def may_apply_for(user: Any, organisation: Organisation) -> bool:
-    """May ``user`` apply (lead or join) in the name of ``organisation``? Its people and its editors."""
-    return can(user, "edit", organisation)
-
-
 @transaction.atomic
 def start_application(
     user: Any, call: Call, lead: Organisation, title: str, *, language: str = "en"
@@ -215,9 +210,7 @@ def _locked(application: Application) -> Application:
 def _editable(user: Any, application: Application) -> None:
     if not can(user, "edit", application):
         raise PermissionDenied
-    roles = application_roles(user, application)
-    allowed = lifecycle.EDITABLE_BY.get(lifecycle.ApplicationStatus(application.status), frozenset())
-    if not roles & allowed:
+    if not may_edit_answers(user, application):
         raise CallRefused("application.not_editable", {"status": application.status})
 
 

@@ -21,15 +21,12 @@ KEYS = (
 )
 
 
-def _when(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def work_rows(person: Person, user: Any) -> dict[str, list[dict[str, Any]]]:
     from django.db.models import Q
 
     from helix.calls.models import Application, Attachment, Call, Reviewer, Submission
     from helix.funds.models import LedgerEntry
+    from helix.privacy.export import _when  # the export's own (it imports this module at its top)
     from helix.projects.models import Project, ProjectChange
 
     data: dict[str, list[dict[str, Any]]] = {key: [] for key in KEYS}

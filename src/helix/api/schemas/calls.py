@@ -22,8 +22,7 @@ from pydantic import StringConstraints
 from helix.api.schemas.base import FiniteFloat, Input
 from helix.calls import convert, explain, services
 from helix.calls.models import Application, ApplicationStatus, Call, CallStatus
-from helix.calls.permissions import application_roles
-from helix.core.calls import lifecycle
+from helix.calls.permissions import may_edit_answers
 from helix.core.calls.definition import CallDefinition
 from helix.core.calls.eligibility import Eligibility, RuleSpec
 from helix.core.calls.form_answers import plain_value
@@ -434,15 +433,6 @@ def outcome_out(outcome: dict[str, Any], names: dict[str, str] | None = None) ->
     }
 
 
-def may_edit(user: Any, application: Application) -> bool:
-    """Whether ``user`` may change the answers now: an applicant's person, in a state the lifecycle lets
-    them edit in (the check services.save_answers makes)."""
-    if not can(user, "edit", application):
-        return False
-    allowed = lifecycle.EDITABLE_BY.get(lifecycle.ApplicationStatus(application.status), frozenset())
-    return bool(application_roles(user, application) & allowed)
-
-
 def application_out(application: Application, user: Any, language: str) -> dict[str, Any]:
     call = application.call
     stage = services.stage_form(application)
@@ -463,7 +453,7 @@ def application_out(application: Application, user: Any, language: str) -> dict[
         "attachments": [attachment_out(a, current) for a in application.attachments.all()],
         "submissions": [submission_out(s) for s in application.submissions.all()],
         "eligibility": [outcome_out(o, applicant_names(application)) for o in application.eligibility],
-        "editable": may_edit(user, application),
+        "editable": may_edit_answers(user, application),
         "moves": [str(m.target) for m in services.application_moves(user, application)],
         "created_at": application.created_at,
     }

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from helix import uploads
 from helix.calls import convert, explain, partners, services
 from helix.calls.models import Application, ApplicationStatus, Attachment, Submission
-from helix.calls.permissions import application_roles
+from helix.calls.permissions import application_roles, may_edit_answers
 from helix.calls.views import answers
 from helix.calls.views.shared import (
     deadline_view,
@@ -96,8 +96,7 @@ def page(
     user = request.user
     stage = services.stage_form(application)
     roles = application_roles(user, application)
-    allowed = lifecycle.EDITABLE_BY.get(lifecycle.ApplicationStatus(application.status), frozenset())
-    editable = can(user, "edit", application) and bool(roles & allowed)
+    editable = may_edit_answers(user, application)
     lead = lifecycle.APPLICANT in roles
     saved = convert.stage_answers(application, stage)
     if merged is not None:

@@ -89,7 +89,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 
 def _lead_choices(user: Any) -> QuerySet[Organisation]:
-    """The organisations ``user`` may apply for (services.may_apply_for: those they may edit)."""
+    """The organisations ``user`` may apply for (permissions.may_apply_for: those they may edit)."""
     return scope(user, "edit", Organisation.objects.only("pk", "name")).order_by("name")
 
 
