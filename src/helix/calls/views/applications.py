@@ -42,6 +42,11 @@ OFFERED_MOVES = (ApplicationStatus.DRAFT, ApplicationStatus.IN_REVIEW, Applicati
 DECIDED = (ApplicationStatus.FUNDED, ApplicationStatus.REJECTED, ApplicationStatus.SELECTED)
 
 
+def may_submit(moves: list[Any]) -> bool:
+    """Whether the lifecycle offers the visitor the submission (the lead's people, a draft)."""
+    return any(m.target == ApplicationStatus.SUBMITTED for m in moves)
+
+
 def names_of(application: Application) -> dict[str, str]:
     return {str(a.organisation_id): a.organisation.name for a in application.applicants.all()}
 
@@ -97,6 +102,7 @@ def page(
     stage = services.stage_form(application)
     roles = application_roles(user, application)
     editable = may_edit_answers(user, application)
+    moves = services.application_moves(user, application)
     lead = lifecycle.APPLICANT in roles
     saved = convert.stage_answers(application, stage)
     if merged is not None:
@@ -142,10 +148,10 @@ def page(
         ],
         "moves": [
             {"target": m.target, "label": explain.application_move_label(application.status, m.target)}
-            for m in services.application_moves(user, application)
+            for m in moves
             if m.target in OFFERED_MOVES
         ],
-        "may_submit": lifecycle.APPLICANT in roles and application.status == ApplicationStatus.DRAFT,
+        "may_submit": may_submit(moves),
         "staff": lifecycle.STAFF in roles,
         "judged": [
             {"passed": o.get("passed"), "text": explain.outcome_text(o, names)}
@@ -261,7 +267,6 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     stage = services.stage_form(application)
     checked = services.check(application, submit=True)
     zone, _chosen = visitor_zone(request)
-    roles = application_roles(request.user, application)
     return render(
         request,
         "calls/submit.html",
@@ -271,7 +276,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             "deadline": deadline_view(stage.deadline, zone),
             "problems": _problems_by_label(stage, checked.problems),
             "ready": checked.ok,
-            "may_submit": lifecycle.APPLICANT in roles and application.status == ApplicationStatus.DRAFT,
+            "may_submit": may_submit(services.application_moves(request.user, application)),
             "answers": answers.answers_shown(
                 stage, convert.stage_answers(application, stage), names_of(application)
             ),
