@@ -27,6 +27,7 @@ from helix.calls import explain
 from helix.calls.views.shared import language, text_in
 from helix.core.calls.form_answers import is_filled
 from helix.core.calls.form_fields import FieldProblem, FieldType, FormField, StageForm
+from helix.funds import explain as funds_explain
 from helix.params import typed_decimal
 
 # The answers a page reads from a posted form; files go through services.attach, the organisations
@@ -121,8 +122,8 @@ def _count_limits(low: int | None, high: int | None, what: str) -> list[str]:
 
 
 def shown(f: FormField, value: object, names: Mapping[str, str] | None = None) -> str:
-    """An answer to ``f`` said in words: options by their labels, amounts in the reader's format, a file
-    by its name and size, organisations by their names."""
+    """An answer to ``f`` said in words: options by their labels, amounts and dates in the reader's
+    format, a file by its name and size, organisations by their names."""
     if not is_filled(value):
         return _("(no answer)")
     if f.type is FieldType.CHOICE:
@@ -133,6 +134,8 @@ def shown(f: FormField, value: object, names: Mapping[str, str] | None = None) -
         return _("Yes") if value is True else _("No") if value is False else str(value)
     if f.type is FieldType.MONEY:
         return f"EUR {explain.eur(value)}"
+    if f.type is FieldType.DATE:
+        return funds_explain.day_text(value)
     if f.type is FieldType.FILE and isinstance(value, Mapping):
         return f"{value.get('name', '')} ({filesizeformat(value.get('size') or 0)})"
     if f.type is FieldType.ORGANISATIONS and isinstance(value, list | tuple):
