@@ -11,8 +11,9 @@ export HELIX_ENV ?= development
 
 .PHONY: demo install test test-postgres lint bench bench-quick lock messages clean
 
-$(STAMP): requirements/dev.txt pyproject.toml
+$(STAMP): requirements/bootstrap.txt requirements/dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bootstrap.txt
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
