@@ -1,0 +1,1 @@
+"""Cluster roadmaps: phases, milestones, critical path, validation, what-if and levelling (plain data)."""
