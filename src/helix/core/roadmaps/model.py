@@ -132,7 +132,8 @@ class Item:
         if self.trl_from is not None or self.trl_to is not None:
             low = self.trl_from if self.trl_from is not None else self.trl_to
             high = self.trl_to if self.trl_to is not None else self.trl_from
-            assert low is not None and high is not None
+            assert low is not None
+            assert high is not None
             return (low, high)
         if self.phase is not None:
             return PHASE_TRL[self.phase]
