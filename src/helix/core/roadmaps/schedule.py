@@ -394,14 +394,14 @@ def run_passes(network: Network, constraints: Constraints) -> Passes:
 
 
 def free_slack(network: Network, passes: Passes, i: int) -> int:
-    """Days item ``i`` can slip before it moves a successor's early start (or, with none, the end)."""
+    """Days item ``i`` can start late (keeping its length) before it moves a successor's early start or the
+    roadmap's end (an item whose only successors are start-to-start may be the one that finishes last)."""
     es, ef = passes.es, passes.ef
-    slack = passes.end - ef[i] if not network.succs[i] else None
+    slack = passes.end - ef[i]
     for s, lag, finish_to_start in network.succs[i]:
         room = es[s] - lag - (ef[i] if finish_to_start else es[i])
-        if slack is None or room < slack:
+        if room < slack:
             slack = room
-    assert slack is not None
     return slack
 
 
