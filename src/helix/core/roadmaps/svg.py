@@ -43,6 +43,11 @@ def esc(text: object) -> str:
     )
 
 
+def xml_text(text: object) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (for writers that escape on their own)."""
+    return _NOT_XML.sub("", str(text))
+
+
 def num(value: float) -> str:
     """A coordinate with at most one decimal, without a trailing ``.0`` (stable, compact output)."""
     text = f"{value:.1f}"
