@@ -32,10 +32,11 @@ The mapping:
   file's first assigned resource is the owner and the others contributors. A Code that reads as an
   integer comes back as an int (the registry's ids); a resource without a Code is known by its name.
 - Helix's own fields travel as task custom fields (declared with an alias in ``ExtendedAttributes``):
-  Text1 the key (else the WBS code, else ``T{UID}``), Text2 the kind, Text3 the phase, Text4 the roles of
-  the assigned resources (``UID:flags``, o owner, c contributor, e effort), Number1/Number2 the TRL range,
-  Number3 the funding secured. The budget is ``FixedCost`` (in cents, as MSPDI stores currency),
-  progress ``PercentComplete`` (a whole number), actual dates ``ActualStart``/``ActualFinish``.
+  Text1 the key (else the WBS code, else ``T{UID}``), Text2 the kind, Text3 the phase, Text4 the roles
+  of the assigned resources in order (``UID:flags``: o owner, c contributor, e effort), Number1 and
+  Number2 the TRL range, Number3 the funding secured. The budget is ``FixedCost`` (in cents, as MSPDI
+  stores currency), progress ``PercentComplete`` (a whole number), actual dates ``ActualStart`` and
+  ``ActualFinish``.
 - Not carried: project links, calls, KPIs, a participant's role and commitment.
 
 Reading is safe against XML attacks: the file is parsed with expat, refused beyond ``max_bytes``, and any
@@ -283,11 +284,11 @@ def write_mspdi(roadmap: Roadmap, *, starts: Mapping[str, date] | None = None) -
         work: dict[ParticipantId, float] = {}
         for effort in it.efforts:
             work[effort.participant] = work.get(effort.participant, 0.0) + effort.person_months
-        roles = []
+        # The roles in order (owner, each contributor, each effort), so the lists come back in order.
+        roles = [f"{resource_uid[it.owner]}:o"] if it.owner is not None else []
+        roles += [f"{resource_uid[pid]}:c" for pid in it.contributors]
+        roles += [f"{resource_uid[pid]}:e" for pid in work]
         for pid in it.participants:
-            flags = ("o" if pid == it.owner else "") + ("c" if pid in it.contributors else "")
-            flags += "e" if pid in work else ""
-            roles.append(f"{resource_uid[pid]}:{flags}")
             assignment_uid += 1
             assignment = ET.SubElement(assignments, "Assignment")
             _sub(assignment, "UID", assignment_uid)
@@ -503,7 +504,8 @@ class _Reader:
             return default
         if re.fullmatch(r"-?\d+(\.0*)?", text):
             return int(text.split(".")[0])
-        self.error("mspdi_bad_number", f"<{tag}> is not a whole number: {text!r}", node, uid, field=tag)
+        where = node.child(tag) or node
+        self.error("mspdi_bad_number", f"<{tag}> is not a whole number: {text!r}", where, uid, field=tag)
         return default
 
     def number(self, text: str, node: _Node, uid: int | None, tag: str) -> float | None:
@@ -512,7 +514,8 @@ class _Reader:
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            self.error("mspdi_bad_number", f"<{tag}> is not a number: {text!r}", node, uid, field=tag)
+            where = node.child(tag) or node
+            self.error("mspdi_bad_number", f"<{tag}> is not a number: {text!r}", where, uid, field=tag)
             return None
         return value
 
@@ -523,13 +526,16 @@ class _Reader:
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            self.error("mspdi_bad_date", f"<{tag}> is not a date and time: {text!r}", node, uid, field=tag)
+            where = node.child(tag) or node
+            self.error("mspdi_bad_date", f"<{tag}> is not a date and time: {text!r}", where, uid, field=tag)
             return None
         return moment.replace(tzinfo=None)
 
     def read(self) -> MspdiRead:
         root = self.root
-        title = root.value("Title") or root.value("Name") or ""
+        title = root.value("Title")
+        if title is None:
+            title = root.value("Name") or ""
         project_start = self.stamp(root, "StartDate", None)
         tasks = self.tasks()
         people, by_resource = self.resources()
@@ -686,7 +692,8 @@ class _Reader:
             work_text = node.value("Work") or "PT0H0M0S"
             seconds = _seconds(work_text)
             if seconds is None:
-                self.error("mspdi_bad_duration", f"<Work> is not a duration: {work_text!r}", node, task_uid)
+                where = node.child("Work") or node
+                self.error("mspdi_bad_duration", f"<Work> is not a duration: {work_text!r}", where, task_uid)
                 continue
             out.setdefault(task_uid, []).append(
                 (resource_uid, resources[resource_uid], seconds / SECONDS_PER_PERSON_MONTH)
@@ -704,7 +711,8 @@ class _Reader:
             return 0
         seconds = _seconds(text)
         if seconds is None or seconds < 0:
-            self.error("mspdi_bad_duration", f"<Duration> is not a duration: {text!r}", node, uid)
+            where = node.child("Duration") or node
+            self.error("mspdi_bad_duration", f"<Duration> is not a duration: {text!r}", where, uid)
             return 0
         form = self.integer(node, "DurationFormat", uid, 7)
         if form in ELAPSED_FORMATS:
@@ -821,8 +829,11 @@ class _Reader:
         rows = assignments.get(uid, [])
         roles = _roles(fields.get("roles"))
         if roles is not None:
-            for resource_uid, pid, pm in rows:
-                flags = roles.get(resource_uid, "")
+            assigned = {resource_uid: (pid, pm) for resource_uid, pid, pm in rows}
+            for resource_uid, flags in roles:
+                if resource_uid not in assigned:
+                    continue  # the assignment was removed in the planning tool
+                pid, pm = assigned[resource_uid]
                 if "o" in flags and owner is None:
                     owner = pid
                 if "c" in flags and pid not in contributors:
@@ -882,14 +893,15 @@ class _Reader:
         )
 
 
-def _roles(text: str | None) -> dict[int, str] | None:
+def _roles(text: str | None) -> list[tuple[int, str]] | None:
+    """Helix's roles field: ``UID:flags`` entries in order (o owner, c contributor, e effort)."""
     if not text:
         return None
-    roles: dict[int, str] = {}
+    roles: list[tuple[int, str]] = []
     for part in text.split(";"):
         uid, _, flags = part.partition(":")
-        if uid.strip().lstrip("-").isdigit():
-            roles[int(uid)] = flags.strip()
+        if uid.strip().isdigit():
+            roles.append((int(uid), flags.strip()))
     return roles
 
 

@@ -29,7 +29,9 @@ accepts and ignores them. Any other column is refused, so a misspelt header is n
 
 Import is all or nothing: :func:`parse_roadmap_rows` reports every bad cell as a :class:`RowProblem`
 with its spreadsheet row (the header is row 1) and column, and returns no roadmap while any is wrong.
-It does not check cycles or dates against dependencies (validation does that on the roadmap).
+A cell written with an apostrophe before a formula sign (``'=x``, as ``helix.spreadsheets`` escapes
+text) is read without it. It does not check cycles or dates against dependencies (validation does that
+on the roadmap).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from helix.core.registry.tables import unescape_cell
 from helix.core.roadmaps.dates import finish_of
 from helix.core.roadmaps.model import (
     TRL_MAX,
@@ -194,7 +197,9 @@ class _Row:
         self.ok = True
 
     def text(self, column: str) -> str:
-        return (self.cells.get(column) or "").strip()
+        raw = (self.cells.get(column) or "").strip()
+        literal = unescape_cell(raw)  # a spreadsheet's apostrophe before text that looks like a formula
+        return raw if literal is None else literal
 
     def fail(self, column: str | None, code: str, text: str, **params: object) -> None:
         self.ok = False
