@@ -1,7 +1,7 @@
 """The whole demo: the registry's demo ecosystem, then the needs and offers and the resource flows built on
 it, the projects and the calls for proposals. Each app loads its own demo from its ``demo/data/`` files
 (``helix.registry.demo``, ``helix.market.demo``, ``helix.symbiosis.demo``, ``helix.projects.demo``,
-``helix.calls.demo``); this module, above the apps, calls them in order, so that no app imports an app
+``helix.calls.demo``, ``helix.roadmaps.demo``); this module, above the apps, calls them in order, so that no app imports an app
 above it. ``helix demo load`` and ``helix demo generate`` call it.
 """
 
@@ -15,6 +15,7 @@ from helix.calls.demo import load_demo_calls
 from helix.market.demo import load_demo_listings
 from helix.projects.demo import load_demo_projects
 from helix.registry.demo import bulk, load
+from helix.roadmaps.demo import load_demo_roadmaps
 from helix.symbiosis.demo import load_demo_symbiosis
 
 
@@ -26,6 +27,7 @@ def load_demo() -> load.DemoReport:
     report.symbiosis = load_demo_symbiosis()
     report.projects = load_demo_projects()
     report.calls = load_demo_calls()
+    report.roadmaps = load_demo_roadmaps()
     return report
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "helix.projects",
     "helix.funds",
     "helix.calls",
+    "helix.roadmaps",
     "helix.api",
     "helix.audit",
     "helix.privacy",
@@ -178,6 +179,7 @@ HELIX_HOUSEKEEPING = [
     "helix.notifications.services.forget_old_mail",
     "helix.people.retention.forget_stale",
     "helix.calls.clock.close_due",
+    "helix.roadmaps.notices.remind_due_milestones",
 ]
 
 TASKS = {

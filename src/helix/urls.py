@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("helix.symbiosis.urls")),
     path("", include("helix.projects.urls")),
     path("", include("helix.calls.urls")),
+    path("", include("helix.roadmaps.urls")),
     path("", include("helix.funds.urls")),
     path("", include("helix.registry.urls")),
     path("", include("helix.home.urls")),

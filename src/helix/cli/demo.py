@@ -68,6 +68,8 @@ def load(port: int | None) -> None:
         f"Calls for proposals: {calls.get('calls', 0)} with {calls.get('applications', 0)} applications "
         f"({calls.get('created', 0)} calls created)."
     )
+    roadmaps = report.roadmaps
+    click.echo(f"Cluster roadmaps: {roadmaps.get('roadmaps', 0)} ({roadmaps.get('created', 0)} created).")
     click.echo(_login_hint(port))
 
 

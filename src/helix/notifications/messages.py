@@ -147,6 +147,40 @@ MESSAGES: dict[str, Message] = {
         _("Exchange for “%(flow)s”: %(state)s"),
         _("The exchange for your resource flow “%(flow)s” is now “%(state)s”."),
     ),
+    # roadmaps (helix.roadmaps.notices)
+    "roadmaps.consultation": Message(
+        Kind.ROADMAP,
+        _("Consultation: %(roadmap)s"),
+        ngettext_lazy(
+            "The roadmap “%(roadmap)s” of %(cluster)s is open for consultation. %(organisation)s owns "
+            "%(count)d milestone in it: read it and accept it.",
+            "The roadmap “%(roadmap)s” of %(cluster)s is open for consultation. %(organisation)s owns "
+            "%(count)d milestones in it: read them and accept them.",
+            "count",
+        ),
+    ),
+    "roadmaps.adopted": Message(
+        Kind.ROADMAP,
+        _("Roadmap adopted: %(roadmap)s"),
+        _(
+            "%(cluster)s adopted version %(version)s of the roadmap “%(roadmap)s”, which names "
+            "%(organisation)s."
+        ),
+    ),
+    "roadmaps.moved": Message(
+        Kind.ROADMAP,
+        _("Your milestones moved: %(roadmap)s"),
+        ngettext_lazy(
+            "A change to the roadmap “%(roadmap)s” moves %(count)d item of %(organisation)s: %(items)s.",
+            "A change to the roadmap “%(roadmap)s” moves %(count)d items of %(organisation)s: %(items)s.",
+            "count",
+        ),
+    ),
+    "roadmaps.due": Message(
+        Kind.DEADLINE,
+        _("“%(item)s” is due on %(date)s"),
+        _("The milestone “%(item)s” of %(organisation)s in the roadmap “%(roadmap)s” is due on %(date)s."),
+    ),
     # invitations (helix.people calls notify for people who have an account)
     "people.invitation": Message(
         Kind.INVITATION,

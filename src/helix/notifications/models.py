@@ -63,6 +63,7 @@ class Kind(models.TextChoices):
     SYNERGY = "synergy", _("Exchanges of resources (symbiosis) I take part in")
     INVITATION = "invitation", _("Invitations")
     DEADLINE = "deadline", _("Approaching deadlines")
+    ROADMAP = "roadmap", _("Roadmaps I take part in: consultations, adoptions, milestones that move")
 
 
 class Delivery(models.TextChoices):
@@ -80,6 +81,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.SYNERGY: Delivery.DIGEST,
     Kind.INVITATION: Delivery.IMMEDIATELY,
     Kind.DEADLINE: Delivery.IMMEDIATELY,
+    Kind.ROADMAP: Delivery.DIGEST,
 }
 
 

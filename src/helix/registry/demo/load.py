@@ -54,6 +54,7 @@ class DemoReport:
     symbiosis: dict[str, object] = field(default_factory=dict)  # resource flows (helix.symbiosis.demo)
     projects: dict[str, int] = field(default_factory=dict)  # projects (helix.projects.demo)
     calls: dict[str, int] = field(default_factory=dict)  # calls for proposals (helix.calls.demo)
+    roadmaps: dict[str, int] = field(default_factory=dict)  # cluster roadmaps (helix.roadmaps.demo)
 
     def summary(self) -> str:
         return (
