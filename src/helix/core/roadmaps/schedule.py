@@ -150,6 +150,7 @@ class Network:
         keys = tuple(index)
         n = len(keys)
         lags: dict[tuple[int, int, bool], int] = {}
+        finish_to_start = DependencyKind.FINISH_TO_START  # looked up once: enum attributes are slow
         for dep in roadmap.dependencies:
             p, s = index.get(dep.predecessor), index.get(dep.successor)
             if p is None or s is None:
@@ -161,7 +162,7 @@ class Network:
                 if strict:
                     raise CyclicRoadmap((dep.predecessor,))
                 continue
-            edge = (p, s, dep.kind == DependencyKind.FINISH_TO_START)
+            edge = (p, s, dep.kind == finish_to_start)
             known = lags.get(edge)
             if known is None or dep.lag_days > known:
                 lags[edge] = dep.lag_days
