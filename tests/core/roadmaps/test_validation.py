@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helix.core.roadmaps.model import (
     Dependency,
@@ -22,6 +24,7 @@ from helix.core.roadmaps.model import (
     Roadmap,
     Track,
 )
+from helix.core.roadmaps.schedule import CyclicRoadmap, plan
 from helix.core.roadmaps.validation import validate
 
 pytestmark = pytest.mark.unit
@@ -446,3 +449,43 @@ def test_problems_come_roadmap_wide_first_then_by_item_order_then_by_code():
         ("m1", "roadmap.budget_negative"),
         ("m1", "roadmap.owner_missing"),
     ]
+
+
+# -- cycles on random graphs (hypothesis) ------------------------------------------------------------------
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> Roadmap:
+    """Up to 8 owned items and any links between distinct items: cycles come often."""
+    n = draw(st.integers(1, 8))
+    keys = [f"k{i}" for i in range(n)]
+    pairs = [(p, s) for p in keys for s in keys if p != s]
+    links = draw(st.lists(st.sampled_from(pairs), max_size=12, unique=True)) if pairs else []
+    return Roadmap(
+        START,
+        items=tuple(Item(k, owner="acme") for k in keys),
+        dependencies=tuple(Dependency(p, s) for p, s in links),
+        participants=(Participant("acme"),),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs())
+def test_a_cycle_is_reported_exactly_when_the_roadmap_cannot_be_planned_and_each_is_a_real_cycle(rm: Roadmap):
+    links = {(d.predecessor, d.successor) for d in rm.dependencies}
+
+    cycles = [p.params["keys"] for p in validate(rm) if p.code == "roadmap.cycle"]
+
+    try:
+        plan(rm)
+    except CyclicRoadmap:
+        assert cycles
+    else:
+        assert cycles == []
+    seen: set[str] = set()
+    for cycle in cycles:
+        assert isinstance(cycle, list)
+        assert len(set(cycle)) == len(cycle) >= 2
+        assert all((p, s) in links for p, s in zip(cycle, [*cycle[1:], cycle[0]], strict=True))
+        assert not seen & set(cycle)  # one cycle per group of items that go round
+        seen |= set(cycle)
