@@ -40,8 +40,8 @@ Dates: day ``n`` is ``Roadmap.start + n days``; a finish day is the day the item
 one day starting on the 1st finishes on the 2nd), so a milestone's start and finish are the same date.
 
 A dependency cycle has no schedule: :func:`plan` raises :class:`CyclicRoadmap` with the keys on one cycle,
-in order. 10,000 items with 20,000 dependencies plan in a few tens of milliseconds (see
-``bench/roadmap_scale``).
+in order. Everything is linear in the items and dependencies: 10,000 items with 21,000 dependencies plan
+in 0.1 to 0.3 s on a busy 2-core machine (``bench/roadmap_scale``), most of it reading the dataclasses.
 """
 
 from __future__ import annotations
@@ -150,6 +150,7 @@ class Network:
         keys = tuple(index)
         n = len(keys)
         lags: dict[tuple[int, int, bool], int] = {}
+        finish_to_start = DependencyKind.FINISH_TO_START  # looked up once: enum attributes are slow
         for dep in roadmap.dependencies:
             p, s = index.get(dep.predecessor), index.get(dep.successor)
             if p is None or s is None:
@@ -161,7 +162,7 @@ class Network:
                 if strict:
                     raise CyclicRoadmap((dep.predecessor,))
                 continue
-            edge = (p, s, dep.kind == DependencyKind.FINISH_TO_START)
+            edge = (p, s, dep.kind == finish_to_start)
             known = lags.get(edge)
             if known is None or dep.lag_days > known:
                 lags[edge] = dep.lag_days

@@ -73,16 +73,17 @@ def validate(
     for it in items.values():
         problems += _item_rules(it, participants, today)
     problems += _dependencies(roadmap, items)
-    problems += _valley_gaps(roadmap, items.values())
-    cycles = _cycles(roadmap, items)
-    problems += [CyclicRoadmap(cycle).problem() for cycle in cycles]
-    if not cycles:
+    problems += _valley_gaps(items.values())
+    try:
         network = Network.of(roadmap, strict=False)
+    except CyclicRoadmap:  # then every cycle is reported, one per group of items that go round
+        problems += [CyclicRoadmap(cycle).problem() for cycle in _cycles(roadmap, items)]
+    else:
         baseline = plan_from(
             roadmap.start, network, Constraints.of(roadmap, network, progress=False), paths_limit=0
         )
         problems += _starts_before_dependency(roadmap, items, network, baseline)
-        problems += _trl_falls(roadmap, items, baseline)
+        problems += _trl_falls(items, baseline)
         problems += _project_dates(items.values(), baseline, project_ends or {}, project_starts or {})
     position = {key: i for i, key in enumerate(items)}
     return sorted(problems, key=lambda p: (-1 if p.item is None else position.get(p.item, -1), p.code))
@@ -506,7 +507,7 @@ def _starts_before_dependency(
     return problems
 
 
-def _trl_falls(roadmap: Roadmap, items: Mapping[str, Item], baseline: Plan) -> list[Problem]:
+def _trl_falls(items: Mapping[str, Item], baseline: Plan) -> list[Problem]:
     """Along each track in planned order (early start, early finish, roadmap order), an item whose TRL
     reaches (its upper end) lower than the highest an earlier item of the track reached."""
     problems: list[Problem] = []
@@ -546,7 +547,7 @@ def _trl_falls(roadmap: Roadmap, items: Mapping[str, Item], baseline: Plan) -> l
     return problems
 
 
-def _valley_gaps(roadmap: Roadmap, items: Iterable[Item]) -> list[Problem]:
+def _valley_gaps(items: Iterable[Item]) -> list[Problem]:
     problems: list[Problem] = []
     tracks: dict[str, list[Item]] = {}
     for it in items:
