@@ -57,6 +57,10 @@ def key(thing: Any) -> dict[str, Any]:
     return {"key": thing.key}
 
 
+def roadmap_item(thing: Any) -> dict[str, Any]:
+    return {"key": thing.key, "item": thing.items.order_by("pk").first().key}
+
+
 def person(thing: Any) -> dict[str, Any]:
     return {"person_id": thing.pk}
 
@@ -201,6 +205,25 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "calls:award": On("call", "decide", call_key, method="POST", ok=POSTED),
     # a letter exists once the application is decided: the world's decided one (the others: 404 for all)
     "calls:letter": On("application", "view_letter", pk, only=("application:a1-decided",)),
+    # roadmaps: anyone they reach; their content and levelling for the cluster's staff
+    "roadmaps:list": Gate(ANYONE),
+    "roadmaps:new": Gate(ANY_STAFF),
+    "roadmaps:detail": On("roadmap", "view", key),
+    "roadmaps:move": On("roadmap", "transition", key, method="POST", ok=POSTED),
+    "roadmaps:whatif": On("roadmap", "view", key),
+    "roadmaps:gantt": On("roadmap", "view", key),
+    "roadmaps:trl": On("roadmap", "view", key),
+    "roadmaps:interplay": On("roadmap", "view", key),
+    "roadmaps:export": On("roadmap", "export", lambda r: {"key": r.key, "fmt": "csv"}),
+    "roadmaps:item_new": On("roadmap", "edit", key),
+    "roadmaps:item_edit": On("roadmap", "edit", roadmap_item),
+    "roadmaps:item_delete": Exempt("POST that deletes the item: tests/roadmaps/test_views asks each role"),
+    "roadmaps:participants": On("roadmap", "edit", key),
+    "roadmaps:dependencies": On("roadmap", "edit", key),
+    "roadmaps:import": On("roadmap", "edit", key),
+    "roadmaps:level": On("roadmap", "level", key),
+    "roadmaps:accept": Exempt("the item's owner only: tests/roadmaps/test_permissions asks each role"),
+    "roadmaps:progress": Exempt("the item's owner or staff: tests/roadmaps/test_permissions asks each role"),
     "symbiosis:flows": Gate(ANYONE),
     "symbiosis:flows_csv": Gate(SIGNED_IN),
     "symbiosis:flow_create": Gate(SIGNED_IN, ok=frozenset({200, 403})),

@@ -238,6 +238,9 @@ def build_world() -> World:
     from tests.calls.world_things import add_calls
 
     add_calls(w)
+    from tests.roadmaps.world_things import add_roadmaps
+
+    add_roadmaps(w)
     return w
 
 
