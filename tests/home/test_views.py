@@ -167,6 +167,10 @@ def test_the_asking_side_has_nothing_to_answer_and_sees_the_market_request_it_re
 
 
 def test_a_member_with_nothing_waiting_is_told_so(world):
+    from helix.roadmaps.models import Roadmap
+
+    # the world's roadmaps give b2 a milestone to accept (tests/roadmaps test that part of the page)
+    Roadmap.objects.filter(participants__organisation=world.orgs["b2"]).delete()
     tasks = section(page(world, "member_b2"), "member-tasks")
     assert 'id="member-nothing"' in tasks
     assert "<h3>" not in tasks
@@ -314,7 +318,7 @@ def test_the_page_costs_the_same_few_queries_however_much_there_is(world, role):
     _grow(world, 10, start=5)
     large = _queries(world, role)
     assert large == small
-    assert small <= 32
+    assert small <= 42  # 32, and the roadmap milestones' block: its roadmaps and their items in ten
 
 
 def test_staff_see_how_many_listings_lapse_beyond_the_five_listed(world):

@@ -6,7 +6,8 @@ raw filter:
 - the overview, for everyone: the clusters (name, description, domains, how many members the visitor
   may see), the upcoming published events and the latest needs and offers the visitor may see;
 - a person's tasks (a user with a person record): meeting requests to answer, new matches for the
-  organisation's needs and offers, the events they are registered in, listings about to lapse;
+  organisation's needs and offers, the events they are registered in, listings about to lapse, and the
+  roadmap milestones the organisation owns that are due soon, late or still to accept;
 - cluster staff's tasks (every cluster for the superuser): sign-up requests, follow-ups due,
   organisations awaited for a letter of intent, events to schedule, synergies gone quiet, listings about
   to lapse.
@@ -43,6 +44,7 @@ from helix.registry.models import (
     Person,
 )
 from helix.registry.permissions import actor_for, scope
+from helix.roadmaps.upcoming import Upcoming, upcoming_for
 from helix.symbiosis.models import Synergy, SynergyEvent
 
 CLUSTER_DOMAINS_SHOWN = 5
@@ -154,11 +156,13 @@ class MemberTasks:
     new_matches: int = 0
     registrations: list[Registration] = field(default_factory=list)
     expiring: list[Listing] = field(default_factory=list)
+    milestones: list[Upcoming] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (
-            self.request_count
+            self.milestones
+            or self.request_count
             or self.market_request_count
             or self.new_matches
             or self.registrations
@@ -245,6 +249,7 @@ def member_tasks(user: Any, now: dt.datetime) -> MemberTasks | None:
     tasks.expiring = list(
         expiring_listings(user, Listing.objects.filter(organisation_id=organisation.pk), today)[:TASKS_SHOWN]
     )
+    tasks.milestones = upcoming_for(user, organisation.pk, today, TASKS_SHOWN)
     return tasks
 
 

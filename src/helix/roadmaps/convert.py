@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from helix.core.roadmaps import model as core
-from helix.roadmaps.models import Dependency, Item, Roadmap
+from helix.roadmaps.models import Dependency, Item, Participant, Roadmap, Track
 
 # the registry's strands of the triple helix, as the core names them
 HELIX = {"industry": "company", "research": "knowledge", "public": "government", "intermediary": "other"}
@@ -30,11 +30,54 @@ def to_core(roadmap: Roadmap, items: list[Item] | None = None) -> core.Roadmap:
     """The roadmap as the core sees it."""
     participants = list(roadmap.participants.select_related("organisation").order_by("organisation__name"))
     rows = items if items is not None else items_of(roadmap)
-    dependencies = (
+    dependencies = list(
         Dependency.objects.filter(successor__roadmap=roadmap)
         .select_related("predecessor", "successor")
         .order_by("pk")
     )
+    return _core(roadmap, participants, list(roadmap.tracks.order_by("order", "pk")), rows, dependencies)
+
+
+def many_to_core(roadmaps: list[Roadmap]) -> dict[int, tuple[core.Roadmap, list[Item]]]:
+    """Several roadmaps as the core sees them, read in a fixed number of queries (a home page lists the
+    items of every roadmap a participant is in): roadmap id -> (core roadmap, its items)."""
+    ids = [r.pk for r in roadmaps]
+    items: dict[int, list[Item]] = {pk: [] for pk in ids}
+    for it in (
+        Item.objects.filter(roadmap_id__in=ids)
+        .select_related("track", "owner")
+        .prefetch_related("contributors", "efforts__participant", "projects", "calls", "kpis")
+        .order_by("roadmap_id", "order", "pk")
+    ):
+        items[it.roadmap_id].append(it)
+    participants: dict[int, list[Participant]] = {pk: [] for pk in ids}
+    for p in Participant.objects.filter(roadmap_id__in=ids).select_related("organisation").order_by(
+        "organisation__name"
+    ):
+        participants[p.roadmap_id].append(p)
+    tracks: dict[int, list[Track]] = {pk: [] for pk in ids}
+    for t in Track.objects.filter(roadmap_id__in=ids).order_by("order", "pk"):
+        tracks[t.roadmap_id].append(t)
+    links: dict[int, list[Dependency]] = {pk: [] for pk in ids}
+    for d in (
+        Dependency.objects.filter(successor__roadmap_id__in=ids)
+        .select_related("predecessor", "successor")
+        .order_by("pk")
+    ):
+        links[d.successor.roadmap_id].append(d)
+    return {
+        r.pk: (_core(r, participants[r.pk], tracks[r.pk], items[r.pk], links[r.pk]), items[r.pk])
+        for r in roadmaps
+    }
+
+
+def _core(
+    roadmap: Roadmap,
+    participants: list[Participant],
+    tracks: list[Track],
+    rows: list[Item],
+    dependencies: list[Dependency],
+) -> core.Roadmap:
     return core.Roadmap(
         start=roadmap.starts_on,
         title=roadmap.title,
@@ -51,7 +94,7 @@ def to_core(roadmap: Roadmap, items: list[Item] | None = None) -> core.Roadmap:
             )
             for p in participants
         ),
-        tracks=tuple(core.Track(t.key, t.title) for t in roadmap.tracks.order_by("order", "pk")),
+        tracks=tuple(core.Track(t.key, t.title) for t in tracks),
         items=tuple(_item(it) for it in rows),
         dependencies=tuple(
             core.Dependency(d.predecessor.key, d.successor.key, core.DependencyKind(d.kind), d.lag_days)

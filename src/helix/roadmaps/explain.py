@@ -219,6 +219,42 @@ MESSAGES.update(
 )
 
 
+# Where an item stands against its baseline (helix.core.roadmaps.progress): the reasons it is late or at
+# risk. ``item`` is its title; ``predecessors`` the titles of the late items before it.
+MESSAGES.update(
+    {
+        "progress.late": lambda p: ngettext(
+            "Due on %(date)s and not done: %(days)d day late.",
+            "Due on %(date)s and not done: %(days)d days late.",
+            _count(p, "days"),
+        )
+        % {"date": _day(p["planned_finish"]), "days": _count(p, "days")},
+        "progress.started_late": lambda p: _("Started on %(actual)s; it was planned to start on %(planned)s.")
+        % {"actual": _day(p["actual_start"]), "planned": _day(p["planned_start"])},
+        "progress.start_overdue": lambda p: _("Should have started on %(date)s and has not.")
+        % {"date": _day(p["planned_start"])},
+        "progress.behind": lambda p: _("%(done)s %% complete where %(expected)s %% was expected by now.")
+        % {"done": _whole(p["percent_complete"]), "expected": _whole(p["expected_percent"])},
+        "progress.critical_slipping": lambda p: _(
+            "On the critical path, forecast to finish on %(forecast)s instead of %(planned)s: the roadmap's "
+            "end moves with it."
+        )
+        % {"forecast": _day(p["forecast_finish"]), "planned": _day(p["planned_finish"])},
+        "progress.predecessor_late": lambda p: _(
+            "Waits for late work (%(items)s): forecast to finish on %(forecast)s, its slack used up."
+        )
+        % {"items": ", ".join(map(str, p.get("predecessors") or ())), "forecast": _day(p["forecast_finish"])},
+    }
+)
+
+
+def _whole(value: object) -> str:
+    try:
+        return f"{float(str(value)):.0f}"
+    except ValueError:
+        return str(value)
+
+
 def _last(value: object) -> object:
     return value[-1] if isinstance(value, (list, tuple)) and value else value
 
@@ -256,6 +292,8 @@ def problem_text(
         params.setdefault("before", params["predecessor"])
     if "keys" in params:
         params["names"] = [titles.get(str(k), str(k)) for k in params["keys"]]
+    if "predecessors" in params:
+        params["predecessors"] = [titles.get(str(k), str(k)) for k in params["predecessors"]]
     if "project" in params:
         params["project"] = names.get(("project", params["project"]), str(params["project"]))
     text = say(problem.code, params)
