@@ -65,3 +65,16 @@ def cordis_dir() -> Path | None:
         if path is not None and (path / "h2020_participations_2014_2018.csv.gz").is_file():
             return path
     return None
+
+
+def rcpsp_dir() -> Path | None:
+    """The shared PSPLIB folder (j30, j60, j120 and optima.csv), wherever the shared data lives (or None)."""
+    for candidate in (
+        os.environ.get("HELIX_SHARED_DATA", ""),
+        str(ROOT.parent / "shared" / "data"),
+        "/work/shared/data",
+    ):
+        path = Path(candidate) / "rcpsp" if candidate else None
+        if path is not None and (path / "optima.csv").is_file():
+            return path
+    return None

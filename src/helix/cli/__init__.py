@@ -50,6 +50,7 @@ def _register() -> None:
         privacy,
         projects,
         registry,
+        roadmap,
         schedule,
         server,
         symbiosis,
@@ -59,6 +60,7 @@ def _register() -> None:
     main.add_command(listings.listings)
     main.add_command(match.match)
     main.add_command(schedule.schedule)
+    main.add_command(roadmap.roadmap)
     main.add_command(events.events)
     main.add_command(projects.projects)
     main.add_command(calls.calls)

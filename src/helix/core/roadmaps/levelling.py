@@ -1,0 +1,307 @@
+"""Resource levelling of a cluster roadmap: the shortest schedule within every participant's capacity.
+
+:func:`level` solves a :class:`LevellingProblem` (the RCPSP, see :mod:`.levelling_problem`) in two steps:
+
+1. a heuristic starting schedule (:func:`.sgs.improve`: serial SGS with the latest-finish-time rule,
+   forward-backward justification and perturbed-priority restarts, for a small share of the time);
+2. OR-Tools CP-SAT, with one interval per activity, a cumulative constraint per resource, the
+   precedences as linear inequalities, redundant no-overlap constraints for activities that can never
+   run together (their joint demand exceeds a capacity), start domains cut by the critical path, a
+   horizon equal to the heuristic's makespan (CP-SAT only looks for better) and the heuristic's schedule
+   as a hint. It minimises the makespan within what is left of the time limit.
+
+The result is never worse than the heuristic: when CP-SAT finds nothing better in time, the heuristic's
+schedule is returned (status ``feasible``, or ``optimal`` when it meets a lower bound). ``bound`` is a
+proven lower bound on the makespan: the critical path or resource energy, or CP-SAT's bound if better.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .levelling_check import LevellingViolation, check_levelled
+from .levelling_problem import (
+    FS,
+    INFEASIBLE,
+    SS,
+    Activity,
+    InvalidLevellingProblem,
+    LevellingProblem,
+    Network,
+    Precedence,
+    energy_bound,
+    infeasibility,
+    lower_bound,
+    makespan_of,
+    network,
+)
+from .sgs import improve, serial_lft
+
+OPTIMAL = "optimal"
+FEASIBLE = "feasible"
+UNKNOWN = "unknown"
+STATUSES = (OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN)
+
+# The heuristic gets this share of the time limit (at most HEURISTIC_MAX_SECONDS); CP-SAT the rest.
+HEURISTIC_SHARE = 0.1
+HEURISTIC_MAX_SECONDS = 3.0
+# Time kept back for reading the solution and building the result after CP-SAT stops.
+MARGIN_SECONDS = 0.05
+MAKESPAN_INTERVAL = True
+CLIQUES = True
+
+
+@dataclass(frozen=True)
+class LevellingProgress:
+    """A progress report: the best makespan so far (``None`` before any schedule), the proven lower
+    bound, seconds since :func:`level` was called, and where it comes from (``heuristic``, ``solution``,
+    ``bound``)."""
+
+    makespan: int | None
+    bound: int
+    seconds: float
+    source: str
+
+
+Progress = Callable[[LevellingProgress], None]
+
+
+@dataclass(frozen=True)
+class LevellingResult:
+    """What :func:`level` found. ``starts`` is empty when ``status`` is ``infeasible`` (then ``reason``
+    says why) or ``unknown``; ``heuristic_makespan`` is the starting schedule's makespan and
+    ``lft_makespan`` that of plain serial LFT, for comparison."""
+
+    status: str
+    makespan: int | None
+    bound: int
+    starts: list[int]
+    seconds: float
+    heuristic_makespan: int | None = None
+    lft_makespan: int | None = None
+    reason: str = ""
+    solutions: int = 0
+    history: list[LevellingProgress] = field(default_factory=list)
+
+    @property
+    def gap(self) -> float | None:
+        """(makespan - bound) / makespan, or None without a schedule."""
+        if self.makespan is None:
+            return None
+        return (self.makespan - self.bound) / self.makespan if self.makespan else 0.0
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    """Reports each improving CP-SAT solution (makespan, bound, seconds since level() began)."""
+
+    def __init__(self, makespan: cp_model.IntVar, report: Callable[[int | None, int, str], None]) -> None:
+        super().__init__()
+        self._makespan = makespan
+        self._report = report
+        self.count = 0
+
+    def on_solution_callback(self) -> None:
+        self.count += 1
+        self._report(int(self.Value(self._makespan)), int(math.ceil(self.BestObjectiveBound() - 1e-6)), "solution")
+
+
+def _incompatible(problem: LevellingProblem, i: int, j: int) -> bool:
+    a, b = problem.activities[i], problem.activities[j]
+    return any(qa + qb > cap for qa, qb, cap in zip(a.demands, b.demands, problem.capacities, strict=True))
+
+
+def _disjunctive_cliques(problem: LevellingProblem, net: Network, horizon: int) -> list[list[int]]:
+    """Groups of activities no two of which can ever run at the same time (on some resource their
+    joint demand exceeds the capacity), found greedily: each activity, in order of decreasing total
+    demand, starts a clique that takes every later compatible activity. Cliques of two are kept only
+    when neither activity is ordered before the other by the precedences (else they add nothing)."""
+    n = problem.n
+    busy = [i for i in range(n) if problem.activities[i].duration > 0]
+    if len(busy) < 2:
+        return []
+    adj = {i: {j for j in busy if j != i and _incompatible(problem, i, j)} for i in busy}
+    weight = {i: sum(q / c for q, c in zip(problem.activities[i].demands, problem.capacities, strict=True) if c)
+              for i in busy}
+    seeds = sorted(busy, key=lambda i: (-len(adj[i]), -weight[i], i))
+    cliques: list[list[int]] = []
+    seen: set[frozenset[int]] = set()
+    covered: set[tuple[int, int]] = set()
+    for seed in seeds:
+        clique = [seed]
+        for j in sorted(adj[seed], key=lambda j: (-len(adj[j]), j)):
+            if all(j in adj[c] for c in clique):
+                clique.append(j)
+        key = frozenset(clique)
+        if len(clique) < 3 or key in seen:
+            continue
+        new_pairs = {(a, b) for a in clique for b in clique if a < b} - covered
+        if not new_pairs:
+            continue
+        seen.add(key)
+        covered |= new_pairs
+        cliques.append(sorted(clique))
+    return cliques
+
+
+def _build(
+    problem: LevellingProblem, net: Network, horizon: int, lb: int, hint: list[int]
+) -> tuple[cp_model.CpModel, list[cp_model.IntVar], cp_model.IntVar]:
+    model = cp_model.CpModel()
+    n = problem.n
+    starts: list[cp_model.IntVar] = []
+    intervals: dict[int, cp_model.IntervalVar] = {}
+    for i, act in enumerate(problem.activities):
+        lo, hi = net.earliest[i], horizon - net.tail[i]
+        s = model.new_int_var(lo, max(lo, hi), f"s{i}")
+        starts.append(s)
+        if act.duration > 0:
+            intervals[i] = model.new_fixed_size_interval_var(s, act.duration, f"a{i}")
+    for i in range(n):
+        for j, delay in net.succs[i]:
+            model.add(starts[j] >= starts[i] + delay)
+    makespan = model.new_int_var(lb, horizon, "makespan")
+    for i, act in enumerate(problem.activities):
+        if not net.succs[i] or act.duration > 0:
+            model.add(makespan >= starts[i] + act.duration)
+    # the time after the makespan as an interval using every resource fully: the cumulative constraints
+    # then push the makespan themselves (energy and edge-finding reasoning), not only through the starts
+    tail_interval = model.new_interval_var(makespan, horizon - makespan, horizon, "after_makespan")
+    for r, cap in enumerate(problem.capacities):
+        users = [i for i in intervals if problem.activities[i].demands[r] > 0]
+        if sum(problem.activities[i].demands[r] for i in users) <= cap:
+            continue
+        boxes = [intervals[i] for i in users]
+        demands = [problem.activities[i].demands[r] for i in users]
+        if MAKESPAN_INTERVAL:
+            boxes.append(tail_interval)
+            demands.append(cap)
+        model.add_cumulative(boxes, demands, cap)
+    if CLIQUES:
+        for clique in _disjunctive_cliques(problem, net, horizon):
+            model.add_no_overlap([intervals[i] for i in clique] + ([tail_interval] if MAKESPAN_INTERVAL else []))
+    model.minimize(makespan)
+    for var, value in zip(starts, hint, strict=True):
+        model.add_hint(var, value)
+    model.add_hint(makespan, makespan_of(problem, hint))
+    return model, starts, makespan
+
+
+def level(
+    problem: LevellingProblem,
+    time_limit: float,
+    workers: int = 2,
+    progress: Progress | None = None,
+    *,
+    seed: int = 0,
+    heuristic_seconds: float | None = None,
+    solver_parameters: Mapping[str, object] | None = None,
+) -> LevellingResult:
+    """The shortest schedule of ``problem`` that CP-SAT finds or proves within ``time_limit`` seconds
+    (counted from the call, model building included), with ``workers`` search threads.
+
+    ``progress`` hears the heuristic's makespan, each improving solution and each better bound.
+    ``heuristic_seconds`` overrides the heuristic's share; ``solver_parameters`` sets CP-SAT parameters
+    by name (for experiments). An infeasible problem gives status ``infeasible`` and the ``reason``;
+    malformed input raises :class:`InvalidLevellingProblem` when the problem is built."""
+    started = time.perf_counter()
+    history: list[LevellingProgress] = []
+
+    def elapsed() -> float:
+        return time.perf_counter() - started
+
+    def report(makespan: int | None, bound: int, source: str) -> None:
+        event = LevellingProgress(makespan, bound, round(elapsed(), 3), source)
+        history.append(event)
+        if progress is not None:
+            progress(event)
+
+    problem_error = infeasibility(problem)
+    if problem_error is not None:
+        if problem_error.status != INFEASIBLE:
+            raise problem_error
+        return LevellingResult(INFEASIBLE, None, 0, [], elapsed(), reason=str(problem_error), history=history)
+    net = network(problem)
+    lb = lower_bound(problem, net)
+    lft = serial_lft(problem)
+    lft_ms = makespan_of(problem, lft)
+    budget = heuristic_seconds if heuristic_seconds is not None else min(
+        HEURISTIC_SHARE * time_limit, HEURISTIC_MAX_SECONDS
+    )
+    best = improve(problem, budget, seed=seed, target=lb)
+    if makespan_of(problem, best) > lft_ms:
+        best = lft
+    best_ms = makespan_of(problem, best)
+    report(best_ms, lb, "heuristic")
+
+    def done(status: str, starts: list[int], bound: int, solutions: int = 0) -> LevellingResult:
+        return LevellingResult(status, makespan_of(problem, starts), bound, starts, elapsed(),
+                               heuristic_makespan=best_ms, lft_makespan=lft_ms, solutions=solutions,
+                               history=history)
+
+    if best_ms <= lb:
+        return done(OPTIMAL, best, best_ms)
+    model, start_vars, makespan = _build(problem, net, best_ms, lb, best)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = max(1, workers)
+    params.random_seed = seed
+    params.max_time_in_seconds = max(0.01, time_limit - elapsed() - MARGIN_SECONDS)
+    for key, value in (solver_parameters or {}).items():
+        if isinstance(value, list | tuple):
+            getattr(params, key).extend(value)  # a repeated field, e.g. subsolvers
+        else:
+            setattr(params, key, value)
+    callback = _Callback(makespan, report)
+    if progress is not None:
+        last = [lb]
+
+        def on_bound(value: float) -> None:
+            bound = int(math.ceil(value - 1e-6))
+            if bound > last[0]:
+                last[0] = bound
+                report(None, bound, "bound")
+
+        solver.best_bound_callback = on_bound
+    status = solver.solve(model, callback)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        starts = [int(solver.value(s)) for s in start_vars]
+        if makespan_of(problem, starts) > best_ms or check_levelled(problem, starts):
+            starts = best  # never worse than the heuristic (and never an invalid schedule)
+        ms = makespan_of(problem, starts)
+        bound = ms if status == cp_model.OPTIMAL else max(lb, int(math.ceil(solver.best_objective_bound - 1e-6)))
+        bound = min(bound, ms)
+        return done(OPTIMAL if bound >= ms else FEASIBLE, starts, bound, callback.count)
+    if status == cp_model.INFEASIBLE:
+        # no schedule of makespan <= the heuristic's exists besides... the heuristic's: cannot happen
+        # with the hint's schedule in the model, but keep the heuristic's schedule rather than trust it
+        return done(FEASIBLE, best, lb)
+    return done(FEASIBLE, best, lb)
+
+
+__all__ = [
+    "FEASIBLE",
+    "FS",
+    "INFEASIBLE",
+    "OPTIMAL",
+    "SS",
+    "STATUSES",
+    "UNKNOWN",
+    "Activity",
+    "InvalidLevellingProblem",
+    "LevellingProblem",
+    "LevellingProgress",
+    "LevellingResult",
+    "LevellingViolation",
+    "Precedence",
+    "check_levelled",
+    "energy_bound",
+    "level",
+    "lower_bound",
+    "makespan_of",
+    "serial_lft",
+]
