@@ -51,6 +51,7 @@ def _register() -> None:
         projects,
         registry,
         roadmap,
+        roadmap_data,  # noqa: F401 - adds the database's roadmap commands to `roadmap`
         schedule,
         server,
         symbiosis,

@@ -22,7 +22,7 @@ from helix.roadmaps.services import RoadmapRefused
 
 JOB_KIND = "roadmaps-level"  # the job of roadmap 12 is "roadmaps-level:12"
 TIME_LIMIT = 30.0  # seconds: a roadmap has tens to hundreds of items; CP-SAT proves most in seconds
-PERIOD_DAYS = 30
+PERIOD_DAYS = 7  # a week: fine enough that rounding each item up to whole periods moves the end little
 
 
 def job_kind(roadmap: Roadmap) -> str:
@@ -78,7 +78,11 @@ def run_levelling(
         )
 
     result = level(built.problem, time_limit, progress=report)
-    unlevelled = dict(zip(built.keys, _earliest(built), strict=True))
+    earliest = _earliest(built)
+    unlevelled = dict(zip(built.keys, earliest, strict=True))
+    unlevelled_end = max(
+        (s + a.duration for s, a in zip(earliest, built.problem.activities, strict=True)), default=0
+    )
     return {
         "status": result.status,
         "reason": result.reason,
@@ -87,6 +91,7 @@ def run_levelling(
         "end": _iso(built.end(result.makespan)),
         "bound": _iso(built.day(result.bound)),
         "heuristic_end": _iso(built.end(result.lft_makespan)),
+        "unlevelled_end": _iso(built.end(unlevelled_end)),
         "starts": {k: v.isoformat() for k, v in built.starts(result).items()},
         "finishes": {k: v.isoformat() for k, v in built.finishes(result).items()},
         "stretched": list(built.stretched),
@@ -132,7 +137,7 @@ def shown(job: Job, seen: Any) -> dict[str, Any] | None:
     return {
         **result,
         "rows": rows,
-        **{k: dt.date.fromisoformat(result[k]) for k in ("end", "bound", "heuristic_end") if result.get(k)},
+        **{k: dt.date.fromisoformat(result[k]) for k in ("end", "bound", "heuristic_end", "unlevelled_end") if result.get(k)},
     }
 
 

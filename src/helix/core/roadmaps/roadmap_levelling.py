@@ -9,14 +9,17 @@ and keeps the end as early as possible. That is the RCPSP (:mod:`levelling`), bu
   (a milestone takes 0); a finished item is left out (it holds nobody's capacity any more) and so are the
   links to it;
 - every **participant with a capacity** is a resource of ``capacity × period_days / 30.44`` person-months
-  per period, in tenths (:data:`SCALE`); an item asks of each participant its effort spread evenly over
+  per period, in hundredths (:data:`SCALE`); an item asks of each participant its effort spread evenly over
   its duration, rounded up. Where that is more than the participant can give in a period, the item is
   **stretched** (its duration lengthened until its effort fits): a participant cannot do more in a month
   than it has; the stretched items are reported;
 - **dependencies** keep their kind; a lag in days becomes whole periods, rounded up (a lead, a negative
-  lag, counts as 0: the levelled plan never overlaps what the roadmap orders);
-- an item's **release** is its planned start, its actual start when it has started, and never before
-  ``today`` for an item that has not started (when ``today`` is given).
+  lag, counts as 0: the levelled plan never overlaps what the roadmap orders); a start-to-start lag from
+  an item that is running counts from its actual start;
+- an item's **release** is its planned start, and never before ``today`` for an item that has not
+  started (when ``today`` is given); an item that has started is levelled from ``today`` for what is left
+  of it (its duration and effort times the share not yet complete), or from its actual start without
+  ``today``.
 
 Everything else about the roadmap is the critical path's business (:mod:`schedule`).
 """
@@ -29,9 +32,9 @@ from datetime import date, timedelta
 
 from .levelling import LevellingResult
 from .levelling_problem import Activity, LevellingProblem, Precedence
-from .model import DependencyKind, ParticipantId, Roadmap, days_between
+from .model import Dependency, DependencyKind, ParticipantId, Roadmap, days_between
 
-SCALE = 10  # demands and capacities in tenths of a person-month
+SCALE = 100  # demands and capacities in hundredths of a person-month
 DAYS_PER_MONTH = 30.44
 
 
@@ -89,11 +92,19 @@ def levelling_problem(
     release: list[int] = []
     stretched: list[str] = []
     for it in open_items:
-        periods = math.ceil(max(0, it.duration_days) / period_days)
+        days, share = max(0, it.duration_days), 1.0
+        running = it.actual_start is not None and now is not None
+        if running:  # what is left of it, from today (as the forecast counts it)
+            share = max(0.0, 100.0 - it.percent_complete) / 100.0
+            days = math.ceil(days * share)
+        periods = math.ceil(days / period_days)
         effort: dict[int, float] = {}
         for e in it.efforts:
             if e.participant in index and e.person_months > 0:
-                effort[index[e.participant]] = effort.get(index[e.participant], 0.0) + e.person_months * SCALE
+                effort[index[e.participant]] = (
+                    effort.get(index[e.participant], 0.0) + e.person_months * SCALE * share
+                )
+        effort = {r: total for r, total in effort.items() if total > 0}
         if effort and periods == 0:
             periods = 1  # effort on a milestone is spent in the period before it
         needed = max((math.ceil(total / capacities[r]) for r, total in effort.items()), default=0)
@@ -107,17 +118,25 @@ def levelling_problem(
         earliest = 0
         if it.planned_start is not None:
             earliest = max(earliest, days_between(roadmap.start, it.planned_start))
-        if it.actual_start is not None:
+        if running:
+            earliest = max(0, now or 0)
+        elif it.actual_start is not None:
             earliest = max(0, days_between(roadmap.start, it.actual_start))
         elif now is not None:
             earliest = max(earliest, now)
         release.append(max(0, earliest) // period_days)
+    # a running item is levelled from today: a start-to-start link from it counts from its actual start
+    started_ago = {
+        it.key: max(0, (now or 0) - days_between(roadmap.start, it.actual_start))
+        for it in open_items
+        if it.actual_start is not None and now is not None
+    }
     precedences = tuple(
         Precedence(
             position[d.predecessor],
             position[d.successor],
             "SS" if d.kind is DependencyKind.START_TO_START else "FS",
-            max(0, math.ceil(d.lag_days / period_days)),
+            max(0, math.ceil((d.lag_days - _ago(d, started_ago)) / period_days)),
         )
         for d in roadmap.dependencies
         if d.predecessor in position and d.successor in position
@@ -130,6 +149,13 @@ def levelling_problem(
         start=roadmap.start,
         stretched=tuple(stretched),
     )
+
+
+def _ago(link: Dependency, started_ago: dict[str, int]) -> int:
+    """Days a start-to-start link's predecessor has been running already (0 for a finish-to-start link)."""
+    if link.kind is not DependencyKind.START_TO_START:
+        return 0
+    return started_ago.get(link.predecessor, 0)
 
 
 def over_capacity(
