@@ -1,8 +1,9 @@
 """The whole demo: the registry's demo ecosystem, then the needs and offers and the resource flows built on
-it, the projects and the calls for proposals. Each app loads its own demo from its ``demo/data/`` files
-(``helix.registry.demo``, ``helix.market.demo``, ``helix.symbiosis.demo``, ``helix.projects.demo``,
-``helix.calls.demo``, ``helix.roadmaps.demo``); this module, above the apps, calls them in order, so that no app imports an app
-above it. ``helix demo load`` and ``helix demo generate`` call it.
+it, the projects, the calls for proposals and the cluster roadmaps. Each app loads its own demo from its
+``demo/data/`` files (``helix.registry.demo``, ``helix.market.demo``, ``helix.symbiosis.demo``,
+``helix.projects.demo``, ``helix.calls.demo``, ``helix.roadmaps.demo``); this module, above the apps,
+calls them in order, so that no app imports an app above it. ``helix demo load`` and
+``helix demo generate`` call it.
 """
 
 from __future__ import annotations

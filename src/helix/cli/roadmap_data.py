@@ -76,7 +76,8 @@ def show_command(username: str | None, key: str) -> None:
     for r in seen.rows:
         dates = f"{r.start}..{r.finish}" if r.start else "no plan"
         flag = "*" if r.critical else " "
-        click.echo(f"{flag} {r.item.key}\t{dates}\tslack {r.slack}\t{r.status or '-'}\t{r.owner}\t{r.item.title}")
+        status = r.status or "-"
+        click.echo(f"{flag} {r.item.key}\t{dates}\tslack {r.slack}\t{status}\t{r.owner}\t{r.item.title}")
     click.echo(f"critical path: {' -> '.join(r.item.key for r in seen.critical) or '-'}")
 
 

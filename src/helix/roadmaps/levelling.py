@@ -110,6 +110,9 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+DATES = ("end", "bound", "heuristic_end", "unlevelled_end")
+
+
 def shown(job: Job, seen: Any) -> dict[str, Any] | None:
     """The last run's result for the page: each item's forecast and levelled dates."""
     result = job.result or {}
@@ -137,7 +140,7 @@ def shown(job: Job, seen: Any) -> dict[str, Any] | None:
     return {
         **result,
         "rows": rows,
-        **{k: dt.date.fromisoformat(result[k]) for k in ("end", "bound", "heuristic_end", "unlevelled_end") if result.get(k)},
+        **{k: dt.date.fromisoformat(result[k]) for k in DATES if result.get(k)},
     }
 
 
