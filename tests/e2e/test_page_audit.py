@@ -127,6 +127,8 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
     from helix.people.models import Invitation, SignupRequest
     from helix.projects.models import Project
     from helix.registry.models import Cluster, Interaction, LetterOfIntent, Membership, Person
+    from helix.roadmaps.models import Item as RoadmapItem
+    from helix.roadmaps.models import Roadmap
     from helix.symbiosis.models import AllocationRun, ResourceFlow, Synergy
 
     member = get_user_model().objects.get(username="member")
@@ -181,6 +183,16 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
         ("funds", "key"): lambda: first(
             Instrument.objects.order_by("pk"), {"cluster__slug": "flux50"}, "key"
         ),
+        # roadmaps: Flux50's, in which the member's organisation owns an item
+        ("roadmaps", "key"): lambda: first(
+            Roadmap.objects.order_by("pk"), {"cluster__slug": "flux50"}, "key"
+        ),
+        ("items", "item"): lambda: first(
+            RoadmapItem.objects.order_by("pk"),
+            {"roadmap__cluster__slug": "flux50", "owner__organisation": own},
+            "key",
+        ),
+        ("export", "fmt"): lambda: "csv",
     }
 
 
