@@ -80,6 +80,7 @@ def item_edit(request: HttpRequest, key: str, item: str | None = None) -> HttpRe
             {name: getattr(found, name) for name in services.ITEM_FIELDS},
             key=found.key,
             contributors=list(found.contributors.all()),
+            **{name: list(getattr(found, name).all()) for name in services.LINKS},
         )
     form = forms.ItemForm(request.POST or None, roadmap=roadmap, initial=initial)
     if found is not None:
@@ -95,6 +96,7 @@ def item_edit(request: HttpRequest, key: str, item: str | None = None) -> HttpRe
                 key=found.key if found else data["key"],
                 fields=fields,
                 contributors=data["contributors"],
+                links={name: data[name] for name in services.LINKS},
                 revision=data.get("revision"),
                 item=found,
             )
@@ -140,6 +142,14 @@ def participants(request: HttpRequest, key: str) -> HttpResponse:
             forms.add_refusal(form, refused)
         else:
             return redirect("roadmaps:participants", key=roadmap.key)
+    kpi_form = forms.KpiForm(request.POST if request.POST.get("form") == "kpi" else None, prefix="kpi")
+    if kpi_form.is_bound and kpi_form.is_valid():
+        try:
+            services.add_kpi(request.user, roadmap, **kpi_form.cleaned_data)
+        except services.RoadmapRefused as refused:
+            forms.add_refusal(kpi_form, refused)
+        else:
+            return redirect("roadmaps:participants", key=roadmap.key)
     track_error = ""
     if request.method == "POST" and request.POST.get("form") == "track":
         title = request.POST.get("title", "").strip()[:200]
@@ -155,6 +165,8 @@ def participants(request: HttpRequest, key: str) -> HttpResponse:
         "participants.html",
         roadmap,
         form=form,
+        kpi_form=kpi_form,
+        kpis=list(roadmap.kpis.order_by("pk")),
         track_error=track_error,
         rows=list(roadmap.participants.select_related("organisation", "letter_of_intent")),
         tracks=list(roadmap.tracks.select_related("domain")),

@@ -11,10 +11,21 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
+from helix.calls.models import Call
 from helix.market.models import Visibility
+from helix.projects.models import Project
 from helix.registry.models import Cluster, Organisation
 from helix.roadmaps import explain
-from helix.roadmaps.models import DependencyKind, Item, ItemKind, Participant, ParticipantRole, Phase, Track
+from helix.roadmaps.models import (
+    DependencyKind,
+    Item,
+    ItemKind,
+    Kpi,
+    Participant,
+    ParticipantRole,
+    Phase,
+    Track,
+)
 
 MAX_AMOUNT = 999_999_999_999
 MAX_DAYS = 36_500  # a hundred years: longer is a typing error
@@ -126,6 +137,24 @@ class ItemForm(forms.Form):
         decimal_places=2,
         initial=0,
     )
+    projects = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Projects that implement it"),
+        queryset=Project.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    calls = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Calls that fund it"),
+        queryset=Call.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    kpis = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("KPIs it moves"),
+        queryset=Kpi.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     description = forms.CharField(
         label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -133,6 +162,15 @@ class ItemForm(forms.Form):
     def __init__(self, *args: Any, roadmap: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if roadmap is not None:
+            links = {
+                "projects": Project.objects.filter(cluster=roadmap.cluster).order_by("title"),
+                "calls": Call.objects.filter(cluster=roadmap.cluster).order_by("title"),
+                "kpis": roadmap.kpis.order_by("pk"),
+            }
+            for name, queryset in links.items():
+                field = self.fields[name]
+                assert isinstance(field, forms.ModelChoiceField)
+                field.queryset = queryset
             participants = roadmap.participants.select_related("organisation").order_by("organisation__name")
             for name in ("owner", "contributors"):
                 field = self.fields[name]
@@ -175,6 +213,19 @@ class ParticipantForm(forms.Form):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = organisations if organisations is not None else Organisation.objects.none()
+
+
+class KpiForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("KPI"), max_length=200)
+    unit = forms.CharField(label=gettext_lazy("Unit"), max_length=40, required=False)
+    baseline = forms.DecimalField(
+        label=gettext_lazy("Baseline"), max_digits=16, decimal_places=2, required=False
+    )
+    target = forms.DecimalField(label=gettext_lazy("Target"), max_digits=16, decimal_places=2)
+    target_on = forms.DateField(label=gettext_lazy("Target date"), required=False, widget=DateInput())
+    current = forms.DecimalField(
+        label=gettext_lazy("Current value"), max_digits=16, decimal_places=2, required=False
+    )
 
 
 class DependencyForm(forms.Form):

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from helix.core.roadmaps import lifecycle
 from helix.core.roadmaps import model as core
@@ -27,6 +28,7 @@ from helix.roadmaps.models import (
     Dependency,
     Effort,
     Item,
+    Kpi,
     Participant,
     ParticipantRole,
     Roadmap,
@@ -252,6 +254,7 @@ def save_item(
     fields: Mapping[str, Any],
     contributors: Iterable[Participant] | None = None,
     efforts: Mapping[Participant, Decimal] | None = None,
+    links: Mapping[str, Iterable[Any]] | None = None,
     revision: int | None = None,
     item: Item | None = None,
 ) -> Item:
@@ -276,6 +279,8 @@ def save_item(
         item.save()
     if contributors is not None:
         item.contributors.set(list(contributors))
+    for name, chosen in (links or {}).items():
+        _set_links(locked, item, name, list(chosen))
     if efforts is not None:
         item.efforts.all().delete()
         Effort.objects.bulk_create(
@@ -284,6 +289,35 @@ def save_item(
     _touch(locked)
     notices.dates_moved(locked, before, convert.to_core(locked), skip=user)
     return item
+
+
+LINKS = ("projects", "calls", "kpis")
+
+
+def _set_links(roadmap: Roadmap, item: Item, name: str, chosen: list[Any]) -> None:
+    """Link ``item`` to projects and calls of the roadmap's cluster and to the roadmap's KPIs only."""
+    if name not in LINKS:
+        raise ValueError(f"not an item link: {name}")
+    for obj in chosen:
+        own = obj.roadmap_id == roadmap.pk if name == "kpis" else obj.cluster_id == roadmap.cluster_id
+        if not own:
+            raise RoadmapRefused("roadmap.link_elsewhere", {"title": str(obj)})
+    getattr(item, name).set(chosen)
+
+
+@transaction.atomic
+def add_kpi(user: Any, roadmap: Roadmap, *, title: str, target: Decimal, **fields: Any) -> Kpi:
+    """A KPI with its target (and unit, baseline, target date, current value)."""
+    locked = _editable(user, roadmap)
+    key = slugify(title)[:70] or "kpi"
+    taken = set(locked.kpis.values_list("key", flat=True))
+    unique, n = key, 1
+    while unique in taken:
+        n += 1
+        unique = f"{key}-{n}"
+    kpi = Kpi.objects.create(roadmap=locked, key=unique, title=title, target=target, **fields)
+    _touch(locked)
+    return kpi
 
 
 def _check_belongs(
