@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from helix.core.roadmaps.lifecycle import is_editable
 from helix.params import object_id
 from helix.registry.models import Cluster, Membership, Organisation
 from helix.registry.permissions import can, staff_cluster_ids
@@ -105,7 +106,9 @@ def item_edit(request: HttpRequest, key: str, item: str | None = None) -> HttpRe
         else:
             messages.success(request, explain.say("roadmap.saved", {"item": saved.title}))
             return redirect(f"{roadmap.get_absolute_url()}#item-{saved.key}")
-    return _page(request, "item_edit.html", roadmap, form=form, item=found)
+    return _page(
+        request, "item_edit.html", roadmap, form=form, item=found, editable=is_editable(roadmap.status)
+    )
 
 
 @login_required
