@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from helix.core.roadmaps import model as core
 from helix.core.roadmaps.progress import ProgressReport, Status, progress
@@ -24,11 +25,11 @@ from helix.roadmaps.permissions import may_accept, may_report_progress
 from helix.roadmaps.services import baseline as baseline_of
 
 STATUS_LABELS = {
-    Status.DONE: lambda: _("Done"),
-    Status.ON_TRACK: lambda: _("On track"),
-    Status.LATE: lambda: _("Late"),
-    Status.AT_RISK: lambda: _("At risk"),
-    Status.NOT_STARTED: lambda: _("Not started"),
+    Status.DONE: lambda: pgettext("roadmap item status", "Done"),
+    Status.ON_TRACK: lambda: pgettext("roadmap item status", "On track"),
+    Status.LATE: lambda: pgettext("roadmap item status", "Late"),
+    Status.AT_RISK: lambda: pgettext("roadmap item status", "At risk"),
+    Status.NOT_STARTED: lambda: pgettext("roadmap item status", "Not started"),
 }
 
 
