@@ -217,7 +217,7 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "roadmaps:export": On("roadmap", "export", lambda r: {"key": r.key, "fmt": "csv"}),
     "roadmaps:item_new": On("roadmap", "edit", key),
     "roadmaps:item_edit": On("roadmap", "edit", roadmap_item),
-    "roadmaps:item_delete": Exempt("POST that deletes the item: tests/roadmaps/test_views asks each role"),
+    "roadmaps:item_delete": Exempt("POST deleting the item: tests/roadmaps/test_permissions asks each role"),
     "roadmaps:participants": On("roadmap", "edit", key),
     "roadmaps:dependencies": On("roadmap", "edit", key),
     "roadmaps:import": On("roadmap", "edit", key),

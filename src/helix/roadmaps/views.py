@@ -20,9 +20,14 @@ from helix.roadmaps.permissions import may_report_progress
 
 
 def visible_roadmap(request: HttpRequest, key: str) -> Roadmap:
-    """The roadmap, or 404 when the visitor may not see it (no hint that it exists)."""
+    """The roadmap, or 404 when the visitor may not see it (no hint that it exists). Its participants are
+    prefetched: the permission tables read them for every question asked of it (one per item on its page)."""
     roadmap = (
-        scope(request.user, "view", Roadmap.objects.select_related("cluster", "project"))
+        scope(
+            request.user,
+            "view",
+            Roadmap.objects.select_related("cluster", "project").prefetch_related("participants"),
+        )
         .filter(key=key)
         .first()
     )
