@@ -219,46 +219,6 @@ MESSAGES.update(
     }
 )
 
-# The core's progress reasons (helix.core.roadmaps.progress), shown beside the items at risk or late.
-MESSAGES.update(
-    {
-        "progress.late": lambda p: (
-            _("“%(item)s” was due on %(day)s and is not done.") % {**p, "day": _day(p["planned_finish"])}
-        ),
-        "progress.started_late": lambda p: (
-            _("“%(item)s” started on %(actual)s, after its planned start (%(planned)s).")
-            % {**p, "actual": _day(p["actual_start"]), "planned": _day(p["planned_start"])}
-        ),
-        "progress.start_overdue": lambda p: (
-            _("“%(item)s” should have started on %(day)s and has not.")
-            % {**p, "day": _day(p["planned_start"])}
-        ),
-        "progress.behind": lambda p: (
-            _("“%(item)s” is %(percent)s %% complete; %(expected)s %% was expected by now.")
-            % {
-                **p,
-                "percent": f"{float(p['percent_complete']):g}",
-                "expected": f"{float(p['expected_percent']):g}",
-            }
-        ),
-        "progress.critical_slipping": lambda p: (
-            _(
-                "“%(item)s” is on the critical path and is forecast to finish on %(forecast)s, "
-                "after %(planned)s."
-            )
-            % {**p, "forecast": _day(p["forecast_finish"]), "planned": _day(p["planned_finish"])}
-        ),
-        "progress.predecessor_late": lambda p: (
-            _(
-                "%(before)s running late used up the slack of “%(item)s”: it is forecast to finish on "
-                "%(forecast)s, its latest planned finish was %(latest)s."
-            )
-            % {**p, "forecast": _day(p["forecast_finish"]), "latest": _day(p["late_finish"])}
-        ),
-    }
-)
-
-
 # Where an item stands against its baseline (helix.core.roadmaps.progress): the reasons it is late or at
 # risk. ``item`` is its title; ``predecessors`` the titles of the late items before it.
 MESSAGES.update(
