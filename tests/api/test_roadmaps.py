@@ -564,6 +564,124 @@ def test_progress_is_reported_by_the_owner_or_staff_and_checked(h2: Hydrogen) ->
     assert (finished.json()["percent_complete"], finished.json()["forecast"]["status"]) == (100, "done")
 
 
+# --- content ------------------------------------------------------------------------------------------
+
+
+def test_staff_add_and_change_items_with_the_revision_they_read(h2: Hydrogen) -> None:
+    staff = api_client(h2.registry.staff)
+    revision = api_client(h2.registry.staff).get("/api/roadmaps/h2").json()["revision"]
+    created = post(
+        staff,
+        "/api/roadmaps/h2/items",
+        {
+            "key": "m2",
+            "title": "Hydrogen on the grid",
+            "track": "electrolysis",
+            "phase": "demonstration",
+            "owner": h2.lab.pk,
+            "contributors": [h2.registry.acme.pk],
+            "planned_start": h2.day(50),
+            "budget": "2500.50",
+            "revision": revision,
+        },
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert body["revision"] == revision + 1
+    m2 = body["items"][-1]
+    assert {k: m2[k] for k in ("key", "kind", "track", "phase", "owner", "contributors", "budget")} == {
+        "key": "m2",
+        "kind": "milestone",
+        "track": "electrolysis",
+        "phase": "demonstration",
+        "owner": h2.lab.pk,
+        "contributors": [h2.registry.acme.pk],
+        "budget": "2500.50",
+    }
+    assert (m2["forecast"]["start"], body["forecast_end"]) == (h2.day(50), h2.day(50))
+    # a demonstration (TRL 6 to 8 by its phase) with no funding: its editors are warned
+    assert [(p["code"], p["item"], p["severity"], p["params"]) for p in body["problems"]] == [
+        ("roadmap.valley_unfunded", "m2", "warning", {"trl_from": 6, "trl_to": 8, "valley": [4, 7]})
+    ]
+    # a change over the revision read: a second change with the same revision is refused
+    x = {"title": "Grid injection", "owner": h2.lab.pk, "revision": body["revision"]}
+    changed = staff.put("/api/roadmaps/h2/items/m2", x, content_type=JSON)
+    assert changed.status_code == 200
+    m2 = changed.json()["items"][-1]
+    assert (m2["title"], m2["track"], m2["contributors"], m2["planned_start"]) == (
+        "Grid injection",
+        None,  # left out: back to its default
+        [],
+        None,
+    )
+    stale = staff.put("/api/roadmaps/h2/items/m2", {**x, "title": "Lost"}, content_type=JSON)
+    assert stale.status_code == 409
+    assert stale.json() == {
+        "detail": (
+            "The roadmap changed since you opened it: here it is as it is now; enter your change again."
+        ),
+        "code": "roadmap.stale",
+        "params": {"revision": body["revision"], "now": body["revision"] + 1},
+        "problems": [],
+    }
+    taken = post(staff, "/api/roadmaps/h2/items", {"key": "m2", "title": "Again"})
+    assert (taken.status_code, taken.json()["code"]) == (409, "roadmap.item_twice")
+    assert Item.objects.get(roadmap=h2.roadmap, key="m2").title == "Grid injection"
+
+
+def test_an_items_references_must_be_the_roadmaps(h2: Hydrogen) -> None:
+    staff = api_client(h2.registry.staff)
+    bad = post(
+        staff,
+        "/api/roadmaps/h2/items",
+        {"key": "m3", "title": "M3", "track": "nowhere", "owner": h2.registry.bakery.pk,
+         "contributors": [h2.lab.pk, h2.registry.bakery.pk], "trl_from": 12},
+    )  # fmt: skip
+    assert bad.status_code == 422
+    assert [e["loc"] for e in bad.json()["detail"]] == [["body", "payload", "trl_from"]]
+    bad = post(
+        staff,
+        "/api/roadmaps/h2/items",
+        {"key": "m3", "title": "M3", "track": "nowhere", "owner": h2.registry.bakery.pk,
+         "contributors": [h2.lab.pk, h2.registry.bakery.pk]},
+    )  # fmt: skip
+    assert bad.status_code == 422
+    assert [e["loc"] for e in bad.json()["detail"]] == [
+        ["body", "payload", "track"],
+        ["body", "payload", "owner"],
+        ["body", "payload", "contributors", 1],
+    ]
+    assert post(staff, "/api/roadmaps/h2/items", {"key": "no spaces", "title": "M3"}).status_code == 422
+    assert not Item.objects.filter(roadmap=h2.roadmap, key="m3").exists()
+
+
+def test_only_staff_change_items_and_only_while_the_roadmap_may_change(h2: Hydrogen) -> None:
+    body = {"key": "m3", "title": "M3"}
+    assert post(api_client(), "/api/roadmaps/h2/items", body).status_code == 401
+    assert post(api_client(h2.registry.bakery_user), "/api/roadmaps/h2/items", body).status_code == 404
+    # a participant sees the roadmap but may not change it, whatever it sends
+    assert (
+        post(api_client(h2.registry.acme_user), "/api/roadmaps/h2/items", {**body, "owner": 0}).status_code
+        == 403
+    )
+    change = {"title": "Mine", "revision": 1}
+    assert (
+        api_client(h2.registry.acme_user)
+        .put("/api/roadmaps/h2/items/m1", change, content_type=JSON)
+        .status_code
+        == 403
+    )
+    to_consultation(h2)
+    closed = post(api_client(h2.registry.staff), "/api/roadmaps/h2/items", body)
+    assert closed.status_code == 409
+    assert closed.json()["code"] == "roadmap.not_editable"
+    assert closed.json()["detail"] == (
+        "A roadmap that is “In consultation” cannot be changed: take it back to draft, or revise it, first."
+    )
+    missing = api_client(h2.registry.staff).put("/api/roadmaps/h2/items/zz", change, content_type=JSON)
+    assert missing.status_code == 404
+
+
 # --- queries ------------------------------------------------------------------------------------------
 
 
@@ -642,6 +760,8 @@ def test_the_openapi_schema_describes_the_roadmap_operations() -> None:
         ("get", "/api/roadmaps/{key}"),
         ("get", "/api/roadmaps/{key}/what-if"),
         ("post", "/api/roadmaps/{key}/transitions"),
+        ("post", "/api/roadmaps/{key}/items"),
+        ("put", "/api/roadmaps/{key}/items/{item}"),
         ("post", "/api/roadmaps/{key}/items/{item}/accept"),
         ("post", "/api/roadmaps/{key}/items/{item}/progress"),
     }

@@ -85,6 +85,8 @@ OPERATIONS = {
     ("get", "/api/roadmaps/{key}"): READ,
     ("get", "/api/roadmaps/{key}/what-if"): READ,
     ("post", "/api/roadmaps/{key}/transitions"): WRITE,
+    ("post", "/api/roadmaps/{key}/items"): WRITE,
+    ("put", "/api/roadmaps/{key}/items/{item}"): WRITE,
     ("post", "/api/roadmaps/{key}/items/{item}/accept"): WRITE,
     ("post", "/api/roadmaps/{key}/items/{item}/progress"): WRITE,
     ("get", "/api/events/events"): READ,

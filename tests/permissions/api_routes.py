@@ -240,6 +240,20 @@ API_ROUTES: dict[tuple[str, str], On | Listed | Gate | Exempt] = {
         ok=WRITE,  # 409 where the lifecycle has no move to adopted from the roadmap's state
         body=lambda r: {"target": "adopted", "note": "matrix"},
     ),
+    ("POST", "/api/roadmaps/{key}/items"): On(
+        "roadmap",
+        "edit",
+        lambda r: {"key": r.key},
+        ok=WRITE,  # 409: m1 is there already, or the roadmap's state allows no change
+        body=lambda r: {"key": "m1", "title": "Matrix milestone"},
+    ),
+    ("PUT", "/api/roadmaps/{key}/items/{item}"): On(
+        "roadmap",
+        "edit",
+        lambda r: {"key": r.key, "item": "m1"},
+        ok=WRITE,  # 409: a stale revision, or the roadmap's state allows no change
+        body=lambda r: {"revision": 0, "title": "Matrix milestone"},
+    ),
     ("POST", "/api/roadmaps/{key}/items/{item}/accept"): Exempt(
         "the item's owner only: tests/api/test_roadmaps asks owner, other participant, staff and outsider"
     ),

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -28,12 +29,15 @@ from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
 from helix.api.auth import READ, WRITE_AUTH, acting_user
-from helix.api.errors import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS, query_error
+from helix.api.errors import ITEM_ERRORS, READ_ERRORS, WRITE_ERRORS, invalid, query_error
 from helix.api.pagination import HelixPagination
 from helix.api.schemas.base import PlainText
 from helix.api.schemas.roadmaps import (
     ProgressIn,
     RoadmapFilters,
+    RoadmapItemChangeIn,
+    RoadmapItemFields,
+    RoadmapItemIn,
     RoadmapItemOut,
     RoadmapLanguageQuery,
     RoadmapOut,
@@ -48,9 +52,9 @@ from helix.api.schemas.roadmaps import (
     summary_out,
     whatif_out,
 )
-from helix.registry.permissions import scope
+from helix.registry.permissions import can, scope
 from helix.roadmaps import analysis, services
-from helix.roadmaps.models import Item, Roadmap
+from helix.roadmaps.models import Item, Participant, Roadmap
 
 router = Router()
 TAGS = ["roadmaps"]
@@ -179,12 +183,12 @@ def what_if(request: HttpRequest, key: PlainText, query: Query[WhatIfQuery]) -> 
     user = acting_user(request)
     roadmap = visible_roadmap(user, key)
     if query.days is None and query.months is None:
-        raise ValidationError([query_error("days", "Say how late it is: in days or in months.")])
+        raise ValidationError([query_error("days", _("Say how late it is: in days or in months."))])
     days = query.days if query.days is not None else round(query.months * DAYS_A_MONTH)  # type: ignore[operator]
     with reading_in(query.lang):
         seen = analysis.analyse(roadmap, user)
         if query.item not in seen.titles:
-            raise ValidationError([query_error("item", "The roadmap has no item with this key.")])
+            raise ValidationError([query_error("item", _("The roadmap has no item with this key."))])
         impact = analysis.slip(roadmap, seen, query.item, days)
         if impact is None:
             return Status(
@@ -200,6 +204,113 @@ def what_if(request: HttpRequest, key: PlainText, query: Query[WhatIfQuery]) -> 
 
 
 # --- writes -------------------------------------------------------------------------------------------
+
+
+def editable_roadmap(user: Any, key: str) -> Roadmap:
+    """The roadmap for a change of content: 404 when ``user`` may not see it, 403 when they may not edit
+    it (before the body's references are looked at)."""
+    roadmap = visible_roadmap(user, key)
+    if not can(user, "edit", roadmap):
+        raise PermissionDenied
+    return roadmap
+
+
+def item_fields(roadmap: Roadmap, payload: RoadmapItemFields) -> tuple[dict[str, Any], list[Participant]]:
+    """The body's fields for services.save_item, its track and organisations read as the roadmap's track
+    and participants; 422 naming each reference the roadmap does not have."""
+    participants = {p.organisation_id: p for p in roadmap.participants.all()}
+    errors: list[dict[str, Any]] = []
+    track = None
+    if payload.track is not None:
+        track = roadmap.tracks.filter(key=payload.track).first()
+        if track is None:
+            errors.append(invalid("track", _("The roadmap has no track with this key.")))
+    owner = None
+    if payload.owner is not None:
+        owner = participants.get(payload.owner)
+        if owner is None:
+            errors.append(invalid("owner", _("This organisation does not take part in the roadmap.")))
+    contributors: list[Participant] = []
+    for index, organisation in enumerate(payload.contributors):
+        found = participants.get(organisation)
+        if found is None:
+            message = _("This organisation does not take part in the roadmap.")
+            errors.append(invalid("contributors", message, at=(index,)))
+        elif found not in contributors:
+            contributors.append(found)
+    if errors:
+        raise ValidationError(errors)
+    fields = {
+        "title": payload.title,
+        "description": payload.description,
+        "kind": payload.kind,
+        "track": track,
+        "phase": payload.phase or "",
+        "trl_from": payload.trl_from,
+        "trl_to": payload.trl_to,
+        "owner": owner,
+        "planned_start": payload.planned_start,
+        "duration_days": payload.duration_days,
+        "budget": payload.budget,
+        "funding_secured": payload.funding_secured,
+    }
+    return fields, contributors
+
+
+@router.post("/{key}/items", response={201: RoadmapOut, **REFUSED}, tags=TAGS, auth=WRITE_AUTH)
+def create_item(
+    request: HttpRequest, key: PlainText, payload: RoadmapItemIn, query: Query[RoadmapLanguageQuery]
+) -> Any:
+    """Add a milestone, deliverable or activity (the cluster's staff, while the roadmap is a draft or
+    being revised): the roadmap as it is then, with what validation finds. 409 when its state allows no
+    change, its key is taken, or ``revision`` is older than the roadmap's."""
+    user = acting_user(request)
+    roadmap = editable_roadmap(user, key)
+    fields, contributors = item_fields(roadmap, payload)
+    with reading_in(query.lang) as language:
+        try:
+            services.save_item(
+                user,
+                roadmap,
+                key=payload.key,
+                fields=fields,
+                contributors=contributors,
+                revision=payload.revision,
+            )
+        except services.RoadmapRefused as exc:
+            return refused(exc, roadmap)
+        return Status(201, roadmap_out(analysis.analyse(visible_roadmap(user, key), user), user, language))
+
+
+@router.put("/{key}/items/{item}", response={200: RoadmapOut, **REFUSED}, tags=TAGS, auth=WRITE_AUTH)
+def change_item(
+    request: HttpRequest,
+    key: PlainText,
+    item: PlainText,
+    payload: RoadmapItemChangeIn,
+    query: Query[RoadmapLanguageQuery],
+) -> Any:
+    """Replace an item's content (the cluster's staff, while the roadmap is a draft or being revised):
+    the fields left out take their defaults; its effort stays. Give the ``revision`` you read: 409
+    ``roadmap.stale`` with the current one when someone changed the roadmap since."""
+    user = acting_user(request)
+    roadmap = editable_roadmap(user, key)
+    found = item_of(roadmap, item)
+    fields, contributors = item_fields(roadmap, payload)
+    with reading_in(query.lang) as language:
+        try:
+            services.save_item(
+                user,
+                roadmap,
+                key=found.key,
+                fields=fields,
+                contributors=contributors,
+                revision=payload.revision,
+                item=found,
+            )
+        except services.RoadmapRefused as exc:
+            return refused(exc, roadmap)
+        return roadmap_out(analysis.analyse(visible_roadmap(user, key), user), user, language)
 
 
 @router.post("/{key}/transitions", response={200: RoadmapOut, **REFUSED}, tags=TAGS, auth=WRITE_AUTH)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import StringConstraints
 
 from helix.api.schemas.base import Input
 from helix.core.roadmaps import lifecycle
@@ -25,7 +26,7 @@ from helix.core.roadmaps.validation import validate
 from helix.registry.permissions import can
 from helix.roadmaps import explain, services
 from helix.roadmaps.analysis import Impact, Row, Seen
-from helix.roadmaps.models import Kpi, Participant, Roadmap, RoadmapStatus
+from helix.roadmaps.models import ItemKind, Kpi, Participant, Phase, Roadmap, RoadmapStatus
 
 Language = Literal["en", "nl", "fr", "de"]
 
@@ -57,6 +58,43 @@ class WhatIfQuery(RoadmapLanguageQuery):
 class RoadmapTransitionIn(Input):
     target: RoadmapStatus = Field(description="The status to move the roadmap to")
     note: str = Field("", max_length=300, description="Why (kept in the roadmap's history and version)")
+
+
+Key = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Trl = Annotated[int, Field(ge=1, le=9)]
+Euros = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
+
+
+class RoadmapItemFields(Input):
+    """An item's content as its editors give it; every field it leaves out takes its default (none,
+    empty, zero). Organisations are named by their id and must take part in the roadmap; the track by
+    its key."""
+
+    title: Title
+    description: str = Field("", max_length=10_000)
+    kind: ItemKind = ItemKind.MILESTONE
+    track: Key | None = Field(None, description="The key of one of the roadmap's tracks")
+    phase: Phase | None = None
+    trl_from: Trl | None = None
+    trl_to: Trl | None = None
+    owner: int | None = Field(None, description="The owner organisation's id (a participant)")
+    contributors: list[int] = Field([], max_length=200, description="Contributing organisations' ids")
+    planned_start: dt.date | None = Field(None, description="None: as soon as its dependencies allow")
+    duration_days: int = Field(0, ge=0, le=36_500, description="0 for a milestone")
+    budget: Euros = Decimal(0)
+    funding_secured: Euros = Decimal(0)
+
+
+class RoadmapItemIn(RoadmapItemFields):
+    key: Key = Field(description="Its key, unique in the roadmap")
+    revision: int | None = Field(
+        None, description="The roadmap's revision you read (a newer one refuses the change: 409)"
+    )
+
+
+class RoadmapItemChangeIn(RoadmapItemFields):
+    revision: int = Field(description="The roadmap's revision you read (a newer one refuses the change: 409)")
 
 
 class ProgressIn(Input):
