@@ -23,7 +23,7 @@ from helix.roadmaps import services
 from helix.roadmaps.models import Item, Kpi, Participant, Roadmap, RoadmapStatus, RoadmapVersion
 from tests.api.conftest import Registry
 from tests.factories import MembershipFactory, OrganisationFactory, member_user, staff_user
-from tests.helpers.clients import api_client
+from tests.helpers.clients import api_client, page_client
 from tests.helpers.queries import counted_at_sizes
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -426,6 +426,19 @@ def test_what_if_refuses_an_unknown_item_and_a_slip_not_given(h2: Hydrogen) -> N
     assert unknown.json()["detail"][0]["loc"] == ["query", "item"]
     assert client.get("/api/roadmaps/h2/what-if", {"item": "a1"}).status_code == 422
     assert client.get("/api/roadmaps/h2/what-if", {"item": "a1", "days": -3}).status_code == 422
+
+
+def test_a_negative_slip_is_refused_by_the_api_and_by_the_page_alike(h2: Hydrogen) -> None:
+    """The core never slips an item backwards; the what-if page's form took negative numbers and failed
+    (500) on them: both doors now refuse them."""
+    h2.roadmap.visibility = "public"
+    h2.roadmap.save(update_fields=["visibility"])
+    services.move(h2.registry.staff, h2.roadmap, "consultation")
+    assert api_client().get("/api/roadmaps/h2/what-if", {"item": "a1", "months": -1}).status_code == 422
+    page = page_client().get("/roadmaps/h2/what-if/", {"item": "a1", "months": -1})
+    assert page.status_code == 200
+    assert set(page.context["form"].errors) == {"months"}
+    assert page.context["impact"] is None
 
 
 # --- lifecycle ----------------------------------------------------------------------------------------
