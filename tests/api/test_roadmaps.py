@@ -326,7 +326,13 @@ def test_validation_problems_are_shown_to_its_editors_only(h2: Hydrogen) -> None
             "severity": "error",
         }
     ]
-    # a participant sees the roadmap (a draft it is named in) but not what its editors must fix
+    # a participant sees the roadmap (a draft it is named in) but not what its editors must fix, nor
+    # another organisation's letter of intent (the registry shows it to its organisation and the staff)
+    letters = {
+        who: [p["letter_of_intent"] for p in api_client(user).get("/api/roadmaps/h2").json()["participants"]]
+        for who, user in (("acme", h2.registry.acme_user), ("lab", h2.lab_user))
+    }
+    assert letters == {"acme": ["2026-01-15", None], "lab": [None, None]}
     seen = api_client(h2.registry.acme_user).get("/api/roadmaps/h2").json()
     assert (seen["problems"], seen["may_edit"], seen["moves"]) == (None, False, [])
 

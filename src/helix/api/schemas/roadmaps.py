@@ -130,7 +130,8 @@ class RoadmapParticipantOut(Schema):
     role: str = Field(description="lead, partner, knowledge_partner, city, supplier, end_user, funder or ''")
     committed: bool
     letter_of_intent: dt.date | None = Field(
-        description="When its letter of intent to the cluster, which backs the commitment, was signed"
+        description="When its letter of intent to the cluster, which backs the commitment, was signed: "
+        "for those who may see the letter (its organisation's people, the cluster's staff), else null"
     )
     capacity_pm_per_month: str | None = Field(description="Person-months a month it can put in")
 
@@ -308,14 +309,15 @@ def summary_out(roadmap: Roadmap, user: Any) -> dict[str, Any]:
     }
 
 
-def participant_out(p: Participant) -> dict[str, Any]:
+def participant_out(p: Participant, user: Any) -> dict[str, Any]:
+    """A participant; its letter of intent only for those the registry lets see the letter."""
     letter = p.letter_of_intent
     return {
         "organisation": p.organisation_id,
         "name": p.organisation.name,
         "role": p.role,
         "committed": p.committed,
-        "letter_of_intent": letter.signed_on if letter is not None else None,
+        "letter_of_intent": letter.signed_on if letter is not None and can(user, "view", letter) else None,
         "capacity_pm_per_month": decimal_text(p.capacity_pm_per_month),
     }
 
@@ -416,7 +418,7 @@ def roadmap_out(seen: Seen, user: Any, language: str) -> dict[str, Any]:
         "summary": roadmap.summary,
         "may_edit": may_edit,
         "editable": lifecycle.is_editable(roadmap.status),
-        "participants": [participant_out(p) for p in participants],
+        "participants": [participant_out(p, user) for p in participants],
         "tracks": [{"key": t.key, "title": t.title} for t in seen.content.tracks],
         "items": items_out(seen),
         "dependencies": [
