@@ -29,6 +29,7 @@ class On:
     ok: frozenset[int] = READ
     body: Callable[[Any], Mapping[str, Any]] = lambda obj: {}
     refused: frozenset[int] = frozenset({401, 403, 404})
+    query: Callable[[Any], Mapping[str, Any]] = lambda obj: {}  # a GET's query parameters
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,41 @@ API_ROUTES: dict[tuple[str, str], On | Listed | Gate | Exempt] = {
     ),
     ("POST", "/api/calls/applications/{application_id}/judge"): On(
         "application", "transition", lambda a: {"application_id": a.pk}, ok=WRITE
+    ),
+    # roadmaps: anyone they reach; their lifecycle for the cluster's staff
+    ("GET", "/api/roadmaps/"): Listed(
+        "roadmap", "view", key=lambda item: item["key"], of=lambda obj: obj.key, query={"page_size": 100}
+    ),
+    ("GET", "/api/roadmaps/{key}"): On("roadmap", "view", lambda r: {"key": r.key}),
+    ("GET", "/api/roadmaps/{key}/what-if"): On(
+        "roadmap", "view", lambda r: {"key": r.key}, query=lambda r: {"item": "m1", "days": 30}
+    ),
+    ("POST", "/api/roadmaps/{key}/transitions"): On(
+        "roadmap",
+        "transition",
+        lambda r: {"key": r.key},
+        ok=WRITE,  # 409 where the lifecycle has no move to adopted from the roadmap's state
+        body=lambda r: {"target": "adopted", "note": "matrix"},
+    ),
+    ("POST", "/api/roadmaps/{key}/items"): On(
+        "roadmap",
+        "edit",
+        lambda r: {"key": r.key},
+        ok=WRITE,  # 409: m1 is there already, or the roadmap's state allows no change
+        body=lambda r: {"key": "m1", "title": "Matrix milestone"},
+    ),
+    ("PUT", "/api/roadmaps/{key}/items/{item}"): On(
+        "roadmap",
+        "edit",
+        lambda r: {"key": r.key, "item": "m1"},
+        ok=WRITE,  # 409: a stale revision, or the roadmap's state allows no change
+        body=lambda r: {"revision": 0, "title": "Matrix milestone"},
+    ),
+    ("POST", "/api/roadmaps/{key}/items/{item}/accept"): Exempt(
+        "the item's owner only: tests/api/test_roadmaps asks owner, other participant, staff and outsider"
+    ),
+    ("POST", "/api/roadmaps/{key}/items/{item}/progress"): Exempt(
+        "the item's owner or staff: tests/api/test_roadmaps asks owner, other participant, staff and outsider"
     ),
     # funds
     ("GET", "/api/funds/instruments"): Listed(

@@ -54,6 +54,8 @@ ROUTES: dict[str, Route] = {
     "projects": Route(lambda w: "/api/projects/projects", "member", qc.grow_projects),
     "calls": Route(lambda w: "/api/calls/calls", "member", qc.grow_calls),
     "applications": Route(lambda w: "/api/calls/applications", "member", qc.grow_applications),
+    "roadmaps": Route(lambda w: "/api/roadmaps/", "member", qc.grow_roadmaps),
+    "roadmaps for staff": Route(lambda w: "/api/roadmaps/", "staff", qc.grow_roadmaps),
     "instruments": Route(lambda w: "/api/funds/instruments", "member", qc.grow_instruments),
     "instrument entries": Route(
         lambda w: f"/api/funds/instruments/{qc.ledger_instrument(w).key}/entries", "staff", qc.grow_ledger

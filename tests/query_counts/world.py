@@ -218,6 +218,21 @@ def grow_applications(w: World, start: int, stop: int) -> None:
         )
 
 
+def grow_roadmaps(w: World, start: int, stop: int) -> None:
+    """Roadmaps of the cluster for its members, in consultation, each with the member company and another
+    member taking part and a milestone owned by the company."""
+    from helix.roadmaps.models import Item, Participant, Roadmap
+
+    for n in range(start, stop):
+        roadmap = Roadmap.objects.create(
+            cluster=w.cluster, key=f"roadmap-{n}", title=row_label("roadmap", n), visibility="members",
+            status="consultation", starts_on=dt.date(2027, 1, 1),
+        )  # fmt: skip
+        owner = Participant.objects.create(roadmap=roadmap, organisation=w.organisation, role="lead")
+        Participant.objects.create(roadmap=roadmap, organisation=_member_organisation(w, n), role="partner")
+        Item.objects.create(roadmap=roadmap, key="m1", title="Milestone", owner=owner)
+
+
 def grow_instruments(w: World, start: int, stop: int) -> None:
     """Instruments of the cluster, each with a cap spec, and as many programme-wide ones."""
     from helix.funds.models import Instrument

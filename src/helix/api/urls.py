@@ -17,6 +17,7 @@ from helix.api import (
     privacy,
     projects,
     registry,
+    roadmaps,
     symbiosis,
 )
 
@@ -42,6 +43,10 @@ api = NinjaAPI(
         "Funds (under /funds/): funding instruments (subsidies, loans, equity, vouchers) with their caps, "
         "for anyone signed in; their ledgers for staff (a beneficiary sees its own entries); booking on a "
         "ledger for staff, a refusal being 409 with each reason.\n\n"
+        "Roadmaps (under /roadmaps/): cluster roadmaps with their participants, tracks, milestones, "
+        "deliverables and activities, the forecast of each (dates, slack, critical path, where it stands "
+        "and why), what a slip would move, and their lifecycle from draft to adopted versions; the "
+        "owners accept their milestones and report progress.\n\n"
         "Your notifications (under /me/): what Helix told you, newest first, and marking it read."
     ),
     docs=docs.LocalSwagger(),
@@ -54,6 +59,7 @@ api.add_router("/symbiosis/", symbiosis.router)
 api.add_router("/projects/", projects.router)
 api.add_router("/calls/", calls.router)
 api.add_router("/funds/", funds.router)
+api.add_router("/roadmaps/", roadmaps.router)
 api.add_router("/privacy/", privacy.router)
 api.add_router("/me/", notifications.router)
 

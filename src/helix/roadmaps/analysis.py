@@ -172,8 +172,8 @@ class Impact:
 
 
 def slip(roadmap: Roadmap, seen: Seen, key: str, days: int) -> Impact | None:
-    """What moves if ``key`` finishes ``days`` later (earlier when negative); None when it is not an
-    item or the roadmap has no schedule (a cycle)."""
+    """What moves if ``key`` finishes ``days`` later (``days`` >= 0: the core never slips backwards);
+    None when it is not an item or the roadmap has no schedule (a cycle)."""
     if key not in seen.titles or seen.plan is None:
         return None
     try:

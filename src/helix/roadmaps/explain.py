@@ -71,7 +71,7 @@ MESSAGES: dict[str, Sayer] = {
     "roadmap.track_twice": lambda p: _("The roadmap has a track “%(key)s” already.") % p,
     "roadmap.item_twice": lambda p: _("The roadmap has an item “%(key)s” already.") % p,
     "roadmap.not_a_participant": lambda p: _("%(organisation)s does not take part in this roadmap.") % p,
-    "roadmap.unknown_track": lambda p: _("The track “%(key)s” is not this roadmap's.") % p,
+    "roadmap.track_elsewhere": lambda p: _("The track “%(key)s” is not this roadmap's.") % p,
     "roadmap.link_elsewhere": lambda p: _("“%(title)s” is not of this roadmap's cluster.") % p,
     "roadmap.unknown_item": lambda p: _("Both items must be of this roadmap."),
     "roadmap.self_dependency": lambda p: _("“%(item)s” cannot depend on itself.") % p,

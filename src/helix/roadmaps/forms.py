@@ -257,12 +257,11 @@ class ProgressForm(forms.Form):
 
 class WhatIfForm(forms.Form):
     item = forms.ChoiceField(label=gettext_lazy("If"), choices=())
+    # a slip is never negative (helix.core.roadmaps.whatif): a negative one made the page fail (500)
     months = forms.IntegerField(
-        label=gettext_lazy("slips by (months)"), min_value=-120, max_value=120, initial=3, required=False
+        label=gettext_lazy("slips by (months)"), min_value=0, max_value=120, initial=3, required=False
     )
-    days = forms.IntegerField(
-        label=gettext_lazy("or by (days)"), min_value=-3650, max_value=3650, required=False
-    )
+    days = forms.IntegerField(label=gettext_lazy("or by (days)"), min_value=0, max_value=3650, required=False)
 
     def __init__(self, *args: Any, items: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)

@@ -332,7 +332,7 @@ def _check_belongs(
             raise RoadmapRefused("roadmap.not_a_participant", {"organisation": str(participant)})
     track = fields.get("track")
     if track is not None and track.roadmap_id != roadmap.pk:
-        raise RoadmapRefused("roadmap.unknown_track", {"key": track.key})
+        raise RoadmapRefused("roadmap.track_elsewhere", {"key": track.key})
 
 
 @transaction.atomic
