@@ -18,6 +18,7 @@ proven lower bound on the makespan: the critical path or resource energy, or CP-
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from .levelling_problem import (
     makespan_of,
     network,
 )
+from .lns import Incumbent, lns
 from .sgs import improve, serial_lft
 
 OPTIMAL = "optimal"
@@ -52,8 +54,10 @@ HEURISTIC_SHARE = 0.1
 HEURISTIC_MAX_SECONDS = 3.0
 # Time kept back for reading the solution and building the result after CP-SAT stops.
 MARGIN_SECONDS = 0.05
-MAKESPAN_INTERVAL = True
+MAKESPAN_INTERVAL = False
 CLIQUES = True
+# One of the workers runs the window LNS of .lns beside CP-SAT (when there are two or more).
+LNS_THREAD = True
 
 
 @dataclass(frozen=True)
@@ -97,17 +101,27 @@ class LevellingResult:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    """Reports each improving CP-SAT solution (makespan, bound, seconds since level() began)."""
+    """Offers each CP-SAT solution that passes the checker to the shared incumbent."""
 
-    def __init__(self, makespan: cp_model.IntVar, report: Callable[[int | None, int, str], None]) -> None:
+    def __init__(
+        self,
+        problem: LevellingProblem,
+        starts: list[cp_model.IntVar],
+        incumbent: Incumbent,
+        valid: Callable[[list[int]], bool],
+    ) -> None:
         super().__init__()
-        self._makespan = makespan
-        self._report = report
+        self._problem = problem
+        self._starts = starts
+        self._incumbent = incumbent
+        self._valid = valid
         self.count = 0
 
     def on_solution_callback(self) -> None:
         self.count += 1
-        self._report(int(self.Value(self._makespan)), int(math.ceil(self.BestObjectiveBound() - 1e-6)), "solution")
+        starts = [int(self.Value(s)) for s in self._starts]
+        if makespan_of(self._problem, starts) < self._incumbent.makespan and self._valid(starts):
+            self._incumbent.offer(starts, "solution")
 
 
 def _incompatible(problem: LevellingProblem, i: int, j: int) -> bool:
@@ -125,8 +139,10 @@ def _disjunctive_cliques(problem: LevellingProblem, net: Network, horizon: int) 
     if len(busy) < 2:
         return []
     adj = {i: {j for j in busy if j != i and _incompatible(problem, i, j)} for i in busy}
-    weight = {i: sum(q / c for q, c in zip(problem.activities[i].demands, problem.capacities, strict=True) if c)
-              for i in busy}
+    weight = {
+        i: sum(q / c for q, c in zip(problem.activities[i].demands, problem.capacities, strict=True) if c)
+        for i in busy
+    }
     seeds = sorted(busy, key=lambda i: (-len(adj[i]), -weight[i], i))
     cliques: list[list[int]] = []
     seen: set[frozenset[int]] = set()
@@ -183,7 +199,9 @@ def _build(
         model.add_cumulative(boxes, demands, cap)
     if CLIQUES:
         for clique in _disjunctive_cliques(problem, net, horizon):
-            model.add_no_overlap([intervals[i] for i in clique] + ([tail_interval] if MAKESPAN_INTERVAL else []))
+            model.add_no_overlap(
+                [intervals[i] for i in clique] + ([tail_interval] if MAKESPAN_INTERVAL else [])
+            )
     model.minimize(makespan)
     for var, value in zip(starts, hint, strict=True):
         model.add_hint(var, value)
@@ -229,8 +247,10 @@ def level(
     lb = lower_bound(problem, net)
     lft = serial_lft(problem)
     lft_ms = makespan_of(problem, lft)
-    budget = heuristic_seconds if heuristic_seconds is not None else min(
-        HEURISTIC_SHARE * time_limit, HEURISTIC_MAX_SECONDS
+    budget = (
+        heuristic_seconds
+        if heuristic_seconds is not None
+        else min(HEURISTIC_SHARE * time_limit, HEURISTIC_MAX_SECONDS)
     )
     best = improve(problem, budget, seed=seed, target=lb)
     if makespan_of(problem, best) > lft_ms:
@@ -239,48 +259,85 @@ def level(
     report(best_ms, lb, "heuristic")
 
     def done(status: str, starts: list[int], bound: int, solutions: int = 0) -> LevellingResult:
-        return LevellingResult(status, makespan_of(problem, starts), bound, starts, elapsed(),
-                               heuristic_makespan=best_ms, lft_makespan=lft_ms, solutions=solutions,
-                               history=history)
+        return LevellingResult(
+            status,
+            makespan_of(problem, starts),
+            bound,
+            starts,
+            elapsed(),
+            heuristic_makespan=best_ms,
+            lft_makespan=lft_ms,
+            solutions=solutions,
+            history=history,
+        )
 
     if best_ms <= lb:
         return done(OPTIMAL, best, best_ms)
-    model, start_vars, makespan = _build(problem, net, best_ms, lb, best)
+    deadline = started + time_limit - MARGIN_SECONDS
+    bound_box = [lb]
+
+    def improved(starts: list[int], source: str) -> None:
+        report(makespan_of(problem, starts), bound_box[0], source)
+
+    incumbent = Incumbent(problem, best, improved)
+
+    def valid(starts: list[int]) -> bool:
+        return not check_levelled(problem, starts)
+
+    model, start_vars, _makespan = _build(problem, net, best_ms, lb, best)
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.num_workers = max(1, workers)
+    lns_threads = 1 if workers >= 2 and LNS_THREAD else 0
+    params.num_workers = max(1, workers - lns_threads)
     params.random_seed = seed
-    params.max_time_in_seconds = max(0.01, time_limit - elapsed() - MARGIN_SECONDS)
+    params.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
     for key, value in (solver_parameters or {}).items():
         if isinstance(value, list | tuple):
             getattr(params, key).extend(value)  # a repeated field, e.g. subsolvers
         else:
             setattr(params, key, value)
-    callback = _Callback(makespan, report)
-    if progress is not None:
-        last = [lb]
 
-        def on_bound(value: float) -> None:
-            bound = int(math.ceil(value - 1e-6))
-            if bound > last[0]:
-                last[0] = bound
-                report(None, bound, "bound")
+    def on_bound(value: float) -> None:
+        bound = math.ceil(value - 1e-6)
+        if bound > bound_box[0]:
+            bound_box[0] = bound
+            report(None, bound, "bound")
+        if incumbent.makespan <= bound_box[0]:
+            solver.stop_search()
 
-        solver.best_bound_callback = on_bound
+    solver.best_bound_callback = on_bound
+    callback = _Callback(problem, start_vars, incumbent, valid)
+    stop = threading.Event()
+    thread = None
+    if lns_threads:
+
+        def run_lns() -> None:
+            lns(
+                problem,
+                net,
+                incumbent,
+                deadline,
+                lower=lambda: bound_box[0],
+                stop=stop,
+                seed=seed,
+                valid=valid,
+            )
+            if incumbent.makespan <= bound_box[0]:
+                solver.stop_search()
+
+        thread = threading.Thread(target=run_lns, name="levelling-lns", daemon=True)
+        thread.start()
     status = solver.solve(model, callback)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        starts = [int(solver.value(s)) for s in start_vars]
-        if makespan_of(problem, starts) > best_ms or check_levelled(problem, starts):
-            starts = best  # never worse than the heuristic (and never an invalid schedule)
-        ms = makespan_of(problem, starts)
-        bound = ms if status == cp_model.OPTIMAL else max(lb, int(math.ceil(solver.best_objective_bound - 1e-6)))
-        bound = min(bound, ms)
-        return done(OPTIMAL if bound >= ms else FEASIBLE, starts, bound, callback.count)
-    if status == cp_model.INFEASIBLE:
-        # no schedule of makespan <= the heuristic's exists besides... the heuristic's: cannot happen
-        # with the hint's schedule in the model, but keep the heuristic's schedule rather than trust it
-        return done(FEASIBLE, best, lb)
-    return done(FEASIBLE, best, lb)
+    stop.set()
+    if thread is not None:
+        thread.join()
+    if status == cp_model.OPTIMAL:
+        bound_box[0] = max(bound_box[0], round(solver.objective_value))
+    elif status == cp_model.FEASIBLE:
+        bound_box[0] = max(bound_box[0], math.ceil(solver.best_objective_bound - 1e-6))
+    starts, ms = incumbent.get()
+    bound = min(bound_box[0], ms)
+    return done(OPTIMAL if bound >= ms else FEASIBLE, starts, bound, callback.count)
 
 
 __all__ = [
