@@ -4,15 +4,21 @@
 
 1. a heuristic starting schedule (:func:`.sgs.improve`: serial SGS with the latest-finish-time rule,
    forward-backward justification and perturbed-priority restarts, for a small share of the time);
-2. OR-Tools CP-SAT, with one interval per activity, a cumulative constraint per resource, the
-   precedences as linear inequalities, redundant no-overlap constraints for activities that can never
-   run together (their joint demand exceeds a capacity), start domains cut by the critical path, a
-   horizon equal to the heuristic's makespan (CP-SAT only looks for better) and the heuristic's schedule
-   as a hint. It minimises the makespan within what is left of the time limit.
+2. two searches side by side until the time limit, sharing the best schedule:
 
-The result is never worse than the heuristic: when CP-SAT finds nothing better in time, the heuristic's
-schedule is returned (status ``feasible``, or ``optimal`` when it meets a lower bound). ``bound`` is a
-proven lower bound on the makespan: the critical path or resource energy, or CP-SAT's bound if better.
+   - OR-Tools CP-SAT on the whole problem: one interval per activity, a cumulative constraint per
+     resource, the precedences as linear inequalities, redundant no-overlap constraints for groups of
+     activities that can never run together (their joint demand exceeds a capacity), start domains cut
+     by the critical path, a horizon equal to the heuristic's makespan (it only looks for better) and the
+     heuristic's schedule as a hint. It minimises the makespan and proves lower bounds;
+   - with two or more workers, a large-neighbourhood search (:mod:`.lns`: small CP-SAT models that
+     re-schedule a time window of the best schedule) on one of them. On 120 activities nearly every
+     improvement comes from it, while the whole-problem search is what proves optimality on 30-60.
+
+Every schedule either search offers goes through the independent checker first. The result is never
+worse than the heuristic's (status ``feasible``, or ``optimal`` when it meets a lower bound). ``bound``
+is a proven lower bound: the critical path or resource energy, or CP-SAT's bound if better. A search
+stops as soon as the best schedule meets the bound.
 """
 
 from __future__ import annotations
@@ -49,12 +55,12 @@ FEASIBLE = "feasible"
 UNKNOWN = "unknown"
 STATUSES = (OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN)
 
-# The heuristic gets this share of the time limit (at most HEURISTIC_MAX_SECONDS); CP-SAT the rest.
+# The heuristic gets this share of the time limit (at most HEURISTIC_MAX_SECONDS); the searches the rest.
 HEURISTIC_SHARE = 0.1
 HEURISTIC_MAX_SECONDS = 3.0
-# Time kept back for reading the solution and building the result after CP-SAT stops.
-MARGIN_SECONDS = 0.05
-MAKESPAN_INTERVAL = False
+# Time kept back for stopping the searches and building the result.
+MARGIN_SECONDS = 0.1
+# Add the redundant no-overlap constraints of _disjunctive_cliques to the CP-SAT model.
 CLIQUES = True
 # One of the workers runs the window LNS of .lns beside CP-SAT (when there are two or more).
 LNS_THREAD = True
@@ -129,11 +135,12 @@ def _incompatible(problem: LevellingProblem, i: int, j: int) -> bool:
     return any(qa + qb > cap for qa, qb, cap in zip(a.demands, b.demands, problem.capacities, strict=True))
 
 
-def _disjunctive_cliques(problem: LevellingProblem, net: Network, horizon: int) -> list[list[int]]:
+def _disjunctive_cliques(problem: LevellingProblem) -> list[list[int]]:
     """Groups of activities no two of which can ever run at the same time (on some resource their
-    joint demand exceeds the capacity), found greedily: each activity, in order of decreasing total
-    demand, starts a clique that takes every later compatible activity. Cliques of two are kept only
-    when neither activity is ordered before the other by the precedences (else they add nothing)."""
+    joint demand exceeds the capacity), found greedily: each activity, most conflicting first, starts a
+    clique and takes every activity that conflicts with all its members. Only cliques of three or more
+    that cover a new pair are kept: a no-overlap constraint on them is redundant with the cumulative
+    ones but propagates the disjunctions more strongly (edge finding, precedences between them)."""
     n = problem.n
     busy = [i for i in range(n) if problem.activities[i].duration > 0]
     if len(busy) < 2:
@@ -184,24 +191,15 @@ def _build(
     for i, act in enumerate(problem.activities):
         if not net.succs[i] or act.duration > 0:
             model.add(makespan >= starts[i] + act.duration)
-    # the time after the makespan as an interval using every resource fully: the cumulative constraints
-    # then push the makespan themselves (energy and edge-finding reasoning), not only through the starts
-    tail_interval = model.new_interval_var(makespan, horizon - makespan, horizon, "after_makespan")
     for r, cap in enumerate(problem.capacities):
         users = [i for i in intervals if problem.activities[i].demands[r] > 0]
         if sum(problem.activities[i].demands[r] for i in users) <= cap:
-            continue
-        boxes = [intervals[i] for i in users]
+            continue  # the resource can never be short
         demands = [problem.activities[i].demands[r] for i in users]
-        if MAKESPAN_INTERVAL:
-            boxes.append(tail_interval)
-            demands.append(cap)
-        model.add_cumulative(boxes, demands, cap)
+        model.add_cumulative([intervals[i] for i in users], demands, cap)
     if CLIQUES:
-        for clique in _disjunctive_cliques(problem, net, horizon):
-            model.add_no_overlap(
-                [intervals[i] for i in clique] + ([tail_interval] if MAKESPAN_INTERVAL else [])
-            )
+        for clique in _disjunctive_cliques(problem):
+            model.add_no_overlap([intervals[i] for i in clique])
     model.minimize(makespan)
     for var, value in zip(starts, hint, strict=True):
         model.add_hint(var, value)
@@ -219,8 +217,8 @@ def level(
     heuristic_seconds: float | None = None,
     solver_parameters: Mapping[str, object] | None = None,
 ) -> LevellingResult:
-    """The shortest schedule of ``problem`` that CP-SAT finds or proves within ``time_limit`` seconds
-    (counted from the call, model building included), with ``workers`` search threads.
+    """The shortest schedule of ``problem`` found or proven within ``time_limit`` seconds (counted from
+    the call, model building included), with ``workers`` threads (CP-SAT's plus, from two on, the LNS).
 
     ``progress`` hears the heuristic's makespan, each improving solution and each better bound.
     ``heuristic_seconds`` overrides the heuristic's share; ``solver_parameters`` sets CP-SAT parameters

@@ -21,8 +21,8 @@ from ortools.sat.python import cp_model
 
 from .levelling_problem import LevellingProblem, Network, makespan_of
 
-# The share of steps whose activities after the window move left one by one rather than together.
-FREE_AFTER_SHARE = 0.0
+# The longest a step may search (seconds); most steps on 120 activities use it all, small ones close.
+STEP_SECONDS = 0.5
 
 
 def _step(
@@ -33,7 +33,6 @@ def _step(
     hi: int,
     seconds: float,
     seed: int,
-    free_after: bool = False,
 ) -> tuple[list[int] | None, bool]:
     """Re-schedule the activities starting in ``[lo, hi)``; a new schedule (or None) and whether the
     step was solved to optimality."""
@@ -47,15 +46,10 @@ def _step(
     shift = model.new_int_var(0, hi - lo, "shift")
     starts: list[cp_model.LinearExprT] = []
     window_vars: dict[int, cp_model.IntVar] = {}
-    after_vars: dict[int, cp_model.IntVar] = {}
     for i in range(n):
         if i in inside:
             var = model.new_int_var(net.earliest[i], max(net.earliest[i], current - net.tail[i]), f"s{i}")
             window_vars[i] = var
-            starts.append(var)
-        elif best[i] >= hi and free_after:
-            var = model.new_int_var(min(net.earliest[i], best[i]), best[i], f"s{i}")
-            after_vars[i] = var
             starts.append(var)
         elif best[i] >= hi:
             starts.append(best[i] - shift)
@@ -63,18 +57,23 @@ def _step(
             starts.append(best[i])
     for i in range(n):
         for j, delay in net.succs[i]:
-            if i in inside or j in inside or (best[i] < hi) != (best[j] < hi) or free_after:
+            if i in inside or j in inside or (best[i] < hi) != (best[j] < hi):
                 model.add(starts[j] >= starts[i] + delay)
     for i in after:
         model.add(starts[i] >= problem.release_of(i))
     # the window's activities may move before the window: count what runs there from their earliest on
-    floor = min((net.earliest[i] for i in [*window, *after_vars]), default=lo)
+    floor = min((net.earliest[i] for i in window), default=lo)
+    intervals = {
+        i: model.new_fixed_size_interval_var(starts[i], dur[i], f"a{i}")
+        for i in range(n)
+        if dur[i] and (i in inside or best[i] + dur[i] > floor)
+    }
     for r, cap in enumerate(problem.capacities):
         boxes, demands = [], []
-        for i in range(n):
+        for i, box in intervals.items():
             q = problem.activities[i].demands[r]
-            if q and dur[i] and (i in inside or best[i] + dur[i] > floor):
-                boxes.append(model.new_fixed_size_interval_var(starts[i], dur[i], f"a{i}_{r}"))
+            if q:
+                boxes.append(box)
                 demands.append(q)
         if boxes:
             model.add_cumulative(boxes, demands, cap)
@@ -87,8 +86,6 @@ def _step(
     for i, var in window_vars.items():
         model.add_hint(var, best[i])
     model.add_hint(shift, 0)
-    for i, var in after_vars.items():
-        model.add_hint(var, best[i])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = seconds
@@ -98,11 +95,7 @@ def _step(
         return None, False
     s = solver.value(shift)
     out = [
-        solver.value(window_vars[i])
-        if i in inside
-        else solver.value(after_vars[i])
-        if i in after_vars
-        else (best[i] - s if best[i] >= hi else best[i])
+        int(solver.value(window_vars[i])) if i in inside else (best[i] - s if best[i] >= hi else best[i])
         for i in range(n)
     ]
     return out, status == cp_model.OPTIMAL
@@ -158,7 +151,7 @@ def lns(
         return
     # the window's size as a share of the makespan, adapted to how hard the steps are
     share = 0.2
-    step_seconds = 0.5
+    step_seconds = STEP_SECONDS
     k = 0
     while not (stop is not None and stop.is_set()):
         shared, shared_ms = incumbent.get()
@@ -172,9 +165,8 @@ def lns(
         k += 1
         width = max(1, int(share * best_ms))
         lo = rng.randrange(0, max(1, best_ms - width // 2))
-        free_after = FREE_AFTER_SHARE > 0 and rng.random() < FREE_AFTER_SHARE
         candidate, closed = _step(
-            problem, net, best, lo, lo + width, min(step_seconds, left), seed + k, free_after
+            problem, net, best, lo, lo + width, min(step_seconds, left), seed + k
         )
         share = min(0.6, share * 1.1) if closed else max(0.05, share * 0.85)
         if candidate is None or (valid is not None and not valid(candidate)):
