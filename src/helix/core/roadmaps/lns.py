@@ -165,9 +165,7 @@ def lns(
         k += 1
         width = max(1, int(share * best_ms))
         lo = rng.randrange(0, max(1, best_ms - width // 2))
-        candidate, closed = _step(
-            problem, net, best, lo, lo + width, min(step_seconds, left), seed + k
-        )
+        candidate, closed = _step(problem, net, best, lo, lo + width, min(step_seconds, left), seed + k)
         share = min(0.6, share * 1.1) if closed else max(0.05, share * 0.85)
         if candidate is None or (valid is not None and not valid(candidate)):
             continue
