@@ -39,13 +39,25 @@ def _load(path: Path) -> PsplibInstance:
 
 
 @click.command("level")
-@click.argument("instance", metavar="INSTANCE.sm", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds, model building included; the best schedule found so far is returned.")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="CP-SAT search threads.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write schedule.json here (default: standard output).")
+@click.argument(
+    "instance", metavar="INSTANCE.sm", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds, model building included; the best schedule found so far is returned.",
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="CP-SAT search threads."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write schedule.json here (default: standard output).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on standard error.")
 def level_command(instance: Path, time_limit: float, workers: int, output: Path | None, quiet: bool) -> None:
     """Level INSTANCE.sm (PSPLIB single-mode RCPSP): the shortest schedule within every resource's
@@ -63,7 +75,8 @@ def level_command(instance: Path, time_limit: float, workers: int, output: Path 
         "bound": result.bound,
         "seconds": round(result.seconds, 3),
         "starts": [{"job": job, "start": start} for job, start in zip(data.jobs, result.starts, strict=True)]
-        if result.starts else [],
+        if result.starts
+        else [],
     }
     if result.reason:
         doc["reason"] = result.reason
@@ -75,8 +88,10 @@ def level_command(instance: Path, time_limit: float, workers: int, output: Path 
     summary = f"{data.name}: {len(data.jobs)} jobs, {len(data.resources)} resources; status {result.status}"
     if result.makespan is not None:
         gap = f", gap {result.gap:.1%}" if result.gap else ""
-        summary += (f", makespan {result.makespan}, bound {result.bound}{gap} (serial LFT {result.lft_makespan}, "
-                    f"heuristic {result.heuristic_makespan})")
+        summary += (
+            f", makespan {result.makespan}, bound {result.bound}{gap} (serial LFT {result.lft_makespan}, "
+            f"heuristic {result.heuristic_makespan})"
+        )
     elif result.reason:
         summary += f" ({result.reason})"
     click.echo(f"{summary}; {result.seconds:.2f} s", err=output is None)
@@ -88,10 +103,10 @@ def _read_starts(doc: Any, data: PsplibInstance, name: str) -> tuple[list[int | 
     starts: list[int | None] = [None] * len(data.jobs)
     rows = doc.get("starts") if isinstance(doc, dict) else None
     if not isinstance(rows, list):
-        return starts, [f"{name}: no \"starts\" list"]
+        return starts, [f'{name}: no "starts" list']
     for k, row in enumerate(rows):
         if not isinstance(row, dict) or "job" not in row or "start" not in row:
-            problems.append(f"starts[{k}] is not {{\"job\": ..., \"start\": ...}}")
+            problems.append(f'starts[{k}] is not {{"job": ..., "start": ...}}')
             continue
         job, start = row["job"], row["start"]
         if not isinstance(job, int) or isinstance(job, bool) or not 1 <= job <= len(data.jobs):
@@ -109,9 +124,12 @@ def _read_starts(doc: Any, data: PsplibInstance, name: str) -> tuple[list[int | 
 
 
 @click.command("check")
-@click.argument("instance", metavar="INSTANCE.sm", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("schedule_file", metavar="SCHEDULE.json",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "instance", metavar="INSTANCE.sm", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.argument(
+    "schedule_file", metavar="SCHEDULE.json", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 def check_command(instance: Path, schedule_file: Path) -> None:
     """Verify SCHEDULE.json for INSTANCE.sm independently of the solver: every job present once, every
     precedence, every resource within capacity in every period, and the stated makespan equal to the
@@ -128,8 +146,12 @@ def check_command(instance: Path, schedule_file: Path) -> None:
     makespan = None
     if not problems:
         complete = [s for s in starts if s is not None]
-        problems = [v.text for v in check_levelled(data.problem, complete, labels=data.job_labels(),
-                                                   resource_labels=data.resources)]
+        problems = [
+            v.text
+            for v in check_levelled(
+                data.problem, complete, labels=data.job_labels(), resource_labels=data.resources
+            )
+        ]
         makespan = makespan_of(data.problem, complete)
         stated = doc.get("makespan")
         if stated != makespan:

@@ -51,14 +51,17 @@ def test_the_checker_names_an_activity_over_capacity_and_the_period() -> None:
     violations = check_levelled(problem(), [0, 1, 4])
     assert codes(violations) == ["capacity"]
     assert violations[0].period == 1
-    assert "period 1" in violations[0].text and "activity 0" in violations[0].text
-    assert "activity 1" in violations[0].text and "3 used of 2" in violations[0].text
+    assert "period 1" in violations[0].text
+    assert "activity 0" in violations[0].text
+    assert "activity 1" in violations[0].text
+    assert "3 used of 2" in violations[0].text
 
 
 def test_the_checker_catches_a_finish_to_start_precedence() -> None:
     violations = check_levelled(problem(), [0, 2, 4])  # 2 starts before 1 ends at 5
     assert codes(violations) == ["precedence"]
-    assert violations[0].activity == 2 and "activity 2 starts at period 4" in violations[0].text
+    assert violations[0].activity == 2
+    assert "activity 2 starts at period 4" in violations[0].text
     assert "at 5 at the earliest" in violations[0].text
 
 
@@ -66,7 +69,8 @@ def test_the_checker_catches_a_start_to_start_lag() -> None:
     p = LevellingProblem((Activity(2, (1,)), Activity(1, (1,))), (2,), (Precedence(0, 1, SS, 1),))
     assert check_levelled(p, [0, 1]) == []
     violations = check_levelled(p, [0, 0])
-    assert codes(violations) == ["precedence"] and "(SS)" in violations[0].text
+    assert codes(violations) == ["precedence"]
+    assert "(SS)" in violations[0].text
 
 
 def test_the_checker_catches_bad_starts() -> None:
@@ -78,14 +82,19 @@ def test_the_checker_catches_bad_starts() -> None:
 
 
 def test_the_checker_uses_the_given_labels() -> None:
-    violations = check_levelled(problem(), [0, 1, 4], labels=["job 2", "job 3", "job 4"], resource_labels=["R1"])
-    assert "R1 over capacity in period 1" in violations[0].text and "job 2, job 3" in violations[0].text
+    violations = check_levelled(
+        problem(), [0, 1, 4], labels=["job 2", "job 3", "job 4"], resource_labels=["R1"]
+    )
+    assert "R1 over capacity in period 1" in violations[0].text
+    assert "job 2, job 3" in violations[0].text
 
 
 def test_malformed_problems_raise_a_coded_error() -> None:
     with pytest.raises(InvalidLevellingProblem) as exc:
         LevellingProblem((Activity(1, (1, 2)),), (3,))
-    assert exc.value.code == "demand_length" and exc.value.activity == 0 and "activity 0" in str(exc.value)
+    assert exc.value.code == "demand_length"
+    assert exc.value.activity == 0
+    assert "activity 0" in str(exc.value)
     with pytest.raises(InvalidLevellingProblem) as exc:
         LevellingProblem((Activity(1, (1,)),), (3,), (Precedence(0, 4),))
     assert exc.value.code == "unknown_activity"
@@ -103,10 +112,14 @@ def test_malformed_problems_raise_a_coded_error() -> None:
 def test_a_demand_above_capacity_is_infeasible() -> None:
     p = LevellingProblem((Activity(1, (1,)), Activity(2, (5,))), (3,))
     error = infeasibility(p)
-    assert error is not None and error.status == "infeasible" and error.activity == 1
+    assert error is not None
+    assert error.status == "infeasible"
+    assert error.activity == 1
     assert "activity 1 demands 5" in str(error)
     result = level(p, 1.0)
-    assert result.status == "infeasible" and result.starts == [] and "activity 1" in result.reason
+    assert result.status == "infeasible"
+    assert result.starts == []
+    assert "activity 1" in result.reason
     with pytest.raises(InvalidLevellingProblem):
         serial_lft(p)
 
@@ -118,7 +131,8 @@ def test_a_precedence_cycle_is_infeasible() -> None:
         (Precedence(0, 1), Precedence(1, 2), Precedence(2, 1)),
     )
     result = level(p, 1.0)
-    assert result.status == "infeasible" and "cycle 1 -> 2 -> 1" in result.reason
+    assert result.status == "infeasible"
+    assert "cycle 1 -> 2 -> 1" in result.reason
 
 
 def test_serial_lft_on_a_small_problem() -> None:
@@ -141,7 +155,9 @@ def test_level_finds_and_proves_the_optimum_and_reports_progress() -> None:
     assert result.makespan == result.bound == makespan_of(p, result.starts)
     assert check_levelled(p, result.starts) == []
     assert result.makespan <= makespan_of(p, serial_lft(p))
-    assert events and events[0].source == "heuristic" and events[0].makespan == result.heuristic_makespan
+    assert events
+    assert events[0].source == "heuristic"
+    assert events[0].makespan == result.heuristic_makespan
     assert result.seconds < 5.0
 
 
@@ -154,7 +170,8 @@ def test_level_stays_within_its_time_limit_and_never_returns_worse_than_the_heur
     assert result.seconds < 1.0
     assert result.status in ("optimal", "feasible")
     assert check_levelled(p, result.starts) == []
-    assert result.makespan is not None and result.heuristic_makespan is not None
+    assert result.makespan is not None
+    assert result.heuristic_makespan is not None
     assert lower_bound(p) <= result.bound <= result.makespan <= result.heuristic_makespan
     assert result.heuristic_makespan <= makespan_of(p, serial_lft(p))
 
@@ -170,4 +187,6 @@ def test_improve_is_deterministic_for_a_seed() -> None:
 
 def test_an_empty_problem_levels_to_nothing() -> None:
     result = level(LevellingProblem((), (1,)), 1.0)
-    assert result.status == "optimal" and result.makespan == 0 and result.starts == []
+    assert result.status == "optimal"
+    assert result.makespan == 0
+    assert result.starts == []

@@ -4,20 +4,27 @@
 
 1. a heuristic starting schedule (:func:`.sgs.improve`: serial SGS with the latest-finish-time rule,
    forward-backward justification and perturbed-priority restarts, for a small share of the time);
-2. OR-Tools CP-SAT, with one interval per activity, a cumulative constraint per resource, the
-   precedences as linear inequalities, redundant no-overlap constraints for activities that can never
-   run together (their joint demand exceeds a capacity), start domains cut by the critical path, a
-   horizon equal to the heuristic's makespan (CP-SAT only looks for better) and the heuristic's schedule
-   as a hint. It minimises the makespan within what is left of the time limit.
+2. two searches side by side until the time limit, sharing the best schedule:
 
-The result is never worse than the heuristic: when CP-SAT finds nothing better in time, the heuristic's
-schedule is returned (status ``feasible``, or ``optimal`` when it meets a lower bound). ``bound`` is a
-proven lower bound on the makespan: the critical path or resource energy, or CP-SAT's bound if better.
+   - OR-Tools CP-SAT on the whole problem: one interval per activity, a cumulative constraint per
+     resource, the precedences as linear inequalities, redundant no-overlap constraints for groups of
+     activities that can never run together (their joint demand exceeds a capacity), start domains cut
+     by the critical path, a horizon equal to the heuristic's makespan (it only looks for better) and the
+     heuristic's schedule as a hint. It minimises the makespan and proves lower bounds;
+   - with two or more workers, a large-neighbourhood search (:mod:`.lns`: small CP-SAT models that
+     re-schedule a time window of the best schedule) on one of them. On 120 activities nearly every
+     improvement comes from it, while the whole-problem search is what proves optimality on 30-60.
+
+Every schedule either search offers goes through the independent checker first. The result is never
+worse than the heuristic's (status ``feasible``, or ``optimal`` when it meets a lower bound). ``bound``
+is a proven lower bound: the critical path or resource energy, or CP-SAT's bound if better. A search
+stops as soon as the best schedule meets the bound.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +47,7 @@ from .levelling_problem import (
     makespan_of,
     network,
 )
+from .lns import Incumbent, lns
 from .sgs import improve, serial_lft
 
 OPTIMAL = "optimal"
@@ -47,13 +55,15 @@ FEASIBLE = "feasible"
 UNKNOWN = "unknown"
 STATUSES = (OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN)
 
-# The heuristic gets this share of the time limit (at most HEURISTIC_MAX_SECONDS); CP-SAT the rest.
+# The heuristic gets this share of the time limit (at most HEURISTIC_MAX_SECONDS); the searches the rest.
 HEURISTIC_SHARE = 0.1
 HEURISTIC_MAX_SECONDS = 3.0
-# Time kept back for reading the solution and building the result after CP-SAT stops.
-MARGIN_SECONDS = 0.05
-MAKESPAN_INTERVAL = True
+# Time kept back for stopping the searches and building the result.
+MARGIN_SECONDS = 0.1
+# Add the redundant no-overlap constraints of _disjunctive_cliques to the CP-SAT model.
 CLIQUES = True
+# One of the workers runs the window LNS of .lns beside CP-SAT (when there are two or more).
+LNS_THREAD = True
 
 
 @dataclass(frozen=True)
@@ -97,17 +107,27 @@ class LevellingResult:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    """Reports each improving CP-SAT solution (makespan, bound, seconds since level() began)."""
+    """Offers each CP-SAT solution that passes the checker to the shared incumbent."""
 
-    def __init__(self, makespan: cp_model.IntVar, report: Callable[[int | None, int, str], None]) -> None:
+    def __init__(
+        self,
+        problem: LevellingProblem,
+        starts: list[cp_model.IntVar],
+        incumbent: Incumbent,
+        valid: Callable[[list[int]], bool],
+    ) -> None:
         super().__init__()
-        self._makespan = makespan
-        self._report = report
+        self._problem = problem
+        self._starts = starts
+        self._incumbent = incumbent
+        self._valid = valid
         self.count = 0
 
     def on_solution_callback(self) -> None:
         self.count += 1
-        self._report(int(self.Value(self._makespan)), int(math.ceil(self.BestObjectiveBound() - 1e-6)), "solution")
+        starts = [int(self.Value(s)) for s in self._starts]
+        if makespan_of(self._problem, starts) < self._incumbent.makespan and self._valid(starts):
+            self._incumbent.offer(starts, "solution")
 
 
 def _incompatible(problem: LevellingProblem, i: int, j: int) -> bool:
@@ -115,18 +135,21 @@ def _incompatible(problem: LevellingProblem, i: int, j: int) -> bool:
     return any(qa + qb > cap for qa, qb, cap in zip(a.demands, b.demands, problem.capacities, strict=True))
 
 
-def _disjunctive_cliques(problem: LevellingProblem, net: Network, horizon: int) -> list[list[int]]:
+def _disjunctive_cliques(problem: LevellingProblem) -> list[list[int]]:
     """Groups of activities no two of which can ever run at the same time (on some resource their
-    joint demand exceeds the capacity), found greedily: each activity, in order of decreasing total
-    demand, starts a clique that takes every later compatible activity. Cliques of two are kept only
-    when neither activity is ordered before the other by the precedences (else they add nothing)."""
+    joint demand exceeds the capacity), found greedily: each activity, most conflicting first, starts a
+    clique and takes every activity that conflicts with all its members. Only cliques of three or more
+    that cover a new pair are kept: a no-overlap constraint on them is redundant with the cumulative
+    ones but propagates the disjunctions more strongly (edge finding, precedences between them)."""
     n = problem.n
     busy = [i for i in range(n) if problem.activities[i].duration > 0]
     if len(busy) < 2:
         return []
     adj = {i: {j for j in busy if j != i and _incompatible(problem, i, j)} for i in busy}
-    weight = {i: sum(q / c for q, c in zip(problem.activities[i].demands, problem.capacities, strict=True) if c)
-              for i in busy}
+    weight = {
+        i: sum(q / c for q, c in zip(problem.activities[i].demands, problem.capacities, strict=True) if c)
+        for i in busy
+    }
     seeds = sorted(busy, key=lambda i: (-len(adj[i]), -weight[i], i))
     cliques: list[list[int]] = []
     seen: set[frozenset[int]] = set()
@@ -168,22 +191,15 @@ def _build(
     for i, act in enumerate(problem.activities):
         if not net.succs[i] or act.duration > 0:
             model.add(makespan >= starts[i] + act.duration)
-    # the time after the makespan as an interval using every resource fully: the cumulative constraints
-    # then push the makespan themselves (energy and edge-finding reasoning), not only through the starts
-    tail_interval = model.new_interval_var(makespan, horizon - makespan, horizon, "after_makespan")
     for r, cap in enumerate(problem.capacities):
         users = [i for i in intervals if problem.activities[i].demands[r] > 0]
         if sum(problem.activities[i].demands[r] for i in users) <= cap:
-            continue
-        boxes = [intervals[i] for i in users]
+            continue  # the resource can never be short
         demands = [problem.activities[i].demands[r] for i in users]
-        if MAKESPAN_INTERVAL:
-            boxes.append(tail_interval)
-            demands.append(cap)
-        model.add_cumulative(boxes, demands, cap)
+        model.add_cumulative([intervals[i] for i in users], demands, cap)
     if CLIQUES:
-        for clique in _disjunctive_cliques(problem, net, horizon):
-            model.add_no_overlap([intervals[i] for i in clique] + ([tail_interval] if MAKESPAN_INTERVAL else []))
+        for clique in _disjunctive_cliques(problem):
+            model.add_no_overlap([intervals[i] for i in clique])
     model.minimize(makespan)
     for var, value in zip(starts, hint, strict=True):
         model.add_hint(var, value)
@@ -201,8 +217,8 @@ def level(
     heuristic_seconds: float | None = None,
     solver_parameters: Mapping[str, object] | None = None,
 ) -> LevellingResult:
-    """The shortest schedule of ``problem`` that CP-SAT finds or proves within ``time_limit`` seconds
-    (counted from the call, model building included), with ``workers`` search threads.
+    """The shortest schedule of ``problem`` found or proven within ``time_limit`` seconds (counted from
+    the call, model building included), with ``workers`` threads (CP-SAT's plus, from two on, the LNS).
 
     ``progress`` hears the heuristic's makespan, each improving solution and each better bound.
     ``heuristic_seconds`` overrides the heuristic's share; ``solver_parameters`` sets CP-SAT parameters
@@ -229,8 +245,10 @@ def level(
     lb = lower_bound(problem, net)
     lft = serial_lft(problem)
     lft_ms = makespan_of(problem, lft)
-    budget = heuristic_seconds if heuristic_seconds is not None else min(
-        HEURISTIC_SHARE * time_limit, HEURISTIC_MAX_SECONDS
+    budget = (
+        heuristic_seconds
+        if heuristic_seconds is not None
+        else min(HEURISTIC_SHARE * time_limit, HEURISTIC_MAX_SECONDS)
     )
     best = improve(problem, budget, seed=seed, target=lb)
     if makespan_of(problem, best) > lft_ms:
@@ -239,48 +257,85 @@ def level(
     report(best_ms, lb, "heuristic")
 
     def done(status: str, starts: list[int], bound: int, solutions: int = 0) -> LevellingResult:
-        return LevellingResult(status, makespan_of(problem, starts), bound, starts, elapsed(),
-                               heuristic_makespan=best_ms, lft_makespan=lft_ms, solutions=solutions,
-                               history=history)
+        return LevellingResult(
+            status,
+            makespan_of(problem, starts),
+            bound,
+            starts,
+            elapsed(),
+            heuristic_makespan=best_ms,
+            lft_makespan=lft_ms,
+            solutions=solutions,
+            history=history,
+        )
 
     if best_ms <= lb:
         return done(OPTIMAL, best, best_ms)
-    model, start_vars, makespan = _build(problem, net, best_ms, lb, best)
+    deadline = started + time_limit - MARGIN_SECONDS
+    bound_box = [lb]
+
+    def improved(starts: list[int], source: str) -> None:
+        report(makespan_of(problem, starts), bound_box[0], source)
+
+    incumbent = Incumbent(problem, best, improved)
+
+    def valid(starts: list[int]) -> bool:
+        return not check_levelled(problem, starts)
+
+    model, start_vars, _makespan = _build(problem, net, best_ms, lb, best)
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.num_workers = max(1, workers)
+    lns_threads = 1 if workers >= 2 and LNS_THREAD else 0
+    params.num_workers = max(1, workers - lns_threads)
     params.random_seed = seed
-    params.max_time_in_seconds = max(0.01, time_limit - elapsed() - MARGIN_SECONDS)
+    params.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
     for key, value in (solver_parameters or {}).items():
         if isinstance(value, list | tuple):
             getattr(params, key).extend(value)  # a repeated field, e.g. subsolvers
         else:
             setattr(params, key, value)
-    callback = _Callback(makespan, report)
-    if progress is not None:
-        last = [lb]
 
-        def on_bound(value: float) -> None:
-            bound = int(math.ceil(value - 1e-6))
-            if bound > last[0]:
-                last[0] = bound
-                report(None, bound, "bound")
+    def on_bound(value: float) -> None:
+        bound = math.ceil(value - 1e-6)
+        if bound > bound_box[0]:
+            bound_box[0] = bound
+            report(None, bound, "bound")
+        if incumbent.makespan <= bound_box[0]:
+            solver.stop_search()
 
-        solver.best_bound_callback = on_bound
+    solver.best_bound_callback = on_bound
+    callback = _Callback(problem, start_vars, incumbent, valid)
+    stop = threading.Event()
+    thread = None
+    if lns_threads:
+
+        def run_lns() -> None:
+            lns(
+                problem,
+                net,
+                incumbent,
+                deadline,
+                lower=lambda: bound_box[0],
+                stop=stop,
+                seed=seed,
+                valid=valid,
+            )
+            if incumbent.makespan <= bound_box[0]:
+                solver.stop_search()
+
+        thread = threading.Thread(target=run_lns, name="levelling-lns", daemon=True)
+        thread.start()
     status = solver.solve(model, callback)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        starts = [int(solver.value(s)) for s in start_vars]
-        if makespan_of(problem, starts) > best_ms or check_levelled(problem, starts):
-            starts = best  # never worse than the heuristic (and never an invalid schedule)
-        ms = makespan_of(problem, starts)
-        bound = ms if status == cp_model.OPTIMAL else max(lb, int(math.ceil(solver.best_objective_bound - 1e-6)))
-        bound = min(bound, ms)
-        return done(OPTIMAL if bound >= ms else FEASIBLE, starts, bound, callback.count)
-    if status == cp_model.INFEASIBLE:
-        # no schedule of makespan <= the heuristic's exists besides... the heuristic's: cannot happen
-        # with the hint's schedule in the model, but keep the heuristic's schedule rather than trust it
-        return done(FEASIBLE, best, lb)
-    return done(FEASIBLE, best, lb)
+    stop.set()
+    if thread is not None:
+        thread.join()
+    if status == cp_model.OPTIMAL:
+        bound_box[0] = max(bound_box[0], round(solver.objective_value))
+    elif status == cp_model.FEASIBLE:
+        bound_box[0] = max(bound_box[0], math.ceil(solver.best_objective_bound - 1e-6))
+    starts, ms = incumbent.get()
+    bound = min(bound_box[0], ms)
+    return done(OPTIMAL if bound >= ms else FEASIBLE, starts, bound, callback.count)
 
 
 __all__ = [

@@ -14,6 +14,7 @@ the simple lower bounds on the makespan. It is generic: the roadmap is mapped on
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 FS = "FS"
@@ -107,17 +108,20 @@ class LevellingProblem:
             for end in (p.before, p.after):
                 if not 0 <= end < n:
                     raise InvalidLevellingProblem(
-                        "unknown_activity", f"precedence {p.before} -> {p.after} names activity {end}, "
-                        f"not in 0..{n - 1}"
+                        "unknown_activity",
+                        f"precedence {p.before} -> {p.after} names activity {end}, not in 0..{n - 1}",
                     )
             if p.kind not in KINDS:
                 raise InvalidLevellingProblem(
-                    "precedence_kind", f"precedence {p.before} -> {p.after} has kind {p.kind!r}, not FS or SS",
+                    "precedence_kind",
+                    f"precedence {p.before} -> {p.after} has kind {p.kind!r}, not FS or SS",
                     activity=p.after,
                 )
             if p.lag < 0:
                 raise InvalidLevellingProblem(
-                    "negative_lag", f"precedence {p.before} -> {p.after} has lag {p.lag} < 0", activity=p.after
+                    "negative_lag",
+                    f"precedence {p.before} -> {p.after} has lag {p.lag} < 0",
+                    activity=p.after,
                 )
         if self.release is not None:
             if len(self.release) != n:
@@ -181,7 +185,7 @@ def _find_cycle(n: int, succs: list[list[tuple[int, int]]], blocked: set[int]) -
         seen[node] = len(path) - 1
         node = next(j for j, _ in succs[node] if j in blocked)
         path.append(node)
-    return path[seen[node]:]
+    return path[seen[node] :]
 
 
 def network(problem: LevellingProblem) -> Network:
@@ -207,7 +211,7 @@ def network(problem: LevellingProblem) -> Network:
                 ready.append(j)
     if len(order) < n:
         cycle = _find_cycle(n, succs, set(range(n)) - set(order))
-        total = sum(arcs[a, b] for a, b in zip(cycle, cycle[1:], strict=False))
+        total = sum(arcs[a, b] for a, b in itertools.pairwise(cycle))
         text = " -> ".join(str(i) for i in cycle)
         raise InvalidLevellingProblem(
             "cycle",

@@ -111,7 +111,10 @@ def read_psplib_sm(source: str | Path, *, name: str | None = None) -> PsplibInst
     except InvalidLevellingProblem:
         horizon = None
     n_res, _ = _header_int(lines, r"^\s*-\s*renewable", "renewable")
-    for pattern, what in ((r"^\s*-\s*nonrenewable", "nonrenewable"), (r"^\s*-\s*doubly", "doubly constrained")):
+    for pattern, what in (
+        (r"^\s*-\s*nonrenewable", "nonrenewable"),
+        (r"^\s*-\s*doubly", "doubly constrained"),
+    ):
         try:
             other, other_line = _header_int(lines, pattern, what)
         except InvalidLevellingProblem:
@@ -142,7 +145,9 @@ def read_psplib_sm(source: str | Path, *, name: str | None = None) -> PsplibInst
     durations: dict[int, tuple[int, tuple[int, ...]]] = {}
     for no, row in _rows(lines, _section(lines, "REQUESTS/DURATIONS"), n_jobs, "REQUESTS/DURATIONS"):
         if len(row) != 3 + n_res:
-            raise _error(no, f"a request row is: job, mode, duration and {n_res} demands; found {len(row)} numbers")
+            raise _error(
+                no, f"a request row is: job, mode, duration and {n_res} demands; found {len(row)} numbers"
+            )
         job, mode, duration, demands = row[0], row[1], row[2], tuple(row[3:])
         if not 1 <= job <= n_jobs:
             raise _error(no, f"job {job} is not in 1..{n_jobs}")
@@ -155,16 +160,14 @@ def read_psplib_sm(source: str | Path, *, name: str | None = None) -> PsplibInst
         durations[job] = (duration, demands)
 
     cap_first = _section(lines, "RESOURCEAVAILABILITIES")
-    (cap_line, caps), = _rows(lines, cap_first, 1, "RESOURCEAVAILABILITIES")
+    ((cap_line, caps),) = _rows(lines, cap_first, 1, "RESOURCEAVAILABILITIES")
     if len(caps) != n_res:
         raise _error(cap_line, f"{len(caps)} capacities for {n_res} renewable resources")
     if any(c < 0 for c in caps):
         raise _error(cap_line, "a capacity is negative")
 
     activities = tuple(Activity(durations[j][0], durations[j][1]) for j in range(1, n_jobs + 1))
-    precedences = tuple(
-        Precedence(j - 1, s - 1) for j in range(1, n_jobs + 1) for s in successors[j]
-    )
+    precedences = tuple(Precedence(j - 1, s - 1) for j in range(1, n_jobs + 1) for s in successors[j])
     problem = LevellingProblem(activities, tuple(caps), precedences)
     return PsplibInstance(
         name=name or "instance",

@@ -176,7 +176,7 @@ def improve(
     best_ms = just.makespan(best)
     if n < 2:
         return best
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (seeded search, not security)
     spread = max(1, max(lft) - min(lft))
     for k in range(max_passes):
         if (target is not None and best_ms <= target) or time.perf_counter() - started > time_limit:

@@ -1,0 +1,1 @@
+"""Roadmap levelling (RCPSP) on PSPLIB instances: level() beside serial LFT."""
