@@ -347,7 +347,7 @@ def remove_dependency(user: Any, roadmap: Roadmap, link: Dependency) -> None:
 def accept_item(user: Any, item: Item) -> Item:
     """The owner's organisation accepts the commitment ``item`` asks of it (during the consultation or
     later); accepting twice keeps the first date."""
-    item = Item.objects.select_for_update().select_related("roadmap", "owner").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("roadmap", "owner").get(pk=item.pk)
     if not may_accept(user, item):
         raise PermissionDenied
     if item.accepted_on is None:
@@ -368,7 +368,7 @@ def report_progress(
 ) -> Item:
     """Record where ``item`` stands: its actual start and finish and how far it is. A finish before the
     start, a finish without 100 %, or a percentage outside 0..100 is refused."""
-    item = Item.objects.select_for_update().select_related("roadmap", "owner").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("roadmap", "owner").get(pk=item.pk)
     if not may_report_progress(user, item):
         raise PermissionDenied
     if not 0 <= percent_complete <= 100:
