@@ -368,6 +368,8 @@ def report_progress(
 ) -> Item:
     """Record where ``item`` stands: its actual start and finish and how far it is. A finish before the
     start, a finish without 100 %, or a percentage outside 0..100 is refused."""
+    # the roadmap's lock before the item's, in the order an edit takes them (else the two deadlock)
+    roadmap = Roadmap.objects.select_for_update().get(pk=item.roadmap_id)
     item = Item.objects.select_for_update(of=("self",)).select_related("roadmap", "owner").get(pk=item.pk)
     if not may_report_progress(user, item):
         raise PermissionDenied
@@ -384,7 +386,6 @@ def report_progress(
             raise RoadmapRefused("progress.finish_without_start", {})
     if actual_finish is not None:
         percent_complete = 100
-    roadmap = Roadmap.objects.select_for_update().get(pk=item.roadmap_id)
     before = convert.to_core(roadmap)
     item.actual_start, item.actual_finish, item.percent_complete = (
         actual_start,
