@@ -364,7 +364,7 @@ def test_a_dependency_closing_a_cycle_is_refused_on_the_page_naming_it(rw):  # t
 
     assert response.status_code == 200
     said = text(response.content.decode())
-    cycle = " → ".join((*CHAIN, "a-study"))  # by the keys the staff gave the items
+    cycle = " → ".join(TITLES[k] for k in (*CHAIN, "a-study"))
     assert f"The dependencies go round in a circle: {cycle}." in said
     assert Dependency.objects.filter(successor__roadmap=roadmap).count() == 3
 

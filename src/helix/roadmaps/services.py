@@ -327,7 +327,10 @@ def add_dependency(
     after = convert.to_core(locked)
     cycles = [p for p in validate(after) if p.code == "roadmap.cycle"]
     if cycles:
-        raise RoadmapRefused("roadmap.cycle", cycles[0].params)  # rolls the link back
+        # named by the items' titles, as the page lists them (helix.roadmaps.explain reads "names")
+        titles = {it.key: it.title or it.key for it in after.items}
+        params = {**cycles[0].params, "names": [titles.get(k, k) for k in cycles[0].params["keys"]]}
+        raise RoadmapRefused("roadmap.cycle", params)  # rolls the link back
     _touch(locked)
     notices.dates_moved(locked, before, after, skip=user)
     return link
