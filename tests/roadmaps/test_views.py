@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from icalendar import Calendar
 from openpyxl import load_workbook
 
+from helix.roadmaps import services
 from helix.roadmaps.models import Dependency, Item, Participant, Roadmap, Track
 from tests.roadmaps.conftest import CHAIN, build_roadmap, move_through
 
@@ -385,3 +386,22 @@ def test_a_participant_accepts_its_milestone_on_the_page(rw, roadmap):  # type: 
     assert "accepted" in row(html, "m-go")
     assert 'name="accept"' not in row(html, "m-go")
     assert Item.objects.get(roadmap=roadmap, key="m-go").accepted_by == rw.users["acme"]
+
+
+def test_the_staff_move_the_roadmap_on_its_page_and_a_refused_adoption_says_why(rw, roadmap):  # type: ignore[no-untyped-def]
+    client = rw.client("staff")
+    move = reverse("roadmaps:move", kwargs={"key": roadmap.key})
+    assert client.post(move, {"target": "draft"}).status_code == 302
+    services.save_item(rw.users["staff"], roadmap, key="m-orphan", fields={"title": "Orphan milestone"})
+    assert client.post(move, {"target": "consultation"}).status_code == 302
+
+    response = client.post(move, {"target": "adopted"}, follow=True)
+
+    html = response.content.decode()
+    said = [text(m) for m in re.findall(r'<li class="message message--error">(.*?)</li>', html, re.S)]
+    assert said == [
+        "The roadmap is not ready to be “Adopted” yet: "
+        "“Orphan milestone” has no owner: say which participant must achieve it."
+    ]
+    assert "“Orphan milestone” has no owner" in section(html, "roadmap-problems")
+    assert Roadmap.objects.get(pk=roadmap.pk).status == "consultation"
