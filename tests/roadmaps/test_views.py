@@ -405,3 +405,46 @@ def test_the_staff_move_the_roadmap_on_its_page_and_a_refused_adoption_says_why(
     ]
     assert "“Orphan milestone” has no owner" in section(html, "roadmap-problems")
     assert Roadmap.objects.get(pk=roadmap.pk).status == "consultation"
+
+
+def test_an_edit_over_a_newer_one_is_refused_on_the_page_and_the_other_change_kept(rw):  # type: ignore[no-untyped-def]
+    roadmap = build_roadmap(rw, starts_on=dt.date(2027, 1, 1))
+    url = reverse("roadmaps:item_edit", kwargs={"key": roadmap.key, "item": "m-go"})
+    first, second = rw.client("staff"), rw.client("staff")
+    form = first.get(url).context["form"]
+    assert second.get(url).status_code == 200
+    data = {
+        name: ("" if value is None else getattr(value, "pk", value))
+        for name, value in form.initial.items()
+        if name != "contributors"
+    }
+
+    saved = first.post(url, {**data, "title": "Go, said the first"})
+    refused = second.post(url, {**data, "title": "Go, said the second"})
+
+    assert saved.status_code == 302
+    assert refused.status_code == 200
+    assert "The roadmap changed since you opened it" in refused.content.decode()
+    assert Item.objects.get(roadmap=roadmap, key="m-go").title == "Go, said the first"
+
+
+def test_a_milestone_with_a_duration_is_refused_by_the_item_form(rw):  # type: ignore[no-untyped-def]
+    roadmap = build_roadmap(rw, starts_on=dt.date(2027, 1, 1))
+
+    response = rw.client("staff").post(
+        reverse("roadmaps:item_new", kwargs={"key": roadmap.key}),
+        {
+            "key": "m-long",
+            "title": "Long",
+            "kind": "milestone",
+            "duration_days": "5",
+            "budget": "0",
+            "funding_secured": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["duration_days"] == [
+        "A milestone is a moment: its duration is 0 days."
+    ]
+    assert not Item.objects.filter(roadmap=roadmap, key="m-long").exists()
