@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 
 from helix.roadmaps import services
 from helix.roadmaps.models import Dependency, Item, Participant, Roadmap, Track
+from tests.factories import ParticipantFactory, RoadmapFactory
 from tests.roadmaps.conftest import CHAIN, build_roadmap, move_through
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -448,3 +449,31 @@ def test_a_milestone_with_a_duration_is_refused_by_the_item_form(rw):  # type: i
         "A milestone is a moment: its duration is 0 days."
     ]
     assert not Item.objects.filter(roadmap=roadmap, key="m-long").exists()
+
+
+def test_the_list_shows_each_visitor_the_roadmaps_it_may_see_and_filters_by_status(rw, client):  # type: ignore[no-untyped-def]
+    for key, visibility, status in (
+        ("open", "public", "adopted"),
+        ("members", "members", "consultation"),
+        ("office", "staff", "adopted"),
+        ("sketch", "public", "draft"),
+    ):
+        made = RoadmapFactory(
+            cluster=rw.cluster, key=key, title=f"Roadmap {key}", visibility=visibility, status=status
+        )
+        if key == "sketch":
+            ParticipantFactory(roadmap=made, organisation=rw.orgs["acme"])  # named in the draft
+
+    def listed(who: str | None, query: str = "") -> list[str]:
+        visitor = rw.client(who) if who else client
+        html = visitor.get(reverse("roadmaps:list") + query).content.decode()
+        return re.findall(r'<a href="/roadmaps/([\w-]+)/">', html)
+
+    assert listed(None) == ["open"]
+    assert listed("far") == ["open"]  # of another cluster
+    assert listed("uni") == ["members", "open"]
+    assert listed("acme") == ["members", "open", "sketch"]
+    assert listed("staff") == ["members", "office", "open", "sketch"]
+    assert listed("staff", "?status=adopted") == ["office", "open"]
+    assert 'id="new-roadmap"' in rw.client("staff").get(reverse("roadmaps:list")).content.decode()
+    assert 'id="new-roadmap"' not in rw.client("acme").get(reverse("roadmaps:list")).content.decode()
