@@ -258,7 +258,10 @@ def test_a_dependency_closing_a_cycle_is_refused_naming_it_and_not_saved(rw):  #
         )
 
     assert refused.value.code == "roadmap.cycle"
-    assert refused.value.params == {"keys": ["a-study", "m-go", "d-pilot", "m-market"]}
+    assert refused.value.params == {
+        "keys": ["a-study", "m-go", "d-pilot", "m-market"],
+        "names": ["Electrolyser study", "Go for the pilot", "Pilot plant", "First hydrogen sold"],
+    }
     assert not Dependency.objects.filter(predecessor__key="m-market", successor__key="a-study").exists()
     assert Dependency.objects.filter(successor__roadmap=roadmap).count() == 3
     assert Roadmap.objects.get(pk=roadmap.pk).revision == revision

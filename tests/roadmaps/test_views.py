@@ -21,7 +21,9 @@ from django.utils.formats import date_format
 from icalendar import Calendar
 from openpyxl import load_workbook
 
+from helix.roadmaps import services
 from helix.roadmaps.models import Dependency, Item, Participant, Roadmap, Track
+from tests.factories import ParticipantFactory, RoadmapFactory
 from tests.roadmaps.conftest import CHAIN, build_roadmap, move_through
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -364,7 +366,7 @@ def test_a_dependency_closing_a_cycle_is_refused_on_the_page_naming_it(rw):  # t
 
     assert response.status_code == 200
     said = text(response.content.decode())
-    cycle = " → ".join((*CHAIN, "a-study"))  # by the keys the staff gave the items
+    cycle = " → ".join(TITLES[k] for k in (*CHAIN, "a-study"))
     assert f"The dependencies go round in a circle: {cycle}." in said
     assert Dependency.objects.filter(successor__roadmap=roadmap).count() == 3
 
@@ -385,3 +387,93 @@ def test_a_participant_accepts_its_milestone_on_the_page(rw, roadmap):  # type: 
     assert "accepted" in row(html, "m-go")
     assert 'name="accept"' not in row(html, "m-go")
     assert Item.objects.get(roadmap=roadmap, key="m-go").accepted_by == rw.users["acme"]
+
+
+def test_the_staff_move_the_roadmap_on_its_page_and_a_refused_adoption_says_why(rw, roadmap):  # type: ignore[no-untyped-def]
+    client = rw.client("staff")
+    move = reverse("roadmaps:move", kwargs={"key": roadmap.key})
+    assert client.post(move, {"target": "draft"}).status_code == 302
+    services.save_item(rw.users["staff"], roadmap, key="m-orphan", fields={"title": "Orphan milestone"})
+    assert client.post(move, {"target": "consultation"}).status_code == 302
+
+    response = client.post(move, {"target": "adopted"}, follow=True)
+
+    html = response.content.decode()
+    said = [text(m) for m in re.findall(r'<li class="message message--error">(.*?)</li>', html, re.S)]
+    assert said == [
+        "The roadmap is not ready to be “Adopted” yet: "
+        "“Orphan milestone” has no owner: say which participant must achieve it."
+    ]
+    assert "“Orphan milestone” has no owner" in section(html, "roadmap-problems")
+    assert Roadmap.objects.get(pk=roadmap.pk).status == "consultation"
+
+
+def test_an_edit_over_a_newer_one_is_refused_on_the_page_and_the_other_change_kept(rw):  # type: ignore[no-untyped-def]
+    roadmap = build_roadmap(rw, starts_on=dt.date(2027, 1, 1))
+    url = reverse("roadmaps:item_edit", kwargs={"key": roadmap.key, "item": "m-go"})
+    first, second = rw.client("staff"), rw.client("staff")
+    form = first.get(url).context["form"]
+    assert second.get(url).status_code == 200
+    data = {
+        name: ("" if value is None else getattr(value, "pk", value))
+        for name, value in form.initial.items()
+        if name != "contributors"
+    }
+
+    saved = first.post(url, {**data, "title": "Go, said the first"})
+    refused = second.post(url, {**data, "title": "Go, said the second"})
+
+    assert saved.status_code == 302
+    assert refused.status_code == 200
+    assert "The roadmap changed since you opened it" in refused.content.decode()
+    assert Item.objects.get(roadmap=roadmap, key="m-go").title == "Go, said the first"
+
+
+def test_a_milestone_with_a_duration_is_refused_by_the_item_form(rw):  # type: ignore[no-untyped-def]
+    roadmap = build_roadmap(rw, starts_on=dt.date(2027, 1, 1))
+
+    response = rw.client("staff").post(
+        reverse("roadmaps:item_new", kwargs={"key": roadmap.key}),
+        {
+            "key": "m-long",
+            "title": "Long",
+            "kind": "milestone",
+            "duration_days": "5",
+            "budget": "0",
+            "funding_secured": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["duration_days"] == [
+        "A milestone is a moment: its duration is 0 days."
+    ]
+    assert not Item.objects.filter(roadmap=roadmap, key="m-long").exists()
+
+
+def test_the_list_shows_each_visitor_the_roadmaps_it_may_see_and_filters_by_status(rw, client):  # type: ignore[no-untyped-def]
+    for key, visibility, status in (
+        ("open", "public", "adopted"),
+        ("members", "members", "consultation"),
+        ("office", "staff", "adopted"),
+        ("sketch", "public", "draft"),
+    ):
+        made = RoadmapFactory(
+            cluster=rw.cluster, key=key, title=f"Roadmap {key}", visibility=visibility, status=status
+        )
+        if key == "sketch":
+            ParticipantFactory(roadmap=made, organisation=rw.orgs["acme"])  # named in the draft
+
+    def listed(who: str | None, query: str = "") -> list[str]:
+        visitor = rw.client(who) if who else client
+        html = visitor.get(reverse("roadmaps:list") + query).content.decode()
+        return re.findall(r'<a href="/roadmaps/([\w-]+)/">', html)
+
+    assert listed(None) == ["open"]
+    assert listed("far") == ["open"]  # of another cluster
+    assert listed("uni") == ["members", "open"]
+    assert listed("acme") == ["members", "open", "sketch"]
+    assert listed("staff") == ["members", "office", "open", "sketch"]
+    assert listed("staff", "?status=adopted") == ["office", "open"]
+    assert 'id="new-roadmap"' in rw.client("staff").get(reverse("roadmaps:list")).content.decode()
+    assert 'id="new-roadmap"' not in rw.client("acme").get(reverse("roadmaps:list")).content.decode()

@@ -302,10 +302,11 @@ def problem_text(
     return str(problem.text or problem.code) if text == problem.code else text
 
 
-def refusal_text(refused: Any) -> str:
-    """A :class:`helix.roadmaps.services.RoadmapRefused` as one message: the refusal, then its reasons."""
+def refusal_text(refused: Any, titles: Mapping[str, str] | None = None) -> str:
+    """A :class:`helix.roadmaps.services.RoadmapRefused` as one message: the refusal, then its reasons (their
+    items named by ``titles``, key -> title)."""
     head = say(refused.code, refused.params)
-    reasons = [problem_text(p) for p in refused.problems]
+    reasons = [problem_text(p, titles) for p in refused.problems]
     return " ".join([head, *reasons]) if reasons else head
 
 

@@ -361,7 +361,10 @@ def add_dependency(
     after = convert.to_core(locked)
     cycles = [p for p in validate(after) if p.code == "roadmap.cycle"]
     if cycles:
-        raise RoadmapRefused("roadmap.cycle", cycles[0].params)  # rolls the link back
+        # named by the items' titles, as the page lists them (helix.roadmaps.explain reads "names")
+        titles = {it.key: it.title or it.key for it in after.items}
+        params = {**cycles[0].params, "names": [titles.get(k, k) for k in cycles[0].params["keys"]]}
+        raise RoadmapRefused("roadmap.cycle", params)  # rolls the link back
     _touch(locked)
     notices.dates_moved(locked, before, after, skip=user)
     return link
@@ -381,7 +384,7 @@ def remove_dependency(user: Any, roadmap: Roadmap, link: Dependency) -> None:
 def accept_item(user: Any, item: Item) -> Item:
     """The owner's organisation accepts the commitment ``item`` asks of it (during the consultation or
     later); accepting twice keeps the first date."""
-    item = Item.objects.select_for_update().select_related("roadmap", "owner").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("roadmap", "owner").get(pk=item.pk)
     if not may_accept(user, item):
         raise PermissionDenied
     if item.accepted_on is None:
@@ -402,7 +405,9 @@ def report_progress(
 ) -> Item:
     """Record where ``item`` stands: its actual start and finish and how far it is. A finish before the
     start, a finish without 100 %, or a percentage outside 0..100 is refused."""
-    item = Item.objects.select_for_update().select_related("roadmap", "owner").get(pk=item.pk)
+    # the roadmap's lock before the item's, in the order an edit takes them (else the two deadlock)
+    roadmap = Roadmap.objects.select_for_update().get(pk=item.roadmap_id)
+    item = Item.objects.select_for_update(of=("self",)).select_related("roadmap", "owner").get(pk=item.pk)
     if not may_report_progress(user, item):
         raise PermissionDenied
     if not 0 <= percent_complete <= 100:
@@ -418,7 +423,6 @@ def report_progress(
             raise RoadmapRefused("progress.finish_without_start", {})
     if actual_finish is not None:
         percent_complete = 100
-    roadmap = Roadmap.objects.select_for_update().get(pk=item.roadmap_id)
     before = convert.to_core(roadmap)
     item.actual_start, item.actual_finish, item.percent_complete = (
         actual_start,

@@ -121,8 +121,9 @@ def roadmap_move(request: HttpRequest, key: str) -> HttpResponse:
     target = request.POST.get("target", "")
     try:
         services.move(request.user, roadmap, target, request.POST.get("note", "")[:300])
-    except services.RoadmapRefused as refused:
-        messages.error(request, explain.refusal_text(refused))
+    except services.RoadmapRefused as refused:  # an adoption's problems name the items as the page does
+        titles = dict(roadmap.items.values_list("key", "title"))
+        messages.error(request, explain.refusal_text(refused, titles))
     else:
         messages.success(request, explain.moved_text(target))
     return redirect("roadmaps:detail", key=roadmap.key)
