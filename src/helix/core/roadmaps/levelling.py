@@ -58,8 +58,10 @@ STATUSES = (OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN)
 # The heuristic gets this share of the time limit (at most HEURISTIC_MAX_SECONDS); the searches the rest.
 HEURISTIC_SHARE = 0.1
 HEURISTIC_MAX_SECONDS = 3.0
-# Time kept back for stopping the searches and building the result.
+# Time kept back for stopping the searches and building the result: MARGIN_SECONDS, or MARGIN_SHARE of
+# the limit when that is more (on a loaded machine the threads take longer to wind down).
 MARGIN_SECONDS = 0.1
+MARGIN_SHARE = 0.01
 # Add the redundant no-overlap constraints of _disjunctive_cliques to the CP-SAT model.
 CLIQUES = True
 # One of the workers runs the window LNS of .lns beside CP-SAT (when there are two or more).
@@ -271,7 +273,7 @@ def level(
 
     if best_ms <= lb:
         return done(OPTIMAL, best, best_ms)
-    deadline = started + time_limit - MARGIN_SECONDS
+    deadline = started + time_limit - max(MARGIN_SECONDS, MARGIN_SHARE * time_limit)
     bound_box = [lb]
 
     def improved(starts: list[int], source: str) -> None:
