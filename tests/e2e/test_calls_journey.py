@@ -87,7 +87,8 @@ def test_two_organisations_apply_together_and_staff_judge_the_submission(page, w
     page.fill("#field-requested", "150000")
     page.get_by_role("button", name="Save the draft").click()
     page.wait_for_selector("text=The draft is saved.")
-    page.get_by_role("link", name="Submit…").click()
+    with page.expect_navigation():  # evaluating before the next page is there reads no document
+        page.get_by_role("link", name="Submit…").click()
     assert page.evaluate(FITS)
     page.get_by_role("button", name="Submit the application").click()
     page.wait_for_selector("#receipt-code")
