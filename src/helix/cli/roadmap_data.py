@@ -17,7 +17,7 @@ from helix.cli import setup_django
 from helix.cli.listings import AS_OPTION, require_user
 from helix.cli.roadmap import roadmap
 
-FORMATS = ("csv", "xlsx", "xml", "ics", "pdf")
+FORMATS = ("csv", "xlsx", "xml", "ics", "pdf")  # helix.roadmaps.drawings.FORMATS (loaded with Django)
 
 
 def _user(username: str | None) -> Any:
@@ -130,24 +130,13 @@ def whatif_command(username: str | None, key: str, item: str, days: int | None, 
 def export_command(username: str | None, key: str, fmt: str, output: Path) -> None:
     """Write the roadmap as CSV/XLSX (the import's columns), MS Project XML, iCalendar or PDF."""
     setup_django()
-    from helix.core.roadmaps.mspdi import write_mspdi
-    from helix.roadmaps import documents, drawings
+    from helix.roadmaps import drawings
     from helix.roadmaps.analysis import analyse
 
     user = _user(username)
     found = _visible(user, key, "export")
     seen = analyse(found, user)
-    starts = {r.item.key: r.start for r in seen.rows if r.start is not None} or None
-    writers = {
-        "csv": lambda: documents.roadmap_csv(seen.content, starts),
-        "xlsx": lambda: documents.roadmap_workbook(seen.content, starts),
-        "xml": lambda: write_mspdi(seen.content, starts=starts),
-        "ics": lambda: documents.milestones_ical(
-            seen.content, starts, roadmap_key=found.key, calendar_name=found.title
-        ),
-        "pdf": lambda: drawings.pdf(seen),
-    }
-    body = writers[fmt]()
+    body = drawings.export_file(seen, fmt)
     partial = output.with_name(output.name + ".partial")
     partial.write_bytes(body)
     partial.replace(output)  # never half a file under the name asked for

@@ -6,6 +6,7 @@ the names, and the words (helix.roadmaps.documents' labels, translated)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -21,6 +22,7 @@ from helix.core.roadmaps.gantt import (
     rows_from_roadmap,
     span,
 )
+from helix.core.roadmaps.mspdi import write_mspdi
 from helix.roadmaps import documents
 from helix.roadmaps.analysis import Seen
 
@@ -102,3 +104,38 @@ def trl_ladder(seen: Seen) -> str:
 def interplay_graph(seen: Seen) -> str:
     nodes, edges = interplay(seen.content)
     return interplay_svg(nodes, edges, labels=documents.interplay_labels(title=seen.roadmap.title))
+
+
+# The files a roadmap is downloaded as, and their content types: the pages and `helix roadmap export`
+# write them through :func:`export_file`.
+FORMATS = {
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ics": "text/calendar; charset=utf-8",
+    "xml": "application/xml",
+}
+
+
+def export_file(seen: Seen, fmt: str, url_for_item: Callable[[str], str] | None = None) -> bytes:
+    """The roadmap as a file: its items with the forecast dates (CSV, XLSX: the columns the import reads
+    back), the printable Gantt chart with the table of milestones (PDF), the milestones' due dates
+    (iCalendar, each linked by ``url_for_item``) or MS Project XML (MSPDI)."""
+    starts = {r.item.key: r.start for r in seen.rows if r.start is not None} or None
+    if fmt == "xml":
+        return write_mspdi(seen.content, starts=starts)
+    if fmt == "ics":
+        return documents.milestones_ical(
+            seen.content,
+            starts,
+            roadmap_key=seen.roadmap.key,
+            calendar_name=seen.roadmap.title,
+            url_for_item=url_for_item,
+        )
+    if fmt == "pdf":
+        return pdf(seen)
+    if fmt == "csv":
+        return documents.roadmap_csv(seen.content, starts)
+    if fmt == "xlsx":
+        return documents.roadmap_workbook(seen.content, starts)
+    raise ValueError(f"not a roadmap file format: {fmt}")

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 
 from helix.core.roadmaps.lifecycle import is_editable
 from helix.params import object_id
-from helix.registry.models import Cluster, Membership, Organisation
-from helix.registry.permissions import can, staff_cluster_ids
+from helix.registry.models import Membership, Organisation
+from helix.registry.permissions import can
 from helix.roadmaps import explain, forms, services
 from helix.roadmaps.models import Dependency, Item, Roadmap
-from helix.roadmaps.permissions import may_create
+from helix.roadmaps.permissions import creatable_clusters, may_create
 from helix.roadmaps.views import visible_roadmap
 
 
@@ -36,15 +36,9 @@ def _page(request: HttpRequest, template: str, roadmap: Roadmap | None, **contex
     return render(request, f"roadmaps/{template}", {"roadmap": roadmap, "app": "roadmaps", **context})
 
 
-def _clusters(user: Any) -> Any:
-    if user.is_superuser:
-        return Cluster.objects.prefetch_related("names").order_by("slug")
-    return Cluster.objects.filter(pk__in=staff_cluster_ids(user)).prefetch_related("names").order_by("slug")
-
-
 @login_required
 def roadmap_new(request: HttpRequest) -> HttpResponse:
-    clusters = _clusters(request.user)
+    clusters = creatable_clusters(request.user)
     if not clusters.exists():
         raise PermissionDenied
     form = forms.RoadmapForm(request.POST or None, clusters=clusters)

@@ -4,19 +4,17 @@ resource-levelled plan (a background job). Each asks the permission tables first
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from helix.core.roadmaps.mspdi import write_mspdi
 from helix.core.roadmaps.table import roadmap_columns
 from helix.registry.permissions import can
-from helix.roadmaps import analysis, documents, drawings, explain, forms, imports, levelling, services
+from helix.roadmaps import analysis, drawings, explain, forms, imports, levelling, services
 from helix.roadmaps.views import visible_roadmap
 
 SVG = "image/svg+xml; charset=utf-8"
@@ -46,44 +44,21 @@ def interplay(request: HttpRequest, key: str) -> HttpResponse:
     return _svg(drawings.interplay_graph(analysis.analyse(roadmap, request.user)), f"{roadmap.key}-interplay")
 
 
-FORMATS = {
-    "pdf": "application/pdf",
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ics": "text/calendar; charset=utf-8",
-    "xml": "application/xml",
-}
-
-
 def export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     """The roadmap as a file: its items with the forecast dates (CSV, XLSX: the columns the import reads
     back), a printable Gantt chart with the table of milestones (PDF), the milestones' due dates
     (iCalendar) or MS Project XML (MSPDI)."""
-    if fmt not in FORMATS:
+    if fmt not in drawings.FORMATS:
         raise Http404
     roadmap = visible_roadmap(request, key)
     if not can(request.user, "export", roadmap):
         raise PermissionDenied
     seen = analysis.analyse(roadmap, request.user)
-    starts = {r.item.key: r.start for r in seen.rows if r.start is not None}
-    if fmt == "xml":
-        body: bytes = write_mspdi(seen.content, starts=starts or None)
-    elif fmt == "ics":
-        body = documents.milestones_ical(
-            seen.content,
-            starts or None,
-            roadmap_key=roadmap.key,
-            calendar_name=roadmap.title,
-            url_for_item=lambda item: request.build_absolute_uri(f"{roadmap.get_absolute_url()}#item-{item}"),
-        )
-    elif fmt == "pdf":
-        body = drawings.pdf(seen)
-    elif fmt == "csv":
-        body = documents.roadmap_csv(seen.content, starts or None)
-    else:
-        body = documents.roadmap_workbook(seen.content, starts or None)
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    stamp = dt.date.today().isoformat()
+    body = drawings.export_file(
+        seen, fmt, lambda item: request.build_absolute_uri(f"{roadmap.get_absolute_url()}#item-{item}")
+    )
+    response = HttpResponse(body, content_type=drawings.FORMATS[fmt])
+    stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{roadmap.key}-{stamp}.{fmt}"'
     return response
 

@@ -17,13 +17,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from helix.core.access import OWNER, OWNER_OR_STAFF, REACH_CONDITIONS, STAFF, Grant, Policy, Role, reach
 from helix.core.roadmaps import lifecycle
 from helix.market.models import Visibility
 from helix.registry.models import Cluster
-from helix.registry.permissions import Fact, Subject, actor_for, can, register, subject_for
+from helix.registry.permissions import (
+    Fact,
+    Subject,
+    actor_for,
+    can,
+    register,
+    staff_cluster_ids,
+    subject_for,
+)
 from helix.roadmaps.models import (
     Dependency,
     Item,
@@ -131,6 +139,19 @@ def may_create(user: Any, cluster: Cluster) -> bool:
     return can(user, "create", Roadmap(cluster=cluster))
 
 
+def creatable_clusters(user: Any) -> QuerySet[Cluster]:
+    """The clusters ``user`` may start a roadmap in (the ``create`` grant: their staff; every cluster for
+    the superuser): what the list offers and the new-roadmap form lists."""
+    if not getattr(user, "is_authenticated", False):
+        return Cluster.objects.none()
+    clusters = Cluster.objects.prefetch_related("names").order_by("slug")
+    if actor_for(user).is_superuser:
+        return clusters
+    # the grant names the cluster's staff: asked of each cluster the user is staff of
+    allowed = [pk for pk in staff_cluster_ids(user) if may_create(user, Cluster(pk=pk))]
+    return clusters.filter(pk__in=allowed)
+
+
 def lifecycle_roles(user: Any, roadmap: Roadmap) -> set[str]:
     """The lifecycle's roles (helix.core.roadmaps.lifecycle) ``user`` holds on ``roadmap``: ``staff`` for
     the cluster's staff (and the superuser), ``participant`` for a person of a participating organisation."""
@@ -163,4 +184,12 @@ def may_report_progress(user: Any, item: Item) -> bool:
     return lifecycle.STAFF in lifecycle_roles(user, item.roadmap) or owns_item(user, item)
 
 
-__all__ = ["ROADMAP", "lifecycle_roles", "may_accept", "may_create", "may_report_progress", "owns_item"]
+__all__ = [
+    "ROADMAP",
+    "creatable_clusters",
+    "lifecycle_roles",
+    "may_accept",
+    "may_create",
+    "may_report_progress",
+    "owns_item",
+]

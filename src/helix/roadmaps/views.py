@@ -16,7 +16,7 @@ from helix.registry.models import Cluster
 from helix.registry.permissions import can, scope
 from helix.roadmaps import analysis, explain, forms, services
 from helix.roadmaps.models import Item, Roadmap, RoadmapStatus
-from helix.roadmaps.permissions import may_report_progress
+from helix.roadmaps.permissions import creatable_clusters, may_report_progress
 
 
 def visible_roadmap(request: HttpRequest, key: str) -> Roadmap:
@@ -55,11 +55,7 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
             "clusters": clusters,
             "statuses": RoadmapStatus.choices,
             "chosen": {"cluster": cluster, "status": status},
-            "may_create": any(
-                can(request.user, "create", Roadmap(cluster=c)) for c in Cluster.objects.all()[:50]
-            )
-            if request.user.is_authenticated
-            else False,
+            "may_create": creatable_clusters(request.user).exists(),
             "app": "roadmaps",
         },
     )
