@@ -29,7 +29,7 @@ def test_a_draft_is_listed_for_its_staff_and_not_for_an_outsider(roadmap):  # ty
     staff = run("list", "--as", "h2_staff")
     outsider = run("list", "--as", "far_person")
     assert staff.exit_code == 0
-    assert staff.output.splitlines() == [f"h2-roadmap\th2-valley\tdraft\t2030-01-07\tHydrogen roadmap"]
+    assert staff.output.splitlines() == ["h2-roadmap\th2-valley\tdraft\t2030-01-07\tHydrogen roadmap"]
     assert outsider.output == ""
 
 
