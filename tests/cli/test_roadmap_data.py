@@ -11,9 +11,12 @@ from click.testing import CliRunner
 
 from helix.cli import main
 from helix.roadmaps.models import Roadmap
-from tests.roadmaps.conftest import build_roadmap, rw  # noqa: F401 - the roadmaps world fixture
+from tests.roadmaps import conftest as roadmaps_world
+from tests.roadmaps.conftest import build_roadmap
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+rw = roadmaps_world.rw  # the roadmaps' world (tests/roadmaps/conftest.py), as a fixture here too
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]
