@@ -16,6 +16,8 @@ $(STAMP): requirements/bootstrap.txt requirements/dev.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bootstrap.txt
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@# compile the levelling's numba functions once into their disk cache (about 10 s)
+	$(BIN)/python -c "from helix.core.roadmaps.levelling import warm_ga; warm_ga(wait=True)"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -2,18 +2,22 @@
 
 :func:`level` solves a :class:`LevellingProblem` (the RCPSP, see :mod:`.levelling_problem`) in two steps:
 
-1. a heuristic starting schedule (:func:`.sgs.improve`: serial SGS with the latest-finish-time rule,
-   forward-backward justification and perturbed-priority restarts, for a small share of the time);
+1. a starting schedule, for a small share of the time: the genetic algorithm of :mod:`.ga` (activity
+   lists decoded by the serial SGS, forward-backward justification, compiled with numba), or, while the
+   compiled GA is still loading in this process (see :func:`warm_ga`) or on very large problems, the
+   same idea in Python (:func:`.sgs.improve`);
 2. two searches side by side until the time limit, sharing the best schedule:
 
    - OR-Tools CP-SAT on the whole problem: one interval per activity, a cumulative constraint per
      resource, the precedences as linear inequalities, redundant no-overlap constraints for groups of
      activities that can never run together (their joint demand exceeds a capacity), start domains cut
-     by the critical path, a horizon equal to the heuristic's makespan (it only looks for better) and the
-     heuristic's schedule as a hint. It minimises the makespan and proves lower bounds;
-   - with two or more workers, a large-neighbourhood search (:mod:`.lns`: small CP-SAT models that
-     re-schedule a time window of the best schedule) on one of them. On 120 activities nearly every
-     improvement comes from it, while the whole-problem search is what proves optimality on 30-60.
+     by the critical path, a horizon equal to the starting schedule's makespan (it only looks for
+     better) and that schedule as a hint. It minimises the makespan and proves lower bounds; on 30-60
+     activities it is what proves optimality;
+   - with two or more workers, on one of them: the GA until ``GA_SHARE`` of the time limit, then a
+     large-neighbourhood search (:mod:`.lns`: small CP-SAT models that re-schedule a time window of the
+     best schedule). On 120 activities the two find nearly every improvement: the GA many good
+     schedules fast, the LNS the last steps from the best of them.
 
 Every schedule either search offers goes through the independent checker first. The result is never
 worse than the heuristic's (status ``feasible``, or ``optimal`` when it meets a lower bound). ``bound``
@@ -28,6 +32,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
@@ -48,7 +53,10 @@ from .levelling_problem import (
     network,
 )
 from .lns import Incumbent, lns
-from .sgs import improve, serial_lft
+from .sgs import improve, latest_finish, serial_lft
+
+if TYPE_CHECKING:
+    from .ga import Ga
 
 OPTIMAL = "optimal"
 FEASIBLE = "feasible"
@@ -64,8 +72,65 @@ MARGIN_SECONDS = 0.1
 MARGIN_SHARE = 0.01
 # Add the redundant no-overlap constraints of _disjunctive_cliques to the CP-SAT model.
 CLIQUES = True
-# One of the workers runs the window LNS of .lns beside CP-SAT (when there are two or more).
+# One of the workers runs the genetic algorithm of .ga, then the window LNS of .lns, beside CP-SAT
+# (when there are two or more); the GA until this share of the time limit, the LNS after it.
 LNS_THREAD = True
+GA_SHARE = 0.5
+# Generations per slice of the GA between looks at the clock (one on large problems).
+GA_SLICE = 4
+# The GA's lists are decoded in O(n^2): above this many activities CP-SAT and the LNS work alone.
+GA_MAX_ACTIVITIES = 1500
+
+
+_ga_ready = threading.Event()
+_ga_lock = threading.Lock()
+_ga_thread: threading.Thread | None = None
+
+
+def _load_ga() -> None:
+    from . import ga
+
+    ga.compile_all()
+    _ga_ready.set()
+
+
+def warm_ga(wait: bool = False) -> bool:
+    """Make the compiled genetic algorithm (:mod:`.ga`, numba) ready in this process: the first call
+    starts loading it in a background thread (numba's import, then the compiled functions from numba's
+    disk cache, or compiling them when there is none: seconds, once per installation); ``wait`` waits
+    for it. Returns whether it is ready. :func:`level` calls it and uses the GA only once it is ready,
+    so a cold start never eats into the time limit."""
+    global _ga_thread
+    with _ga_lock:
+        if _ga_thread is None:
+            _ga_thread = threading.Thread(target=_load_ga, name="levelling-ga-load", daemon=True)
+            _ga_thread.start()
+        thread = _ga_thread
+    if wait:
+        thread.join()
+    return _ga_ready.is_set()
+
+
+def _new_ga(
+    problem: LevellingProblem, net: Network, lists: list[list[int]], lb: int, seed: int, longest: int
+) -> Ga:
+    """A GA seeded with the LFT list and ``lists``; schedules longer than twice ``longest`` (a known
+    schedule's makespan) are not kept, which bounds its memory."""
+    from .ga import Ga, GaProblem
+
+    lft = latest_finish(problem, net)
+    return Ga(
+        GaProblem.of(problem, net, horizon=2 * longest + 1),
+        [sorted(range(problem.n), key=lambda i: (lft[i], i)), *lists],
+        seed=seed,
+        target=lb,
+        priority=[float(x) for x in lft],
+    )
+
+
+def _order(starts: list[int]) -> list[int]:
+    """A schedule as a priority list: by start, ties by index."""
+    return sorted(range(len(starts)), key=lambda i: (starts[i], i))
 
 
 @dataclass(frozen=True)
@@ -252,8 +317,15 @@ def level(
         if heuristic_seconds is not None
         else min(HEURISTIC_SHARE * time_limit, HEURISTIC_MAX_SECONDS)
     )
-    best = improve(problem, budget, seed=seed, target=lb)
-    if makespan_of(problem, best) > lft_ms:
+    ga: Ga | None = None
+    if warm_ga() and 0 < problem.n <= GA_MAX_ACTIVITIES:
+        ga = _new_ga(problem, net, [], lb, seed, lft_ms)
+        while ga.makespan > lb and elapsed() < budget:
+            ga.run(GA_SLICE if problem.n <= 300 else 1)
+        best = ga.starts()
+    else:  # the compiled GA is still loading: the same idea in Python
+        best = improve(problem, budget, seed=seed, target=lb)
+    if makespan_of(problem, best) > lft_ms or check_levelled(problem, best):
         best = lft
     best_ms = makespan_of(problem, best)
     report(best_ms, lb, "heuristic")
@@ -308,10 +380,24 @@ def level(
     solver.best_bound_callback = on_bound
     callback = _Callback(problem, start_vars, incumbent, valid)
     stop = threading.Event()
-    thread = None
-    if lns_threads:
 
-        def run_lns() -> None:
+    def heuristic_worker(search: Ga | None, worker_seed: int) -> None:
+        """The GA until GA_SHARE of the limit (from ``search``, or a new one once the compiled GA is
+        loaded), then the window LNS, until the deadline, ``stop`` or a schedule that meets the bound."""
+        ga_until = min(started + GA_SHARE * time_limit, deadline)
+        while search is None and not stop.is_set() and time.perf_counter() < ga_until:
+            if problem.n <= GA_MAX_ACTIVITIES and _ga_ready.wait(0.05):
+                lists = [_order(incumbent.get()[0])]
+                search = _new_ga(problem, net, lists, bound_box[0], worker_seed, lft_ms)
+        while search is not None and not stop.is_set() and time.perf_counter() < ga_until:
+            if search.makespan <= bound_box[0] or incumbent.makespan <= bound_box[0]:
+                break
+            search.run(GA_SLICE if problem.n <= 300 else 1)
+            if search.makespan < incumbent.makespan:
+                candidate = search.starts()
+                if valid(candidate):
+                    incumbent.offer(candidate, "ga")
+        if incumbent.makespan > bound_box[0] and not stop.is_set():
             lns(
                 problem,
                 net,
@@ -319,14 +405,17 @@ def level(
                 deadline,
                 lower=lambda: bound_box[0],
                 stop=stop,
-                seed=seed,
+                seed=worker_seed,
                 valid=valid,
             )
-            if incumbent.makespan <= bound_box[0]:
-                solver.stop_search()
+        if incumbent.makespan <= bound_box[0]:
+            solver.stop_search()
 
-        thread = threading.Thread(target=run_lns, name="levelling-lns", daemon=True)
+    thread = None
+    if lns_threads:
+        thread = threading.Thread(target=heuristic_worker, args=(ga, seed), name="levelling-lns", daemon=True)
         thread.start()
+
     status = solver.solve(model, callback)
     stop.set()
     if thread is not None:
