@@ -136,8 +136,8 @@ def _order(starts: list[int]) -> list[int]:
 @dataclass(frozen=True)
 class LevellingProgress:
     """A progress report: the best makespan so far (``None`` before any schedule), the proven lower
-    bound, seconds since :func:`level` was called, and where it comes from (``heuristic``, ``solution``,
-    ``bound``)."""
+    bound, seconds since :func:`level` was called, and where it comes from (``heuristic``, ``solution``
+    from CP-SAT, ``ga``, ``lns``, ``bound``)."""
 
     makespan: int | None
     bound: int
