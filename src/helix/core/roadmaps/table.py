@@ -42,7 +42,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from helix.core.registry.tables import unescape_cell
+from helix.core.registry.tables import escape_cell, unescape_cell
 from helix.core.roadmaps.dates import finish_of
 from helix.core.roadmaps.model import (
     TRL_MAX,
@@ -175,8 +175,16 @@ def roadmap_rows(
 
 
 def rows_as_text(columns: Sequence[str], rows: Sequence[Sequence[Cell]]) -> list[dict[str, str]]:
-    """Exported rows as the text cells an import reads (what a CSV round trip gives)."""
-    return [{c: "" if v is None else str(v) for c, v in zip(columns, row, strict=True)} for row in rows]
+    """Exported rows as the text cells an import reads (what a CSV round trip gives: text a spreadsheet
+    would run as a formula, or that starts with the escaping apostrophe, gets an apostrophe, as the file
+    writers add it; numbers stay numbers)."""
+    return [
+        {
+            c: "" if v is None else escape_cell(v) if isinstance(v, str) else str(v)
+            for c, v in zip(columns, row, strict=True)
+        }
+        for row in rows
+    ]
 
 
 # ---- import ----
