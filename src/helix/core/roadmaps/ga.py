@@ -89,6 +89,24 @@ class GaProblem:
         limit = longest if horizon is None else max(1, min(longest, horizon))
         return cls(dur, dem, cap, pptr, pidx, pdel, sptr, sidx, sdel, bpdel, bsdel, rel, limit)
 
+    @property
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """The arrays as the compiled functions take them (one tuple)."""
+        return (
+            self.dur,
+            self.dem,
+            self.cap,
+            self.pptr,
+            self.pidx,
+            self.pdel,
+            self.sptr,
+            self.sidx,
+            self.sdel,
+            self.bpdel,
+            self.bsdel,
+            self.rel,
+        )
+
 
 @njit(cache=True, nogil=True)
 def _decode(rank, dur, dem, cap, pptr, pidx, pdel, sptr, sidx, rel, usage, starts, order, left, eligible):
@@ -237,20 +255,25 @@ def _crossover(mother, father, q1, q2, child, taken):
 
 
 @njit(cache=True, nogil=True)
-def _evaluate(
-    lst, dur, dem, cap, pptr, pidx, pdel, sptr, sidx, sdel, bpdel, bsdel, rel, rounds, ws, usage, rank
-):
-    """The justified schedule of the list ``lst``: its makespan; ws[0] the starts, ws[1] the list as
-    scheduled (``lst`` itself when it overflowed)."""
+def _keep(lst, pop, fit, p, state, best_starts, prob, rounds, ws, usage, rank):
+    """Justify the schedule of the list ``lst`` and keep it as member ``p`` (its list as scheduled in
+    ``pop[p]``, its makespan in ``fit[p]``; the list itself when it overflowed); a better best goes to
+    ``best_starts`` and state[0]. Returns the makespan."""
+    dur, dem, cap, pptr, pidx, pdel, sptr, sidx, sdel, bpdel, bsdel, rel = prob
     n = dur.shape[0]
     for k in range(n):
         rank[lst[k]] = k
     ms = _schedule(
         rank, dur, dem, cap, pptr, pidx, pdel, sptr, sidx, sdel, bpdel, bsdel, rel, rounds, ws, usage
     )
-    if ms >= OVERFLOW:
-        for k in range(n):
-            ws[1, k] = lst[k]
+    state[1] += 1
+    for k in range(n):
+        pop[p, k] = lst[k] if ms >= OVERFLOW else ws[1, k]
+    fit[p] = ms
+    if ms < state[0]:
+        state[0] = ms
+        for i in range(n):
+            best_starts[i] = ws[0, i]
     return ms
 
 
@@ -261,18 +284,7 @@ def _generations(
     state,
     best_starts,
     generations,
-    dur,
-    dem,
-    cap,
-    pptr,
-    pidx,
-    pdel,
-    sptr,
-    sidx,
-    sdel,
-    bpdel,
-    bsdel,
-    rel,
+    prob,
     horizon,
     target,
     mutation,
@@ -283,11 +295,11 @@ def _generations(
 ):
     """Run ``generations`` generations on the population ``pop`` (lists, rows) with makespans ``fit``,
     in place. ``state``: [best makespan, schedules decoded, generations without a better best, seed].
-    ``best_starts`` holds the best schedule."""
+    ``best_starts`` holds the best schedule; ``prob`` the problem's arrays (GaProblem.arrays)."""
     np.random.seed(state[3])
     state[3] += 1
     pop_size, n = pop.shape
-    nr = cap.shape[0]
+    nr = prob[2].shape[0]
     ws = np.zeros((5, n), dtype=np.int64)
     usage = np.zeros((horizon, nr), dtype=np.int64)
     rank = np.empty(n, dtype=np.int64)
@@ -315,34 +327,10 @@ def _generations(
             for k in range(n - 1):
                 if np.random.random() < mutation:
                     child[k], child[k + 1] = child[k + 1], child[k]
-            ms = _evaluate(
-                child,
-                dur,
-                dem,
-                cap,
-                pptr,
-                pidx,
-                pdel,
-                sptr,
-                sidx,
-                sdel,
-                bpdel,
-                bsdel,
-                rel,
-                rounds,
-                ws,
-                usage,
-                rank,
-            )
-            state[1] += 1
-            for k in range(n):
-                kids[c, k] = ws[1, k]
-            kfit[c] = ms
-            if ms < state[0]:
-                state[0] = ms
+            before = state[0]
+            _keep(child, kids, kfit, c, state, best_starts, prob, rounds, ws, usage, rank)
+            if state[0] < before:
                 state[2] = -1
-                for i in range(n):
-                    best_starts[i] = ws[0, i]
         # survivors: the best of parents and children, at most two per makespan
         allfit = np.concatenate((fit, kfit))
         for j in range(pop_size):
@@ -383,33 +371,7 @@ def _generations(
             state[2] = 0
             for p in range(1, pop_size):
                 _sample(prio, spread, p, child)
-                ms = _evaluate(
-                    child,
-                    dur,
-                    dem,
-                    cap,
-                    pptr,
-                    pidx,
-                    pdel,
-                    sptr,
-                    sidx,
-                    sdel,
-                    bpdel,
-                    bsdel,
-                    rel,
-                    rounds,
-                    ws,
-                    usage,
-                    rank,
-                )
-                state[1] += 1
-                for q in range(n):
-                    pop[p, q] = ws[1, q]
-                fit[p] = ms
-                if ms < state[0]:
-                    state[0] = ms
-                    for i in range(n):
-                        best_starts[i] = ws[0, i]
+                _keep(child, pop, fit, p, state, best_starts, prob, rounds, ws, usage, rank)
 
 
 @njit(cache=True, nogil=True)
@@ -427,34 +389,12 @@ def _sample(prio, spread, k, out):
 
 
 @njit(cache=True, nogil=True)
-def _populate(
-    init,
-    pop,
-    fit,
-    state,
-    best_starts,
-    dur,
-    dem,
-    cap,
-    pptr,
-    pidx,
-    pdel,
-    sptr,
-    sidx,
-    sdel,
-    bpdel,
-    bsdel,
-    rel,
-    horizon,
-    rounds,
-    prio,
-    spread,
-):
+def _populate(init, pop, fit, state, best_starts, prob, horizon, rounds, prio, spread):
     """Fill ``pop`` with the lists in ``init``, then lists sampled around the priority rule."""
     np.random.seed(state[3])
     state[3] += 1
     pop_size, n = pop.shape
-    nr = cap.shape[0]
+    nr = prob[2].shape[0]
     ws = np.zeros((5, n), dtype=np.int64)
     usage = np.zeros((horizon, nr), dtype=np.int64)
     rank = np.empty(n, dtype=np.int64)
@@ -466,38 +406,12 @@ def _populate(
                 child[k] = init[p, k]
         else:
             _sample(prio, spread, p, child)
-        ms = _evaluate(
-            child,
-            dur,
-            dem,
-            cap,
-            pptr,
-            pidx,
-            pdel,
-            sptr,
-            sidx,
-            sdel,
-            bpdel,
-            bsdel,
-            rel,
-            rounds,
-            ws,
-            usage,
-            rank,
-        )
-        state[1] += 1
-        for k in range(n):
-            pop[p, k] = ws[1, k]
-        fit[p] = ms
-        if ms < state[0]:
-            state[0] = ms
-            for i in range(n):
-                best_starts[i] = ws[0, i]
+        _keep(child, pop, fit, p, state, best_starts, prob, rounds, ws, usage, rank)
 
 
 class Ga:
     """A GA run that can be advanced in slices (so a caller can watch the clock, report progress and
-    stop it) and fed schedules found elsewhere."""
+    stop it)."""
 
     def __init__(
         self,
@@ -517,28 +431,17 @@ class Ga:
         self.fit = np.zeros(population, dtype=np.int64)
         self.state = np.array([1 << 60, 0, 0, seed], dtype=np.int64)
         self.best_starts = np.zeros(n, dtype=np.int64)
-        g = problem
         self.prio = np.array(priority if priority is not None else range(n), dtype=np.float64)
         self.spread = float(max(1.0, self.prio.max(initial=0.0) - self.prio.min(initial=0.0)))
+        lists = np.array(init, dtype=np.int64).reshape(len(init), n)
         _populate(
-            np.array(init, dtype=np.int64).reshape(len(init), n),
+            lists,
             self.pop,
             self.fit,
             self.state,
             self.best_starts,
-            g.dur,
-            g.dem,
-            g.cap,
-            g.pptr,
-            g.pidx,
-            g.pdel,
-            g.sptr,
-            g.sidx,
-            g.sdel,
-            g.bpdel,
-            g.bsdel,
-            g.rel,
-            g.horizon,
+            problem.arrays,
+            problem.horizon,
             FBI_ROUNDS,
             self.prio,
             self.spread,
@@ -556,6 +459,7 @@ class Ga:
         return [int(s) for s in self.best_starts]
 
     def run(self, generations: int) -> int:
+        """Advance ``generations`` generations (fewer when the target is met); the best makespan."""
         g = self.g
         _generations(
             self.pop,
@@ -563,18 +467,7 @@ class Ga:
             self.state,
             self.best_starts,
             generations,
-            g.dur,
-            g.dem,
-            g.cap,
-            g.pptr,
-            g.pidx,
-            g.pdel,
-            g.sptr,
-            g.sidx,
-            g.sdel,
-            g.bpdel,
-            g.bsdel,
-            g.rel,
+            g.arrays,
             g.horizon,
             self.target,
             MUTATION,
