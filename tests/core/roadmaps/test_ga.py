@@ -5,11 +5,14 @@ gives the same search."""
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helix.core.roadmaps import ga
+from helix.core.roadmaps import ga, levelling
 from helix.core.roadmaps.levelling import (
     Activity,
     LevellingProblem,
@@ -115,12 +118,53 @@ def test_a_psplib_instance_reaches_its_optimum() -> None:
     assert search.makespan == 7
 
 
-def test_warm_ga_loads_the_search_once_and_level_uses_it() -> None:
+def _counting_new_ga(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    made: list[int] = []
+    real = levelling._new_ga
+
+    def counted(*args: Any, **kwargs: Any) -> ga.Ga:
+        made.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(levelling, "_new_ga", counted)
+    return made
+
+
+def test_warm_ga_loads_the_search_once_and_level_uses_it(monkeypatch: pytest.MonkeyPatch) -> None:
     assert warm_ga(wait=True) is True
     assert warm_ga() is True  # loaded once per process: immediate after
+    made = _counting_new_ga(monkeypatch)
     problem = thirty()
-    events: list[str] = []
-    result = level(problem, 2.0, progress=lambda e: events.append(e.source))
+    result = level(problem, 2.0)
+    assert made  # the starting schedule came from the GA
     assert check_levelled(problem, result.starts) == []
     assert result.heuristic_makespan is not None
     assert result.heuristic_makespan <= run(problem, 0).makespan  # at least the GA's first population
+
+
+def test_a_cold_start_uses_the_python_heuristics_and_keeps_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the compiled GA still loading (as in a new process without numba's cache): level() must not wait
+    monkeypatch.setattr(levelling, "_ga_ready", threading.Event())
+    monkeypatch.setattr(levelling, "warm_ga", lambda wait=False: False)
+    made = _counting_new_ga(monkeypatch)
+    problem = thirty()
+    result = level(problem, 0.5)
+    assert made == []
+    assert result.seconds < 1.0
+    assert check_levelled(problem, result.starts) == []
+    assert result.makespan is not None
+    assert result.makespan <= makespan_of(problem, serial_lft(problem))
+
+
+def test_above_its_size_limit_the_ga_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(levelling, "GA_MAX_ACTIVITIES", 10)
+    made = _counting_new_ga(monkeypatch)
+    events: list[str] = []
+    problem = thirty()
+    result = level(problem, 1.0, progress=lambda e: events.append(e.source))
+    assert made == []
+    assert "ga" not in events
+    assert check_levelled(problem, result.starts) == []
+    assert result.seconds < 1.5

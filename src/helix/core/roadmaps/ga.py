@@ -5,9 +5,10 @@ Each individual is a priority list of the activities. The serial schedule-genera
 earliest period its predecessors and every resource allow), then forward-backward improvement
 (double justification) tightens the schedule and its order becomes the individual's list (Lamarckian).
 Children come from the two-point crossover of Hartmann (1998) on two tournament-chosen parents and a
-few swaps; the population keeps the best distinct makespans; a stalled population is restarted around
-its best. In the manner of Valls, Ballestín and Quintanilla (EJOR 185, 2008) and Debels and Vanhoucke
-(2007), whose GAs with justification are among the best heuristics on PSPLIB.
+few swaps of neighbours; the population keeps the best of parents and children, at most two per
+makespan; a stalled population keeps its best and is sampled afresh around the LFT rule. In the
+manner of Valls, Ballestín and Quintanilla (EJOR 185, 2008) and Debels and Vanhoucke (2007), whose GAs
+with justification are among the best heuristics on PSPLIB.
 
 numba compiles the inner loops to machine code (cached on disk after the first run) and releases the
 GIL, so the search runs on its own core beside CP-SAT. Every function here takes plain numpy arrays;
@@ -25,9 +26,9 @@ from .levelling_problem import LevellingProblem, Network
 
 # One generation's children; the population kept between generations.
 POPULATION = 40
-# Swaps per child (each with this probability per activity, at least one in expectation).
+# The probability that a child's neighbouring activities swap places, for each pair.
 MUTATION = 0.05
-# Generations without a better best before the population is rebuilt around the best.
+# Generations without a better best before the population is sampled afresh (its best kept).
 STALL_GENERATIONS = 60
 # Rounds of forward-backward improvement per child (each stops early when it gains nothing).
 FBI_ROUNDS = 2
@@ -37,9 +38,10 @@ OVERFLOW = 1 << 61
 
 @dataclass(frozen=True)
 class GaProblem:
-    """The problem as arrays: durations, demands (n x R), capacities, predecessor and successor arcs in
-    CSR form (``ptr``, ``idx``, ``delay``), releases, the backward arcs (time reversed) and a horizon
-    no serial schedule exceeds."""
+    """The problem as arrays: durations, demands (n x R), capacities, the predecessor arcs in CSR form
+    (``ptr``, ``idx``, ``delay``), the successors (``ptr``, ``idx``) with their delays in the time-reversed
+    network (``bpdel``: the backward pass's predecessor arcs), releases, and the horizon a schedule
+    may use."""
 
     dur: np.ndarray
     dem: np.ndarray
@@ -49,9 +51,7 @@ class GaProblem:
     pdel: np.ndarray
     sptr: np.ndarray
     sidx: np.ndarray
-    sdel: np.ndarray
     bpdel: np.ndarray  # backward delays on the successor arcs (the backward predecessors)
-    bsdel: np.ndarray  # backward delays on the predecessor arcs (the backward successors)
     rel: np.ndarray
     horizon: int
 
@@ -75,19 +75,16 @@ class GaProblem:
             return ptr, idx, delay
 
         pptr, pidx, pdel = csr(net.preds)
-        sptr, sidx, sdel = csr(net.succs)
+        sptr, sidx, _ = csr(net.succs)  # the successors' delays: bpdel below is what is read
         # backward arc of i -> j (delay): j -> i with delay dur[j] - dur[i] + delay
         bpdel = np.array(
             [dur[j] - dur[i] + d for i, arcs in enumerate(net.succs) for j, d in arcs], dtype=np.int64
-        )
-        bsdel = np.array(
-            [dur[j] - dur[i] + d for j, arcs in enumerate(net.preds) for i, d in arcs], dtype=np.int64
         )
         rel = np.array([problem.release_of(i) for i in range(n)], dtype=np.int64)
         extra = int(sum(max(0, d) for arcs in net.succs for _, d in arcs))
         longest = int(rel.max(initial=0)) + int(dur.sum()) + extra + 2
         limit = longest if horizon is None else max(1, min(longest, horizon))
-        return cls(dur, dem, cap, pptr, pidx, pdel, sptr, sidx, sdel, bpdel, bsdel, rel, limit)
+        return cls(dur, dem, cap, pptr, pidx, pdel, sptr, sidx, bpdel, rel, limit)
 
     @property
     def arrays(self) -> tuple[np.ndarray, ...]:
@@ -101,9 +98,7 @@ class GaProblem:
             self.pdel,
             self.sptr,
             self.sidx,
-            self.sdel,
             self.bpdel,
-            self.bsdel,
             self.rel,
         )
 
@@ -181,7 +176,7 @@ def _decode(rank, dur, dem, cap, pptr, pidx, pdel, sptr, sidx, rel, usage, start
 
 
 @njit(cache=True, nogil=True)
-def _schedule(rank, dur, dem, cap, pptr, pidx, pdel, sptr, sidx, sdel, bpdel, bsdel, rel, rounds, ws, usage):
+def _schedule(rank, dur, dem, cap, pptr, pidx, pdel, sptr, sidx, bpdel, rel, rounds, ws, usage):
     """Decode ``rank`` then justify: backward (latest finish first), forward (earliest backward start
     first), while the makespan shrinks. Leaves the final schedule in ws[0] (starts) and its order in
     ws[1]; returns the makespan."""
@@ -255,17 +250,28 @@ def _crossover(mother, father, q1, q2, child, taken):
 
 
 @njit(cache=True, nogil=True)
+def _workspace(state, n, nr, horizon):
+    """Seed the random draws from ``state`` (and move the seed on) and allocate what _keep needs: the
+    work rows, the resource usage per period and the ranks."""
+    np.random.seed(state[3])
+    state[3] += 1
+    return (
+        np.zeros((5, n), dtype=np.int64),
+        np.zeros((horizon, nr), dtype=np.int64),
+        np.empty(n, dtype=np.int64),
+    )
+
+
+@njit(cache=True, nogil=True)
 def _keep(lst, pop, fit, p, state, best_starts, prob, rounds, ws, usage, rank):
     """Justify the schedule of the list ``lst`` and keep it as member ``p`` (its list as scheduled in
     ``pop[p]``, its makespan in ``fit[p]``; the list itself when it overflowed); a better best goes to
     ``best_starts`` and state[0]. Returns the makespan."""
-    dur, dem, cap, pptr, pidx, pdel, sptr, sidx, sdel, bpdel, bsdel, rel = prob
+    dur, dem, cap, pptr, pidx, pdel, sptr, sidx, bpdel, rel = prob
     n = dur.shape[0]
     for k in range(n):
         rank[lst[k]] = k
-    ms = _schedule(
-        rank, dur, dem, cap, pptr, pidx, pdel, sptr, sidx, sdel, bpdel, bsdel, rel, rounds, ws, usage
-    )
+    ms = _schedule(rank, dur, dem, cap, pptr, pidx, pdel, sptr, sidx, bpdel, rel, rounds, ws, usage)
     state[1] += 1
     for k in range(n):
         pop[p, k] = lst[k] if ms >= OVERFLOW else ws[1, k]
@@ -296,13 +302,8 @@ def _generations(
     """Run ``generations`` generations on the population ``pop`` (lists, rows) with makespans ``fit``,
     in place. ``state``: [best makespan, schedules decoded, generations without a better best, seed].
     ``best_starts`` holds the best schedule; ``prob`` the problem's arrays (GaProblem.arrays)."""
-    np.random.seed(state[3])
-    state[3] += 1
     pop_size, n = pop.shape
-    nr = prob[2].shape[0]
-    ws = np.zeros((5, n), dtype=np.int64)
-    usage = np.zeros((horizon, nr), dtype=np.int64)
-    rank = np.empty(n, dtype=np.int64)
+    ws, usage, rank = _workspace(state, n, prob[2].shape[0], horizon)
     kids = np.empty((pop_size, n), dtype=np.int64)
     kfit = np.empty(pop_size, dtype=np.int64)
     taken = np.empty(n, dtype=np.int64)
@@ -391,13 +392,8 @@ def _sample(prio, spread, k, out):
 @njit(cache=True, nogil=True)
 def _populate(init, pop, fit, state, best_starts, prob, horizon, rounds, prio, spread):
     """Fill ``pop`` with the lists in ``init``, then lists sampled around the priority rule."""
-    np.random.seed(state[3])
-    state[3] += 1
     pop_size, n = pop.shape
-    nr = prob[2].shape[0]
-    ws = np.zeros((5, n), dtype=np.int64)
-    usage = np.zeros((horizon, nr), dtype=np.int64)
-    rank = np.empty(n, dtype=np.int64)
+    ws, usage, rank = _workspace(state, n, prob[2].shape[0], horizon)
     child = np.empty(n, dtype=np.int64)
     m = init.shape[0]
     for p in range(pop_size):

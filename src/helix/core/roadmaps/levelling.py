@@ -317,11 +317,13 @@ def level(
         if heuristic_seconds is not None
         else min(HEURISTIC_SHARE * time_limit, HEURISTIC_MAX_SECONDS)
     )
+    use_ga = 0 < problem.n <= GA_MAX_ACTIVITIES
+    generations = GA_SLICE if problem.n <= 300 else 1
     ga: Ga | None = None
-    if warm_ga() and 0 < problem.n <= GA_MAX_ACTIVITIES:
+    if use_ga and warm_ga():
         ga = _new_ga(problem, net, [], lb, seed, lft_ms)
         while ga.makespan > lb and elapsed() < budget:
-            ga.run(GA_SLICE if problem.n <= 300 else 1)
+            ga.run(generations)
         best = ga.starts()
     else:  # the compiled GA is still loading: the same idea in Python
         best = improve(problem, budget, seed=seed, target=lb)
@@ -381,18 +383,18 @@ def level(
     callback = _Callback(problem, start_vars, incumbent, valid)
     stop = threading.Event()
 
-    def heuristic_worker(search: Ga | None, worker_seed: int) -> None:
-        """The GA until GA_SHARE of the limit (from ``search``, or a new one once the compiled GA is
+    def heuristic_worker() -> None:
+        """The GA until GA_SHARE of the limit (the starting one, or a new one once the compiled GA is
         loaded), then the window LNS, until the deadline, ``stop`` or a schedule that meets the bound."""
-        ga_until = min(started + GA_SHARE * time_limit, deadline)
+        search = ga
+        ga_until = min(started + GA_SHARE * time_limit, deadline) if use_ga else started
         while search is None and not stop.is_set() and time.perf_counter() < ga_until:
-            if problem.n <= GA_MAX_ACTIVITIES and _ga_ready.wait(0.05):
-                lists = [_order(incumbent.get()[0])]
-                search = _new_ga(problem, net, lists, bound_box[0], worker_seed, lft_ms)
+            if _ga_ready.wait(0.05):
+                search = _new_ga(problem, net, [_order(incumbent.get()[0])], bound_box[0], seed, lft_ms)
         while search is not None and not stop.is_set() and time.perf_counter() < ga_until:
             if search.makespan <= bound_box[0] or incumbent.makespan <= bound_box[0]:
                 break
-            search.run(GA_SLICE if problem.n <= 300 else 1)
+            search.run(generations)
             if search.makespan < incumbent.makespan:
                 candidate = search.starts()
                 if valid(candidate):
@@ -405,7 +407,7 @@ def level(
                 deadline,
                 lower=lambda: bound_box[0],
                 stop=stop,
-                seed=worker_seed,
+                seed=seed,
                 valid=valid,
             )
         if incumbent.makespan <= bound_box[0]:
@@ -413,7 +415,7 @@ def level(
 
     thread = None
     if lns_threads:
-        thread = threading.Thread(target=heuristic_worker, args=(ga, seed), name="levelling-lns", daemon=True)
+        thread = threading.Thread(target=heuristic_worker, name="levelling-heuristics", daemon=True)
         thread.start()
 
     status = solver.solve(model, callback)
