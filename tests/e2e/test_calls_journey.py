@@ -53,7 +53,9 @@ def test_two_organisations_apply_together_and_staff_judge_the_submission(page, w
     log_in(page, "robo_person")
     page.goto("/calls/")
     assert page.evaluate(FITS)
-    page.get_by_role("link", name="The Factory of the Future: precluster projects").click()
+    with page.expect_navigation():  # measure the call's page, not the list it is leaving
+        page.get_by_role("link", name="The Factory of the Future: precluster projects").click()
+    page.wait_for_selector("#apply-title-input")
     assert page.evaluate(FITS)
     page.fill("#apply-title-input", "Cobots for welding")
     page.get_by_role("button", name="Start the application").click()
