@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "helix.notifications",
     "helix.people",
     "helix.home",
+    "helix.insights",
 ]
 
 MIDDLEWARE = [

@@ -42,6 +42,7 @@ def _register() -> None:
         demo,
         events,
         funds,
+        insights,
         jobs,
         listings,
         match,
@@ -68,6 +69,7 @@ def _register() -> None:
     main.add_command(symbiosis.symbiosis)
     main.add_command(consortia.consortia)
     main.add_command(funds.funds)
+    main.add_command(insights.insights)
 
     main.add_command(registry.registry)
     main.add_command(people.people)

@@ -312,6 +312,8 @@ def _discover() -> None:
 def subject_for(model_or_obj: Any) -> Subject:
     _discover()
     model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
+    if model in _SUBJECTS:  # a proxy with rules of its own (the cluster seen through its indicators)
+        return _SUBJECTS[model]
     model = getattr(model._meta, "concrete_model", model)
     try:
         return _SUBJECTS[model]

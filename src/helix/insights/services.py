@@ -1,0 +1,452 @@
+"""Insights services: a cluster's ecosystem read from the database as the core's plain data, its
+indicators for a period (and optionally one domain), the records behind a figure, and the figures staff
+enter. Every function that acts for someone asks the permission table (helix.insights.permissions).
+
+Which records belong to a cluster: its memberships, events, projects and roadmaps are its own; the
+contacts logged under it (or under no cluster, with one of its members); market requests, listings and
+synergies of its members (those are not filed under a cluster). With a domain, only the memberships in
+that domain count, the projects of that domain, and the other records of those members.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Min, Q
+from django.urls import reverse
+
+from helix.core import insights as core
+from helix.core.insights import Ecosystem, Period, Ref, Value
+from helix.insights.models import ClusterInsights, StaffValue
+from helix.registry.models import Cluster, Domain, Interaction, Membership, Organisation, Site
+from helix.registry.models.organisations import HELIX_OF_KIND, OrganisationKind
+from helix.registry.permissions import can
+
+
+class InsightsError(Exception):
+    """A coded refusal or input error; the edge translates ``code`` (helix.insights.explain)."""
+
+    def __init__(self, code: str, field: str = "", **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.field = field
+        self.params = params
+
+
+def as_subject(cluster: Cluster) -> ClusterInsights:
+    """The cluster as the object of the insights permission table."""
+    subject = ClusterInsights(pk=cluster.pk)
+    subject.__dict__.update({k: v for k, v in cluster.__dict__.items() if k != "_state"})
+    return subject
+
+
+def allowed(user: Any, action: str, cluster: Cluster) -> bool:
+    return can(user, action, as_subject(cluster))
+
+
+def require(user: Any, action: str, cluster: Cluster) -> None:
+    if not allowed(user, action, cluster):
+        raise InsightsError("not_allowed", action=action)
+
+
+# ---- the ecosystem ----------------------------------------------------------------------------------
+
+
+def _day(moment: dt.datetime | dt.date | None) -> dt.date | None:
+    if moment is None:
+        return None
+    return moment.date() if isinstance(moment, dt.datetime) else moment
+
+
+def _history(
+    changes: Iterable[tuple[dt.date, str]], fallback_on: dt.date | None, fallback_state: str
+) -> tuple[core.Step, ...]:
+    """Dated steps from a change log; a record with none is in its present state since ``fallback_on``."""
+    steps = [core.Step(on, state) for on, state in changes]
+    if not steps and fallback_on is not None:
+        steps = [core.Step(fallback_on, fallback_state)]
+    return tuple(steps)
+
+
+def _countries(org_ids: set[int]) -> dict[int, str]:
+    """Each organisation's country: its headquarters', or its first site's."""
+    found: dict[int, str] = {}
+    rows = (
+        Site.objects.filter(organisation_id__in=org_ids)
+        .order_by("organisation_id", "-is_headquarters", "pk")
+        .values_list("organisation_id", "country")
+    )
+    for org_id, country in rows:
+        found.setdefault(org_id, (country or "").upper())
+    return found
+
+
+def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
+    """Everything the indicators read for ``cluster`` (and ``domain``, one of its domains)."""
+    from helix.events.models import Event, Registration, Schedule, ScheduledMeeting
+    from helix.market.models import Listing, MeetingRequest
+    from helix.projects.models import Project
+    from helix.roadmaps.models import Roadmap
+    from helix.symbiosis.models import Synergy
+
+    memberships_qs = Membership.objects.filter(cluster=cluster).prefetch_related("changes", "domains")
+    if domain is not None:
+        memberships_qs = memberships_qs.filter(domains=domain)
+    memberships = []
+    for m in memberships_qs:
+        changes = sorted(m.changes.all(), key=lambda c: (c.changed_on, c.recorded_at, c.pk))
+        memberships.append(
+            core.Membership(
+                m.pk,
+                m.organisation_id,
+                _history(((c.changed_on, c.to_level) for c in changes), m.since, m.level),
+                frozenset(d.pk for d in m.domains.all()),
+            )
+        )
+    members = {m.organisation_id for m in memberships}
+
+    contacts = tuple(
+        core.Contact(i.pk, i.organisation_id, i.happened_on)
+        for i in Interaction.objects.filter(
+            Q(cluster=cluster) | Q(cluster__isnull=True, organisation_id__in=members)
+        ).only("pk", "organisation_id", "happened_on")
+        if domain is None or i.organisation_id in members
+    )
+
+    registrations: dict[int, set[int]] = defaultdict(set)
+    for event_id, org_id in Registration.objects.filter(event__cluster=cluster).values_list(
+        "event_id", "organisation_id"
+    ):
+        registrations[event_id].add(org_id)
+    events = []
+    for e in Event.objects.filter(cluster=cluster).annotate(first=Min("slots__start")).only("pk"):
+        orgs = registrations.get(e.pk, set())
+        if domain is not None:
+            orgs = orgs & members
+            if not orgs:
+                continue
+        events.append(core.Event(e.pk, _day(e.first), tuple(sorted(orgs))))
+
+    published = Schedule.objects.filter(event__cluster=cluster, published=True)
+    meetings = []
+    for sm in ScheduledMeeting.objects.filter(schedule__in=published).select_related(
+        "slot", "request__requester", "request__requested"
+    ):
+        request = sm.request
+        pair = (request.requester.organisation_id, request.requested.organisation_id)
+        if domain is not None and not set(pair) & members:
+            continue
+        follow_up = request.ratings.filter(follow_up=True).exists()
+        meetings.append(
+            core.Meeting(
+                sm.pk,
+                sm.schedule.event_id,
+                _day(sm.slot.start) or dt.date.min,
+                pair,
+                request.outcome,
+                follow_up,
+            )
+        )
+
+    requests = tuple(
+        core.MatchContact(
+            r.pk,
+            _day(r.created_at) or dt.date.min,
+            r.from_organisation_id,
+            r.to_organisation_id,
+            r.status,
+            _day(r.responded_at),
+        )
+        for r in MeetingRequest.objects.filter(
+            Q(from_organisation_id__in=members) | Q(to_organisation_id__in=members)
+        )
+    )
+    listings = tuple(
+        core.Listing(li.pk, li.organisation_id, li.side, li.published_on)
+        for li in Listing.objects.filter(organisation_id__in=members, published_on__isnull=False).only(
+            "pk", "organisation_id", "side", "published_on"
+        )
+    )
+
+    projects_qs = Project.objects.filter(cluster=cluster).prefetch_related(
+        "changes", "members", "funding_sources", "domains"
+    )
+    if domain is not None:
+        projects_qs = projects_qs.filter(domains=domain)
+    projects = []
+    for p in projects_qs:
+        changes = sorted(p.changes.all(), key=lambda c: (c.changed_on, c.recorded_at, c.pk))
+        from_match = (
+            p.listings.exists() or p.meeting_requests.exists() or p.events.exists() or p.synergies.exists()
+        )
+        projects.append(
+            core.Project(
+                p.pk,
+                p.kind,
+                _history(((c.changed_on, c.to_status) for c in changes), _day(p.created_at), p.status),
+                tuple(sorted({pm.organisation_id for pm in p.members.all()})),
+                tuple(core.FundingLine(f.kind, Decimal(f.amount)) for f in p.funding_sources.all()),
+                from_match,
+                frozenset(d.pk for d in p.domains.all()),
+            )
+        )
+
+    synergies = []
+    for s in (
+        Synergy.objects.filter(Q(have__organisation_id__in=members) | Q(want__organisation_id__in=members))
+        .select_related("have", "want")
+        .prefetch_related("events", "reports")
+    ):
+        log = sorted(s.events.all(), key=lambda e: (e.at, e.pk))
+        synergies.append(
+            core.Synergy(
+                s.pk,
+                (s.have.organisation_id, s.want.organisation_id),
+                _history(
+                    ((_day(e.at) or dt.date.min, e.to_state) for e in log), _day(s.proposed_at), s.state
+                ),
+                tuple(
+                    core.SynergyReport(r.period_end, r.quantity, r.unit, r.co2e_avoided_t)
+                    for r in s.reports.all()
+                ),
+            )
+        )
+
+    roadmaps = []
+    for r in Roadmap.objects.filter(cluster=cluster).prefetch_related(
+        "changes", "participants", "items__projects"
+    ):
+        changes = sorted(r.changes.all(), key=lambda c: (c.changed_on, c.pk))
+        items = list(r.items.all())
+        roadmaps.append(
+            core.Roadmap(
+                r.pk,
+                _history(((c.changed_on, c.to_status) for c in changes), _day(r.created_at), r.status),
+                tuple(sorted({pt.organisation_id for pt in r.participants.all()})),
+                items=len(items),
+                owned_items=sum(1 for i in items if i.owner_id is not None),
+                items_with_projects=sum(1 for i in items if i.projects.all()),
+            )
+        )
+
+    involved = set(members)
+    for c in contacts:
+        involved.add(c.organisation_id)
+    for p in projects:
+        involved.update(p.organisations)
+    orgs = Organisation.objects.filter(pk__in=involved).only("pk", "name", "kind", "size_class")
+    countries = _countries(involved | {cluster.operator_id})
+    organisations = {
+        o.pk: core.Organisation(
+            o.pk,
+            o.name,
+            o.kind,
+            str(HELIX_OF_KIND.get(OrganisationKind(o.kind), "")),
+            sme=o.size_class == "sme",
+            country=countries.get(o.pk, ""),
+        )
+        for o in orgs
+    }
+    staff_values = tuple(
+        core.StaffValue(v.pk, v.code, v.value, Period(v.period_start, v.period_end), v.source, v.entered_on)
+        for v in StaffValue.objects.filter(cluster=cluster)
+    )
+    return Ecosystem(
+        cluster=cluster.slug,
+        home_country=countries.get(cluster.operator_id, ""),
+        organisations=organisations,
+        memberships=tuple(memberships),
+        contacts=contacts,
+        events=tuple(events),
+        meetings=tuple(meetings),
+        match_contacts=requests,
+        projects=tuple(projects),
+        synergies=tuple(synergies),
+        roadmaps=tuple(roadmaps),
+        listings=listings,
+        staff_values=staff_values,
+    )
+
+
+def indicator_values(
+    user: Any,
+    cluster: Cluster,
+    period: Period,
+    domain: Domain | None = None,
+    codes: Iterable[str] | None = None,
+) -> list[Value]:
+    """The cluster's indicators for ``period`` (and ``domain``), for a user who may see them."""
+    require(user, "view", cluster)
+    if domain is not None and domain.cluster_id != cluster.pk:
+        raise InsightsError("domain_of_another_cluster", field="domain")
+    return core.compute(ecosystem(cluster, domain), period, codes)
+
+
+def parse_period(
+    start: str | dt.date | None, end: str | dt.date | None, *, today: dt.date | None = None
+) -> Period:
+    """A period from two ISO dates; by default the calendar year so far. Errors name the field."""
+    today = today or dt.date.today()
+
+    def read(value: str | dt.date | None, field: str, default: dt.date) -> dt.date:
+        if value in (None, ""):
+            return default
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise InsightsError("bad_date", field=field, value=value) from None
+
+    first = read(start, "from", dt.date(today.year, 1, 1))
+    last = read(end, "to", max(today, first))
+    if last < first:
+        raise InsightsError("period_reversed", field="to")
+    return Period(first, last)
+
+
+# ---- the records behind a figure --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordLink:
+    """A record behind a figure as a reader sees it: what it is and where it lives (``url`` empty when
+    the record has no page of its own or the reader may not see it)."""
+
+    kind: str
+    id: int
+    text: str
+    url: str
+
+
+def record_links(user: Any, refs: Iterable[Ref]) -> list[RecordLink]:
+    """The records a figure names, each as the user may see it (a record the user may not see is
+    left out: staff of the cluster see all of a cluster's own records)."""
+    from helix.events.models import Event, ScheduledMeeting
+    from helix.market.models import MeetingRequest
+    from helix.projects.models import Project
+    from helix.roadmaps.models import Roadmap
+    from helix.symbiosis.models import Synergy
+
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for ref in refs:
+        by_kind[ref.kind].append(ref.id)
+    out: list[RecordLink] = []
+
+    def add(kind: str, objects: Iterable[Any], text: Any, url: Any) -> None:
+        for obj in objects:
+            if can(user, "view", obj):
+                out.append(RecordLink(kind, obj.pk, text(obj), url(obj)))
+
+    if ids := by_kind.get("membership"):
+        add(
+            "membership",
+            Membership.objects.filter(pk__in=ids).select_related("organisation"),
+            lambda m: m.organisation.name,
+            lambda m: m.organisation.get_absolute_url(),
+        )
+    if ids := by_kind.get("contact"):
+        add(
+            "contact",
+            Interaction.objects.filter(pk__in=ids).select_related("organisation"),
+            lambda i: f"{i.happened_on.isoformat()} {i.organisation.name}: {i.get_kind_display()}",
+            lambda i: i.organisation.get_absolute_url(),
+        )
+    if ids := by_kind.get("event"):
+        add(
+            "event",
+            Event.objects.filter(pk__in=ids),
+            lambda e: e.title,
+            lambda e: reverse("events:detail", args=[e.pk]),
+        )
+    if ids := by_kind.get("meeting"):
+        add(
+            "meeting",
+            ScheduledMeeting.objects.filter(pk__in=ids).select_related(
+                "schedule__event", "request__requester__organisation", "request__requested__organisation"
+            ),
+            lambda m: (
+                f"{m.schedule.event.title}: {m.request.requester.organisation.name} – "
+                f"{m.request.requested.organisation.name}"
+            ),
+            lambda m: reverse("events:detail", args=[m.schedule.event_id]),
+        )
+    if ids := by_kind.get("match_contact"):
+        add(
+            "match_contact",
+            MeetingRequest.objects.filter(pk__in=ids).select_related("from_organisation", "to_organisation"),
+            lambda r: f"{r.from_organisation.name} → {r.to_organisation.name} ({r.get_status_display()})",
+            lambda r: "",
+        )
+    if ids := by_kind.get("project"):
+        add(
+            "project",
+            Project.objects.filter(pk__in=ids),
+            lambda p: p.title,
+            lambda p: reverse("projects:detail", args=[p.pk]),
+        )
+    if ids := by_kind.get("synergy"):
+        add(
+            "synergy",
+            Synergy.objects.filter(pk__in=ids).select_related("have__organisation", "want__organisation"),
+            lambda s: f"{s.have.organisation.name} → {s.want.organisation.name}: {s.have.title}",
+            lambda s: reverse("symbiosis:synergy", args=[s.pk]),
+        )
+    if ids := by_kind.get("roadmap"):
+        add("roadmap", Roadmap.objects.filter(pk__in=ids), lambda r: r.title, lambda r: r.get_absolute_url())
+    if ids := by_kind.get("staff_value"):
+        add(
+            "staff_value",
+            StaffValue.objects.filter(pk__in=ids),
+            lambda v: f"{v.value} ({v.period_start.isoformat()} – {v.period_end.isoformat()}): {v.source}",
+            lambda v: v.evidence_url,
+        )
+    return out
+
+
+# ---- figures entered by staff -----------------------------------------------------------------------
+
+
+def enter_value(
+    user: Any,
+    cluster: Cluster,
+    code: str,
+    value: str | Decimal,
+    period: Period,
+    source: str,
+    evidence_url: str = "",
+) -> StaffValue:
+    """Record a figure for a staff-entered indicator. Errors name the field; nothing is written then."""
+    require(user, "enter_values", cluster)
+    if code not in core.STAFF_ENTERED:
+        raise InsightsError("not_a_staff_indicator", field="code", code=code)
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise InsightsError("bad_number", field="value", value=value) from None
+    if not number.is_finite() or number < 0:
+        raise InsightsError("bad_number", field="value", value=value)
+    unit = core.indicator(code).unit
+    if unit is core.Unit.PERCENT and number > 100:
+        raise InsightsError("percent_over_100", field="value", value=value)
+    if unit is core.Unit.YES_NO and number not in (0, 1):
+        raise InsightsError("yes_no", field="value", value=value)
+    if not source.strip():
+        raise InsightsError("source_required", field="source")
+    with transaction.atomic():
+        return StaffValue.objects.create(
+            cluster=cluster,
+            code=code,
+            value=number.quantize(Decimal("0.01")),
+            period_start=period.start,
+            period_end=period.end,
+            source=source.strip()[:300],
+            evidence_url=evidence_url.strip(),
+            entered_by=user if getattr(user, "is_authenticated", False) else None,
+        )
