@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("helix.calls.urls")),
     path("", include("helix.roadmaps.urls")),
     path("", include("helix.funds.urls")),
+    path("", include("helix.insights.urls")),
     path("", include("helix.registry.urls")),
     path("", include("helix.home.urls")),
 ]

@@ -30,6 +30,7 @@ from tests.factories.events import (
     SessionFactory,
     TimeSlotFactory,
 )
+from tests.factories.insights import ClusterInsightsFactory, StaffValueFactory
 from tests.factories.market import (
     FeedbackFactory,
     IndexStateFactory,
@@ -119,6 +120,7 @@ __all__ = [
     "CallChangeFactory",
     "CallFactory",
     "ClusterFactory",
+    "ClusterInsightsFactory",
     "ClusterNameFactory",
     "ConsentRecordFactory",
     "DeclaredConflictFactory",
@@ -181,6 +183,7 @@ __all__ = [
     "SignupRequestFactory",
     "SiteFactory",
     "StaffAssignmentFactory",
+    "StaffValueFactory",
     "SubmissionFactory",
     "SynergyEventFactory",
     "SynergyFactory",

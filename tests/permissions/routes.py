@@ -184,6 +184,15 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "funds:list": Gate(SIGNED_IN),
     "funds:instrument": On("instrument", "view", key),
     "funds:book": On("instrument", "book", key),
+    # insights: a cluster's indicators, for its staff
+    "insights:clusters": Gate(ANY_STAFF),
+    "insights:indicators": On("insights", "view", slug),
+    "insights:assessment": On("insights", "assess", slug),
+    "insights:export": On("insights", "export", lambda c: {"slug": c.slug, "fmt": "csv"}),
+    "insights:indicator": On("insights", "view", lambda c: {"slug": c.slug, "code": "committed_members"}),
+    "insights:enter": On(
+        "insights", "enter_values", lambda c: {"slug": c.slug, "code": "press_mentions"}, method="POST", ok=POSTED
+    ),
     # calls: the review and the decision (helix.calls.review_urls)
     "calls:my_reviews": Gate(SIGNED_IN),
     "calls:review": On("assignment", "view", pk),

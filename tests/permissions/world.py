@@ -220,8 +220,14 @@ def build_world() -> World:
             person=name,
             facts=frozenset({"public"} if public else set()),
         )
+    from helix.insights.models import ClusterInsights
+
     for key, cluster in w.clusters.items():
         w.things[f"cluster:{key}"] = Thing(cluster, clusters=frozenset({key}), audience=frozenset({key}))
+        # the cluster as the subject of its indicators (helix.insights.permissions)
+        w.things[f"insights:{key}"] = Thing(
+            ClusterInsights.objects.get(pk=cluster.pk), clusters=frozenset({key}), audience=frozenset({key})
+        )
     add_listings(w)
     add_events(w)
     add_flows(w)

@@ -8,8 +8,6 @@ cluster staff's (helix.insights.permissions), so the command acts as a user (``-
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +15,6 @@ import click
 
 from helix.cli import setup_django
 from helix.cli.listings import AS_OPTION
-
-FIELDS = ("code", "label", "value", "unit", "period_start", "period_end", "records", "missing", "source")
 
 
 @click.group()
@@ -62,8 +58,7 @@ def indicators_command(
     from django.utils import translation
 
     from helix.cli.listings import load_user
-    from helix.core.insights import indicator
-    from helix.insights import labels
+    from helix.insights import exports
     from helix.insights.services import InsightsError, indicator_values, parse_period
     from helix.registry.models import Cluster, Domain
 
@@ -89,44 +84,18 @@ def indicators_command(
             raise click.BadParameter(_explain(error), param_hint=f"--{error.field}") from None
         raise click.ClickException(_explain(error)) from None
     with translation.override(language):
-        rows = []
-        for value in values:
-            ind = indicator(value.code)
-            rows.append(
-                {
-                    "code": value.code,
-                    "label": labels.label(ind),
-                    "value": None if value.value is None else str(value.value),
-                    "unit": ind.unit.value,
-                    "period_start": period.start.isoformat(),
-                    "period_end": period.end.isoformat(),
-                    "records": len(value.records),
-                    "missing": value.missing,
-                    "source": value.source,
-                }
-            )
+        table = exports.rows(values, period)
     if output is None:
-        width = max(len(r["label"]) for r in rows)
-        for r in rows:
-            shown = r["value"] if r["value"] is not None else f"– ({r['missing']})"
-            click.echo(
-                f"{r['label']:<{width}}  {shown} {r['unit'] if r['value'] is not None else ''}".rstrip()
-            )
+        width = max(len(r["label"]) for r in table)
+        for r in table:
+            shown = f"{r['value']} {r['unit']}" if r["value"] is not None else f"– ({r['missing']})"
+            click.echo(f"{r['label']:<{width}}  {shown}")
         return
     tmp = output.with_name(output.name + ".part")
     if output.suffix.lower() == ".json":
-        document = {
-            "cluster": cluster.slug,
-            "domain": domain.slug if domain else None,
-            "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-            "indicators": rows,
-        }
-        tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        text = exports.as_json(cluster.slug, domain.slug if domain else None, period, table)
     else:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=FIELDS)
-            writer.writeheader()
-            for r in rows:
-                writer.writerow({k: "" if r[k] is None else r[k] for k in FIELDS})
+        text = exports.as_csv(table)
+    tmp.write_text(text, encoding="utf-8")
     tmp.replace(output)
-    click.echo(f"{len(rows)} indicators of {cluster.slug} for {period} written to {output}")
+    click.echo(f"{len(table)} indicators of {cluster.slug} for {period} written to {output}")

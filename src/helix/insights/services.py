@@ -425,7 +425,7 @@ def enter_value(
     """Record a figure for a staff-entered indicator. Errors name the field; nothing is written then."""
     require(user, "enter_values", cluster)
     if code not in core.STAFF_ENTERED:
-        raise InsightsError("not_a_staff_indicator", field="code", code=code)
+        raise InsightsError("not_a_staff_indicator", field="code", indicator=code)
     try:
         number = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:

@@ -1,0 +1,287 @@
+"""Insights pages for a cluster's staff: the clusters one works for, a cluster's indicators for a period
+(and a domain), one indicator with the records it was computed from (and, for the figures Helix cannot
+compute, their entries and the form to add one), the label self-assessment, and the indicators as CSV or
+JSON. Views parse, ask the permission table (helix.insights.permissions), call the services and render;
+a refusal is a 404, as for anything one may not see."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helix.core.insights import BY_CODE, Area, Label, Standing, Unit, Value, assess, indicator
+from helix.insights import exports, labels
+from helix.insights.explain import explain
+from helix.insights.models import StaffValue
+from helix.insights.services import (
+    InsightsError,
+    allowed,
+    enter_value,
+    indicator_values,
+    parse_period,
+    record_links,
+)
+from helix.registry.models import Cluster, Domain
+from helix.registry.permissions import scope
+
+DECIMALS = {
+    Unit.COUNT: 0,
+    Unit.PERCENT: 1,
+    Unit.EUR: 0,
+    Unit.TONNES: 1,
+    Unit.CO2E: 1,
+    Unit.FTE: 2,
+    Unit.RATIO: 2,
+    Unit.YES_NO: 0,
+}
+
+
+def shown(value: Decimal | None, unit: Unit) -> str:
+    """A figure as the reader writes numbers, with its unit ("1.234 EUR", "33,3 %", "yes")."""
+    if value is None:
+        return "–"
+    if unit is Unit.YES_NO:
+        return _("yes") if value else _("no")
+    places = DECIMALS[unit]
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)  # number_format truncates
+    number = formats.number_format(rounded, places, use_l10n=True, force_grouping=True)
+    if unit is Unit.COUNT:
+        return number
+    return f"{number}\u00a0{labels.UNITS[unit]}"
+
+
+def _cluster(request: HttpRequest, slug: str, action: str = "view") -> Cluster:
+    cluster = Cluster.objects.select_related("operator").prefetch_related("names").filter(slug=slug).first()
+    if cluster is None or not allowed(request.user, action, cluster):
+        raise Http404
+    return cluster
+
+
+def _query(request: HttpRequest, cluster: Cluster) -> tuple[Any, Domain | None, dict[str, str]]:
+    """The period and domain asked in the query string, and the errors found in it (per field)."""
+    errors: dict[str, str] = {}
+    try:
+        period = parse_period(request.GET.get("from"), request.GET.get("to"))
+    except InsightsError as error:
+        errors[error.field] = explain(error)
+        period = parse_period(None, None)
+    domain = None
+    if request.GET.get("domain"):
+        domain = Domain.objects.filter(cluster=cluster, slug=request.GET["domain"]).first()
+        if domain is None:
+            errors["domain"] = _("That domain belongs to another cluster.")
+    return period, domain, errors
+
+
+def _row(value: Value) -> dict[str, Any]:
+    ind = indicator(value.code)
+    return {
+        "code": value.code,
+        "label": labels.label(ind),
+        "definition": labels.definition(ind),
+        "shown": shown(value.value, ind.unit),
+        "value": value,
+        "records": len(value.records),
+        "missing": str(labels.MISSING.get(value.missing, "")) if value.value is None else "",
+        "staff": ind.kind.value == "staff",
+        "criteria": [str(labels.CRITERIA[c.text]) for c in ind.criteria],
+    }
+
+
+@login_required
+def cluster_list(request: HttpRequest) -> HttpResponse:
+    """The clusters whose indicators the user may see."""
+    clusters = [
+        c
+        for c in Cluster.objects.select_related("operator").prefetch_related("names").order_by("slug")
+        if allowed(request.user, "view", c)
+    ]
+    if not clusters:
+        raise Http404
+    return render(request, "insights/cluster_list.html", {"clusters": clusters, "app": "insights"})
+
+
+@login_required
+def indicators(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = _cluster(request, slug)
+    period, domain, errors = _query(request, cluster)
+    values = indicator_values(request.user, cluster, period, domain)
+    by_area: dict[Area, list[dict[str, Any]]] = {}
+    for value in values:
+        by_area.setdefault(indicator(value.code).area, []).append(_row(value))
+    areas = [
+        {"area": area, "label": labels.AREAS[area], "rows": by_area[area]} for area in Area if area in by_area
+    ]
+    context = {
+        "cluster": cluster,
+        "period": period,
+        "domain": domain,
+        "domains": Domain.objects.filter(cluster=cluster).order_by("name"),
+        "errors": errors,
+        "areas": areas,
+        "query": request.GET.urlencode(),
+        "may_export": allowed(request.user, "export", cluster),
+        "may_assess": allowed(request.user, "assess", cluster),
+        "app": "insights",
+    }
+    status = 400 if errors else 200
+    return render(request, "insights/indicators.html", context, status=status)
+
+
+@login_required
+def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    cluster = _cluster(request, slug)
+    if code not in BY_CODE:
+        raise Http404
+    ind = BY_CODE[code]
+    period, domain, errors = _query(request, cluster)
+    value = indicator_values(request.user, cluster, period, domain, [code])[0]
+    entries = []
+    if ind.kind.value == "staff":
+        entries = list(
+            scope(request.user, "view", StaffValue.objects.filter(cluster=cluster, code=code)).select_related(
+                "entered_by"
+            )
+        )
+    context = {
+        "cluster": cluster,
+        "indicator": ind,
+        "row": _row(value),
+        "period": period,
+        "domain": domain,
+        "errors": errors,
+        "links": record_links(request.user, value.records),
+        "detail": [(labels_key(k), shown(v, Unit.COUNT)) for k, v in value.detail],
+        "entries": entries,
+        "may_enter": ind.kind.value == "staff" and allowed(request.user, "enter_values", cluster),
+        "unit_label": labels.UNITS[ind.unit],
+        "query": request.GET.urlencode(),
+        "form": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "app": "insights",
+    }
+    return render(request, "insights/indicator.html", context, status=400 if errors else 200)
+
+
+def labels_key(key: str) -> str:
+    """A breakdown's key in words (the helices of the triple helix)."""
+    from helix.registry.models.organisations import Helix
+
+    try:
+        return str(Helix(key).label)
+    except ValueError:
+        return key
+
+
+@login_required
+@require_POST
+def enter(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    cluster = _cluster(request, slug, "enter_values")
+    if code not in BY_CODE:
+        raise Http404
+    data = request.POST
+    try:
+        period = parse_period(data.get("from"), data.get("to"))
+        enter_value(
+            request.user,
+            cluster,
+            code,
+            data.get("value", ""),
+            period,
+            data.get("source", ""),
+            data.get("evidence_url", ""),
+        )
+    except InsightsError as error:
+        ind = BY_CODE[code]
+        period = parse_period(None, None)
+        value = indicator_values(request.user, cluster, period, None, [code])[0]
+        context = {
+            "cluster": cluster,
+            "indicator": ind,
+            "row": _row(value),
+            "period": period,
+            "domain": None,
+            "errors": {},
+            "form_errors": {error.field or "value": explain(error)},
+            "form": {k: data.get(k, "") for k in ("value", "from", "to", "source", "evidence_url")},
+            "links": record_links(request.user, value.records),
+            "detail": [],
+            "entries": list(StaffValue.objects.filter(cluster=cluster, code=code)),
+            "may_enter": True,
+            "unit_label": labels.UNITS[ind.unit],
+            "query": "",
+            "app": "insights",
+        }
+        return render(request, "insights/indicator.html", context, status=400)
+    messages.success(request, _("The figure is recorded with its source."))
+    url = f"{request.path.rsplit('enter/', 1)[0]}?from={period.start.isoformat()}&to={period.end.isoformat()}"
+    return redirect(url)
+
+
+@login_required
+def assessment(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = _cluster(request, slug, "assess")
+    period, domain, errors = _query(request, cluster)
+    try:
+        label = Label(request.GET.get("label", Label.ECCP.value))
+    except ValueError:
+        label = Label.ECCP
+        errors["label"] = _("Choose one of the labels listed.")
+    values = indicator_values(request.user, cluster, period, domain)
+    result = assess(values, label)
+    rows = [
+        {
+            "area": labels.AREAS[r.criterion.area],
+            "criterion": labels.CRITERIA[r.criterion.text],
+            "indicator": labels.label(r.indicator),
+            "code": r.indicator.code,
+            "shown": shown(r.value.value, r.indicator.unit),
+            "standing": r.standing.value,
+            "standing_label": labels.STANDINGS[r.standing],
+        }
+        for r in result.rows
+    ]
+    counts = [(labels.STANDINGS[s], s.value, result.count(s)) for s in Standing]
+    context = {
+        "cluster": cluster,
+        "period": period,
+        "domain": domain,
+        "errors": errors,
+        "label": label,
+        "label_name": labels.LABELS[label],
+        "labels": [(lab.value, labels.LABELS[lab]) for lab in Label],
+        "rows": rows,
+        "counts": counts,
+        "query": request.GET.urlencode(),
+        "app": "insights",
+    }
+    return render(request, "insights/assessment.html", context, status=400 if errors else 200)
+
+
+@login_required
+def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "json"):
+        raise Http404
+    cluster = _cluster(request, slug, "export")
+    period, domain, errors = _query(request, cluster)
+    if errors:
+        return HttpResponse(
+            "; ".join(f"{k}: {v}" for k, v in errors.items()), status=400, content_type="text/plain"
+        )
+    values = indicator_values(request.user, cluster, period, domain)
+    table = exports.rows(values, period)
+    name = f"{cluster.slug}-indicators-{period.start.isoformat()}-{period.end.isoformat()}"
+    if fmt == "json":
+        body = exports.as_json(cluster.slug, domain.slug if domain else None, period, table)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    else:
+        response = HttpResponse(exports.as_csv(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

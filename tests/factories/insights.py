@@ -1,0 +1,31 @@
+"""Factories of insights: a figure staff entered for an indicator, and the cluster seen through its
+indicators (the proxy the permission table is about)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+
+from helix.insights import models
+from tests.factories.registry import ClusterFactory
+
+
+class ClusterInsightsFactory(ClusterFactory):
+    class Meta:
+        model = models.ClusterInsights
+
+
+class StaffValueFactory(factory.django.DjangoModelFactory):
+    """One and a half FTE of management staff in 2026, from the staff plan."""
+
+    class Meta:
+        model = models.StaffValue
+
+    cluster = factory.SubFactory(ClusterFactory)
+    code = "staff_fte"
+    value = Decimal("1.50")
+    period_start = dt.date(2026, 1, 1)
+    period_end = dt.date(2026, 12, 31)
+    source = "Staff plan 2026"
