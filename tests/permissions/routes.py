@@ -191,7 +191,11 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "insights:export": On("insights", "export", lambda c: {"slug": c.slug, "fmt": "csv"}),
     "insights:indicator": On("insights", "view", lambda c: {"slug": c.slug, "code": "committed_members"}),
     "insights:enter": On(
-        "insights", "enter_values", lambda c: {"slug": c.slug, "code": "press_mentions"}, method="POST", ok=POSTED
+        "insights",
+        "enter_values",
+        lambda c: {"slug": c.slug, "code": "press_mentions"},
+        method="POST",
+        ok=POSTED,
     ),
     # calls: the review and the decision (helix.calls.review_urls)
     "calls:my_reviews": Gate(SIGNED_IN),

@@ -164,7 +164,13 @@ def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse
         "may_enter": ind.kind.value == "staff" and allowed(request.user, "enter_values", cluster),
         "unit_label": labels.UNITS[ind.unit],
         "query": request.GET.urlencode(),
-        "form": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        # a figure is entered for a whole year unless the period asked says otherwise
+        "form": {
+            "from": period.start.isoformat(),
+            "to": (
+                period.end if request.GET.get("to") else period.start.replace(month=12, day=31)
+            ).isoformat(),
+        },
         "app": "insights",
     }
     return render(request, "insights/indicator.html", context, status=400 if errors else 200)
@@ -246,7 +252,7 @@ def assessment(request: HttpRequest, slug: str) -> HttpResponse:
             "standing": r.standing.value,
             "standing_label": labels.STANDINGS[r.standing],
         }
-        for r in result.rows
+        for r in sorted(result.rows, key=lambda r: list(Area).index(r.criterion.area))
     ]
     counts = [(labels.STANDINGS[s], s.value, result.count(s)) for s in Standing]
     context = {
