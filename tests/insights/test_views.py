@@ -108,3 +108,26 @@ def test_the_downloads(staff):
     assert {r["code"]: r["value"] for r in rows}["retention"] == "66.67"
     assert "attachment" in table["Content-Disposition"]
     assert staff.get(f"/insights/energy/indicators.xml?{YEAR}").status_code == 404
+
+
+def test_the_dashboard_draws_its_charts_on_the_server(staff):
+    page = staff.get(f"/insights/energy/dashboard/?{YEAR}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for chart in ("members-chart", "funnel-chart", "outcome-chart", "network-chart"):
+        block = html.split(f'id="{chart}"')[1].split("</div>")[0]
+        assert "<svg" in block
+    assert "<script" not in html.split('id="members-chart"')[1].split("</section>")[0]
+    growth = html.split('id="growth"')[1].split("</table>")[0]
+    row = growth.split('<th scope="row">2026</th>')[1].split("</tr>")[0]
+    assert [cell.split(">")[1].split("<")[0] for cell in row.split("<td")[1:4]] == ["4", "2", "1"]
+    # ties: Heat grid (alpha-uni), the synergy (beta-gone), the meeting (alpha-lux), the request (uni-beta)
+    assert "5 organisations tied by 4 collaborations" in html
+    assert 'id="domain-activity"' in html  # the heat domain's row
+
+
+def test_the_dashboard_for_a_domain(staff):
+    html = staff.get(f"/insights/energy/dashboard/?{YEAR}&domain=heat").content.decode()
+    growth = html.split('id="growth"')[1].split("</table>")[0]
+    row = growth.split('<th scope="row">2026</th>')[1].split("</tr>")[0]
+    assert row.split("<td")[1].split(">")[1].startswith("2<")  # alpha and uni

@@ -188,6 +188,7 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "insights:clusters": Gate(ANY_STAFF),
     "insights:indicators": On("insights", "view", slug),
     "insights:assessment": On("insights", "assess", slug),
+    "insights:dashboard": On("insights", "view", slug),
     "insights:export": On("insights", "export", lambda c: {"slug": c.slug, "fmt": "csv"}),
     "insights:indicator": On("insights", "view", lambda c: {"slug": c.slug, "code": "committed_members"}),
     "insights:enter": On(

@@ -270,3 +270,13 @@ def label(indicator: Indicator) -> str:
 
 def definition(indicator: Indicator) -> str:
     return str(TEXTS[indicator.code][1])
+
+
+OUTCOMES: dict[str, Promise] = {
+    "match": _("Match requests"),
+    "meeting": _("Meetings"),
+    "follow_up": _("Follow-ups planned"),
+    "agreement": _("Agreements"),
+    "project": _("Projects"),
+    "impact": _("Impact"),
+}

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,7 @@ from helix.insights.models import StaffValue
 from helix.insights.services import (
     InsightsError,
     allowed,
+    ecosystem,
     enter_value,
     indicator_values,
     parse_period,
@@ -291,3 +293,54 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         response = HttpResponse(exports.as_csv(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """Members over time, the engagement and outcome funnels, activity per domain and the collaboration
+    network of a cluster, for a period (and a domain), drawn as SVG on the server."""
+    from helix.core.insights import charts, dashboards
+    from helix.registry.models.memberships import engagement_label
+    from helix.registry.models.organisations import Helix
+
+    cluster = _cluster(request, slug)
+    period, domain, errors = _query(request, cluster)
+    eco = ecosystem(cluster, domain)
+    series = dashboards.members_series(eco, period)
+    first = dashboards.first_year(eco) or period.start.year
+    years = dashboards.growth_per_year(eco, max(first, period.end.year - 9), period.end.year)
+    funnel = dashboards.engagement_funnel(eco, period)
+    outcomes = dashboards.outcome_funnel(eco, period)
+    domains = list(Domain.objects.filter(cluster=cluster).order_by("name"))
+    activity = dashboards.activity_per_domain(eco, period, [d.pk for d in domains])
+    names = {d.pk: d.name for d in domains}
+    net = dashboards.network(eco, period)
+    helix_names = {h.value: str(h.label) for h in Helix if h.value != "intermediary"}
+
+    def pct(value: Decimal | None) -> str:
+        return shown(value, Unit.PERCENT) if value is not None else ""
+
+    funnel_rows = [(engagement_label(s.level), s.reached, pct(s.conversion)) for s in funnel]
+    outcome_rows = [(str(labels.OUTCOMES[s.stage]), s.count, "") for s in outcomes]
+    context = {
+        "cluster": cluster,
+        "period": period,
+        "domain": domain,
+        "domains": domains,
+        "errors": errors,
+        "query": request.GET.urlencode(),
+        "members_chart": mark_safe(charts.line_svg(series, _("Committed members over time"))),
+        "years": years,
+        "funnel": [
+            {"label": engagement_label(s.level), "step": s, "conversion": pct(s.conversion)} for s in funnel
+        ],
+        "funnel_chart": mark_safe(charts.bars_svg(funnel_rows, _("Engagement funnel"))),
+        "outcome_chart": mark_safe(charts.bars_svg(outcome_rows, _("From a match to its impact"))),
+        "activity": [{"name": names[a.domain], "row": a} for a in activity],
+        "network": net,
+        "brokers": net.brokers[:10],
+        "helix_names": helix_names,
+        "network_chart": mark_safe(charts.network_svg(net, _("Who works with whom"), helix_names)),
+        "app": "insights",
+    }
+    return render(request, "insights/dashboard.html", context, status=400 if errors else 200)
