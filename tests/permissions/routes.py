@@ -189,6 +189,10 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "insights:indicators": On("insights", "view", slug),
     "insights:assessment": On("insights", "assess", slug),
     "insights:dashboard": On("insights", "view", slug),
+    "insights:report": On("insights", "report", slug, method="POST", ok=REDIRECT),
+    "insights:report_download": Exempt(
+        "a finished report job's file, for its creator among the cluster's staff: tests/insights/test_report"
+    ),
     "insights:export": On("insights", "export", lambda c: {"slug": c.slug, "fmt": "csv"}),
     "insights:indicator": On("insights", "view", lambda c: {"slug": c.slug, "code": "committed_members"}),
     "insights:enter": On(

@@ -99,3 +99,75 @@ def indicators_command(
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(output)
     click.echo(f"{len(table)} indicators of {cluster.slug} for {period} written to {output}")
+
+
+@insights.command("report")
+@click.option("--cluster", "cluster_slug", required=True, metavar="SLUG", help="The cluster.")
+@click.option("--year", type=int, help="The calendar year (default: last year).")
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="First day, instead of a year.")
+@click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day, instead of a year.")
+@click.option(
+    "--language", default="en", type=click.Choice(["en", "nl", "fr", "de"]), help="The report's language."
+)
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this .pdf or .html file.",
+)
+@AS_OPTION
+def report_command(
+    cluster_slug: str,
+    year: int | None,
+    start: str | None,
+    end: str | None,
+    language: str,
+    output: Path,
+    username: str | None,
+) -> None:
+    """A cluster's report for a year (or a period), as PDF or HTML, built from its indicators."""
+    if output.suffix.lower() not in (".pdf", ".html"):
+        raise click.BadParameter("write to a .pdf or an .html file", param_hint="--output")
+    if year is not None and (start or end):
+        raise click.UsageError("give either --year or --from/--to")
+    setup_django()
+    import datetime as dt
+
+    from helix.cli.listings import load_user
+    from helix.insights import reports
+    from helix.insights.services import InsightsError, allowed, parse_period
+    from helix.registry.models import Cluster
+
+    if not username:
+        raise click.UsageError(
+            "a cluster's report is made by its staff, so the command acts as a user: add --as USERNAME "
+            "(it gets exactly that user's permissions)."
+        )
+    user = load_user(username)
+    cluster = Cluster.objects.filter(slug=cluster_slug).first()
+    if cluster is None:
+        raise click.BadParameter(f"no cluster {cluster_slug!r}", param_hint="--cluster")
+    if not allowed(user, "report", cluster):
+        raise click.ClickException(_explain(InsightsError("not_allowed")))
+    if start or end:
+        try:
+            period = parse_period(start, end)
+        except InsightsError as error:
+            raise click.BadParameter(_explain(error), param_hint=f"--{error.field}") from None
+    else:
+        chosen = year or dt.date.today().year - 1
+        if not 1900 <= chosen <= 2200:
+            raise click.BadParameter(f"{chosen} is not a year", param_hint="--year")
+        period = parse_period(f"{chosen:04d}-01-01", f"{chosen:04d}-12-31")
+
+    def progress(done: int, total: int, message: str = "") -> None:
+        click.echo(f"[{done}/{total}] {message}", err=True)
+
+    report = reports.build(cluster, period, language, progress=progress)
+    tmp = output.with_name(output.name + ".part")
+    if output.suffix.lower() == ".pdf":
+        tmp.write_bytes(reports.as_pdf(report))
+    else:
+        tmp.write_text(reports.as_html(report), encoding="utf-8")
+    tmp.replace(output)
+    click.echo(f"{report.title} written to {output}")

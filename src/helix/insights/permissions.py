@@ -22,12 +22,14 @@ INDICATORS = Policy(
         "assess": "see the cluster-excellence label self-assessment",
         "enter_values": "enter the figures Helix cannot compute (staff FTE, press ...) with their source",
         "export": "download the indicators as CSV or JSON",
+        "report": "generate and download the cluster's report for a year or period, in any language",
     },
     grants=(
         Grant("view", STAFF),
         Grant("assess", STAFF),
         Grant("enter_values", STAFF),
         Grant("export", STAFF),
+        Grant("report", STAFF),
     ),
 )
 

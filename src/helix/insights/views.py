@@ -6,14 +6,13 @@ a refusal is a 404, as for anything one may not see."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from helix.core.insights import BY_CODE, Area, Label, Standing, Unit, Value, assess, indicator
 from helix.insights import exports, labels
 from helix.insights.explain import explain
+from helix.insights.formatting import shown
 from helix.insights.models import StaffValue
 from helix.insights.services import (
     InsightsError,
@@ -33,31 +33,6 @@ from helix.insights.services import (
 )
 from helix.registry.models import Cluster, Domain
 from helix.registry.permissions import scope
-
-DECIMALS = {
-    Unit.COUNT: 0,
-    Unit.PERCENT: 1,
-    Unit.EUR: 0,
-    Unit.TONNES: 1,
-    Unit.CO2E: 1,
-    Unit.FTE: 2,
-    Unit.RATIO: 2,
-    Unit.YES_NO: 0,
-}
-
-
-def shown(value: Decimal | None, unit: Unit) -> str:
-    """A figure as the reader writes numbers, with its unit ("1.234 EUR", "33,3 %", "yes")."""
-    if value is None:
-        return "–"
-    if unit is Unit.YES_NO:
-        return _("yes") if value else _("no")
-    places = DECIMALS[unit]
-    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)  # number_format truncates
-    number = formats.number_format(rounded, places, use_l10n=True, force_grouping=True)
-    if unit is Unit.COUNT:
-        return number
-    return f"{number}\u00a0{labels.UNITS[unit]}"
 
 
 def _cluster(request: HttpRequest, slug: str, action: str = "view") -> Cluster:
@@ -132,6 +107,8 @@ def indicators(request: HttpRequest, slug: str) -> HttpResponse:
         "query": request.GET.urlencode(),
         "may_export": allowed(request.user, "export", cluster),
         "may_assess": allowed(request.user, "assess", cluster),
+        "may_report": allowed(request.user, "report", cluster),
+        "report_languages": [("en", "English"), ("nl", "Nederlands"), ("fr", "Français"), ("de", "Deutsch")],
         "app": "insights",
     }
     status = 400 if errors else 200
@@ -344,3 +321,77 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "app": "insights",
     }
     return render(request, "insights/dashboard.html", context, status=400 if errors else 200)
+
+
+# ---- the report -------------------------------------------------------------------------------------
+
+LANGUAGES = ("en", "nl", "fr", "de")
+
+
+@login_required
+@require_POST
+def report_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Queue the cluster's report for a year (or the period asked) in a language; the job page shows its
+    progress and ends on the download."""
+    from helix.insights.tasks import JOB_KIND, build_report
+    from helix.jobs.services import create_job
+
+    cluster = _cluster(request, slug, "report")
+    language = request.POST.get("language", "en")
+    if language not in LANGUAGES:
+        language = "en"
+    try:
+        if request.POST.get("year"):
+            year = int(request.POST["year"])
+            period = parse_period(f"{year:04d}-01-01", f"{year:04d}-12-31")
+        else:
+            period = parse_period(request.POST.get("from"), request.POST.get("to"))
+    except (ValueError, InsightsError):
+        messages.error(request, _("Choose a year (four digits) for the report."))
+        return redirect("insights:indicators", slug=cluster.slug)
+    title = _("Report of %(cluster)s, %(start)s to %(end)s (%(language)s)") % {
+        "cluster": cluster,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "language": language,
+    }
+    job = create_job(f"{JOB_KIND}:{cluster.pk}", str(title), request.user)
+    build_report.enqueue(job.pk, cluster.pk, period.start.isoformat(), period.end.isoformat(), language)
+    return redirect("jobs:detail", job.pk)
+
+
+def _report_job(request: HttpRequest, job_id: int) -> Any:
+    from helix.jobs.models import Job, JobStatus
+    from helix.jobs.permissions import can_download_job_files
+
+    job = Job.objects.filter(
+        pk=job_id, kind__startswith="insights.report:", status=JobStatus.SUCCEEDED
+    ).first()
+    if job is None or not can_download_job_files(request.user, job):
+        raise Http404
+    cluster = Cluster.objects.filter(pk=int(job.kind.split(":", 1)[1])).first()
+    if cluster is None or not allowed(request.user, "report", cluster):
+        raise Http404
+    return job
+
+
+@login_required
+def report_download(request: HttpRequest, job_id: int, fmt: str) -> HttpResponse:
+    from helix.insights.tasks import report_path
+    from helix.private_files import send_private_file
+
+    if fmt not in ("pdf", "html"):
+        raise Http404
+    job = _report_job(request, job_id)
+    name = f"{job.result.get('cluster', 'helix')}-report.{fmt}"
+    return send_private_file(report_path(job.pk, fmt), name)
+
+
+def report_result_link(job: Any) -> Any:
+    from django.urls import reverse
+
+    from helix.jobs.links import ResultLink
+
+    return ResultLink(
+        reverse("insights:report_download", args=[job.pk, "pdf"]), _("Download the report (PDF)")
+    )
