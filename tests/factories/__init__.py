@@ -30,7 +30,13 @@ from tests.factories.events import (
     SessionFactory,
     TimeSlotFactory,
 )
-from tests.factories.insights import ClusterInsightsFactory, StaffValueFactory
+from tests.factories.insights import (
+    ClusterInsightsFactory,
+    FeaturedOrganisationFactory,
+    PartnerLinkFactory,
+    StaffValueFactory,
+    StoryFactory,
+)
 from tests.factories.market import (
     FeedbackFactory,
     IndexStateFactory,
@@ -132,6 +138,7 @@ __all__ = [
     "EventFactory",
     "EventMeetingRequestFactory",
     "EventSignupFactory",
+    "FeaturedOrganisationFactory",
     "FeedbackFactory",
     "FundingSourceFactory",
     "ImpactFactorSettingFactory",
@@ -159,6 +166,7 @@ __all__ = [
     "OrganisationFactory",
     "OutgoingMailFactory",
     "ParticipantFactory",
+    "PartnerLinkFactory",
     "PersonFactory",
     "ProjectChangeFactory",
     "ProjectFactory",
@@ -184,6 +192,7 @@ __all__ = [
     "SiteFactory",
     "StaffAssignmentFactory",
     "StaffValueFactory",
+    "StoryFactory",
     "SubmissionFactory",
     "SynergyEventFactory",
     "SynergyFactory",

@@ -190,6 +190,19 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "insights:assessment": On("insights", "assess", slug),
     "insights:dashboard": On("insights", "view", slug),
     "insights:report": On("insights", "report", slug, method="POST", ok=REDIRECT),
+    "insights:stories": On("insights", "view", slug),
+    "insights:story_new": On("insights", "view", slug),
+    "insights:story": On("story", "view", pk),
+    "insights:story_edit": On("story", "edit", pk),
+    "insights:story_move": On("story", "publish", pk, method="POST", ok=REDIRECT),
+    "insights:story_approve": On("story", "approve", pk, method="POST", ok=REDIRECT),
+    # the public showcase and agenda (what an anonymous visitor may see, the same for everyone)
+    "showcase:index": Gate(ANYONE),
+    "showcase:feed": Gate(ANYONE),
+    "showcase:story": On("story", "view", pk),
+    "showcase:agenda": Gate(ANYONE),
+    "showcase:agenda_feed": Gate(ANYONE),
+    "showcase:agenda_ics": Gate(ANYONE),
     "insights:report_download": Exempt(
         "a finished report job's file, for its creator among the cluster's staff: tests/insights/test_report"
     ),

@@ -247,6 +247,9 @@ def build_world() -> World:
     from tests.roadmaps.world_things import add_roadmaps
 
     add_roadmaps(w)
+    from tests.insights.world_things import add_stories
+
+    add_stories(w)
     return w
 
 

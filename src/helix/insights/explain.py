@@ -23,5 +23,11 @@ def explain(error: Any) -> str:
         "percent_over_100": _("A share is at most 100%."),
         "yes_no": _("Enter 1 for yes or 0 for no."),
         "source_required": _("Say where the figure comes from."),
+        "project_of_another_cluster": _("That project belongs to another cluster."),
+        "not_a_member": _("Only organisations on the cluster's ladder can be featured."),
+        "bad_move": _("A story cannot go from “%(source)s” to “%(target)s”.")
+        % {"source": params.get("source", ""), "target": params.get("target", "")},
+        "not_published": _("Not published."),
+        "awaiting_approval": _("Published, but waiting for every organisation it features to approve it."),
     }
     return str(texts.get(code, code))

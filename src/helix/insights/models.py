@@ -1,5 +1,6 @@
 """What insights keep: the figures staff enter for the indicators Helix cannot compute, each with its
-source; and the cluster as the subject of its indicators (a proxy, for the permission table)."""
+source; the cluster as the subject of its indicators (a proxy, for the permission table); the stories of
+its showcase with the organisations they feature and their approval; links to partner initiatives."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from helix.core.insights import STAFF_ENTERED
-from helix.registry.models import Cluster
+from helix.core.insights import STAFF_ENTERED, stories
+from helix.registry.models import Cluster, Domain, Organisation
 
 
 class ClusterInsights(Cluster):
@@ -54,3 +56,95 @@ class StaffValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cluster.slug} {self.code} = {self.value} ({self.period_start}/{self.period_end})"
+
+
+class StoryKind(models.TextChoices):
+    SUCCESS_STORY = stories.SUCCESS_STORY, _("Success story")
+    GOOD_PRACTICE = stories.GOOD_PRACTICE, _("Good practice")
+    NEWS = stories.NEWS, _("News")
+
+
+class StoryStatus(models.TextChoices):
+    DRAFT = stories.DRAFT, pgettext_lazy("story status", "Draft")
+    PUBLISHED = stories.PUBLISHED, pgettext_lazy("story status", "Published")
+    WITHDRAWN = stories.WITHDRAWN, pgettext_lazy("story status", "Withdrawn")
+
+
+class Story(models.Model):
+    """A success story, a good practice or a news item of a cluster, for its public showcase once
+    published and approved by every organisation it features (helix.core.insights.stories)."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="stories")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=StoryKind.choices, default=StoryKind.SUCCESS_STORY
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(
+        _("summary"), max_length=400, help_text=_("One or two sentences for the list.")
+    )
+    body = models.TextField(_("story"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=[("nl", "Nederlands"), ("fr", "Français"), ("de", "Deutsch"), ("en", "English")],
+    )
+    domains = models.ManyToManyField(Domain, blank=True, related_name="stories", verbose_name=_("domains"))
+    project = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="stories"
+    )
+    synergy = models.ForeignKey(
+        "symbiosis.Synergy", null=True, blank=True, on_delete=models.SET_NULL, related_name="stories"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=StoryStatus.choices, default=StoryStatus.DRAFT
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "-pk"]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FeaturedOrganisation(models.Model):
+    """An organisation a story features, and when its people approved showing it."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="featured")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="featured_in")
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["story", "organisation__name"]
+        constraints = [models.UniqueConstraint(fields=["story", "organisation"], name="featured_once")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.story}"
+
+
+class PartnerLink(models.Model):
+    """A partner initiative the cluster links to from its showcase (a sister cluster, a regional
+    programme, an observatory)."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="partner_links")
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("address"))
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["cluster", "name"]
+        verbose_name = _("partner initiative")
+        verbose_name_plural = _("partner initiatives")
+
+    def __str__(self) -> str:
+        return self.name

@@ -450,3 +450,115 @@ def enter_value(
             evidence_url=evidence_url.strip(),
             entered_by=user if getattr(user, "is_authenticated", False) else None,
         )
+
+
+# ---- stories ----------------------------------------------------------------------------------------
+
+TEXT_FIELDS = ("title", "summary", "body", "language", "kind")
+
+
+def _cluster_organisations(cluster: Cluster) -> Any:
+    return Organisation.objects.filter(memberships__cluster=cluster).distinct()
+
+
+def save_story(
+    user: Any,
+    cluster: Cluster,
+    data: dict[str, Any],
+    *,
+    story: Any = None,
+) -> Any:
+    """Create (``story`` None) or change a story from cleaned form data: the text fields, ``domains``,
+    ``project``, ``synergy`` and ``featured`` (organisations). Featuring an organisation asks its approval;
+    changing the text asks every featured organisation again (they approved the words, not the title).
+    One transaction: a refusal writes nothing."""
+    from helix.insights.models import FeaturedOrganisation, Story
+
+    if story is None:
+        if not can(user, "create", Story(cluster=cluster)):
+            raise InsightsError("not_allowed", action="create")
+    elif not can(user, "edit", story):
+        raise InsightsError("not_allowed", action="edit")
+    domains = list(data.get("domains") or [])
+    if any(d.cluster_id != cluster.pk for d in domains):
+        raise InsightsError("domain_of_another_cluster", field="domains")
+    project = data.get("project")
+    if project is not None and project.cluster_id != cluster.pk:
+        raise InsightsError("project_of_another_cluster", field="project")
+    featured = list(data.get("featured") or [])
+    members = set(_cluster_organisations(cluster).values_list("pk", flat=True))
+    if any(o.pk not in members for o in featured):
+        raise InsightsError("not_a_member", field="featured")
+    with transaction.atomic():
+        if story is None:
+            story = Story(
+                cluster=cluster, created_by=user if getattr(user, "is_authenticated", False) else None
+            )
+            changed_text = True
+        else:
+            story = Story.objects.select_for_update().get(pk=story.pk)
+            changed_text = any(getattr(story, f) != data.get(f, getattr(story, f)) for f in TEXT_FIELDS)
+        for name in TEXT_FIELDS:
+            if name in data:
+                setattr(story, name, data[name])
+        story.project = project
+        story.synergy = data.get("synergy")
+        story.full_clean()
+        story.save()
+        story.domains.set(domains)
+        keep = {o.pk for o in featured}
+        story.featured.exclude(organisation_id__in=keep).delete()
+        have = set(story.featured.values_list("organisation_id", flat=True))
+        FeaturedOrganisation.objects.bulk_create(
+            [FeaturedOrganisation(story=story, organisation_id=pk) for pk in sorted(keep - have)]
+        )
+        if changed_text:
+            story.featured.update(approved_on=None, approved_by=None)
+    return story
+
+
+def move_story(user: Any, story: Any, target: str) -> Any:
+    """Publish, withdraw or rework a story (helix.core.insights.stories.STORY_WORKFLOW)."""
+    from django.utils import timezone
+
+    from helix.core.insights.stories import PUBLISHED, STAFF, STORY_WORKFLOW
+    from helix.core.workflow import TransitionNotAllowed
+    from helix.insights.models import Story
+
+    if not can(user, "publish", story):
+        raise InsightsError("not_allowed", action="publish")
+    with transaction.atomic():
+        story = Story.objects.select_for_update().get(pk=story.pk)
+        try:
+            STORY_WORKFLOW.check(story.status, target, {STAFF})
+        except TransitionNotAllowed:
+            raise InsightsError("bad_move", field="target", source=story.status, target=target) from None
+        story.status = target
+        if target == PUBLISHED and story.published_on is None:
+            story.published_on = timezone.localdate()
+        story.save(update_fields=["status", "published_on", "updated_at"])
+    return story
+
+
+def approve_story(user: Any, story: Any) -> int:
+    """Approve, for the user's own organisation, that the story shows it; the number of approvals
+    recorded (0 when it was approved already)."""
+    from django.utils import timezone
+
+    from helix.registry.permissions import own_organisation_id
+
+    own = own_organisation_id(user)
+    if own is None or not can(user, "approve", story):
+        raise InsightsError("not_allowed", action="approve")
+    return story.featured.filter(organisation_id=own, approved_on__isnull=True).update(
+        approved_on=timezone.localdate(), approved_by=user
+    )
+
+
+def showing(story: Any) -> Any:
+    """Whether the story is on the public showcase and, if not, why."""
+    from helix.core.insights.stories import showable
+
+    return showable(
+        story.status, [(f.organisation_id, f.approved_on is not None) for f in story.featured.all()]
+    )

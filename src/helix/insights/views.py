@@ -32,7 +32,7 @@ from helix.insights.services import (
     record_links,
 )
 from helix.registry.models import Cluster, Domain
-from helix.registry.permissions import scope
+from helix.registry.permissions import can, scope
 
 
 def _cluster(request: HttpRequest, slug: str, action: str = "view") -> Cluster:
@@ -395,3 +395,135 @@ def report_result_link(job: Any) -> Any:
     return ResultLink(
         reverse("insights:report_download", args=[job.pk, "pdf"]), _("Download the report (PDF)")
     )
+
+
+# ---- stories (staff and the organisations they feature) -------------------------------------------
+
+
+def _story(request: HttpRequest, pk: int, action: str = "view") -> Any:
+    from helix.insights.models import Story
+
+    story = (
+        Story.objects.select_related("cluster", "project", "synergy__have")
+        .prefetch_related("featured__organisation", "domains")
+        .filter(pk=pk)
+        .first()
+    )
+    if story is None or not can(request.user, action, story):
+        raise Http404
+    return story
+
+
+@login_required
+def story_list(request: HttpRequest, slug: str) -> HttpResponse:
+    from helix.insights.models import Story
+    from helix.insights.services import showing
+
+    cluster = _cluster(request, slug)
+    rows = [
+        {"story": s, "showing": showing(s)}
+        for s in Story.objects.filter(cluster=cluster).prefetch_related("featured__organisation")
+    ]
+    context = {
+        "cluster": cluster,
+        "rows": rows,
+        "may_create": can(request.user, "create", Story(cluster=cluster)),
+        "app": "insights",
+    }
+    return render(request, "insights/story_list.html", context)
+
+
+def _story_form(request: HttpRequest, cluster: Cluster, story: Any = None) -> HttpResponse:
+    from helix.insights.forms import StoryForm
+    from helix.insights.services import save_story
+
+    form = StoryForm(request.POST or None, instance=story, cluster=cluster)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_story(request.user, cluster, form.cleaned_data, story=story)
+        except InsightsError as error:
+            form.add_error(error.field or None, explain(error))
+        else:
+            messages.success(request, _("The story is saved."))
+            return redirect("insights:story", saved.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"cluster": cluster, "form": form, "story": story, "app": "insights"}
+    return render(request, "insights/story_form.html", context, status=status)
+
+
+@login_required
+def story_new(request: HttpRequest, slug: str) -> HttpResponse:
+    from helix.insights.models import Story
+
+    cluster = _cluster(request, slug)
+    if not can(request.user, "create", Story(cluster=cluster)):
+        raise Http404
+    return _story_form(request, cluster)
+
+
+@login_required
+def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    story = _story(request, pk, "edit")
+    return _story_form(request, story.cluster, story)
+
+
+def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A story with its approvals and the staff's actions; anyone may read a public one here too."""
+    from helix.core.insights.stories import STAFF, STORY_WORKFLOW
+    from helix.insights.services import showing
+    from helix.registry.permissions import own_organisation_id
+
+    story = _story(request, pk)
+    own = own_organisation_id(request.user)
+    mine = next((f for f in story.featured.all() if f.organisation_id == own), None)
+    moves = STORY_WORKFLOW.available(story.status, {STAFF}) if can(request.user, "publish", story) else []
+    shows = showing(story)
+    context = {
+        "story": story,
+        "showing": shows,
+        "showing_text": explain(InsightsError(shows.reason)) if shows.reason else "",
+        "mine": mine,
+        "may_approve": mine is not None and mine.approved_on is None and can(request.user, "approve", story),
+        "may_edit": can(request.user, "edit", story),
+        "moves": [(t.target, story_move_label(t.target)) for t in moves],
+        "app": "insights",
+    }
+    return render(request, "insights/story_detail.html", context)
+
+
+def story_move_label(target: str) -> str:
+    return {
+        "published": _("Publish"),
+        "withdrawn": _("Withdraw from the showcase"),
+        "draft": _("Back to draft"),
+    }.get(target, target)
+
+
+@login_required
+@require_POST
+def story_move(request: HttpRequest, pk: int) -> HttpResponse:
+    from helix.insights.services import move_story
+
+    story = _story(request, pk)
+    try:
+        move_story(request.user, story, request.POST.get("target", ""))
+    except InsightsError as error:
+        messages.error(request, explain(error))
+    else:
+        messages.success(request, _("The story's status is changed."))
+    return redirect("insights:story", story.pk)
+
+
+@login_required
+@require_POST
+def story_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    from helix.insights.services import approve_story
+
+    story = _story(request, pk)
+    try:
+        approve_story(request.user, story)
+    except InsightsError as error:
+        messages.error(request, explain(error))
+    else:
+        messages.success(request, _("Your organisation approves the story."))
+    return redirect("insights:story", story.pk)

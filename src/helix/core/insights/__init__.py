@@ -1,6 +1,7 @@
 """Insights: the cluster indicators as data (what cluster-excellence labels look at), computed from a
 plain-data picture of a cluster's ecosystem, and the label self-assessment they feed."""
 
+from . import stories
 from .ecosystem import (
     COMMITTED,
     Contact,
@@ -79,4 +80,5 @@ __all__ = [
     "compute",
     "indicator",
     "state_on",
+    "stories",
 ]
