@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from helix.calls.demo import load_demo_calls
+from helix.insights.demo import load_demo_insights
 from helix.market.demo import load_demo_listings
 from helix.projects.demo import load_demo_projects
 from helix.registry.demo import bulk, load
@@ -29,6 +30,7 @@ def load_demo() -> load.DemoReport:
     report.projects = load_demo_projects()
     report.calls = load_demo_calls()
     report.roadmaps = load_demo_roadmaps()
+    report.insights = load_demo_insights()
     return report
 
 

@@ -121,6 +121,7 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
     )
     from helix.events.models import Event, EventMeetingRequest, EventSignup, Registration, Schedule
     from helix.funds.models import Instrument
+    from helix.insights.models import Story
     from helix.jobs.models import Job
     from helix.market.models import Listing, MeetingRequest
     from helix.notifications.models import Notification
@@ -193,6 +194,16 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
             "key",
         ),
         ("export", "fmt"): lambda: "csv",
+        # insights: Flux50's indicators; the demo's stories (the success story is public)
+        ("insights", "slug"): lambda: "flux50",
+        ("slug", "code"): lambda: "committed_members",
+        ("indicators", "fmt"): lambda: "csv",
+        ("stories", "pk"): lambda: first(Story.objects.order_by("pk")),
+        ("showcase", "pk"): lambda: first(Story.objects.order_by("pk"), {"status": "published"}),
+        ("reports", "job_id"): lambda: first(
+            Job.objects.order_by("pk"), {"kind__startswith": "insights.report"}
+        ),
+        ("job_id", "fmt"): lambda: "pdf",
     }
 
 

@@ -70,6 +70,10 @@ def load(port: int | None) -> None:
     )
     roadmaps = report.roadmaps
     click.echo(f"Cluster roadmaps: {roadmaps.get('roadmaps', 0)} ({roadmaps.get('created', 0)} created).")
+    insights = report.insights
+    click.echo(
+        f"Showcase stories: {insights.get('stories', 0)} ({insights.get('created', 0)} demo items created)."
+    )
     click.echo(_login_hint(port))
 
 

@@ -134,24 +134,28 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
         events.append(core.Event(e.pk, _day(e.first), tuple(sorted(orgs))))
 
     published = Schedule.objects.filter(event__cluster=cluster, published=True)
+    from helix.events.models import MeetingRating
+
+    followed = set(
+        MeetingRating.objects.filter(request__event__cluster=cluster, follow_up=True).values_list(
+            "request_id", flat=True
+        )
+    )
     meetings = []
-    for sm in ScheduledMeeting.objects.filter(schedule__in=published).select_related(
-        "slot", "request__requester", "request__requested"
-    ):
-        request = sm.request
-        pair = (request.requester.organisation_id, request.requested.organisation_id)
-        if domain is not None and not set(pair) & members:
+    rows = ScheduledMeeting.objects.filter(schedule__in=published).values_list(
+        "pk",
+        "schedule__event_id",
+        "slot__start",
+        "request_id",
+        "request__requester__organisation_id",
+        "request__requested__organisation_id",
+        "request__outcome",
+    )
+    for pk, event_id, start, request_id, a, b, outcome in rows:
+        if domain is not None and not {a, b} & members:
             continue
-        follow_up = request.ratings.filter(follow_up=True).exists()
         meetings.append(
-            core.Meeting(
-                sm.pk,
-                sm.schedule.event_id,
-                _day(sm.slot.start) or dt.date.min,
-                pair,
-                request.outcome,
-                follow_up,
-            )
+            core.Meeting(pk, event_id, _day(start) or dt.date.min, (a, b), outcome, request_id in followed)
         )
 
     requests = tuple(
@@ -179,12 +183,14 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
     )
     if domain is not None:
         projects_qs = projects_qs.filter(domains=domain)
+    linked: set[int] = set()
+    for relation in ("listings", "meeting_requests", "events", "synergies"):
+        through = getattr(Project, relation).through
+        linked.update(through.objects.filter(project__cluster=cluster).values_list("project_id", flat=True))
     projects = []
     for p in projects_qs:
         changes = sorted(p.changes.all(), key=lambda c: (c.changed_on, c.recorded_at, c.pk))
-        from_match = (
-            p.listings.exists() or p.meeting_requests.exists() or p.events.exists() or p.synergies.exists()
-        )
+        from_match = p.pk in linked
         projects.append(
             core.Project(
                 p.pk,

@@ -55,6 +55,7 @@ class DemoReport:
     projects: dict[str, int] = field(default_factory=dict)  # projects (helix.projects.demo)
     calls: dict[str, int] = field(default_factory=dict)  # calls for proposals (helix.calls.demo)
     roadmaps: dict[str, int] = field(default_factory=dict)  # cluster roadmaps (helix.roadmaps.demo)
+    insights: dict[str, int] = field(default_factory=dict)  # staff figures, stories (helix.insights.demo)
 
     def summary(self) -> str:
         return (
