@@ -203,6 +203,10 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "showcase:agenda": Gate(ANYONE),
     "showcase:agenda_feed": Gate(ANYONE),
     "showcase:agenda_ics": Gate(ANYONE),
+    # open data: what anyone may see, as files with their schema and a DCAT-AP catalogue
+    "opendata:index": Gate(ANYONE),
+    "opendata:catalog": Gate(ANYONE),
+    "opendata:dataset": Gate(ANYONE, kwargs={"name": "organisations", "fmt": "csv"}),
     "insights:report_download": Exempt(
         "a finished report job's file, for its creator among the cluster's staff: tests/insights/test_report"
     ),

@@ -30,6 +30,7 @@ INDICATORS = Policy(
         "enter_values": "enter the figures Helix cannot compute (staff FTE, press ...) with their source",
         "export": "download the indicators as CSV or JSON",
         "report": "generate and download the cluster's report for a year or period, in any language",
+        "open_data": "read its open indicators (aggregates naming no one: OPEN_INDICATORS)",
     },
     grants=(
         Grant("view", STAFF),
@@ -37,6 +38,7 @@ INDICATORS = Policy(
         Grant("enter_values", STAFF),
         Grant("export", STAFF),
         Grant("report", STAFF),
+        Grant("open_data", ANYONE),
     ),
 )
 

@@ -24,7 +24,15 @@ from django.urls import reverse
 from helix.core import insights as core
 from helix.core.insights import Ecosystem, Period, Ref, Value
 from helix.insights.models import ClusterInsights, StaffValue
-from helix.registry.models import Cluster, Domain, Interaction, Membership, Organisation, Site
+from helix.registry.models import (
+    Cluster,
+    Domain,
+    Interaction,
+    Membership,
+    MembershipChange,
+    Organisation,
+    Site,
+)
 from helix.registry.models.organisations import HELIX_OF_KIND, OrganisationKind
 from helix.registry.permissions import can
 
@@ -95,28 +103,42 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
     from helix.roadmaps.models import Roadmap
     from helix.symbiosis.models import Synergy
 
-    memberships_qs = Membership.objects.filter(cluster=cluster).prefetch_related("changes", "domains")
+    # read as plain rows (values_list): a cluster has thousands of memberships and their history, and
+    # building a model object for each costs more than reading it
+    memberships_qs = Membership.objects.filter(cluster=cluster)
     if domain is not None:
         memberships_qs = memberships_qs.filter(domains=domain)
+    rows = list(memberships_qs.values_list("pk", "organisation_id", "level", "since"))
+    history: dict[int, list[tuple[dt.date, Any, int, str]]] = defaultdict(list)
+    for membership_id, on, recorded, pk, level in MembershipChange.objects.filter(
+        membership__in=memberships_qs
+    ).values_list("membership_id", "changed_on", "recorded_at", "pk", "to_level"):
+        history[membership_id].append((on, recorded, pk, level))
+    domains_of: dict[int, set[int]] = defaultdict(set)
+    for membership_id, domain_id in Membership.domains.through.objects.filter(
+        membership__in=memberships_qs
+    ).values_list("membership_id", "domain_id"):
+        domains_of[membership_id].add(domain_id)
     memberships = []
-    for m in memberships_qs:
-        changes = sorted(m.changes.all(), key=lambda c: (c.changed_on, c.recorded_at, c.pk))
+    for pk, org_id, level, since in rows:
+        steps = sorted(history.get(pk, []), key=lambda c: (c[0], c[1], c[2]))
         memberships.append(
             core.Membership(
-                m.pk,
-                m.organisation_id,
-                _history(((c.changed_on, c.to_level) for c in changes), m.since, m.level),
-                frozenset(d.pk for d in m.domains.all()),
+                pk,
+                org_id,
+                _history(((on, to_level) for on, _, _, to_level in steps), since, level),
+                frozenset(domains_of.get(pk, ())),
             )
         )
     members = {m.organisation_id for m in memberships}
+    member_ids = memberships_qs.values("organisation_id")  # as a subquery: no IN list of thousands
 
     contacts = tuple(
-        core.Contact(i.pk, i.organisation_id, i.happened_on)
-        for i in Interaction.objects.filter(
-            Q(cluster=cluster) | Q(cluster__isnull=True, organisation_id__in=members)
-        ).only("pk", "organisation_id", "happened_on")
-        if domain is None or i.organisation_id in members
+        core.Contact(pk, org_id, on)
+        for pk, org_id, on in Interaction.objects.filter(
+            Q(cluster=cluster) | Q(cluster__isnull=True, organisation_id__in=member_ids)
+        ).values_list("pk", "organisation_id", "happened_on")
+        if domain is None or org_id in members
     )
 
     registrations: dict[int, set[int]] = defaultdict(set)
@@ -159,21 +181,16 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
         )
 
     requests = tuple(
-        core.MatchContact(
-            r.pk,
-            _day(r.created_at) or dt.date.min,
-            r.from_organisation_id,
-            r.to_organisation_id,
-            r.status,
-            _day(r.responded_at),
-        )
-        for r in MeetingRequest.objects.filter(
-            Q(from_organisation_id__in=members) | Q(to_organisation_id__in=members)
+        core.MatchContact(pk, _day(created) or dt.date.min, a, b, status, _day(responded))
+        for pk, created, a, b, status, responded in MeetingRequest.objects.filter(
+            Q(from_organisation_id__in=member_ids) | Q(to_organisation_id__in=member_ids)
+        ).values_list(
+            "pk", "created_at", "from_organisation_id", "to_organisation_id", "status", "responded_at"
         )
     )
     listings = tuple(
         core.Listing(li.pk, li.organisation_id, li.side, li.published_on)
-        for li in Listing.objects.filter(organisation_id__in=members, published_on__isnull=False).only(
+        for li in Listing.objects.filter(organisation_id__in=member_ids, published_on__isnull=False).only(
             "pk", "organisation_id", "side", "published_on"
         )
     )
@@ -203,24 +220,32 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
             )
         )
 
-    synergies = []
-    for s in (
-        Synergy.objects.filter(Q(have__organisation_id__in=members) | Q(want__organisation_id__in=members))
-        .select_related("have", "want")
-        .prefetch_related("events", "reports")
+    from helix.symbiosis.models import SynergyEvent, SynergyReport
+
+    synergy_qs = Synergy.objects.filter(
+        Q(have__organisation_id__in=member_ids) | Q(want__organisation_id__in=member_ids)
+    )
+    states: dict[int, list[tuple[dt.datetime, int, str]]] = defaultdict(list)
+    for synergy_id, at, pk, to_state in SynergyEvent.objects.filter(synergy__in=synergy_qs).values_list(
+        "synergy_id", "at", "pk", "to_state"
     ):
-        log = sorted(s.events.all(), key=lambda e: (e.at, e.pk))
+        states[synergy_id].append((at, pk, to_state))
+    reports: dict[int, list[core.SynergyReport]] = defaultdict(list)
+    for synergy_id, end, quantity, unit, co2e in SynergyReport.objects.filter(
+        synergy__in=synergy_qs
+    ).values_list("synergy_id", "period_end", "quantity", "unit", "co2e_avoided_t"):
+        reports[synergy_id].append(core.SynergyReport(end, quantity, unit, co2e))
+    synergies = []
+    for pk, have_org, want_org, proposed, state in synergy_qs.values_list(
+        "pk", "have__organisation_id", "want__organisation_id", "proposed_at", "state"
+    ):
+        log = sorted(states.get(pk, []), key=lambda e: (e[0], e[1]))
         synergies.append(
             core.Synergy(
-                s.pk,
-                (s.have.organisation_id, s.want.organisation_id),
-                _history(
-                    ((_day(e.at) or dt.date.min, e.to_state) for e in log), _day(s.proposed_at), s.state
-                ),
-                tuple(
-                    core.SynergyReport(r.period_end, r.quantity, r.unit, r.co2e_avoided_t)
-                    for r in s.reports.all()
-                ),
+                pk,
+                (have_org, want_org),
+                _history(((_day(at) or dt.date.min, to) for at, _, to in log), _day(proposed), state),
+                tuple(reports.get(pk, ())),
             )
         )
 

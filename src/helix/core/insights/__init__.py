@@ -25,6 +25,7 @@ from .ecosystem import (
 from .indicators import (
     BY_CODE,
     INDICATORS,
+    OPEN_INDICATORS,
     STAFF_ENTERED,
     Area,
     Assessment,
@@ -47,6 +48,7 @@ __all__ = [
     "BY_CODE",
     "COMMITTED",
     "INDICATORS",
+    "OPEN_INDICATORS",
     "STAFF_ENTERED",
     "Area",
     "Assessment",

@@ -871,6 +871,25 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 
 BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}
+
+# The indicators a cluster publishes as open data: aggregates that name no organisation or person and
+# need no figure from staff (a share of three members can still be read back to them, so shares of
+# small groups are not here: the SME, international and private shares stay with the staff).
+OPEN_INDICATORS: tuple[str, ...] = (
+    "committed_members",
+    "helices_represented",
+    "member_growth",
+    "new_commitments",
+    "departures",
+    "events_held",
+    "meetings_held",
+    "projects_started",
+    "funding_raised",
+    "synergies_realised",
+    "tonnes_exchanged",
+    "co2e_avoided",
+    "roadmap_adopted",
+)
 STAFF_ENTERED: tuple[str, ...] = tuple(i.code for i in INDICATORS if i.kind is Kind.STAFF)
 
 
