@@ -9,7 +9,9 @@ history and funding, synergies with their history and reports, a roadmap. It tim
 and the year 2026:
 
 - the indicators: ``indicator_values`` (read the ecosystem, compute all indicators);
-- each dashboard page, through the test client as its staff (indicators, dashboard, self-assessment);
+- each dashboard page, through the test client as its staff (indicators, dashboard, self-assessment):
+  the first (cold) call and the median of the calls after it (the dashboard keeps its figures for five
+  minutes, so those are warm);
 - the annual report: ``reports.build`` and its PDF and HTML (what the background job does).
 
 Targets (issue 16): every dashboard under 1 s, the report under 30 s. The baseline, measured in the same
@@ -91,13 +93,14 @@ def _print(database: str, f: dict[str, Any]) -> None:
     head = f"{database} ({f['server']}): cluster {f['cluster']} with {f['members']:,} memberships"
     print(f"{head}, {f['records']}")
     print(f"  baseline: full scan of the memberships {scan:.2f} ms")
-    print(f"  {'what':<34}{'median s':>10}{'x scan':>10}{'target':>10}{'met':>6}")
+    print(f"  {'what':<34}{'first s':>9}{'then s':>9}{'x scan':>9}{'target':>8}{'met (first/then)':>18}")
     for name, row in f["timings"].items():
         target = row.get("target_s")
-        met = "" if target is None else ("yes" if row["median_s"] <= target else "NO")
+        first, then = row.get("first_s", row["median_s"]), row["median_s"]
+        met = "" if target is None else "/".join("yes" if t <= target else "NO" for t in (first, then))
         shown_target = "" if target is None else f"{target:.0f} s"
-        ratio = row["median_s"] * 1000 / scan
-        print(f"  {name:<34}{row['median_s']:>10.3f}{ratio:>10.0f}{shown_target:>10}{met:>6}")
+        ratio = first * 1000 / scan
+        print(f"  {name:<34}{first:>9.3f}{then:>9.3f}{ratio:>9.0f}{shown_target:>8}{met:>18}")
 
 
 # --- the worker: inside a process whose environment names a fresh database -------------------------------
@@ -362,9 +365,16 @@ def _worker_main(size: int, repeats: int, quick: bool, out: Path) -> None:
     timings: dict[str, dict[str, Any]] = {}
 
     def measure(name: str, work: Any, target: float | None) -> None:
-        work()  # warm up (templates, translations, caches of the process)
+        # the first call is the cold one (the dashboard's figures are then kept for five minutes: the
+        # calls after it are warm); both are reported
+        first = _timed(work) / 1000
         runs = [_timed(work) / 1000 for _ in range(repeats)]
-        timings[name] = {"median_s": statistics.median(runs), "runs_s": runs, "target_s": target}
+        timings[name] = {
+            "first_s": first,
+            "median_s": statistics.median(runs),
+            "runs_s": runs,
+            "target_s": target,
+        }
 
     measure("indicators (all, one year)", lambda: indicator_values(staff, cluster, year), None)
     client = Client()

@@ -33,7 +33,7 @@ from helix.registry.models import (
     Organisation,
     Site,
 )
-from helix.registry.models.organisations import HELIX_OF_KIND, OrganisationKind
+from helix.registry.models.organisations import HELIX_OF_KIND
 from helix.registry.permissions import can
 
 
@@ -85,14 +85,23 @@ def _history(
 def _countries(org_ids: set[int]) -> dict[int, str]:
     """Each organisation's country: its headquarters', or its first site's."""
     found: dict[int, str] = {}
-    rows = (
-        Site.objects.filter(organisation_id__in=org_ids)
-        .order_by("organisation_id", "-is_headquarters", "pk")
-        .values_list("organisation_id", "country")
-    )
-    for org_id, country in rows:
-        found.setdefault(org_id, (country or "").upper())
+    for chunk in _chunks(org_ids):
+        rows = (
+            Site.objects.filter(organisation_id__in=chunk)
+            .order_by("organisation_id", "-is_headquarters", "pk")
+            .values_list("organisation_id", "country")
+        )
+        for org_id, country in rows:
+            found.setdefault(org_id, (country or "").upper())
     return found
+
+
+CHUNK = 5000  # ids per query: SQLite takes at most 32,766 parameters in one statement
+
+
+def _chunks(ids: Iterable[int]) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
 
 
 def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
@@ -195,28 +204,47 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
         )
     )
 
-    projects_qs = Project.objects.filter(cluster=cluster).prefetch_related(
-        "changes", "members", "funding_sources", "domains"
-    )
+    from helix.projects.models import FundingSource, ProjectChange, ProjectMember
+
+    projects_qs = Project.objects.filter(cluster=cluster)
     if domain is not None:
         projects_qs = projects_qs.filter(domains=domain)
     linked: set[int] = set()
     for relation in ("listings", "meeting_requests", "events", "synergies"):
         through = getattr(Project, relation).through
         linked.update(through.objects.filter(project__cluster=cluster).values_list("project_id", flat=True))
+    project_steps: dict[int, list[tuple[dt.date, Any, int, str]]] = defaultdict(list)
+    for project_id, on, recorded, pk, status in ProjectChange.objects.filter(
+        project__in=projects_qs
+    ).values_list("project_id", "changed_on", "recorded_at", "pk", "to_status"):
+        project_steps[project_id].append((on, recorded, pk, status))
+    consortium: dict[int, set[int]] = defaultdict(set)
+    for project_id, org_id in ProjectMember.objects.filter(project__in=projects_qs).values_list(
+        "project_id", "organisation_id"
+    ):
+        consortium[project_id].add(org_id)
+    money: dict[int, list[core.FundingLine]] = defaultdict(list)
+    for project_id, kind, amount in FundingSource.objects.filter(project__in=projects_qs).values_list(
+        "project_id", "kind", "amount"
+    ):
+        money[project_id].append(core.FundingLine(kind, Decimal(amount)))
+    project_domains: dict[int, set[int]] = defaultdict(set)
+    for project_id, domain_id in Project.domains.through.objects.filter(project__in=projects_qs).values_list(
+        "project_id", "domain_id"
+    ):
+        project_domains[project_id].add(domain_id)
     projects = []
-    for p in projects_qs:
-        changes = sorted(p.changes.all(), key=lambda c: (c.changed_on, c.recorded_at, c.pk))
-        from_match = p.pk in linked
+    for pk, kind, created, status in projects_qs.values_list("pk", "kind", "created_at", "status"):
+        steps = sorted(project_steps.get(pk, []), key=lambda c: (c[0], c[1], c[2]))
         projects.append(
             core.Project(
-                p.pk,
-                p.kind,
-                _history(((c.changed_on, c.to_status) for c in changes), _day(p.created_at), p.status),
-                tuple(sorted({pm.organisation_id for pm in p.members.all()})),
-                tuple(core.FundingLine(f.kind, Decimal(f.amount)) for f in p.funding_sources.all()),
-                from_match,
-                frozenset(d.pk for d in p.domains.all()),
+                pk,
+                kind,
+                _history(((on, to) for on, _, _, to in steps), _day(created), status),
+                tuple(sorted(consortium.get(pk, ()))),
+                tuple(money.get(pk, ())),
+                pk in linked,
+                frozenset(project_domains.get(pk, ())),
             )
         )
 
@@ -271,19 +299,16 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
         involved.add(c.organisation_id)
     for p in projects:
         involved.update(p.organisations)
-    orgs = Organisation.objects.filter(pk__in=involved).only("pk", "name", "kind", "size_class")
     countries = _countries(involved | {cluster.operator_id})
-    organisations = {
-        o.pk: core.Organisation(
-            o.pk,
-            o.name,
-            o.kind,
-            str(HELIX_OF_KIND.get(OrganisationKind(o.kind), "")),
-            sme=o.size_class == "sme",
-            country=countries.get(o.pk, ""),
-        )
-        for o in orgs
-    }
+    helix_of = {kind.value: str(helix) for kind, helix in HELIX_OF_KIND.items()}
+    organisations = {}
+    for chunk in _chunks(involved):
+        for pk, name, kind, size in Organisation.objects.filter(pk__in=chunk).values_list(
+            "pk", "name", "kind", "size_class"
+        ):
+            organisations[pk] = core.Organisation(
+                pk, name, kind, helix_of.get(kind, ""), sme=size == "sme", country=countries.get(pk, "")
+            )
     staff_values = tuple(
         core.StaffValue(v.pk, v.code, v.value, Period(v.period_start, v.period_end), v.source, v.entered_on)
         for v in StaffValue.objects.filter(cluster=cluster)

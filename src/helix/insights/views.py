@@ -272,23 +272,58 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     return response
 
 
+# A dashboard's figures are computed once and kept this long for the same cluster, domain, period and
+# language: on a cluster of thousands of members the network alone takes about half a second, and staff
+# open the page again and again. The page says when its figures were computed.
+DASHBOARD_CACHE_SECONDS = 300
+
+
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Members over time, the engagement and outcome funnels, activity per domain and the collaboration
     network of a cluster, for a period (and a domain), drawn as SVG on the server."""
+    import hashlib
+
+    from django.core.cache import cache
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    cluster = _cluster(request, slug)
+    period, domain, errors = _query(request, cluster)
+    domains = list(Domain.objects.filter(cluster=cluster).order_by("name"))
+    raw = f"{cluster.pk}|{domain.pk if domain else ''}|{period}|{get_language()}"
+    key = "insights:dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
+    figures = cache.get(key)
+    if figures is None:
+        figures = _dashboard_figures(cluster, period, domain, domains)
+        figures["computed_at"] = timezone.now()
+        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
+    context = {
+        **figures,
+        "cluster": cluster,
+        "period": period,
+        "domain": domain,
+        "domains": domains,
+        "errors": errors,
+        "query": request.GET.urlencode(),
+        "app": "insights",
+    }
+    return render(request, "insights/dashboard.html", context, status=400 if errors else 200)
+
+
+def _dashboard_figures(
+    cluster: Cluster, period: Any, domain: Domain | None, domains: list[Domain]
+) -> dict[str, Any]:
     from helix.core.insights import charts, dashboards
     from helix.registry.models.memberships import engagement_label
     from helix.registry.models.organisations import Helix
 
-    cluster = _cluster(request, slug)
-    period, domain, errors = _query(request, cluster)
     eco = ecosystem(cluster, domain)
     series = dashboards.members_series(eco, period)
     first = dashboards.first_year(eco) or period.start.year
     years = dashboards.growth_per_year(eco, max(first, period.end.year - 9), period.end.year)
     funnel = dashboards.engagement_funnel(eco, period)
     outcomes = dashboards.outcome_funnel(eco, period)
-    domains = list(Domain.objects.filter(cluster=cluster).order_by("name"))
     activity = dashboards.activity_per_domain(eco, period, [d.pk for d in domains])
     names = {d.pk: d.name for d in domains}
     net = dashboards.network(eco, period)
@@ -299,13 +334,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
     funnel_rows = [(engagement_label(s.level), s.reached, pct(s.conversion)) for s in funnel]
     outcome_rows = [(str(labels.OUTCOMES[s.stage]), s.count, "") for s in outcomes]
-    context = {
-        "cluster": cluster,
-        "period": period,
-        "domain": domain,
-        "domains": domains,
-        "errors": errors,
-        "query": request.GET.urlencode(),
+    return {
         "members_chart": mark_safe(charts.line_svg(series, _("Committed members over time"))),
         "years": years,
         "funnel": [
@@ -318,9 +347,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "brokers": net.brokers[:10],
         "helix_names": helix_names,
         "network_chart": mark_safe(charts.network_svg(net, _("Who works with whom"), helix_names)),
-        "app": "insights",
     }
-    return render(request, "insights/dashboard.html", context, status=400 if errors else 200)
 
 
 # ---- the report -------------------------------------------------------------------------------------

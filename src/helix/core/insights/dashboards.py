@@ -239,7 +239,7 @@ def activity_per_domain(eco: Ecosystem, period: Period, domains: Iterable[int]) 
 TIE_WEIGHTS = {"project": 3.0, "synergy": 2.0, "meeting": 1.0, "match": 1.0}
 # Betweenness is exact up to this many organisations, estimated from this many sources above it.
 BETWEENNESS_EXACT = 300
-BETWEENNESS_SAMPLE = 50
+BETWEENNESS_SAMPLE = 25
 
 
 @dataclass(frozen=True)
