@@ -204,6 +204,8 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
             Job.objects.order_by("pk"), {"kind__startswith": "insights.report"}
         ),
         ("job_id", "fmt"): lambda: "pdf",
+        ("open-data", "name"): lambda: "organisations",
+        ("name", "fmt"): lambda: "csv",
     }
 
 
