@@ -172,3 +172,34 @@ def test_the_public_agenda_as_page_atom_and_icalendar(world):
     events = list(calendar.walk("VEVENT"))
     assert [str(e["summary"]) for e in events] == ["Heat network workshop"]
     assert events[0].decoded("dtstart") == start
+
+
+def test_staff_add_and_remove_partner_links(world):
+    from helix.insights.models import PartnerLink
+
+    staff = Client()
+    staff.force_login(world.staff)
+    added = staff.post(
+        "/insights/energy/partners/",
+        {"name": "Sister cluster", "url": "https://example.org/sister", "description": "Our twin."},
+    )
+    assert added.status_code == 302
+    link = PartnerLink.objects.get()
+    assert "Sister cluster" in Client().get("/showcase/?cluster=energy").content.decode()
+    bad = staff.post("/insights/energy/partners/", {"name": "Broken", "url": "not an address"}, follow=True)
+    assert "check address" in bad.content.decode()
+    assert PartnerLink.objects.count() == 1
+    other = Client()
+    other.force_login(world.other_staff)
+    assert other.post(f"/insights/partners/{link.pk}/remove/").status_code == 404
+    staff.post(f"/insights/partners/{link.pk}/remove/")
+    assert not PartnerLink.objects.exists()
+
+
+def test_the_showcase_lists_an_initiative_once_however_many_clusters_link_it(world):
+    from helix.insights.models import PartnerLink
+
+    for cluster in (world.cluster, world.other):
+        PartnerLink.objects.create(cluster=cluster, name="Platform", url="https://example.org/platform")
+    links = Client().get("/showcase/").content.decode().split('id="showcase-partners"')[1].split("</ul>")[0]
+    assert links.count("https://example.org/platform") == 1

@@ -196,6 +196,10 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "insights:story_edit": On("story", "edit", pk),
     "insights:story_move": On("story", "publish", pk, method="POST", ok=REDIRECT),
     "insights:story_approve": On("story", "approve", pk, method="POST", ok=REDIRECT),
+    "insights:partner_add": On("insights", "view", slug, method="POST", ok=REDIRECT),
+    "insights:partner_remove": Exempt(
+        "a POST that deletes the link (the next role would find none): tests/insights/test_stories.py"
+    ),
     # the public showcase and agenda (what an anonymous visitor may see, the same for everyone)
     "showcase:index": Gate(ANYONE),
     "showcase:feed": Gate(ANYONE),

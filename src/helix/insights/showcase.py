@@ -75,10 +75,10 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "stories": list(stories.order_by("-published_on", "-pk")[:PAGE]),
         "projects": [{"project": p, "kind": type_name(p.kind)} for p in projects.order_by("title")[:PAGE]],
-        "partners": list(
+        "partners": _distinct(
             PartnerLink.objects.filter(cluster=cluster)
             if cluster
-            else PartnerLink.objects.select_related("cluster")
+            else PartnerLink.objects.order_by("name", "pk")
         ),
         "clusters": Cluster.objects.prefetch_related("names").order_by("slug"),
         "domains": Domain.objects.filter(cluster=cluster).order_by("name") if cluster else [],
@@ -92,6 +92,17 @@ def index(request: HttpRequest) -> HttpResponse:
         "app": "showcase",
     }
     return render(request, "insights/showcase.html", context)
+
+
+def _distinct(links: Any) -> list[PartnerLink]:
+    """One link per address: clusters often point to the same initiative."""
+    seen: set[str] = set()
+    out = []
+    for link in links:
+        if link.url not in seen:
+            seen.add(link.url)
+            out.append(link)
+    return out
 
 
 def story(request: HttpRequest, pk: int) -> HttpResponse:

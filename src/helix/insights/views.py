@@ -451,10 +451,14 @@ def story_list(request: HttpRequest, slug: str) -> HttpResponse:
         {"story": s, "showing": showing(s)}
         for s in Story.objects.filter(cluster=cluster).prefetch_related("featured__organisation")
     ]
+    from helix.insights.models import PartnerLink
+
     context = {
         "cluster": cluster,
         "rows": rows,
         "may_create": can(request.user, "create", Story(cluster=cluster)),
+        "partners": PartnerLink.objects.filter(cluster=cluster),
+        "may_link": can(request.user, "edit", PartnerLink(cluster=cluster)),
         "app": "insights",
     }
     return render(request, "insights/story_list.html", context)
@@ -554,3 +558,48 @@ def story_approve(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Your organisation approves the story."))
     return redirect("insights:story", story.pk)
+
+
+# ---- partner initiatives (the showcase's links) ----------------------------------------------------
+
+
+@login_required
+@require_POST
+def partner_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add a link to a partner initiative to the cluster's showcase; a bad address is named."""
+    from django.core.exceptions import ValidationError
+
+    from helix.insights.models import PartnerLink
+
+    cluster = _cluster(request, slug)
+    link = PartnerLink(
+        cluster=cluster,
+        name=request.POST.get("name", "").strip(),
+        url=request.POST.get("url", "").strip(),
+        description=request.POST.get("description", "").strip(),
+    )
+    if not can(request.user, "edit", link):
+        raise Http404
+    try:
+        link.full_clean()
+    except ValidationError as error:
+        fields = ", ".join(str(PartnerLink._meta.get_field(f).verbose_name) for f in error.message_dict)
+        messages.error(request, _("The link is not added: check %(fields)s.") % {"fields": fields})
+        return redirect("insights:stories", slug=cluster.slug)
+    link.save()
+    messages.success(request, _("The link is on the showcase."))
+    return redirect("insights:stories", slug=cluster.slug)
+
+
+@login_required
+@require_POST
+def partner_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    from helix.insights.models import PartnerLink
+
+    link = PartnerLink.objects.select_related("cluster").filter(pk=pk).first()
+    if link is None or not can(request.user, "edit", link):
+        raise Http404
+    slug = link.cluster.slug
+    link.delete()
+    messages.success(request, _("The link is removed from the showcase."))
+    return redirect("insights:stories", slug=slug)
