@@ -121,7 +121,7 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
     )
     from helix.events.models import Event, EventMeetingRequest, EventSignup, Registration, Schedule
     from helix.funds.models import Instrument
-    from helix.insights.models import Story
+    from helix.insights.models import PartnerLink, Story
     from helix.jobs.models import Job
     from helix.market.models import Listing, MeetingRequest
     from helix.notifications.models import Notification
@@ -205,6 +205,7 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
         ),
         ("job_id", "fmt"): lambda: "pdf",
         ("open-data", "name"): lambda: "organisations",
+        ("partners", "pk"): lambda: first(PartnerLink.objects.order_by("pk")),
         ("name", "fmt"): lambda: "csv",
     }
 
