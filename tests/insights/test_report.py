@@ -120,3 +120,24 @@ def test_the_command_writes_the_report(world, tmp_path):
     )
     assert refused.exit_code == 1
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_command_names_a_bad_year(world, tmp_path):
+    result = CliRunner().invoke(
+        main,
+        [
+            "insights",
+            "report",
+            "--cluster",
+            "energy",
+            "--year",
+            "12345",
+            "--output",
+            str(tmp_path / "r.pdf"),
+            "--as",
+            "energy_staff",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "--year" in result.output
+    assert not (tmp_path / "r.pdf").exists()

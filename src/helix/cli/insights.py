@@ -135,7 +135,7 @@ def report_command(
 
     from helix.cli.listings import load_user
     from helix.insights import reports
-    from helix.insights.services import InsightsError, allowed, parse_period
+    from helix.insights.services import InsightsError, allowed, parse_period, year_period
     from helix.registry.models import Cluster
 
     if not username:
@@ -155,10 +155,10 @@ def report_command(
         except InsightsError as error:
             raise click.BadParameter(_explain(error), param_hint=f"--{error.field}") from None
     else:
-        chosen = year or dt.date.today().year - 1
-        if not 1900 <= chosen <= 2200:
-            raise click.BadParameter(f"{chosen} is not a year", param_hint="--year")
-        period = parse_period(f"{chosen:04d}-01-01", f"{chosen:04d}-12-31")
+        try:
+            period = year_period(year or dt.date.today().year - 1)
+        except InsightsError as error:
+            raise click.BadParameter(_explain(error), param_hint="--year") from None
 
     def progress(done: int, total: int, message: str = "") -> None:
         click.echo(f"[{done}/{total}] {message}", err=True)

@@ -9,7 +9,7 @@ class InsightsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from helix.insights.views import report_result_link
+        from helix.insights.tasks import report_result_link
         from helix.jobs.links import register_result_link
 
         # the job page of a report ends on the link to download it

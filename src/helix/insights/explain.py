@@ -16,6 +16,7 @@ def explain(error: Any) -> str:
         "bad_date": _("“%(value)s” is not a date: write it as YYYY-MM-DD.")
         % {"value": params.get("value", "")},
         "period_reversed": _("The period ends before it starts."),
+        "bad_year": _("Choose a year (four digits) for the report."),
         "not_a_staff_indicator": _(
             "Helix computes this indicator itself; only figures it cannot compute are entered."
         ),

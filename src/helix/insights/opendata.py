@@ -9,7 +9,6 @@ published, the stories that are public, and only the indicators that are aggrega
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 from typing import Any
@@ -20,9 +19,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from helix.core.insights import OPEN_INDICATORS, Period, indicator
+from helix.core.insights import COMMITTED, OPEN_INDICATORS, indicator
 from helix.insights.models import Story
-from helix.insights.services import allowed, ecosystem
+from helix.insights.services import allowed, ecosystem, year_period
 from helix.registry.models import Cluster, Organisation
 from helix.registry.models.organisations import HELIX_OF_KIND, OrganisationKind
 from helix.registry.permissions import scope
@@ -105,11 +104,7 @@ def organisation_rows() -> list[dict[str, Any]]:
                 "region": head.region if head else "",
                 "sectors": ";".join(sorted(s.code for s in o.sectors.all())),
                 "clusters": ";".join(
-                    sorted(
-                        m.cluster.slug
-                        for m in o.memberships.all()
-                        if m.level in ("loi_signed", "member", "strategic_partner")
-                    )
+                    sorted(m.cluster.slug for m in o.memberships.all() if m.level in COMMITTED)
                 ),
                 "website": o.website,
             }
@@ -139,10 +134,26 @@ def story_rows(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
+# The open indicators read every cluster's ecosystem (about half a second each for a large cluster): a
+# year's rows are kept this long, so a harvester or a newsletter's readers do not recompute them.
+INDICATORS_CACHE_SECONDS = 3600
+
+
 def indicator_rows(year: int) -> list[dict[str, Any]]:
+    from django.core.cache import cache
+
+    key = f"insights:open-indicators:{year}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _indicator_rows(year)
+        cache.set(key, rows, INDICATORS_CACHE_SECONDS)
+    return rows  # type: ignore[no-any-return]
+
+
+def _indicator_rows(year: int) -> list[dict[str, Any]]:
     from helix.core.insights import compute
 
-    period = Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    period = year_period(year)
     rows = []
     anonymous = AnonymousUser()
     for cluster in Cluster.objects.order_by("slug"):

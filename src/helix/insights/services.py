@@ -278,9 +278,7 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
         )
 
     roadmaps = []
-    for r in Roadmap.objects.filter(cluster=cluster).prefetch_related(
-        "changes", "participants", "items__projects"
-    ):
+    for r in Roadmap.objects.filter(cluster=cluster).prefetch_related("changes", "participants", "items"):
         changes = sorted(r.changes.all(), key=lambda c: (c.changed_on, c.pk))
         items = list(r.items.all())
         roadmaps.append(
@@ -290,7 +288,6 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
                 tuple(sorted({pt.organisation_id for pt in r.participants.all()})),
                 items=len(items),
                 owned_items=sum(1 for i in items if i.owner_id is not None),
-                items_with_projects=sum(1 for i in items if i.projects.all()),
             )
         )
 
@@ -342,6 +339,17 @@ def indicator_values(
     if domain is not None and domain.cluster_id != cluster.pk:
         raise InsightsError("domain_of_another_cluster", field="domain")
     return core.compute(ecosystem(cluster, domain), period, codes)
+
+
+def year_period(year: int | str) -> Period:
+    """A calendar year as a period (the report's and the open indicators' unit); the year named when bad."""
+    try:
+        number = int(year)
+    except (TypeError, ValueError):
+        raise InsightsError("bad_year", field="year", value=year) from None
+    if not 1900 <= number <= 2200:
+        raise InsightsError("bad_year", field="year", value=year)
+    return Period(dt.date(number, 1, 1), dt.date(number, 12, 31))
 
 
 def parse_period(

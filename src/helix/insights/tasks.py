@@ -43,3 +43,15 @@ def build_report(job_id: int, cluster_id: int, start: str, end: str, language: s
         return run_job(
             job_id, work, inputs=[cluster], outputs=[report_path(job_id, "pdf"), report_path(job_id, "html")]
         )
+
+
+def report_result_link(job: Any) -> Any:
+    """The job page of a finished report ends on the download of its PDF."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from helix.jobs.links import ResultLink
+
+    return ResultLink(
+        reverse("insights:report_download", args=[job.pk, "pdf"]), _("Download the report (PDF)")
+    )

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,6 +31,7 @@ from helix.insights.services import (
     indicator_values,
     parse_period,
     record_links,
+    year_period,
 )
 from helix.registry.models import Cluster, Domain
 from helix.registry.permissions import can, scope
@@ -115,13 +117,20 @@ def indicators(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "insights/indicators.html", context, status=status)
 
 
-@login_required
-def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    cluster = _cluster(request, slug)
-    if code not in BY_CODE:
-        raise Http404
+def _indicator_page(
+    request: HttpRequest,
+    cluster: Cluster,
+    code: str,
+    period: Any,
+    domain: Domain | None,
+    *,
+    errors: dict[str, str],
+    form: dict[str, str],
+    form_errors: dict[str, str] | None = None,
+) -> HttpResponse:
+    """One indicator: its value and the records behind it, or, for a figure staff enter, its entries and
+    the form to add one (with what was typed and its errors after a refused entry)."""
     ind = BY_CODE[code]
-    period, domain, errors = _query(request, cluster)
     value = indicator_values(request.user, cluster, period, domain, [code])[0]
     entries = []
     if ind.kind.value == "staff":
@@ -137,22 +146,30 @@ def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse
         "period": period,
         "domain": domain,
         "errors": errors,
+        "form_errors": form_errors or {},
         "links": record_links(request.user, value.records),
         "detail": [(labels_key(k), shown(v, Unit.COUNT)) for k, v in value.detail],
         "entries": entries,
         "may_enter": ind.kind.value == "staff" and allowed(request.user, "enter_values", cluster),
         "unit_label": labels.UNITS[ind.unit],
         "query": request.GET.urlencode(),
-        # a figure is entered for a whole year unless the period asked says otherwise
-        "form": {
-            "from": period.start.isoformat(),
-            "to": (
-                period.end if request.GET.get("to") else period.start.replace(month=12, day=31)
-            ).isoformat(),
-        },
+        "form": form,
         "app": "insights",
     }
-    return render(request, "insights/indicator.html", context, status=400 if errors else 200)
+    status = 400 if errors or form_errors else 200
+    return render(request, "insights/indicator.html", context, status=status)
+
+
+@login_required
+def indicator_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    cluster = _cluster(request, slug)
+    if code not in BY_CODE:
+        raise Http404
+    period, domain, errors = _query(request, cluster)
+    # a figure is entered for a whole year unless the period asked says otherwise
+    until = period.end if request.GET.get("to") else period.start.replace(month=12, day=31)
+    form = {"from": period.start.isoformat(), "to": until.isoformat()}
+    return _indicator_page(request, cluster, code, period, domain, errors=errors, form=form)
 
 
 def labels_key(key: str) -> str:
@@ -184,30 +201,20 @@ def enter(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             data.get("evidence_url", ""),
         )
     except InsightsError as error:
-        ind = BY_CODE[code]
-        period = parse_period(None, None)
-        value = indicator_values(request.user, cluster, period, None, [code])[0]
-        context = {
-            "cluster": cluster,
-            "indicator": ind,
-            "row": _row(value),
-            "period": period,
-            "domain": None,
-            "errors": {},
-            "form_errors": {error.field or "value": explain(error)},
-            "form": {k: data.get(k, "") for k in ("value", "from", "to", "source", "evidence_url")},
-            "links": record_links(request.user, value.records),
-            "detail": [],
-            "entries": list(StaffValue.objects.filter(cluster=cluster, code=code)),
-            "may_enter": True,
-            "unit_label": labels.UNITS[ind.unit],
-            "query": "",
-            "app": "insights",
-        }
-        return render(request, "insights/indicator.html", context, status=400)
+        typed = {k: data.get(k, "") for k in ("value", "from", "to", "source", "evidence_url")}
+        return _indicator_page(
+            request,
+            cluster,
+            code,
+            parse_period(None, None),
+            None,
+            errors={},
+            form=typed,
+            form_errors={error.field or "value": explain(error)},
+        )
     messages.success(request, _("The figure is recorded with its source."))
-    url = f"{request.path.rsplit('enter/', 1)[0]}?from={period.start.isoformat()}&to={period.end.isoformat()}"
-    return redirect(url)
+    url = reverse("insights:indicator", args=[cluster.slug, code])
+    return redirect(f"{url}?from={period.start.isoformat()}&to={period.end.isoformat()}")
 
 
 @login_required
@@ -369,11 +376,10 @@ def report_start(request: HttpRequest, slug: str) -> HttpResponse:
         language = "en"
     try:
         if request.POST.get("year"):
-            year = int(request.POST["year"])
-            period = parse_period(f"{year:04d}-01-01", f"{year:04d}-12-31")
+            period = year_period(request.POST["year"])
         else:
             period = parse_period(request.POST.get("from"), request.POST.get("to"))
-    except (ValueError, InsightsError):
+    except InsightsError:
         messages.error(request, _("Choose a year (four digits) for the report."))
         return redirect("insights:indicators", slug=cluster.slug)
     title = _("Report of %(cluster)s, %(start)s to %(end)s (%(language)s)") % {
@@ -412,16 +418,6 @@ def report_download(request: HttpRequest, job_id: int, fmt: str) -> HttpResponse
     job = _report_job(request, job_id)
     name = f"{job.result.get('cluster', 'helix')}-report.{fmt}"
     return send_private_file(report_path(job.pk, fmt), name)
-
-
-def report_result_link(job: Any) -> Any:
-    from django.urls import reverse
-
-    from helix.jobs.links import ResultLink
-
-    return ResultLink(
-        reverse("insights:report_download", args=[job.pk, "pdf"]), _("Download the report (PDF)")
-    )
 
 
 # ---- stories (staff and the organisations they feature) -------------------------------------------

@@ -143,7 +143,6 @@ def world(**changes: object) -> Ecosystem:
                 (1, 3, 4, 9),
                 items=10,
                 owned_items=8,
-                items_with_projects=2,
             ),
             Roadmap(92, steps((D(2025, 2, 1), "draft")), (2, 5), items=4, owned_items=4),
         ),

@@ -192,14 +192,13 @@ class Synergy:
 @dataclass(frozen=True)
 class Roadmap:
     """A roadmap of the cluster: its dated statuses, the organisations taking part and its milestones
-    (``items``: how many, how many with an owner, how many linked to a project)."""
+    (``items``: how many, how many with an owner)."""
 
     id: int
     history: tuple[Step, ...]
     participants: tuple[int, ...] = ()
     items: int = 0
     owned_items: int = 0
-    items_with_projects: int = 0
 
     def status_on(self, day: date) -> str | None:
         return state_on(self.history, day)
