@@ -31,7 +31,11 @@ class StoryForm(forms.ModelForm):  # type: ignore[type-arg]
         from helix.projects.models import Project
         from helix.symbiosis.models import Synergy
 
-        self.fields["domains"].queryset = Domain.objects.filter(cluster=cluster).order_by("name")
+        domains = Domain.objects.filter(cluster=cluster).order_by("name")
+        if domains.exists():
+            self.fields["domains"].queryset = domains
+        else:  # a cluster without domains: no empty list of boxes to tick
+            del self.fields["domains"]
         self.fields["project"].queryset = Project.objects.filter(cluster=cluster).order_by("title")
         members = Organisation.objects.filter(memberships__cluster=cluster).distinct().order_by("name")
         self.fields["featured"].queryset = members

@@ -90,10 +90,20 @@ class Story(models.Model):
     )
     domains = models.ManyToManyField(Domain, blank=True, related_name="stories", verbose_name=_("domains"))
     project = models.ForeignKey(
-        "projects.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="stories"
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
+        verbose_name=_("project"),
     )
     synergy = models.ForeignKey(
-        "symbiosis.Synergy", null=True, blank=True, on_delete=models.SET_NULL, related_name="stories"
+        "symbiosis.Synergy",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
+        verbose_name=_("synergy"),
     )
     status = models.CharField(
         _("status"), max_length=12, choices=StoryStatus.choices, default=StoryStatus.DRAFT
