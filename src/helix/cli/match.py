@@ -135,17 +135,19 @@ def learn_command() -> None:
     setup_django()
     from helix.core.matching.weights import FEATURES, MIN_PER_CLASS, NEGATIVE_VERDICTS, POSITIVE_VERDICTS
     from helix.market.engine import current_weights
-    from helix.market.feedback import learn_from_feedback
-    from helix.market.models import Feedback
+    from helix.market.feedback import learn_from_feedback, learning_samples
 
     before = current_weights()
     row = learn_from_feedback()
     if row is None:
-        verdicts = list(Feedback.objects.values_list("verdict", flat=True))
-        positive = sum(v in POSITIVE_VERDICTS for v in verdicts)
-        negative = sum(v in NEGATIVE_VERDICTS for v in verdicts)
+        # what learning used: the verdicts and the outcomes of the pairs acted on
+        samples, from_outcomes = learning_samples()
+        positive = sum(s.verdict in POSITIVE_VERDICTS for s in samples)
+        negative = sum(s.verdict in NEGATIVE_VERDICTS for s in samples)
+        counted = f", {from_outcomes} of them outcomes" if from_outcomes else ""
         reason = (
-            f"{positive} positive and {negative} negative verdicts, {MIN_PER_CLASS} of each are needed"
+            f"{positive} positive and {negative} negative verdicts{counted}, "
+            f"{MIN_PER_CLASS} of each are needed"
             if positive < MIN_PER_CLASS or negative < MIN_PER_CLASS
             else "the learned weights would not order the feedback better"
         )

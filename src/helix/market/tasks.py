@@ -41,10 +41,12 @@ def reindex_listings(job_id: int) -> dict[str, Any]:
 
 @task()
 def learn_ranker_weights(job_id: int) -> dict[str, Any]:
+    """Fit the ranker's weights to the verdicts and to what became of the pairs acted on
+    (helix.market.feedback.learn_from_feedback); the stored note says how many samples were outcomes."""
     from helix.market.feedback import learn_from_feedback
 
     def work(progress: Any) -> dict[str, Any]:
-        progress(0, 1, "fitting weights to the feedback")
+        progress(0, 1, "fitting weights to the feedback and the outcomes of suggested pairs")
         row = learn_from_feedback()
         if row is None:
             return {"changed": False}

@@ -4,10 +4,12 @@ A suggestion's score is ``sum(weight[f] * value[f])`` over the features ``text``
 similarity) and the structured factors of helix.core.matching.fit. The default weights let text lead
 and the factors reorder near-ties.
 
-Feedback (relevant, contacted, meeting held, agreement: positive; not relevant: negative) is turned
-into new weights by L2-regularised logistic regression on the feature values recorded with each
-verdict, pulled towards the current weights so a few verdicts nudge rather than overturn them. Weights
-stay non-negative: a factor may stop counting, never count against its own fit.
+Feedback (relevant, contacted, meeting held, agreement: positive; not relevant: negative) and what
+became of acted-on pairs (helix.core.matching.outcomes: graded positive or negative, with a sample
+weight) are turned into new weights by L2-regularised logistic regression on the feature values recorded
+with each sample, each sample counting by its weight (1.0 for a verdict), pulled towards the current
+weights so a few samples nudge rather than overturn them. Weights stay non-negative: a factor may stop
+counting, never count against its own fit.
 """
 
 from __future__ import annotations
@@ -33,8 +35,11 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
     "budget": 0.04,
 }
 
-POSITIVE_VERDICTS = frozenset({"relevant", "contacted", "meeting_held", "agreement"})
-NEGATIVE_VERDICTS = frozenset({"not_relevant"})
+# The labels of graded outcomes (helix.core.matching.outcomes), learned from like verdicts.
+OUTCOME_POSITIVE = "outcome_positive"
+OUTCOME_NEGATIVE = "outcome_negative"
+POSITIVE_VERDICTS = frozenset({"relevant", "contacted", "meeting_held", "agreement", OUTCOME_POSITIVE})
+NEGATIVE_VERDICTS = frozenset({"not_relevant", OUTCOME_NEGATIVE})
 MIN_PER_CLASS = 10
 
 
@@ -61,8 +66,15 @@ class Weights:
 
 @dataclass(frozen=True)
 class Sample:
+    """A pair's feature values with its verdict (or outcome label) and how much it counts."""
+
     features: Mapping[str, float]
     verdict: str
+    weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not (self.weight > 0 and np.isfinite(self.weight)):
+            raise ValueError(f"a sample's weight must be positive, got {self.weight}")
 
 
 def learn_weights(
@@ -75,9 +87,11 @@ def learn_weights(
 ) -> Weights:
     """Weights fitted to ``samples``, or ``prior`` unchanged (with a note why) when too few.
 
-    Minimises the mean logistic loss of ``w . x + b`` plus ``strength * |w - prior|^2 / n``-style pull
-    towards the prior (scaled so the pull weakens as verdicts accumulate), by projected gradient descent
-    keeping weights >= 0. Deterministic: no randomness.
+    Minimises the sample-weighted mean logistic loss of ``w . x + b`` plus a
+    ``strength * |w - prior|^2 / n``-style pull towards the prior (``n`` the samples' total weight, so the
+    pull weakens as evidence accumulates), by projected gradient descent keeping weights >= 0. Enough
+    means ``MIN_PER_CLASS`` samples of each label, whatever their weights. With every weight 1.0 this is
+    the unweighted fit. Deterministic: no randomness.
     """
     prior = prior or Weights()
     labelled = [
@@ -95,19 +109,22 @@ def learn_weights(
         )
     x = np.array([[s.features.get(f, 0.5) for f in FEATURES] for s, _ in labelled], dtype=np.float64)
     y = np.array([label for _, label in labelled], dtype=np.float64)
-    mean = x.mean(axis=0)
+    sw = np.array([s.weight for s, _ in labelled], dtype=np.float64)
+    total = float(sw.sum())
+    mean = (sw[:, None] * x).sum(axis=0) / total
     w0 = prior.vector()
     # Work on centred features, so the intercept absorbs the base rate and w keeps the prior's scale.
     xc = x - mean
     w = w0.copy()
-    b = float(np.log((positives + 0.5) / (negatives + 0.5)))
-    pull = strength / len(y) * 10.0
+    positive_weight = float(sw[y == 1.0].sum())
+    b = float(np.log((positive_weight + 0.5) / (total - positive_weight + 0.5)))
+    pull = strength / total * 10.0
     for _ in range(iterations):
         z = xc @ w + b
         p = 1.0 / (1.0 + np.exp(-z))
-        error = p - y
-        grad_w = xc.T @ error / len(y) + pull * (w - w0)
-        grad_b = float(error.mean())
+        error = sw * (p - y)
+        grad_w = xc.T @ error / total + pull * (w - w0)
+        grad_b = float(error.sum() / total)
         w = np.maximum(0.0, w - learning_rate * grad_w)
         b -= learning_rate * grad_b
     values = {f: round(float(v), 6) for f, v in zip(FEATURES, w, strict=True)}
@@ -115,11 +132,14 @@ def learn_weights(
 
 
 def ranking_accuracy(samples: Sequence[Sample], weights: Weights) -> float | None:
-    """Share of (positive, negative) sample pairs that ``weights`` orders correctly (ROC AUC)."""
-    pos = [weights.score(s.features) for s in samples if s.verdict in POSITIVE_VERDICTS]
-    neg = [weights.score(s.features) for s in samples if s.verdict in NEGATIVE_VERDICTS]
+    """Share of (positive, negative) sample pairs that ``weights`` orders correctly (ROC AUC), each
+    pair counting by the product of its two samples' weights (plain AUC when every weight is 1.0)."""
+    pos = [s for s in samples if s.verdict in POSITIVE_VERDICTS]
+    neg = [s for s in samples if s.verdict in NEGATIVE_VERDICTS]
     if not pos or not neg:
         return None
-    p = np.array(pos)[:, None]
-    n = np.array(neg)[None, :]
-    return float(((p > n).sum() + 0.5 * (p == n).sum()) / (len(pos) * len(neg)))
+    p = np.array([weights.score(s.features) for s in pos])[:, None]
+    n = np.array([weights.score(s.features) for s in neg])[None, :]
+    both = np.array([s.weight for s in pos])[:, None] * np.array([s.weight for s in neg])[None, :]
+    right = (both * (p > n)).sum() + 0.5 * (both * (p == n)).sum()
+    return float(right / both.sum())
