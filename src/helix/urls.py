@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("helix.insights.urls")),
     path("", include("helix.insights.showcase_urls")),
     path("", include("helix.insights.opendata_urls")),
+    path("", include("helix.insights.programme_urls")),
     path("", include("helix.registry.urls")),
     path("", include("helix.home.urls")),
 ]

@@ -184,6 +184,21 @@ ROUTES: dict[str, On | Gate | Exempt] = {
     "funds:list": Gate(SIGNED_IN),
     "funds:instrument": On("instrument", "view", key),
     "funds:book": On("instrument", "book", key),
+    # programme cycles (helix.insights.programme_views)
+    "programmes:list": Gate(ANYONE),
+    "programmes:new": On("insights", "view", slug),  # the programme's create grant: the cluster's staff
+    "programmes:programme": On("programme", "view", pk),
+    "programmes:cycle_new": On("programme", "edit", pk),
+    "programmes:cycle": On("cycle", "view", pk),
+    "programmes:cycle_move": On("cycle", "move", pk, method="POST", ok=REDIRECT),
+    "programmes:cycle_link": On("cycle", "link", pk, method="POST", ok=REDIRECT),
+    "programmes:output_new": On("cycle", "link", pk),
+    "programmes:cycle_report": On("cycle", "report", pk, method="POST", ok=REDIRECT),
+    "programmes:link_remove": Exempt(
+        "a POST that deletes the link (the next role would find none): tests/insights/test_programmes.py"
+    ),
+    "programmes:output": On("output", "view", pk),
+    "programmes:output_reuse": On("output", "reuse", pk, method="POST", ok=REDIRECT),
     # insights: a cluster's indicators, for its staff
     "insights:clusters": Gate(ANY_STAFF),
     "insights:indicators": On("insights", "view", slug),

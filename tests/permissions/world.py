@@ -247,9 +247,10 @@ def build_world() -> World:
     from tests.roadmaps.world_things import add_roadmaps
 
     add_roadmaps(w)
-    from tests.insights.world_things import add_stories
+    from tests.insights.world_things import add_programmes, add_stories
 
     add_stories(w)
+    add_programmes(w)
     return w
 
 

@@ -38,7 +38,129 @@ def load_demo_insights() -> dict[str, int]:
         )
         created += 1
     created += _stories()
+    created += _programme()
     return {"created": created, "stories": Story.objects.count()}
+
+
+# Smart Energy Cities (seed 003): the first cycle (2018-2020) ran its four phases over four work
+# domains; a working table on public lighting produced a tender template that another city reuses. The
+# next cycle is in its needs inventory, its work domains taken from the needs open now.
+SEC = "smart-energy-cities"
+SEC_ORGANISERS = ("Agoria", "Flux50", "VITO", "EnergyVille", "VVSG")
+SEC_STEPS = (
+    ("planned", dt.date(2018, 6, 1)),
+    ("needs_inventory", dt.date(2018, 7, 1)),
+    ("deepening", dt.date(2018, 9, 15)),
+    ("trajectories", dt.date(2019, 5, 1)),
+    ("dissemination", dt.date(2020, 2, 1)),
+    ("closed", dt.date(2020, 6, 30)),
+)
+
+
+def _programme() -> int:
+    from helix.insights.models import Cycle, CycleStep, Output, OutputReuse, PhaseLink, Programme
+    from helix.market.models import Listing
+    from helix.projects.models import Project, ProjectChange, ProjectMember
+    from helix.registry.models import Domain, Organisation
+
+    cluster = Cluster.objects.filter(slug=SEC).first()
+    if cluster is None or Programme.objects.filter(cluster=cluster).exists():
+        return 0
+    orgs = {o.name: o for o in Organisation.objects.filter(memberships__cluster=cluster).distinct()}
+    domains = {d.name: d for d in Domain.objects.filter(cluster=cluster)}
+    programme = Programme.objects.create(
+        cluster=cluster,
+        name="Smart Energy Cities",
+        description=(
+            "Cities and industry brought together around the energy themes local governments give "
+            "priority to, in cycles of four phases: needs inventory, deepening and matchmaking, "
+            "innovation trajectories and working tables, dissemination."
+        ),
+    )
+    programme.organisers.set([orgs[n] for n in SEC_ORGANISERS if n in orgs])
+    first = Cycle.objects.create(
+        programme=programme,
+        number=1,
+        starts_on=dt.date(2018, 7, 1),
+        ends_on=dt.date(2020, 6, 30),
+        state="closed",
+        domains_note="The local governments' input of July 2018: most projects and questions in these four.",
+    )
+    first.work_domains.set(domains.values())
+    for state, on in SEC_STEPS:
+        CycleStep.objects.create(cycle=first, state=state, on=on)
+    needs = list(Listing.objects.filter(side="need", domains__cluster=cluster).distinct().order_by("pk"))
+    for need in needs[:4]:
+        PhaseLink.objects.create(
+            cycle=first, phase="needs_inventory", need=need, added_on=dt.date(2018, 7, 20)
+        )
+    table = Project.objects.create(
+        cluster=cluster,
+        kind="working_table",
+        title="Working table: telemanagement of public lighting",
+        summary="Cities and suppliers write one tender specification for LED telemanagement.",
+        visibility="public",
+        status="closed",
+        starts_on=dt.date(2019, 5, 1),
+        months=9,
+    )
+    table.domains.set([d for n, d in domains.items() if n == "Openbare verlichting"])
+    makers = [orgs[n] for n in ("Stad Leuven", "Stad Gent", "Enervalis", "Agoria") if n in orgs]
+    for i, org in enumerate(makers):
+        ProjectMember.objects.create(
+            project=table,
+            organisation=org,
+            role="coordinator" if i == 0 else "partner",
+            joined_on=dt.date(2019, 5, 1),
+        )
+    for source, target, on in (
+        ("", "idea", dt.date(2019, 4, 1)),
+        ("idea", "consortium_forming", dt.date(2019, 4, 15)),
+        ("consortium_forming", "running", dt.date(2019, 5, 1)),
+        ("running", "closed", dt.date(2020, 1, 31)),
+    ):
+        ProjectChange.objects.create(project=table, from_status=source, to_status=target, changed_on=on)
+    PhaseLink.objects.create(cycle=first, phase="deepening", project=table, added_on=dt.date(2018, 11, 1))
+    PhaseLink.objects.create(cycle=first, phase="trajectories", project=table, added_on=dt.date(2019, 5, 1))
+    output = Output.objects.create(
+        cycle=first,
+        phase="trajectories",
+        project=table,
+        kind="specification",
+        title="Bestektemplate telemanagement openbare verlichting",
+        summary=(
+            "Een bestek voor de telemanagement van ledarmaturen in de openbare verlichting: functionele "
+            "eisen, open protocollen, data-eigendom en gunningscriteria. Herbruikbaar door elke stad of "
+            "gemeente die haar verlichting wil aansturen."
+        ),
+        language="nl",
+        published_on=dt.date(2020, 1, 31),
+    )
+    output.domains.set(table.domains.all())
+    reuser = orgs.get("Stad Kortrijk")
+    if reuser is not None:
+        OutputReuse.objects.create(
+            output=output,
+            organisation=reuser,
+            note="Tender for 3,000 luminaires in 2021",
+            on=dt.date(2021, 3, 1),
+        )
+    second = Cycle.objects.create(
+        programme=programme,
+        number=2,
+        starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2028, 8, 31),
+        state="needs_inventory",
+        domains_note="Proposed by Helix from the needs open in September 2026.",
+    )
+    second.work_domains.set([d for n, d in domains.items() if n in ("Groene warmte", "E-mobility hubs")])
+    CycleStep.objects.create(cycle=second, state="planned", on=dt.date(2026, 8, 15))
+    CycleStep.objects.create(cycle=second, state="needs_inventory", on=dt.date(2026, 9, 1))
+    for need in needs[4:8]:
+        PhaseLink.objects.create(
+            cycle=second, phase="needs_inventory", need=need, added_on=dt.date(2026, 9, 10)
+        )
+    return 1
 
 
 def _stories() -> int:

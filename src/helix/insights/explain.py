@@ -30,5 +30,32 @@ def explain(error: Any) -> str:
         % {"source": params.get("source", ""), "target": params.get("target", "")},
         "not_published": _("Not published."),
         "awaiting_approval": _("Published, but waiting for every organisation it features to approve it."),
+        # programme cycles (helix.core.insights.programmes)
+        "programme_not_allowed": _("Only the cluster's staff run its programmes and their cycles."),
+        "reuse_not_allowed": _("You may not record a reuse of this output."),
+        "cycle_move_unknown": _("A cycle moves only to its next phase."),
+        "cycle_move_not_yours": _("Only the cluster's staff move a cycle through its phases."),
+        "cycle_needs_missing": _("Link at least one need the inventory found before moving on."),
+        "cycle_domains_missing": _("Choose the cycle's work domains before moving on."),
+        "cycle_event_missing": _(
+            "Link the workshop or matchmaking event held, or an individual track (a project), before "
+            "moving on."
+        ),
+        "cycle_trajectory_missing": _(
+            "Link at least one innovation trajectory, working table or living lab before moving on."
+        ),
+        "cycle_output_missing": _("Add at least one public output to disseminate before closing the cycle."),
+        "cycle_phase_unknown": _("There is no such phase."),
+        "cycle_link_kind": _("This phase does not link that kind of record."),
+        "cycle_phase_not_started": _("The cycle has not reached that phase yet."),
+        "cycle_closed": _("The cycle is closed: its phases no longer change."),
+        "no_such_record": _("There is no such record you may see."),
+        "record_of_another_cluster": _(
+            "That record belongs to another cluster (or a need outside its domains)."
+        ),
+        "linked_already": _("That record is linked to this phase already."),
+        "project_not_in_cycle": _("Link the working table or trajectory to the cycle first."),
+        "no_organisation": _("Only a person of an organisation can record that it reuses an output."),
+        "own_output": _("Your organisation made this output: it is yours, not reused."),
     }
     return str(texts.get(code, code))

@@ -280,3 +280,29 @@ OUTCOMES: dict[str, Promise] = {
     "project": _("Projects"),
     "impact": _("Impact"),
 }
+
+# The phases of a programme cycle (helix.core.insights.programmes.PHASES), as the cycle's states say them.
+PHASES: dict[str, Promise] = {
+    "needs_inventory": _("Needs inventory"),
+    "deepening": _("Deepening and matchmaking"),
+    "trajectories": _("Innovation trajectories and working tables"),
+    "dissemination": _("Dissemination"),
+    "closed": pgettext_lazy("cycle state", "Closed"),
+}
+
+# What each phase is for, in one sentence (seed 003).
+PHASE_PURPOSES: dict[str, Promise] = {
+    "needs_inventory": _(
+        "Local governments and companies say which projects they run and what they need; the work "
+        "domains follow from it."
+    ),
+    "deepening": _(
+        "Per work domain, the needs are deepened in workshops, then matched in speed-dating matchmaking "
+        "or individual tracks."
+    ),
+    "trajectories": _(
+        "Innovation trajectories and working tables produce concrete results, reusable by other cities "
+        "with the same problem."
+    ),
+    "dissemination": _("The aggregated results are spread to the wider platform of companies and cities."),
+}

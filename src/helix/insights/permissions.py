@@ -14,11 +14,26 @@ it is published and all have approved (helix.core.insights.stories.showable). Pa
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, Subquery
 
-from helix.core.access import ANYONE, OWNER, STAFF, Grant, Policy
+from helix.core.access import ANYONE, AUDIENCE, OWNER, SIGNED_IN, STAFF, Grant, Policy
 from helix.core.insights import stories
-from helix.insights.models import ClusterInsights, FeaturedOrganisation, PartnerLink, StaffValue, Story
+from helix.insights.models import (
+    ClusterInsights,
+    Cycle,
+    CycleStep,
+    FeaturedOrganisation,
+    Output,
+    OutputReuse,
+    PartnerLink,
+    PhaseLink,
+    Programme,
+    StaffValue,
+    Story,
+)
+from helix.market.models import Visibility
 from helix.registry.permissions import Fact, Subject, register
 
 INDICATORS = Policy(
@@ -78,6 +93,111 @@ PARTNER_LINK = Policy(
 )
 
 
+# Programme cycles: a programme, its cycles and their phases' links are seen as far as the programme's
+# visibility reaches (anyone, members of the cluster, its staff), and always by its organisers' people
+# and the cluster's staff; the records a link names are each shown only to who may see them. Staff run
+# the cycles. An output has its own visibility; the people of the working table that made it edit it,
+# and any signed-in organisation records that it reuses a public one.
+_REACH = {
+    "public": "visible to anyone",
+    "members": "visible to members of the cluster",
+    "staff": "visible to cluster staff only",
+}
+
+
+def _reach_grants(action: str) -> tuple[Grant, ...]:
+    return (
+        Grant(action, ANYONE, frozenset({"public"})),
+        Grant(action, AUDIENCE, frozenset({"members"})),
+        Grant(action, OWNER | STAFF),
+    )
+
+
+PROGRAMME = Policy(
+    subject="insights.programme",
+    label="Programme (cycles of needs, matchmaking, trajectories, dissemination)",
+    actions={
+        "view": "see the programme, its cycles, their phases and what each phase links",
+        "edit": "change the programme, start a cycle and choose its work domains",
+        "create": "start a programme for a cluster",
+    },
+    conditions=_REACH,
+    grants=(*_reach_grants("view"), Grant("edit", STAFF), Grant("create", STAFF)),
+)
+
+CYCLE = Policy(
+    subject="insights.cycle",
+    label="Programme cycle",
+    actions={
+        "view": "see the cycle, its work domains, phases and links",
+        "move": "move the cycle to its next phase (the cycle's workflow)",
+        "link": "link needs, events and projects to a phase, and add outputs",
+        "report": "generate the cycle's report",
+    },
+    conditions=_REACH,
+    grants=(*_reach_grants("view"), Grant("move", STAFF), Grant("link", STAFF), Grant("report", STAFF)),
+)
+
+
+def _cycle_part(subject: str, label: str) -> Policy:
+    return Policy(
+        subject=subject,
+        label=label,
+        actions={"view": "see it where its cycle may be seen", "remove": "take it off the phase"},
+        conditions=_REACH,
+        grants=(*_reach_grants("view"), Grant("remove", STAFF)),
+    )
+
+
+OUTPUT = Policy(
+    subject="insights.output",
+    label="Programme output (a working table's or trajectory's result, for reuse)",
+    actions={
+        "view": "see the output and who reuses it",
+        "edit": "change it",
+        "reuse": "record that one's own organisation reuses it",
+    },
+    conditions=_REACH,
+    grants=(
+        *_reach_grants("view"),
+        Grant("edit", OWNER | STAFF),
+        Grant("reuse", SIGNED_IN, frozenset({"public"})),
+        Grant("reuse", AUDIENCE, frozenset({"members"})),
+        Grant("reuse", OWNER | STAFF),
+    ),
+)
+
+OUTPUT_REUSE = Policy(
+    subject="insights.outputreuse",
+    label="Reuse of a programme output",
+    actions={"view": "see which organisation reuses the output and what for"},
+    conditions=_REACH,
+    grants=_reach_grants("view"),
+)
+
+
+def _is(path: str, value: str) -> Fact:
+    """The condition "the value at ORM ``path`` is ``value``", in Python and in SQL."""
+
+    def test(obj: Any) -> bool:
+        for part in path.split("__"):
+            obj = getattr(obj, part, None)
+        return bool(obj == value)
+
+    return Fact(test, lambda: Q(**{path: value}))
+
+
+def _reach_facts(path: str) -> dict[str, Fact]:
+    return {
+        name: _is(path, value)
+        for name, value in (
+            ("public", Visibility.PUBLIC),
+            ("members", Visibility.MEMBERS),
+            ("staff", Visibility.STAFF),
+        )
+    }
+
+
 def _public(story: Story) -> bool:
     approvals = [(f.organisation_id, f.approved_on is not None) for f in story.featured.all()]
     return stories.showable(story.status, approvals).public
@@ -99,4 +219,61 @@ register(
         facts={"public": Fact(_public, _public_q, reads_database=True)},
     ),
     Subject(PARTNER_LINK, PartnerLink, cluster="cluster_id"),
+    Subject(
+        PROGRAMME,
+        Programme,
+        cluster="cluster_id",
+        member_organisations="organisers__id",
+        facts=_reach_facts("visibility"),
+    ),
+    Subject(
+        CYCLE,
+        Cycle,
+        cluster="programme__cluster_id",
+        member_organisations="programme__organisers__id",
+        facts=_reach_facts("programme__visibility"),
+    ),
+    Subject(
+        _cycle_part("insights.phaselink", "Programme cycle phase link"),
+        PhaseLink,
+        cluster="cycle__programme__cluster_id",
+        member_organisations="cycle__programme__organisers__id",
+        facts=_reach_facts("cycle__programme__visibility"),
+    ),
+    Subject(
+        _cycle_part("insights.cyclestep", "Programme cycle step"),
+        CycleStep,
+        cluster="cycle__programme__cluster_id",
+        member_organisations="cycle__programme__organisers__id",
+        facts=_reach_facts("cycle__programme__visibility"),
+    ),
+    Subject(
+        OUTPUT,
+        Output,
+        cluster="cycle__programme__cluster_id",
+        member_organisations="project__members__organisation_id",
+        facts=_reach_facts("visibility"),
+    ),
+    Subject(
+        OUTPUT_REUSE,
+        OutputReuse,
+        organisations=("organisation_id",),
+        cluster="output__cycle__programme__cluster_id",
+        facts=_reach_facts("output__visibility"),
+    ),
 )
+
+
+def programme_clusters(user: Any) -> Any:
+    """The clusters ``user`` may start a programme in (the ``create`` grant, asked of each cluster the
+    user is staff of; every cluster for the superuser)."""
+    from helix.registry.models import Cluster
+    from helix.registry.permissions import actor_for, can, staff_cluster_ids
+
+    if not getattr(user, "is_authenticated", False):
+        return Cluster.objects.none()
+    clusters = Cluster.objects.prefetch_related("names").order_by("slug")
+    if actor_for(user).is_superuser:
+        return clusters
+    allowed = [pk for pk in staff_cluster_ids(user) if can(user, "create", Programme(cluster_id=pk))]
+    return clusters.filter(pk__in=allowed)

@@ -42,6 +42,7 @@ class Figure:
 class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...] = ()  # relative column widths in the PDF (equal when empty)
 
 
 @dataclass
@@ -80,8 +81,17 @@ KEY_FIGURES = (
 )
 
 
-def build(cluster: Cluster, period: Period, language: str, *, progress: Progress | None = None) -> Report:
-    """The report of ``cluster`` for ``period`` in ``language`` (nl, fr, de or en)."""
+def build(
+    cluster: Cluster,
+    period: Period,
+    language: str,
+    *,
+    progress: Progress | None = None,
+    cycle_id: int | None = None,
+) -> Report:
+    """The report of ``cluster`` for ``period`` in ``language`` (nl, fr, de or en); with ``cycle_id``,
+    the report of that programme cycle of the cluster: its work domains, phases and outputs first,
+    then the cluster's figures over the cycle's period."""
     from helix.projects.explain import type_name
     from helix.projects.models import Project
     from helix.symbiosis.models import Synergy
@@ -115,6 +125,9 @@ def build(cluster: Cluster, period: Period, language: str, *, progress: Progress
             "end": date_format(period.end, "DATE_FORMAT"),
         }
         sections: list[Section] = []
+        if cycle_id is not None:
+            cycle_section, title = _cycle_section(cluster, cycle_id)
+            sections.append(cycle_section)
 
         sections.append(Section("key", _("Key figures"), figures=[figure(c) for c in KEY_FIGURES]))
 
@@ -264,6 +277,70 @@ def build(cluster: Cluster, period: Period, language: str, *, progress: Progress
         return Report(cluster.slug, title, subtitle, language, timezone.localdate(), sections)
 
 
+def _cycle_section(cluster: Cluster, cycle_id: int) -> tuple[Section, str]:
+    """The cycle's own section, and the report's title. The report is for dissemination: it names only
+    public records (the needs, events, projects and outputs anyone may see); its counts hold them all."""
+    from helix.insights.labels import PHASES
+    from helix.insights.models import Cycle
+    from helix.insights.programmes import holdings, phase_dates
+
+    cycle = (
+        Cycle.objects.select_related("programme")
+        .prefetch_related("work_domains", "steps")
+        .get(pk=cycle_id, programme__cluster=cluster)
+    )
+    title = _("%(programme)s: report of cycle %(n)s") % {"programme": cycle.programme.name, "n": cycle.number}
+    dates = phase_dates(cycle)
+    rows = []
+    for code, (start, end) in dates.items():
+        held = holdings(cycle, code)
+        rows.append(
+            (
+                str(PHASES[code]),
+                date_format(start, "SHORT_DATE_FORMAT"),
+                date_format(end, "SHORT_DATE_FORMAT") if end else "",
+                str(held.needs),
+                str(held.events),
+                str(held.projects),
+                str(held.outputs),
+            )
+        )
+    outputs = cycle.outputs.filter(visibility="public").prefetch_related("reuses__organisation")
+    output_rows = tuple(
+        (
+            o.title,
+            str(o.get_kind_display()),
+            str(PHASES[o.phase]),
+            ", ".join(r.organisation.name for r in o.reuses.all()),
+        )
+        for o in outputs
+    )
+    text = [
+        _("Cycle %(n)s ran from %(start)s to %(end)s.")
+        % {
+            "n": cycle.number,
+            "start": date_format(cycle.starts_on, "DATE_FORMAT"),
+            "end": date_format(cycle.ends_on, "DATE_FORMAT"),
+        },
+        _("Work domains: %(domains)s.")
+        % {"domains": ", ".join(d.name for d in cycle.work_domains.all()) or "-"},
+    ]
+    if cycle.domains_note:
+        text.append(cycle.domains_note)
+    tables = [
+        Table(
+            (_("Phase"), _("From"), _("To"), _("Needs"), _("Events"), _("Projects"), _("Outputs")),
+            tuple(rows),
+            widths=(2.8, 1.4, 1.4, 1.3, 1.5, 1.3, 1.3),
+        )
+    ]
+    if output_rows:
+        tables.append(
+            Table((_("Output"), _("Kind"), _("Phase"), _("Reused by")), output_rows, widths=(3, 2, 2, 2))
+        )
+    return Section("cycle", _("The cycle"), text=text, tables=tables), title
+
+
 def as_html(report: Report) -> str:
     with translation.override(report.language):
         charts = {s.key: mark_safe(s.chart) for s in report.sections if s.chart}
@@ -324,7 +401,8 @@ def _pdf(report: Report) -> bytes:
             story.append(Spacer(1, 3 * mm))
         for t in section.tables:
             rows = [[p(h, small) for h in t.header]] + [[p(c, small) for c in row] for row in t.rows]
-            table = PdfTable(rows, colWidths=[width / len(t.header)] * len(t.header), repeatRows=1)
+            shares = t.widths or (1.0,) * len(t.header)
+            table = PdfTable(rows, colWidths=[width * w / sum(shares) for w in shares], repeatRows=1)
             table.setStyle(grid)
             story.append(table)
             story.append(Spacer(1, 3 * mm))

@@ -22,8 +22,11 @@ def report_path(job_id: int, fmt: str) -> Path:
 
 
 @task()
-def build_report(job_id: int, cluster_id: int, start: str, end: str, language: str) -> dict[str, Any]:
-    """Build the report of a cluster for a period in one language, as PDF and HTML."""
+def build_report(
+    job_id: int, cluster_id: int, start: str, end: str, language: str, cycle_id: int | None = None
+) -> dict[str, Any]:
+    """Build the report of a cluster for a period in one language, as PDF and HTML; with ``cycle_id``,
+    the report of that programme cycle (its phases and outputs first)."""
     from helix.core.insights import Period
     from helix.insights import reports
     from helix.registry.models import Cluster
@@ -32,7 +35,7 @@ def build_report(job_id: int, cluster_id: int, start: str, end: str, language: s
     period = Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
 
     def work(progress: Any) -> dict[str, Any]:
-        report = reports.build(cluster, period, language, progress=progress)
+        report = reports.build(cluster, period, language, progress=progress, cycle_id=cycle_id)
         pdf, html = report_path(job_id, "pdf"), report_path(job_id, "html")
         pdf.parent.mkdir(parents=True, exist_ok=True)
         pdf.write_bytes(reports.as_pdf(report))
