@@ -288,3 +288,23 @@ def test_the_cycle_reports_pdf_reads_back_its_outputs(world, tmp_path):
     assert "Heat network tender template" in text
     assert "Le cycle 1 a duré du 1 janvier 2026 au 31 décembre 2027." in text
     assert "Confidential price list" not in text
+
+
+def test_the_command_writes_a_cycles_report_for_its_staff_only(world, tmp_path):
+    from click.testing import CliRunner
+
+    from helix.cli import main
+
+    programme = _programme(world)
+    cycle = _cycle(world, programme, [world.heat])
+    out = tmp_path / "cycle.html"
+    args = ["insights", "report", "--cluster", "energy", "--cycle", str(cycle.pk), "--output", str(out)]
+    result = CliRunner().invoke(main, [*args, "--language", "de", "--as", "energy_staff"])
+    assert result.exit_code == 0, result.output
+    assert "Smart Energy Cities: Bericht zu Zyklus 1 written to" in result.output
+    assert "Arbeitsfelder: Green heat." in out.read_text(encoding="utf-8")
+    refused = CliRunner().invoke(main, [*args, "--as", "wood_staff"])
+    assert refused.exit_code != 0
+    both = CliRunner().invoke(main, [*args, "--year", "2026", "--as", "energy_staff"])
+    assert both.exit_code == 2
+    assert "give one of --year, --from/--to or --cycle" in both.output

@@ -107,6 +107,14 @@ def indicators_command(
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="First day, instead of a year.")
 @click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day, instead of a year.")
 @click.option(
+    "--cycle",
+    "cycle_id",
+    type=int,
+    metavar="ID",
+    help="The report of a programme cycle of the cluster (its id, as in /programmes/cycles/ID/), over "
+    "the cycle's period, instead of a year.",
+)
+@click.option(
     "--language", default="en", type=click.Choice(["en", "nl", "fr", "de"]), help="The report's language."
 )
 @click.option(
@@ -121,15 +129,17 @@ def report_command(
     year: int | None,
     start: str | None,
     end: str | None,
+    cycle_id: int | None,
     language: str,
     output: Path,
     username: str | None,
 ) -> None:
-    """A cluster's report for a year (or a period), as PDF or HTML, built from its indicators."""
+    """A cluster's report for a year (or a period, or one programme cycle), as PDF or HTML, built from
+    its indicators."""
     if output.suffix.lower() not in (".pdf", ".html"):
         raise click.BadParameter("write to a .pdf or an .html file", param_hint="--output")
-    if year is not None and (start or end):
-        raise click.UsageError("give either --year or --from/--to")
+    if sum(x is not None for x in (year, start or end or None, cycle_id)) > 1:
+        raise click.UsageError("give one of --year, --from/--to or --cycle")
     setup_django()
     import datetime as dt
 
@@ -149,7 +159,18 @@ def report_command(
         raise click.BadParameter(f"no cluster {cluster_slug!r}", param_hint="--cluster")
     if not allowed(user, "report", cluster):
         raise click.ClickException(_explain(InsightsError("not_allowed")))
-    if start or end:
+    if cycle_id is not None:
+        from helix.core.insights import Period
+        from helix.insights.models import Cycle
+        from helix.registry.permissions import can
+
+        cycle = Cycle.objects.filter(pk=cycle_id, programme__cluster=cluster).first()
+        if cycle is None or not can(user, "report", cycle):
+            raise click.BadParameter(
+                f"no cycle {cycle_id} of {cluster.slug} you may report on", param_hint="--cycle"
+            )
+        period = Period(cycle.starts_on, min(cycle.ends_on, max(cycle.starts_on, dt.date.today())))
+    elif start or end:
         try:
             period = parse_period(start, end)
         except InsightsError as error:
@@ -163,7 +184,7 @@ def report_command(
     def progress(done: int, total: int, message: str = "") -> None:
         click.echo(f"[{done}/{total}] {message}", err=True)
 
-    report = reports.build(cluster, period, language, progress=progress)
+    report = reports.build(cluster, period, language, progress=progress, cycle_id=cycle_id)
     tmp = output.with_name(output.name + ".part")
     if output.suffix.lower() == ".pdf":
         tmp.write_bytes(reports.as_pdf(report))
