@@ -121,7 +121,7 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
     )
     from helix.events.models import Event, EventMeetingRequest, EventSignup, Registration, Schedule
     from helix.funds.models import Instrument
-    from helix.insights.models import PartnerLink, Story
+    from helix.insights.models import Cycle, Output, PartnerLink, PhaseLink, Programme, Story
     from helix.jobs.models import Job
     from helix.market.models import Listing, MeetingRequest
     from helix.notifications.models import Notification
@@ -207,6 +207,12 @@ def demo_ids() -> dict[tuple[str, str], Callable[[], Any]]:
         ("open-data", "name"): lambda: "organisations",
         ("partners", "pk"): lambda: first(PartnerLink.objects.order_by("pk")),
         ("name", "fmt"): lambda: "csv",
+        # programme cycles: Smart Energy Cities, its closed first cycle (phases, links, an output)
+        ("new", "slug"): lambda: "smart-energy-cities",
+        ("programmes", "pk"): lambda: first(Programme.objects.order_by("pk")),
+        ("cycles", "pk"): lambda: first(Cycle.objects.order_by("pk")),
+        ("links", "pk"): lambda: first(PhaseLink.objects.order_by("pk")),
+        ("outputs", "pk"): lambda: first(Output.objects.order_by("pk")),
     }
 
 

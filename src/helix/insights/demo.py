@@ -145,6 +145,19 @@ def _programme() -> int:
             note="Tender for 3,000 luminaires in 2021",
             on=dt.date(2021, 3, 1),
         )
+    closing = Output.objects.create(
+        cycle=first,
+        phase="dissemination",
+        kind="report",
+        title="Smart Energy Cities 2018-2020: wat steden en industrie samen bereikten",
+        summary=(
+            "De geaggregeerde resultaten van de eerste cyclus voor alle Vlaamse steden, gemeenten en "
+            "bedrijven: vier werkdomeinen, de matchmaking, de werktafel openbare verlichting en haar bestek."
+        ),
+        language="nl",
+        published_on=dt.date(2020, 5, 15),
+    )
+    closing.domains.set(domains.values())
     second = Cycle.objects.create(
         programme=programme,
         number=2,

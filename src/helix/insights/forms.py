@@ -73,8 +73,9 @@ class CycleForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Cycle
         fields = ("starts_on", "ends_on", "work_domains", "domains_note")
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            # ISO, as a browser's date input reads and writes it (whatever the language's date format)
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "work_domains": forms.CheckboxSelectMultiple,
         }
 

@@ -5,6 +5,7 @@ the organisations that reuse them, and a cycle's report as a background job."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -116,9 +117,11 @@ def cycle_new(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk, "edit")
     proposals = services.propose_domains(programme)
     initial: dict[str, Any] = {"work_domains": [p.domain.pk for p in proposals]}
+    # a cycle of two years (seed 003), from the day after the last one ends or from today
     latest = programme.cycles.order_by("-number").first()
-    if latest is not None:
-        initial["starts_on"] = latest.ends_on
+    start = latest.ends_on + dt.timedelta(days=1) if latest else timezone.localdate()
+    initial["starts_on"] = start
+    initial["ends_on"] = start + dt.timedelta(days=2 * 365)
     form = CycleForm(request.POST or None, cluster=programme.cluster, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,18 +205,35 @@ def _linkable(request: HttpRequest, cycle: Cycle) -> dict[str, list[Any]]:
     if phase is None:
         return {}
     found: dict[str, list[Any]] = {}
+    linked = cycle.links.filter(phase=cycle.state)
     if core.NEED in phase.links:
-        needs = Listing.objects.filter(side=Side.NEED, domains__cluster=cluster).distinct()
+        needs = (
+            Listing.objects.filter(side=Side.NEED, domains__cluster=cluster)
+            .exclude(pk__in=linked.filter(need__isnull=False).values("need_id"))
+            .distinct()
+        )
         found[core.NEED] = list(
             scope(request.user, "view", needs).select_related("organisation").order_by("title")[:300]
         )
     if core.EVENT in phase.links:
         found[core.EVENT] = list(
-            scope(request.user, "view", Event.objects.filter(cluster=cluster)).order_by("title")[:300]
+            scope(
+                request.user,
+                "view",
+                Event.objects.filter(cluster=cluster).exclude(
+                    pk__in=linked.filter(event__isnull=False).values("event_id")
+                ),
+            ).order_by("title")[:300]
         )
     if core.PROJECT in phase.links:
         found[core.PROJECT] = list(
-            scope(request.user, "view", Project.objects.filter(cluster=cluster)).order_by("title")[:300]
+            scope(
+                request.user,
+                "view",
+                Project.objects.filter(cluster=cluster).exclude(
+                    pk__in=linked.filter(project__isnull=False).values("project_id")
+                ),
+            ).order_by("title")[:300]
         )
     return found
 
