@@ -203,3 +203,31 @@ def test_the_showcase_lists_an_initiative_once_however_many_clusters_link_it(wor
         PartnerLink.objects.create(cluster=cluster, name="Platform", url="https://example.org/platform")
     links = Client().get("/showcase/").content.decode().split('id="showcase-partners"')[1].split("</ul>")[0]
     assert links.count("https://example.org/platform") == 1
+
+
+def test_a_realised_synergy_shows_once_both_organisations_approved_a_story_of_it(world):
+    from helix.symbiosis.models import Synergy
+    from tests.factories.registry import member_user
+
+    synergy = Synergy.objects.get(state="realised")
+    Synergy.objects.filter(pk=synergy.pk).update(quantity=80.0, unit="t")
+    story = _story(
+        world,
+        title="The brewery's spent grain feeds the farm",
+        synergy=synergy,
+        featured=[world.orgs["beta"], world.orgs["gone"]],
+    )
+    move_story(world.staff, story, "published")
+
+    def shown() -> str:
+        page = Client().get("/showcase/").content.decode()
+        return page.split('id="showcase-synergies"')[1].split("</ul>")[0] if "showcase-synergies" in page else ""
+
+    approve_story(member_user(world.orgs["beta"], "beta_member"), story)
+    assert shown() == ""  # the wanting party has not approved yet
+    approve_story(member_user(world.orgs["gone"], "gone_member"), story)
+    synergies = shown()
+    assert "The brewery&#x27;s spent grain feeds the farm" in synergies
+    assert "80 t a year" in synergies
+    assert "12.5 t CO2e avoided" in synergies
+    assert Client().get("/showcase/?kind=news").content.decode().count("showcase-synergies") == 0

@@ -1,6 +1,7 @@
 """The public showcase and agenda: what a cluster shows the world. Success stories, good practices and
-news that are published and approved by every organisation they feature, the flagship projects, living
-labs, trajectories and working tables whose consortium made them public, links to partner initiatives;
+news that are published and approved by every organisation they feature, the realised synergies such a
+story tells of, the flagship projects, living labs, trajectories and working tables whose consortium made
+them public, links to partner initiatives;
 the agenda of published events; an Atom feed of each and the agenda as iCalendar.
 
 Every list here is what an anonymous visitor may see (the permission tables, asked for an anonymous
@@ -74,6 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
         projects = projects.none()
     context = {
         "stories": list(stories.order_by("-published_on", "-pk")[:PAGE]),
+        "synergies": _realised_synergies(stories) if kind in ("", StoryKind.SUCCESS_STORY) else [],
         "projects": [{"project": p, "kind": type_name(p.kind)} for p in projects.order_by("title")[:PAGE]],
         "partners": _distinct(
             PartnerLink.objects.filter(cluster=cluster)
@@ -92,6 +94,33 @@ def index(request: HttpRequest) -> HttpResponse:
         "app": "showcase",
     }
     return render(request, "insights/showcase.html", context)
+
+
+def _realised_synergies(stories: QuerySet[Story]) -> list[dict[str, Any]]:
+    """Realised synergies as the showcase shows them: only through a public story about one, so both
+    organisations approved showing it (they are the story's featured organisations), with what was
+    exchanged per year and the CO2e avoided that its reports state. Neither flow's own record is shown:
+    its confidentiality is the flow's owner's."""
+    from django.db.models import Sum
+
+    from helix.core.symbiosis.synergy import REALISED
+
+    rows = (
+        stories.filter(synergy__state=REALISED)
+        .select_related("synergy")
+        .annotate(co2e=Sum("synergy__reports__co2e_avoided_t"))
+        .order_by("-published_on", "-pk")[:PAGE]
+    )
+    return [
+        {
+            "story": story,
+            "quantity": story.synergy.quantity,
+            "unit": story.synergy.unit,
+            "co2e": story.co2e or 0,
+        }
+        for story in rows
+        if story.synergy is not None
+    ]
 
 
 def _distinct(links: Any) -> list[PartnerLink]:
