@@ -308,3 +308,26 @@ def test_the_command_writes_a_cycles_report_for_its_staff_only(world, tmp_path):
     both = CliRunner().invoke(main, [*args, "--year", "2026", "--as", "energy_staff"])
     assert both.exit_code == 2
     assert "give one of --year, --from/--to or --cycle" in both.output
+
+
+def test_open_data_lists_public_outputs_with_their_reuse(world):
+    import csv
+    import io
+
+    programme = _programme(world)
+    hidden = _programme(world, visibility="staff")
+    cycle = _cycle(world, programme, [world.heat])
+    cycle.state = "trajectories"
+    cycle.save()
+    table = ProjectFactory(cluster=world.cluster, kind="working_table", visibility="public")
+    services.link(world.staff, cycle, "trajectories", "project", table.pk)
+    public = _output(world, cycle, table, title="Heat network tender template")
+    _output(world, cycle, table, visibility="staff", title="Confidential price list")
+    OutputReuse.objects.create(output=public, organisation=world.city2)
+    OutputReuse.objects.create(output=public, organisation=world.city)
+    assert hidden.cycles.count() == 0
+    rows = list(csv.DictReader(io.StringIO(Client().get("/open-data/outputs.csv").content.decode())))
+    assert [(r["title"], r["reused_by"], r["cycle"], r["domains"]) for r in rows] == [
+        ("Heat network tender template", "2", "1", "green-heat")
+    ]
+    assert rows[0]["url"].endswith(f"/programmes/outputs/{public.pk}/")

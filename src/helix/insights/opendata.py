@@ -69,6 +69,27 @@ SCHEMAS: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
             ("url", "string", "its page on the showcase"),
         ],
     ),
+    "outputs": (
+        "Programme outputs",
+        "What the programmes' working tables and trajectories produced for other cities to reuse "
+        "(public ones only), and how many organisations say they reuse each.",
+        [
+            ("id", "integer", "the output's identifier"),
+            ("cluster", "string", "the cluster's slug"),
+            ("programme", "string", "the programme's name"),
+            ("cycle", "integer", "the cycle's number in its programme"),
+            ("phase", "string", "needs_inventory, deepening, trajectories or dissemination"),
+            ("kind", "string", "guide, specification, business_model, tool, dataset or report"),
+            ("title", "string", "its title"),
+            ("summary", "string", "what it is and who can use it"),
+            ("language", "string", "nl, fr, de or en"),
+            ("domains", "string", "slugs of its domains, by ;"),
+            ("published_on", "date", "ISO 8601"),
+            ("reused_by", "integer", "organisations that say they reuse it"),
+            ("link", "string", "where to find the output itself"),
+            ("url", "string", "its page on Helix"),
+        ],
+    ),
     "indicators": (
         "Cluster indicators",
         "Each cluster's open indicators for a calendar year: aggregates that name no organisation or person.",
@@ -131,6 +152,38 @@ def story_rows(request: HttpRequest) -> list[dict[str, Any]]:
             "url": request.build_absolute_uri(reverse("showcase:story", args=[s.pk])),
         }
         for s in stories
+    ]
+
+
+def output_rows(request: HttpRequest) -> list[dict[str, Any]]:
+    from django.db.models import Count
+
+    from helix.insights.models import Output
+
+    outputs = (
+        scope(AnonymousUser(), "view", Output.objects.select_related("cycle__programme__cluster"))
+        .prefetch_related("domains")
+        .annotate(reused_by=Count("reuses"))
+        .order_by("-published_on", "pk")
+    )
+    return [
+        {
+            "id": o.pk,
+            "cluster": o.cycle.programme.cluster.slug,
+            "programme": o.cycle.programme.name,
+            "cycle": o.cycle.number,
+            "phase": o.phase,
+            "kind": o.kind,
+            "title": o.title,
+            "summary": o.summary,
+            "language": o.language,
+            "domains": ";".join(sorted(d.slug for d in o.domains.all())),
+            "published_on": o.published_on.isoformat(),
+            "reused_by": o.reused_by,
+            "link": o.url,
+            "url": request.build_absolute_uri(reverse("programmes:output", args=[o.pk])),
+        }
+        for o in outputs
     ]
 
 
@@ -217,6 +270,8 @@ def dataset(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         rows = organisation_rows()
     elif name == "stories":
         rows = story_rows(request)
+    elif name == "outputs":
+        rows = output_rows(request)
     else:
         rows = indicator_rows(_year(request))
     return _respond(name, fmt, rows, request)
