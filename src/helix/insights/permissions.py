@@ -198,6 +198,19 @@ def _reach_facts(path: str) -> dict[str, Fact]:
     }
 
 
+def _under_programme(policy: Policy, model: Any, to_programme: str) -> Subject:
+    """A subject read through its programme (``to_programme``: the ORM path to it, "" for a programme):
+    the programme's cluster, its organisers as owners, its visibility as the reach."""
+    prefix = f"{to_programme}__" if to_programme else ""
+    return Subject(
+        policy,
+        model,
+        cluster=f"{prefix}cluster_id",
+        member_organisations=f"{prefix}organisers__id",
+        facts=_reach_facts(f"{prefix}visibility"),
+    )
+
+
 def _public(story: Story) -> bool:
     approvals = [(f.organisation_id, f.approved_on is not None) for f in story.featured.all()]
     return stories.showable(story.status, approvals).public
@@ -219,33 +232,13 @@ register(
         facts={"public": Fact(_public, _public_q, reads_database=True)},
     ),
     Subject(PARTNER_LINK, PartnerLink, cluster="cluster_id"),
-    Subject(
-        PROGRAMME,
-        Programme,
-        cluster="cluster_id",
-        member_organisations="organisers__id",
-        facts=_reach_facts("visibility"),
+    _under_programme(PROGRAMME, Programme, ""),
+    _under_programme(CYCLE, Cycle, "programme"),
+    _under_programme(
+        _cycle_part("insights.phaselink", "Programme cycle phase link"), PhaseLink, "cycle__programme"
     ),
-    Subject(
-        CYCLE,
-        Cycle,
-        cluster="programme__cluster_id",
-        member_organisations="programme__organisers__id",
-        facts=_reach_facts("programme__visibility"),
-    ),
-    Subject(
-        _cycle_part("insights.phaselink", "Programme cycle phase link"),
-        PhaseLink,
-        cluster="cycle__programme__cluster_id",
-        member_organisations="cycle__programme__organisers__id",
-        facts=_reach_facts("cycle__programme__visibility"),
-    ),
-    Subject(
-        _cycle_part("insights.cyclestep", "Programme cycle step"),
-        CycleStep,
-        cluster="cycle__programme__cluster_id",
-        member_organisations="cycle__programme__organisers__id",
-        facts=_reach_facts("cycle__programme__visibility"),
+    _under_programme(
+        _cycle_part("insights.cyclestep", "Programme cycle step"), CycleStep, "cycle__programme"
     ),
     Subject(
         OUTPUT,
