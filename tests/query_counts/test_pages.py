@@ -94,6 +94,12 @@ PAGES: dict[str, Any] = {
     # the changes only (one a row), so that both sizes fit on the first page
     "audit trail": Page(lambda w: "/audit/?action=1", "staff", qc.grow_audit_entries, "Org"),
     "a person's consents": Page(lambda w: f"/privacy/people/{w.person.pk}/", "staff", qc.grow_consents, None),
+    "programme cycle (member)": Page(
+        lambda w: f"/programmes/cycles/{qc.programme_cycle(w).pk}/", "member", qc.grow_phase_links, "output"
+    ),
+    "programme cycle (staff)": Page(
+        lambda w: f"/programmes/cycles/{qc.programme_cycle(w).pk}/", "staff", qc.grow_phase_links, "need"
+    ),
     "my consents": Page(lambda w: f"/privacy/people/{w.person.pk}/", "member", qc.grow_consents, None),
 }
 

@@ -440,3 +440,43 @@ def grow_call_applications(w: World, start: int, stop: int) -> None:
         Submission.objects.create(
             application=application, stage="proposal", receipt=f"QC-{n:05d}", answers={}, digest="0" * 64
         )
+
+
+def programme_cycle(w: World) -> Any:
+    """A public programme of the cluster with one cycle in its trajectories phase, made once."""
+    from helix.insights.models import Cycle, Programme
+
+    if "cycle" not in w.extra:
+        programme = Programme.objects.create(cluster=w.cluster, name="Query programme")
+        w.extra["cycle"] = Cycle.objects.create(
+            programme=programme,
+            number=1,
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2027, 12, 31),
+            state="trajectories",
+        )
+    return w.extra["cycle"]
+
+
+def grow_phase_links(w: World, start: int, stop: int) -> None:
+    """Per row, linked to the cycle: a need of another member, a public project with two consortium
+    members, and a public output of that project."""
+    from helix.insights.models import Output, PhaseLink
+    from helix.projects.models import Project, ProjectMember
+
+    cycle = programme_cycle(w)
+    for n in range(start, stop):
+        org = _member_organisation(w, n, "City")
+        need = make_listing(org, "need", row_label("need", n), "Green heat for a district.")
+        PhaseLink.objects.create(cycle=cycle, phase="needs_inventory", need=need)
+        project = Project.objects.create(
+            cluster=w.cluster, kind="working_table", title=row_label("table", n), visibility="public",
+            status="running",
+        )  # fmt: skip
+        ProjectMember.objects.create(project=project, organisation=org, role="coordinator")
+        ProjectMember.objects.create(project=project, organisation=w.organisation, role="partner")
+        PhaseLink.objects.create(cycle=cycle, phase="trajectories", project=project)
+        Output.objects.create(
+            cycle=cycle, project=project, phase="trajectories", kind="guide", title=row_label("output", n),
+            summary="A guide.", language="en",
+        )  # fmt: skip

@@ -114,14 +114,14 @@ def holdings(cycle: Cycle, phase: str) -> core.PhaseHoldings:
     """What ``phase`` of ``cycle`` holds, for the core's exit rules (counted over every record, not
     only those the asking user may see: a rule about the cycle does not depend on who asks)."""
     links = list(cycle.links.filter(phase=phase).select_related("project"))
-    outputs = list(cycle.outputs.filter(phase=phase).only("visibility"))
+    outputs = list(cycle.outputs.filter(phase=phase).values_list("visibility", flat=True))
     return core.PhaseHoldings(
         needs=sum(1 for link in links if link.need_id),
         events=sum(1 for link in links if link.event_id),
         projects=sum(1 for link in links if link.project_id),
         project_kinds=frozenset(link.project.kind for link in links if link.project_id and link.project),
         outputs=len(outputs),
-        public_outputs=sum(1 for o in outputs if o.visibility == "public"),
+        public_outputs=sum(1 for visibility in outputs if visibility == "public"),
     )
 
 
@@ -303,14 +303,23 @@ def outputs_for_need(user: Any, need: Listing, limit: int = 10) -> list[tuple[Ou
 
 
 def linked_records(user: Any, cycle: Cycle) -> dict[str, dict[str, list[Any]]]:
-    """Per phase, per kind, the linked records ``user`` may see (each record asked), and the phase's
-    outputs ``user`` may see: ``{phase: {"need": [link...], ..., "output": [output...]}}``."""
+    """Per phase, per kind, the linked records ``user`` may see, and the phase's outputs ``user`` may
+    see: ``{phase: {"need": [link...], ..., "output": [output...]}}``. What may be seen is asked of the
+    permission tables once per kind (a query each), not per record."""
     out: dict[str, dict[str, list[Any]]] = {p: {k: [] for k in core.LINK_KINDS} for p in core.PHASE_CODES}
-    links = cycle.links.select_related("need__organisation", "event__cluster", "project__cluster")
+    links = list(cycle.links.select_related("need__organisation", "event", "project"))
+    visible: dict[str, set[int]] = {}
+    for kind, model in _LINK_MODELS.items():
+        ids = {getattr(link, f"{kind}_id") for link in links if getattr(link, f"{kind}_id")}
+        visible[kind] = (
+            set(scope(user, "view", model.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+            if ids
+            else set()
+        )
     for phase_link in links:
-        record = phase_link.record
-        if record is not None and can(user, "view", record):
-            out[phase_link.phase][phase_link.kind].append(phase_link)
+        kind = phase_link.kind
+        if getattr(phase_link, f"{kind}_id") in visible[kind]:
+            out[phase_link.phase][kind].append(phase_link)
     for output in scope(user, "view", cycle.outputs.all()).select_related("project"):
         out[output.phase][core.OUTPUT].append(output)
     return out
