@@ -81,6 +81,21 @@ def test_rank_receivers_writes_the_agreed_columns(tmp_path) -> None:
     assert {r["query_index"] for r in rows} == {"0", "1", "2"}
 
 
+def test_rank_receivers_falls_back_to_the_literature_and_to_popularity_for_an_undocumented_waste(
+    tmp_path,
+) -> None:
+    learn = tmp_path / "exchanges.csv"
+    learn.write_text(corpus(), encoding="utf-8")  # slag, organic waste, fuel gas, whey; no paper
+    queries = tmp_path / "queries.csv"
+    queries.write_text("NACE code - Providing industry,Waste description,EWC code\n1712,cardboard,150101\n")
+    result = rank_receivers(learn, queries, "--top", "5")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    # the receivers in most cases first, then the two the literature names for paper packaging
+    assert [r["nace_code"] for r in rows] == ["2351", "3511", "3521", "1711", "1712"]
+    assert "(EWC backoff + prior 0.3)" in result.stderr
+
+
 def test_rank_receivers_names_a_missing_column(tmp_path) -> None:
     learn = tmp_path / "exchanges.csv"
     learn.write_text("Case Number,Waste description\n1,slag\n", encoding="utf-8")

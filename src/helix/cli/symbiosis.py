@@ -51,16 +51,21 @@ def symbiosis() -> None:
     type=click.Choice(["use", "hashing", "none"]),
     default="use",
     show_default=True,
-    help="Text similarity: the multilingual sentence encoder shipped with Helix, a hashing one, or none.",
+    help="Text similarity, for a model with a text part: the multilingual sentence encoder shipped with "
+    "Helix, a hashing one, or none. The model chosen now has none (docs/decisions/0005).",
 )
 def rank_receivers(learn_from: Path, queries: Path, top: int, output: Path | None, encoder: str) -> None:
     """For each query row, rank the NACE codes of receiving industries, learning only from LEARN_FROM.
 
-    Output columns: query_index (0 for the first data row of QUERIES), rank (1 = best), nace_code
-    (as written in LEARN_FROM), score (the model's probability).
+    The model is the one nested leave-one-case-out chose on the shared MAESTRI file (smoothed counts
+    backing off from the EWC entry to its chapter, with the receivers the literature names for each
+    waste family); where the file has no evidence for a waste, it falls back to those receivers and to
+    how many cases each receiver appears in. Output columns: query_index (0 for the first data row of
+    QUERIES), rank (1 = best), nace_code (as written in LEARN_FROM; a receiver only the literature names
+    is written as its NACE class), score (the model's probability).
     """
     from helix.core.symbiosis.exchanges import ExchangeFileError, read_exchange_file
-    from helix.core.symbiosis.receivers import ReceiverModel
+    from helix.core.symbiosis.receiver_selection import PRODUCT_SETTINGS, learn_receiver_ranking
 
     skipped: list[int] = []
     try:
@@ -78,9 +83,13 @@ def rank_receivers(learn_from: Path, queries: Path, top: int, output: Path | Non
     if not learned:
         raise click.ClickException(f"{learn_from}: no exchanges to learn from")
     click.echo(
-        f"learning from {len(learned)} exchanges in {len({e.case for e in learned})} cases ...", err=True
+        f"learning from {len(learned)} exchanges in {len({e.case for e in learned})} cases "
+        f"({PRODUCT_SETTINGS.describe()}) ...",
+        err=True,
     )
-    model = ReceiverModel.learn(learned, encoder=_encoder(encoder))
+    model = learn_receiver_ranking(
+        learned, encoder=_encoder(encoder) if PRODUCT_SETTINGS.text_weight else None
+    )
     from helix.spreadsheets import write_csv
 
     out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115

@@ -22,7 +22,11 @@ the model learns how far evidence from other parks carries to a new one, which i
 is used in. Nothing is hard-coded about particular industries or wastes; the model knows only what
 the file it learned from says.
 
-Measured on the shared MAESTRI file (bench/symbiosis_quality), leave-one-case-out.
+Its features and constants were chosen by looking at the same leave-one-case-out figure that was then
+reported, and its lift did not hold on held-back cases (issue 17). It is now one candidate of the
+nested leave-one-case-out choice (helix.core.symbiosis.receiver_selection), which prefers the simpler
+smoothed counts of helix.core.symbiosis.receiver_counts; ``helix symbiosis rank-receivers`` uses the
+chosen model. This module also holds the chapter-count baseline and the plain leave-one-case-out loop.
 """
 
 from __future__ import annotations
@@ -129,6 +133,17 @@ def waste_keys(q: WasteQuery) -> list[tuple[str, str]]:
         for p in q.provider_nace:
             keys.append(("x", f"{e[:2]}/{p[:2]}"))
     return list(dict.fromkeys(keys))
+
+
+def labels_matching(labels: Sequence[str], nace_codes: Sequence[str]) -> list[int]:
+    """Indexes of the ``labels`` an industry given by ``nace_codes`` is: a class matches its own label, a
+    label of a coarser level matches the classes below it, and the other way round."""
+    wanted = [n for n in nace_codes if n]
+    return [
+        j
+        for j, label in enumerate(labels)
+        if any(n.startswith(c) or c.startswith(n) for c in label.split(";") for n in wanted)
+    ]
 
 
 @dataclass(frozen=True)
@@ -337,12 +352,7 @@ class ReceiverModel:
     def labels_for(self, nace_codes: Sequence[str]) -> list[int]:
         """Indexes of the labels an industry given by ``nace_codes`` is: a class matches its own label,
         a label of a coarser level matches the classes below it, and the other way round."""
-        wanted = [n for n in nace_codes if n]
-        return [
-            j
-            for j, label in enumerate(self.labels)
-            if any(n.startswith(c) or c.startswith(n) for c in label.split(";") for n in wanted)
-        ]
+        return labels_matching(self.labels, nace_codes)
 
     def score_of(self, q: WasteQuery, nace_codes: Sequence[str]) -> tuple[float, str | None]:
         """The best probability among the labels of ``nace_codes`` (see :meth:`labels_for`) and that label."""
