@@ -35,12 +35,12 @@ def test_the_exchanges_import_obeys_the_row_and_column_limits(settings):
 def test_the_receiver_model_is_learned_once_and_again_when_its_sources_change(tmp_path) -> None:
     from unittest import mock
 
-    from helix.core.symbiosis.receivers import ReceiverModel
+    from helix.core.symbiosis.receiver_counts import CountReceiverModel
 
     receivers.reset_model()
     assert receivers.receiver_model() is None  # nothing documented yet
     receivers.import_exchanges(corpus(), "corpus.csv")
-    with mock.patch.object(ReceiverModel, "learn", wraps=ReceiverModel.learn) as learn:
+    with mock.patch.object(CountReceiverModel, "learn", wraps=CountReceiverModel.learn) as learn:
         first = receivers.receiver_model()
         assert receivers.receiver_model() is first
         assert learn.call_count == 1

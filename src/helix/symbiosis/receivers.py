@@ -1,4 +1,5 @@
-"""The receiver ranking's model (helix.core.symbiosis.ReceiverModel): what it learns from (documented
+"""The receiver ranking's model (helix.core.symbiosis.receiver_selection.learn_receiver_ranking: the
+model nested leave-one-case-out chose, docs/decisions/0005): what it learns from (documented
 exchanges and the cluster's realised synergies), cached per process until that changes, and the import
 of documented exchanges."""
 
@@ -12,14 +13,16 @@ from django.db import transaction
 from django.db.models import Count, Max
 
 from helix.audit.bulk import BulkLog
-from helix.core.symbiosis import FlowKind, ReceiverModel
+from helix.core.symbiosis import FlowKind
+from helix.core.symbiosis.receiver_counts import CountReceiverModel
+from helix.core.symbiosis.receiver_selection import learn_receiver_ranking
 from helix.core.symbiosis.exchanges import Exchange, read_exchanges
 from helix.pagecache import data_changed_on_commit
 from helix.symbiosis.convert import documented_exchange, exchange_row, realised_exchange
 from helix.symbiosis.models import DocumentedExchange, Synergy, SynergyState
 
 _model_lock = threading.Lock()
-_model_cache: dict[str, ReceiverModel | None] = {}
+_model_cache: dict[str, CountReceiverModel | None] = {}
 
 
 def learning_exchanges() -> list[Exchange]:
@@ -33,7 +36,7 @@ def learning_exchanges() -> list[Exchange]:
     return [e for e in out if e.receiver]
 
 
-def receiver_model() -> ReceiverModel | None:
+def receiver_model() -> CountReceiverModel | None:
     """The model learned from the documented exchanges, cached until they change; None if there are none."""
     from helix.market.engine import current_encoder, encoder_label
 
@@ -49,7 +52,7 @@ def receiver_model() -> ReceiverModel | None:
         if key in _model_cache:
             return _model_cache[key]
         exchanges = learning_exchanges()
-        model = ReceiverModel.learn(exchanges, encoder=encoder) if exchanges else None
+        model = learn_receiver_ranking(exchanges, encoder=encoder) if exchanges else None
         _model_cache.clear()
         _model_cache[key] = model
     return model

@@ -39,6 +39,7 @@ from .flows import DEFAULT_MAX_KM, Direction, Flow, FlowKind
 from .geo import great_circle_matrix
 from .impact import Factors
 from .proposals import REFUSAL_CODES, MatchOptions, MatchResult, Proposal, Refusal, refuse
+from .receiver_counts import CountReceiverModel
 from .receivers import ReceiverModel
 from .scoring import CODE_WEIGHT, LEARNED_WEIGHT, TEXT_WEIGHT, propose
 from .units import BASE_UNIT
@@ -50,7 +51,7 @@ def match(
     flows: Sequence[Flow],
     *,
     factors: Factors | None = None,
-    model: ReceiverModel | None = None,
+    model: ReceiverModel | CountReceiverModel | None = None,
     encoder: TextEncoder | None = None,
     options: MatchOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
