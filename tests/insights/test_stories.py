@@ -221,7 +221,9 @@ def test_a_realised_synergy_shows_once_both_organisations_approved_a_story_of_it
 
     def shown() -> str:
         page = Client().get("/showcase/").content.decode()
-        return page.split('id="showcase-synergies"')[1].split("</ul>")[0] if "showcase-synergies" in page else ""
+        if "showcase-synergies" not in page:
+            return ""
+        return page.split('id="showcase-synergies"')[1].split("</ul>")[0]
 
     approve_story(member_user(world.orgs["beta"], "beta_member"), story)
     assert shown() == ""  # the wanting party has not approved yet

@@ -14,9 +14,9 @@ from django.db.models import Count, Max
 
 from helix.audit.bulk import BulkLog
 from helix.core.symbiosis import FlowKind
+from helix.core.symbiosis.exchanges import Exchange, read_exchanges
 from helix.core.symbiosis.receiver_counts import CountReceiverModel
 from helix.core.symbiosis.receiver_selection import learn_receiver_ranking
-from helix.core.symbiosis.exchanges import Exchange, read_exchanges
 from helix.pagecache import data_changed_on_commit
 from helix.symbiosis.convert import documented_exchange, exchange_row, realised_exchange
 from helix.symbiosis.models import DocumentedExchange, Synergy, SynergyState
