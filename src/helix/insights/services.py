@@ -72,14 +72,21 @@ def _day(moment: dt.datetime | dt.date | None) -> dt.date | None:
     return moment.date() if isinstance(moment, dt.datetime) else moment
 
 
+def _steps(
+    steps: list[core.Step] | None, fallback_on: dt.date | None, fallback_state: str
+) -> tuple[core.Step, ...]:
+    """A history read from a change log; a record with none is in its present state since
+    ``fallback_on``."""
+    if steps:
+        return tuple(steps)
+    return (core.Step(fallback_on, fallback_state),) if fallback_on is not None else ()
+
+
 def _history(
     changes: Iterable[tuple[dt.date, str]], fallback_on: dt.date | None, fallback_state: str
 ) -> tuple[core.Step, ...]:
     """Dated steps from a change log; a record with none is in its present state since ``fallback_on``."""
-    steps = [core.Step(on, state) for on, state in changes]
-    if not steps and fallback_on is not None:
-        steps = [core.Step(fallback_on, fallback_state)]
-    return tuple(steps)
+    return _steps([core.Step(on, state) for on, state in changes], fallback_on, fallback_state)
 
 
 def _countries(org_ids: set[int]) -> dict[int, str]:
@@ -106,47 +113,19 @@ def _chunks(ids: Iterable[int]) -> list[list[int]]:
 
 def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
     """Everything the indicators read for ``cluster`` (and ``domain``, one of its domains)."""
-    from helix.events.models import Event, Registration, Schedule, ScheduledMeeting
-    from helix.market.models import Listing, MeetingRequest
-    from helix.projects.models import Project
+    from helix.events.models import Event, Registration
+    from helix.market.models import Listing
     from helix.roadmaps.models import Roadmap
-    from helix.symbiosis.models import Synergy
 
-    # read as plain rows (values_list): a cluster has thousands of memberships and their history, and
-    # building a model object for each costs more than reading it
-    memberships_qs = Membership.objects.filter(cluster=cluster)
-    if domain is not None:
-        memberships_qs = memberships_qs.filter(domains=domain)
-    rows = list(memberships_qs.values_list("pk", "organisation_id", "level", "since"))
-    history: dict[int, list[tuple[dt.date, Any, int, str]]] = defaultdict(list)
-    for membership_id, on, recorded, pk, level in MembershipChange.objects.filter(
-        membership__in=memberships_qs
-    ).values_list("membership_id", "changed_on", "recorded_at", "pk", "to_level"):
-        history[membership_id].append((on, recorded, pk, level))
-    domains_of: dict[int, set[int]] = defaultdict(set)
-    for membership_id, domain_id in Membership.domains.through.objects.filter(
-        membership__in=memberships_qs
-    ).values_list("membership_id", "domain_id"):
-        domains_of[membership_id].add(domain_id)
-    memberships = []
-    for pk, org_id, level, since in rows:
-        steps = sorted(history.get(pk, []), key=lambda c: (c[0], c[1], c[2]))
-        memberships.append(
-            core.Membership(
-                pk,
-                org_id,
-                _history(((on, to_level) for on, _, _, to_level in steps), since, level),
-                frozenset(domains_of.get(pk, ())),
-            )
-        )
+    memberships_qs, memberships = _memberships(cluster, domain)
     members = {m.organisation_id for m in memberships}
     member_ids = memberships_qs.values("organisation_id")  # as a subquery: no IN list of thousands
 
     contacts = tuple(
         core.Contact(pk, org_id, on)
-        for pk, org_id, on in Interaction.objects.filter(
-            Q(cluster=cluster) | Q(cluster__isnull=True, organisation_id__in=member_ids)
-        ).values_list("pk", "organisation_id", "happened_on")
+        for pk, org_id, on in _contacts(cluster, member_ids).values_list(
+            "pk", "organisation_id", "happened_on"
+        )
         if domain is None or org_id in members
     )
 
@@ -164,9 +143,107 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
                 continue
         events.append(core.Event(e.pk, _day(e.first), tuple(sorted(orgs))))
 
-    published = Schedule.objects.filter(event__cluster=cluster, published=True)
-    from helix.events.models import MeetingRating
+    meetings = _meetings(cluster, domain, members)
+    requests = _match_contacts(member_ids)
+    listings = tuple(
+        core.Listing(li.pk, li.organisation_id, li.side, li.published_on)
+        for li in Listing.objects.filter(organisation_id__in=member_ids, published_on__isnull=False).only(
+            "pk", "organisation_id", "side", "published_on"
+        )
+    )
 
+    _, projects = _projects(cluster, domain)
+    synergies = _synergies(member_ids)
+
+    roadmaps = []
+    for r in Roadmap.objects.filter(cluster=cluster).prefetch_related("changes", "participants", "items"):
+        changes = sorted(r.changes.all(), key=lambda c: (c.changed_on, c.pk))
+        items = list(r.items.all())
+        roadmaps.append(
+            core.Roadmap(
+                r.pk,
+                _history(((c.changed_on, c.to_status) for c in changes), _day(r.created_at), r.status),
+                tuple(sorted({pt.organisation_id for pt in r.participants.all()})),
+                items=len(items),
+                owned_items=sum(1 for i in items if i.owner_id is not None),
+            )
+        )
+
+    involved = set(members)
+    for c in contacts:
+        involved.add(c.organisation_id)
+    for p in projects:
+        involved.update(p.organisations)
+    countries = _countries(involved | {cluster.operator_id})
+    organisations = {}
+    for chunk in _chunks(involved):
+        for pk, name, kind, size in Organisation.objects.filter(pk__in=chunk).values_list(
+            "pk", "name", "kind", "size_class"
+        ):
+            organisations[pk] = core.Organisation(
+                pk, name, kind, HELIX_OF.get(kind, ""), sme=size == "sme", country=countries.get(pk, "")
+            )
+    staff_values = tuple(
+        core.StaffValue(v.pk, v.code, v.value, Period(v.period_start, v.period_end), v.source, v.entered_on)
+        for v in StaffValue.objects.filter(cluster=cluster)
+    )
+    return Ecosystem(
+        cluster=cluster.slug,
+        home_country=countries.get(cluster.operator_id, ""),
+        organisations=organisations,
+        memberships=tuple(memberships),
+        contacts=contacts,
+        events=tuple(events),
+        meetings=tuple(meetings),
+        match_contacts=requests,
+        projects=tuple(projects),
+        synergies=tuple(synergies),
+        roadmaps=tuple(roadmaps),
+        listings=listings,
+        staff_values=staff_values,
+    )
+
+
+def _memberships(cluster: Cluster, domain: Domain | None) -> tuple[Any, list[core.Membership]]:
+    """The cluster's memberships (in ``domain``) with their history, and their queryset."""
+    # read as plain rows (values_list): a cluster has thousands of memberships and their history, and
+    # building a model object for each costs more than reading it
+    memberships_qs = Membership.objects.filter(cluster=cluster)
+    if domain is not None:
+        memberships_qs = memberships_qs.filter(domains=domain)
+    # the changes in the order they happened (the same day: in the order recorded), sorted by the
+    # database: reading each one's recording time to sort them here cost more than the rest of the row
+    history: dict[int, list[core.Step]] = defaultdict(list)
+    for membership_id, on, level in (
+        MembershipChange.objects.filter(membership__in=memberships_qs)
+        .order_by("membership_id", "changed_on", "recorded_at", "pk")
+        .values_list("membership_id", "changed_on", "to_level")
+    ):
+        history[membership_id].append(core.Step(on, level))
+    domains_of: dict[int, set[int]] = defaultdict(set)
+    for membership_id, domain_id in Membership.domains.through.objects.filter(
+        membership__in=memberships_qs
+    ).values_list("membership_id", "domain_id"):
+        domains_of[membership_id].add(domain_id)
+    memberships = [
+        core.Membership(pk, org_id, _steps(history.get(pk), since, level), frozenset(domains_of.get(pk, ())))
+        for pk, org_id, level, since in memberships_qs.values_list("pk", "organisation_id", "level", "since")
+    ]
+    return memberships_qs, memberships
+
+
+def _contacts(cluster: Cluster, member_ids: Any) -> Any:
+    """The contacts logged under the cluster, or under no cluster with one of its members."""
+    return Interaction.objects.filter(
+        Q(cluster=cluster) | Q(cluster__isnull=True, organisation_id__in=member_ids)
+    )
+
+
+def _meetings(cluster: Cluster, domain: Domain | None, members: set[int]) -> list[core.Meeting]:
+    """The B2B meetings of the cluster's published schedules (with a member of ``domain``)."""
+    from helix.events.models import MeetingRating, Schedule, ScheduledMeeting
+
+    published = Schedule.objects.filter(event__cluster=cluster, published=True)
     followed = set(
         MeetingRating.objects.filter(request__event__cluster=cluster, follow_up=True).values_list(
             "request_id", flat=True
@@ -188,8 +265,14 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
         meetings.append(
             core.Meeting(pk, event_id, _day(start) or dt.date.min, (a, b), outcome, request_id in followed)
         )
+    return meetings
 
-    requests = tuple(
+
+def _match_contacts(member_ids: Any) -> tuple[core.MatchContact, ...]:
+    """The market's meeting requests from or to the members."""
+    from helix.market.models import MeetingRequest
+
+    return tuple(
         core.MatchContact(pk, _day(created) or dt.date.min, a, b, status, _day(responded))
         for pk, created, a, b, status, responded in MeetingRequest.objects.filter(
             Q(from_organisation_id__in=member_ids) | Q(to_organisation_id__in=member_ids)
@@ -197,14 +280,12 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
             "pk", "created_at", "from_organisation_id", "to_organisation_id", "status", "responded_at"
         )
     )
-    listings = tuple(
-        core.Listing(li.pk, li.organisation_id, li.side, li.published_on)
-        for li in Listing.objects.filter(organisation_id__in=member_ids, published_on__isnull=False).only(
-            "pk", "organisation_id", "side", "published_on"
-        )
-    )
 
-    from helix.projects.models import FundingSource, ProjectChange, ProjectMember
+
+def _projects(cluster: Cluster, domain: Domain | None) -> tuple[Any, list[core.Project]]:
+    """The cluster's projects (of ``domain``) with their history, consortium and funding, and their
+    queryset."""
+    from helix.projects.models import FundingSource, Project, ProjectChange, ProjectMember
 
     projects_qs = Project.objects.filter(cluster=cluster)
     if domain is not None:
@@ -213,11 +294,13 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
     for relation in ("listings", "meeting_requests", "events", "synergies"):
         through = getattr(Project, relation).through
         linked.update(through.objects.filter(project__cluster=cluster).values_list("project_id", flat=True))
-    project_steps: dict[int, list[tuple[dt.date, Any, int, str]]] = defaultdict(list)
-    for project_id, on, recorded, pk, status in ProjectChange.objects.filter(
-        project__in=projects_qs
-    ).values_list("project_id", "changed_on", "recorded_at", "pk", "to_status"):
-        project_steps[project_id].append((on, recorded, pk, status))
+    project_steps: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    for project_id, on, status in (
+        ProjectChange.objects.filter(project__in=projects_qs)
+        .order_by("project_id", "changed_on", "recorded_at", "pk")
+        .values_list("project_id", "changed_on", "to_status")
+    ):
+        project_steps[project_id].append((on, status))
     consortium: dict[int, set[int]] = defaultdict(set)
     for project_id, org_id in ProjectMember.objects.filter(project__in=projects_qs).values_list(
         "project_id", "organisation_id"
@@ -233,22 +316,24 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
         "project_id", "domain_id"
     ):
         project_domains[project_id].add(domain_id)
-    projects = []
-    for pk, kind, created, status in projects_qs.values_list("pk", "kind", "created_at", "status"):
-        steps = sorted(project_steps.get(pk, []), key=lambda c: (c[0], c[1], c[2]))
-        projects.append(
-            core.Project(
-                pk,
-                kind,
-                _history(((on, to) for on, _, _, to in steps), _day(created), status),
-                tuple(sorted(consortium.get(pk, ()))),
-                tuple(money.get(pk, ())),
-                pk in linked,
-                frozenset(project_domains.get(pk, ())),
-            )
+    projects = [
+        core.Project(
+            pk,
+            kind,
+            _history(project_steps.get(pk, ()), _day(created), status),
+            tuple(sorted(consortium.get(pk, ()))),
+            tuple(money.get(pk, ())),
+            pk in linked,
+            frozenset(project_domains.get(pk, ())),
         )
+        for pk, kind, created, status in projects_qs.values_list("pk", "kind", "created_at", "status")
+    ]
+    return projects_qs, projects
 
-    from helix.symbiosis.models import SynergyEvent, SynergyReport
+
+def _synergies(member_ids: Any) -> list[core.Synergy]:
+    """The exchanges of industrial symbiosis a member has or wants, with their states and reports."""
+    from helix.symbiosis.models import Synergy, SynergyEvent, SynergyReport
 
     synergy_qs = Synergy.objects.filter(
         Q(have__organisation_id__in=member_ids) | Q(want__organisation_id__in=member_ids)
@@ -276,54 +361,55 @@ def ecosystem(cluster: Cluster, domain: Domain | None = None) -> Ecosystem:
                 tuple(reports.get(pk, ())),
             )
         )
+    return synergies
 
-    roadmaps = []
-    for r in Roadmap.objects.filter(cluster=cluster).prefetch_related("changes", "participants", "items"):
-        changes = sorted(r.changes.all(), key=lambda c: (c.changed_on, c.pk))
-        items = list(r.items.all())
-        roadmaps.append(
-            core.Roadmap(
-                r.pk,
-                _history(((c.changed_on, c.to_status) for c in changes), _day(r.created_at), r.status),
-                tuple(sorted({pt.organisation_id for pt in r.participants.all()})),
-                items=len(items),
-                owned_items=sum(1 for i in items if i.owner_id is not None),
-            )
-        )
 
-    involved = set(members)
-    for c in contacts:
-        involved.add(c.organisation_id)
-    for p in projects:
-        involved.update(p.organisations)
-    countries = _countries(involved | {cluster.operator_id})
-    helix_of = {kind.value: str(helix) for kind, helix in HELIX_OF_KIND.items()}
-    organisations = {}
-    for chunk in _chunks(involved):
-        for pk, name, kind, size in Organisation.objects.filter(pk__in=chunk).values_list(
-            "pk", "name", "kind", "size_class"
-        ):
-            organisations[pk] = core.Organisation(
-                pk, name, kind, helix_of.get(kind, ""), sme=size == "sme", country=countries.get(pk, "")
-            )
-    staff_values = tuple(
-        core.StaffValue(v.pk, v.code, v.value, Period(v.period_start, v.period_end), v.source, v.entered_on)
-        for v in StaffValue.objects.filter(cluster=cluster)
+# the helix of each kind of organisation, as the core names it
+HELIX_OF = {kind.value: str(helix) for kind, helix in HELIX_OF_KIND.items()}
+
+
+def dashboard_ecosystem(cluster: Cluster, period: Period, domain: Domain | None = None) -> Ecosystem:
+    """The part of :func:`ecosystem` the dashboard reads (helix.core.insights.dashboards): the memberships,
+    the contacts of ``period`` only (the activity per domain counts no other), the meetings, match
+    requests, projects and synergies, and the organisations with their name and helix (no country).
+    Not the events, listings, roadmaps and staff figures only the indicators read: the dashboard's first
+    view (nothing kept yet) must stay under a second on a cluster of thousands of members."""
+    from helix.projects.models import ProjectMember
+
+    memberships_qs, memberships = _memberships(cluster, domain)
+    members = {m.organisation_id for m in memberships}
+    member_ids = memberships_qs.values("organisation_id")
+    contacts_qs = _contacts(cluster, member_ids)
+    contacts = tuple(
+        core.Contact(pk, org_id, on)
+        for pk, org_id, on in contacts_qs.filter(
+            happened_on__gte=period.start, happened_on__lte=period.end
+        ).values_list("pk", "organisation_id", "happened_on")
+        if domain is None or org_id in members
     )
+    projects_qs, projects = _projects(cluster, domain)
+    # the organisations ecosystem() reads: the members, those of every contact and the consortia (as
+    # subqueries: the contacts of other periods are not read)
+    consortia = ProjectMember.objects.filter(project__in=projects_qs).values("organisation_id")
+    involved = Q(pk__in=member_ids) | Q(pk__in=consortia)
+    if domain is None:  # with a domain, only the members' contacts count
+        involved |= Q(pk__in=contacts_qs.values("organisation_id"))
+    organisations = {
+        pk: core.Organisation(pk, name, kind, HELIX_OF.get(kind, ""), sme=size == "sme")
+        for pk, name, kind, size in Organisation.objects.filter(involved)
+        .order_by()
+        .values_list("pk", "name", "kind", "size_class")
+    }
     return Ecosystem(
         cluster=cluster.slug,
-        home_country=countries.get(cluster.operator_id, ""),
+        home_country="",
         organisations=organisations,
         memberships=tuple(memberships),
         contacts=contacts,
-        events=tuple(events),
-        meetings=tuple(meetings),
-        match_contacts=requests,
+        meetings=tuple(_meetings(cluster, domain, members)),
+        match_contacts=_match_contacts(member_ids),
         projects=tuple(projects),
-        synergies=tuple(synergies),
-        roadmaps=tuple(roadmaps),
-        listings=listings,
-        staff_values=staff_values,
+        synergies=tuple(_synergies(member_ids)),
     )
 
 

@@ -26,7 +26,7 @@ from helix.insights.models import StaffValue
 from helix.insights.services import (
     InsightsError,
     allowed,
-    ecosystem,
+    dashboard_ecosystem,
     enter_value,
     indicator_values,
     parse_period,
@@ -325,7 +325,7 @@ def _dashboard_figures(
     from helix.registry.models.memberships import engagement_label
     from helix.registry.models.organisations import Helix
 
-    eco = ecosystem(cluster, domain)
+    eco = dashboard_ecosystem(cluster, period, domain)
     series = dashboards.members_series(eco, period)
     first = dashboards.first_year(eco) or period.start.year
     years = dashboards.growth_per_year(eco, max(first, period.end.year - 9), period.end.year)
