@@ -79,9 +79,22 @@ def add_programmes(w: Any) -> None:
         w.things[f"programme:{key}"] = Thing(programme, **relations)
         w.things[f"cycle:{key}"] = Thing(cycle, **relations)
     table = Project.objects.create(
-        cluster=w.clusters["alpha"], kind="working_table", title="Alpha working table", visibility="public"
+        cluster=w.clusters["alpha"],
+        kind="working_table",
+        title="Alpha working table",
+        visibility="public",
+        status="running",
     )
     ProjectMember.objects.create(project=table, organisation=w.orgs["a1"], role="coordinator")
+    # a project like the others of the world (tests/projects/world_things.py): every page that lists a1's
+    # projects lists it too
+    w.things["project:alpha-public-table"] = Thing(
+        table,
+        owners=frozenset({"a1"}),
+        clusters=frozenset({"alpha"}),
+        audience=frozenset({"alpha"}),
+        facts=frozenset({"public", "active"}),
+    )
     alpha_cycle = w.things["cycle:public"].obj
     for visibility in ("public", "staff"):
         output = Output.objects.create(
