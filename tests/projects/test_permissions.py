@@ -40,6 +40,7 @@ def test_each_consortium_member_edits_the_project_and_it_is_listed_once(world): 
 def test_a_member_of_the_cluster_outside_the_consortium_only_sees_what_its_visibility_allows(world):  # type: ignore[no-untyped-def]
     # a2 is at letter-of-intent level in alpha (the audience); it coordinates alpha's staff-only project
     assert _titles(world, "member_a2", "view") == [
+        "Alpha working table",  # a programme's working table (tests/insights/world_things.py)
         "members running project of alpha",
         "public approved project of beta",
         "public forming project of alpha",
